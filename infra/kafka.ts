@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { InfraError } from './errors';
+import { findJava } from './java';
+import { runMaven } from './maven';
+import { cacheDir, infraDir } from './paths';
+import { type Daemon, portIsOpen, runningDaemon, startDaemon, waitUntil } from './processes';
+
+const pom = join(infraDir, 'kafka', 'pom.xml');
+export const kafkaVersion = /<kafka\.version>([^<]+)</.exec(readFileSync(pom, 'utf8'))![1]!;
+const libsDir = join(cacheDir, `kafka-${kafkaVersion}`, 'libs');
+
+export interface KafkaSettings {
+  port: number;
+  controllerPort: number;
+  heap: string;
+}
+
+export function kafkaSettings(env: NodeJS.ProcessEnv = process.env): KafkaSettings {
+  return {
+    port: Number(env.KAFKA_PORT ?? 9092),
+    controllerPort: Number(env.KAFKA_CONTROLLER_PORT ?? 9093),
+    heap: env.KAFKA_HEAP ?? '512m',
+  };
+}
+
+/** True when a Kafka broker answers a metadata request at the address. */
+export async function kafkaAnswers(brokers: string[], timeoutMs = 3000): Promise<boolean> {
+  const admin = new Kafka({
+    brokers,
+    clientId: 'infra-probe',
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: timeoutMs,
+    requestTimeout: timeoutMs,
+    retry: { retries: 0 },
+  }).admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+function ensureJars(): void {
+  if (existsSync(libsDir) && readdirSync(libsDir).some((jar) => jar.startsWith(`kafka_2.13-${kafkaVersion}`))) return;
+  runMaven(pom, ['dependency:copy-dependencies', `-DoutputDirectory=${libsDir}`, '-DincludeScope=runtime'], `Apache Kafka ${kafkaVersion}`);
+}
+
+function writeConfig(settings: KafkaSettings, dataDir: string): string {
+  const template = readFileSync(join(infraDir, 'kafka', 'server.properties'), 'utf8');
+  const config = template
+    .replaceAll('${KAFKA_PORT}', String(settings.port))
+    .replaceAll('${CONTROLLER_PORT}', String(settings.controllerPort))
+    .replaceAll('${DATA_DIR}', dataDir);
+  const file = join(cacheDir, 'kafka-server.properties');
+  writeFileSync(file, config);
+  return file;
+}
+
+/** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (what `kafka-storage random-uuid` prints). */
+const newClusterId = () => randomBytes(16).toString('base64url');
+
+function javaArgs(java: string, settings: KafkaSettings, mainClass: string, args: string[]): [string, string[]] {
+  return [
+    java,
+    [
+      `-Xms${settings.heap}`,
+      `-Xmx${settings.heap}`,
+      '-XX:+UseSerialGC',
+      `-Dlog4j2.configurationFile=${join(infraDir, 'kafka', 'log4j2.properties')}`,
+      '-cp',
+      `${libsDir}/*`,
+      mainClass,
+      ...args,
+    ],
+  ];
+}
+
+async function format(java: string, settings: KafkaSettings, config: string, dataDir: string): Promise<void> {
+  if (existsSync(join(dataDir, 'meta.properties'))) return;
+  mkdirSync(dataDir, { recursive: true });
+  const { spawnSync } = await import('node:child_process');
+  const [bin, args] = javaArgs(java, { ...settings, heap: '128m' }, 'kafka.tools.StorageTool', [
+    'format', '-t', newClusterId(), '-c', config,
+  ]);
+  const result = spawnSync(bin, args, { encoding: 'utf8' });
+  if (result.status !== 0) throw new InfraError(`formatting Kafka storage in ${dataDir} failed: ${result.stderr.trim().split('\n')[0]}`);
+}
+
+/** Reuses a broker we started or one that already answers; otherwise fetches, formats and starts one. */
+export async function startKafka(settings: KafkaSettings): Promise<{ brokers: string; started?: Daemon }> {
+  const brokers = `127.0.0.1:${settings.port}`;
+  if (runningDaemon('kafka') && (await kafkaAnswers([brokers]))) return { brokers };
+  if (await portIsOpen(settings.port)) {
+    if (await kafkaAnswers([brokers])) return { brokers };
+    throw new InfraError(`port ${settings.port} is taken by a process that is not a Kafka broker: stop it or set KAFKA_PORT to a free port`);
+  }
+  if (await portIsOpen(settings.controllerPort)) {
+    throw new InfraError(`Kafka's controller port ${settings.controllerPort} is taken: stop that process or set KAFKA_CONTROLLER_PORT to a free port`);
+  }
+  const java = findJava(17, [process.env.JAVA_HOME], `Apache Kafka ${kafkaVersion}`);
+  ensureJars();
+  const dataDir = join(cacheDir, 'kafka-data');
+  const config = writeConfig(settings, dataDir);
+  await format(java, settings, config, dataDir);
+  const [bin, args] = javaArgs(java, settings, 'kafka.Kafka', [config]);
+  const daemon = startDaemon('kafka', bin, args);
+  await waitUntil(daemon, `Kafka ${kafkaVersion}`, 60_000, () => kafkaAnswers([brokers], 1000));
+  return { brokers, started: daemon };
+}
