@@ -1,0 +1,39 @@
+import pg from 'pg';
+
+/** The server URL with the database path replaced by `database`. */
+export function databaseUrlFor(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Creates the database unless it exists. Names are checked, since CREATE DATABASE takes no parameters. */
+export async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
+  if (!identifier.test(database)) throw new Error(`invalid database name: ${database}`);
+  const client = new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });
+  await client.connect();
+  try {
+    const exists = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (exists.rowCount === 0) {
+      await client.query(`create database ${database}`).catch((error: { code?: string }) => {
+        // Two processes may race to create it; the loser sees duplicate_database.
+        if (error.code !== '42P04') throw error;
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropDatabase(serverUrl: string, database: string): Promise<void> {
+  if (!identifier.test(database)) throw new Error(`invalid database name: ${database}`);
+  const client = new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists ${database} with (force)`);
+  } finally {
+    await client.end();
+  }
+}
