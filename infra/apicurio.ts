@@ -31,7 +31,7 @@ export async function registryAnswers(url: string): Promise<boolean> {
 }
 
 /** Reuses a registry that answers; otherwise fetches Apicurio Registry and starts it with its H2 storage under .cache/. */
-export async function startRegistry(settings: RegistrySettings): Promise<{ url: string; started?: Daemon }> {
+export async function startRegistry(settings: RegistrySettings, launched: Daemon[]): Promise<{ url: string; started?: Daemon }> {
   const url = `http://127.0.0.1:${settings.port}${ccompatPath}`;
   if (runningDaemon('apicurio') && (await registryAnswers(url))) return { url };
   if (await portIsOpen(settings.port)) {
@@ -42,7 +42,7 @@ export async function startRegistry(settings: RegistrySettings): Promise<{ url: 
   }
   const java = findJava(21, [process.env.APICURIO_JAVA_HOME, process.env.JAVA_HOME], `Apicurio Registry ${apicurioVersion}`);
   if (!existsSync(join(appDir, 'quarkus-run.jar'))) {
-    runMaven(pom, ['process-resources'], `Apicurio Registry ${apicurioVersion}`);
+    runMaven(pom, ['process-resources', `-Dapicurio.dir=${appDir}`], `Apicurio Registry ${apicurioVersion}`);
   }
   const daemon = startDaemon('apicurio', java, [
     `-Xms64m`,
@@ -50,8 +50,10 @@ export async function startRegistry(settings: RegistrySettings): Promise<{ url: 
     '-XX:+UseSerialGC',
     `-Dquarkus.http.port=${settings.port}`,
     '-Dquarkus.http.host=127.0.0.1',
-    // The management interface would listen on 0.0.0.0:9000; nothing here uses it.
-    '-Dquarkus.management.enabled=false',
+    // Its management interface (health, metrics) is fixed at build time to 0.0.0.0:9000; nothing here uses it, so it
+    // gets a loopback-only random port, and a second registry never collides with the first.
+    '-Dquarkus.management.host=127.0.0.1',
+    '-Dquarkus.management.port=0',
     // Kept on disk beside Kafka's data, so schema ids inside retained messages stay resolvable after a restart.
     `-Dapicurio.datasource.url=jdbc:h2:file:${join(cacheDir, 'apicurio-data', 'registry')}`,
     '-Dapicurio.datasource.jdbc.initial-size=2',
@@ -60,6 +62,7 @@ export async function startRegistry(settings: RegistrySettings): Promise<{ url: 
     '-jar',
     join(appDir, 'quarkus-run.jar'),
   ]);
+  launched.push(daemon);
   await waitUntil(daemon, `Apicurio Registry ${apicurioVersion}`, 90_000, () => registryAnswers(url));
   return { url, started: daemon };
 }

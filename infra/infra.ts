@@ -1,11 +1,9 @@
-import { startRegistry, registrySettings, apicurioVersion } from './apicurio';
-import { kafkaSettings, kafkaVersion, startKafka } from './kafka';
-import { ensureDirs } from './paths';
-import { postgresAnswers, redactUrl, startPostgres } from './postgres';
-import { type Daemon, runningDaemon, stopDaemon } from './processes';
+import { apicurioVersion, registryAnswers, registrySettings, startRegistry } from './apicurio';
 import { InfraError } from './errors';
-import { kafkaAnswers } from './kafka';
-import { registryAnswers } from './apicurio';
+import { kafkaAnswers, kafkaSettings, kafkaVersion, startKafka } from './kafka';
+import { ensureDirs } from './paths';
+import { redactUrl, startPostgres } from './postgres';
+import { type Daemon, runningDaemon, stopDaemon } from './processes';
 
 export interface Infrastructure {
   databaseUrl: string;
@@ -17,50 +15,55 @@ export interface Infrastructure {
 const daemonNames = ['apicurio', 'kafka', 'postgres'] as const;
 
 /** KAFKA_BROKERS / SCHEMA_REGISTRY_URL, when set, point at servers someone else runs: check them, start nothing. */
-async function external(name: string, value: string, answers: () => Promise<boolean>): Promise<{ value: string }> {
+async function external(name: string, value: string, answers: () => Promise<boolean>): Promise<string> {
   if (!(await answers())) throw new InfraError(`${name}=${value} does not answer: start that server or unset ${name}`);
-  return { value };
+  return value;
 }
+
+const how = (result: { started?: Daemon }) => (result.started ? 'started' : 'reused');
 
 export async function infraUp(env: NodeJS.ProcessEnv = process.env): Promise<Infrastructure> {
   ensureDirs();
-  const started: Daemon[] = [];
-  const track = <T extends { started?: Daemon }>(result: T) => {
-    if (result.started) started.push(result.started);
-    return result;
-  };
-  const results = await Promise.allSettled([
-    startPostgres(env).then(track),
-    env.KAFKA_BROKERS
-      ? external('KAFKA_BROKERS', env.KAFKA_BROKERS, () => kafkaAnswers(env.KAFKA_BROKERS!.split(',')))
-      : startKafka(kafkaSettings(env)).then(track),
-    env.SCHEMA_REGISTRY_URL
-      ? external('SCHEMA_REGISTRY_URL', env.SCHEMA_REGISTRY_URL, () => registryAnswers(env.SCHEMA_REGISTRY_URL!))
-      : startRegistry(registrySettings(env)).then(track),
-  ]);
-  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failure) {
-    await Promise.all(started.map((daemon) => stopDaemon(daemon)));
-    throw failure.reason;
+  // Every daemon this run launches, recorded before it is ready, so a failure anywhere stops all of them.
+  const launched: Daemon[] = [];
+  try {
+    // PostgreSQL first: a wrong DATABASE_URL is the cheapest failure to find, before any JVM starts.
+    const postgres = await startPostgres(env, launched);
+    // allSettled, not all: a start still launching when the other fails must be stopped too, so wait for both.
+    const [kafkaResult, registryResult] = await Promise.allSettled([
+      env.KAFKA_BROKERS
+        ? external('KAFKA_BROKERS', env.KAFKA_BROKERS, () => kafkaAnswers(env.KAFKA_BROKERS!.split(','))).then((brokers) => ({
+            brokers,
+            line: 'external',
+          }))
+        : startKafka(kafkaSettings(env), launched).then((result) => ({ ...result, line: `Apache Kafka ${kafkaVersion}, ${how(result)}` })),
+      env.SCHEMA_REGISTRY_URL
+        ? external('SCHEMA_REGISTRY_URL', env.SCHEMA_REGISTRY_URL, () => registryAnswers(env.SCHEMA_REGISTRY_URL!)).then((url) => ({
+            url,
+            line: 'external',
+          }))
+        : startRegistry(registrySettings(env), launched).then((result) => ({
+            ...result,
+            line: `Apicurio Registry ${apicurioVersion}, ${how(result)}`,
+          })),
+    ]);
+    if (kafkaResult.status === 'rejected') throw kafkaResult.reason;
+    if (registryResult.status === 'rejected') throw registryResult.reason;
+    const [kafka, registry] = [kafkaResult.value, registryResult.value];
+    return {
+      databaseUrl: postgres.url,
+      kafkaBrokers: kafka.brokers,
+      schemaRegistryUrl: registry.url,
+      summary: [
+        `postgres  ${redactUrl(postgres.url)}  (${postgres.source})`,
+        `kafka     ${kafka.brokers}  (${kafka.line})`,
+        `registry  ${registry.url}  (${registry.line})`,
+      ],
+    };
+  } catch (error) {
+    await Promise.all(launched.map((daemon) => stopDaemon(daemon)));
+    throw error;
   }
-  const [pg, kafka, registry] = results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
-    Awaited<ReturnType<typeof startPostgres>>,
-    { brokers?: string; value?: string; started?: Daemon },
-    { url?: string; value?: string; started?: Daemon },
-  ];
-  const how = (result: { started?: Daemon; value?: string }) => (result.value ? 'external' : result.started ? 'started' : 'reused');
-  const kafkaBrokers = kafka.value ?? kafka.brokers!;
-  const schemaRegistryUrl = registry.value ?? registry.url!;
-  return {
-    databaseUrl: pg.url,
-    kafkaBrokers,
-    schemaRegistryUrl,
-    summary: [
-      `postgres  ${redactUrl(pg.url)}  (${pg.source}${pg.started ? ', started' : ''})`,
-      `kafka     ${kafkaBrokers}  (${env.KAFKA_BROKERS ? 'external' : `Apache Kafka ${kafkaVersion}, ${how(kafka)}`})`,
-      `registry  ${schemaRegistryUrl}  (${env.SCHEMA_REGISTRY_URL ? 'external' : `Apicurio Registry ${apicurioVersion}, ${how(registry)}`})`,
-    ],
-  };
 }
 
 /** Stops only the daemons whose pid files infra:up wrote. */
@@ -74,5 +77,3 @@ export async function infraDown(): Promise<string[]> {
   }
   return lines.length ? lines : ['nothing of ours was running'];
 }
-
-export { postgresAnswers };

@@ -13,13 +13,14 @@ function majorVersion(javaBin: string): number | undefined {
 
 function candidates(preferredHomes: (string | undefined)[]): string[] {
   const homes = preferredHomes.filter((home): home is string => Boolean(home));
-  const jvmDir = '/usr/lib/jvm';
+  const jvmDir = process.env.INFRA_JDK_DIR ?? '/usr/lib/jvm';
   const installed = existsSync(jvmDir) ? readdirSync(jvmDir).map((name) => join(jvmDir, name)) : [];
   return [...homes.map((home) => join(home, 'bin', 'java')), 'java', ...installed.map((home) => join(home, 'bin', 'java'))];
 }
 
 /**
- * A java binary of at least `minimum`: the given homes first, then PATH, then any JDK under /usr/lib/jvm.
+ * A java binary of at least `minimum`: the given homes first, then PATH, then any JDK under /usr/lib/jvm
+ * (INFRA_JDK_DIR).
  * Kafka 4 needs 17; Apicurio Registry 3.3 is compiled for 21.
  */
 export function findJava(minimum: number, preferredHomes: (string | undefined)[], purpose: string): string {

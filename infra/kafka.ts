@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { InfraError } from './errors';
 import { findJava } from './java';
-import { runMaven } from './maven';
+import { dependencyPlugin, runMaven } from './maven';
 import { cacheDir, infraDir } from './paths';
 import { type Daemon, portIsOpen, runningDaemon, startDaemon, waitUntil } from './processes';
 
@@ -49,7 +49,7 @@ export async function kafkaAnswers(brokers: string[], timeoutMs = 3000): Promise
 
 function ensureJars(): void {
   if (existsSync(libsDir) && readdirSync(libsDir).some((jar) => jar.startsWith(`kafka_2.13-${kafkaVersion}`))) return;
-  runMaven(pom, ['dependency:copy-dependencies', `-DoutputDirectory=${libsDir}`, '-DincludeScope=runtime'], `Apache Kafka ${kafkaVersion}`);
+  runMaven(pom, [`${dependencyPlugin}:copy-dependencies`, `-DoutputDirectory=${libsDir}`, '-DincludeScope=runtime'], `Apache Kafka ${kafkaVersion}`);
 }
 
 function writeConfig(settings: KafkaSettings, dataDir: string): string {
@@ -94,7 +94,7 @@ async function format(java: string, settings: KafkaSettings, config: string, dat
 }
 
 /** Reuses a broker we started or one that already answers; otherwise fetches, formats and starts one. */
-export async function startKafka(settings: KafkaSettings): Promise<{ brokers: string; started?: Daemon }> {
+export async function startKafka(settings: KafkaSettings, launched: Daemon[]): Promise<{ brokers: string; started?: Daemon }> {
   const brokers = `127.0.0.1:${settings.port}`;
   if (runningDaemon('kafka') && (await kafkaAnswers([brokers]))) return { brokers };
   if (await portIsOpen(settings.port)) {
@@ -111,6 +111,7 @@ export async function startKafka(settings: KafkaSettings): Promise<{ brokers: st
   await format(java, settings, config, dataDir);
   const [bin, args] = javaArgs(java, settings, 'kafka.Kafka', [config]);
   const daemon = startDaemon('kafka', bin, args);
+  launched.push(daemon);
   await waitUntil(daemon, `Kafka ${kafkaVersion}`, 60_000, () => kafkaAnswers([brokers], 1000));
   return { brokers, started: daemon };
 }

@@ -7,7 +7,7 @@ import { type Daemon, portIsOpen, runningDaemon, startDaemon, waitUntil } from '
 /** The URL without its password, for messages and logs. */
 export const redactUrl = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
-export async function postgresAnswers(url: string, timeoutMs = 3000): Promise<true | Error> {
+export async function postgresAnswers(url: string, timeoutMs = 10_000): Promise<true | Error> {
   const client = new pg.Client({ connectionString: url, database: 'postgres', connectionTimeoutMillis: timeoutMs });
   try {
     await client.connect();
@@ -21,7 +21,7 @@ export async function postgresAnswers(url: string, timeoutMs = 3000): Promise<tr
 }
 
 /** DATABASE_URL when set (it must answer); otherwise an embedded PostgreSQL with its data under .cache/. */
-export async function startPostgres(env: NodeJS.ProcessEnv = process.env): Promise<{ url: string; source: string; started?: Daemon }> {
+export async function startPostgres(env: NodeJS.ProcessEnv, launched: Daemon[]): Promise<{ url: string; source: string; started?: Daemon }> {
   if (env.DATABASE_URL) {
     const answer = await postgresAnswers(env.DATABASE_URL);
     if (answer !== true) {
@@ -33,7 +33,7 @@ export async function startPostgres(env: NodeJS.ProcessEnv = process.env): Promi
   }
   const port = Number(env.EMBEDDED_PG_PORT ?? 54329);
   const url = `postgres://postgres:postgres@127.0.0.1:${port}`;
-  if (runningDaemon('postgres') && (await postgresAnswers(url)) === true) return { url, source: 'embedded' };
+  if (runningDaemon('postgres') && (await postgresAnswers(url)) === true) return { url, source: 'embedded, reused' };
   if (await portIsOpen(port)) {
     throw new InfraError(`port ${port} for the embedded PostgreSQL is taken: set DATABASE_URL to that server, or EMBEDDED_PG_PORT to a free port`);
   }
@@ -41,6 +41,7 @@ export async function startPostgres(env: NodeJS.ProcessEnv = process.env): Promi
     EMBEDDED_PG_PORT: String(port),
     EMBEDDED_PG_DIR: join(cacheDir, 'postgres-data'),
   });
+  launched.push(daemon);
   await waitUntil(daemon, 'embedded PostgreSQL', 120_000, async () => (await postgresAnswers(url, 1000)) === true);
-  return { url, source: 'embedded', started: daemon };
+  return { url, source: 'embedded, started', started: daemon };
 }

@@ -1,0 +1,455 @@
+import type { BalanceView } from './balance-view';
+import { sortInBurnOrder } from './burn-order';
+import type {
+  CaptureReservation,
+  ChangeLowBalanceThreshold,
+  GrantCredits,
+  OpenCreditAccount,
+  RefundCapture,
+  ReleaseReservation,
+  ReserveCredits,
+  RevokeGrant,
+} from './credit-account.commands';
+import {
+  GrantAlreadyExistsError,
+  GrantNotFoundError,
+  InsufficientCreditsError,
+  InvalidPriorityError,
+  InvariantViolationError,
+  ReservationAlreadyExistsError,
+  ReservationNotFoundError,
+} from './credit-account.errors';
+import { findInvariantViolations } from './credit-account.invariants';
+import type { CreditAccountState } from './credit-account.state';
+import { CreditAmount } from './credit-amount.value-object';
+import { copyDate, requireDate, requireId } from './domain-guards';
+import type { CreditAccountEvent, CreditAccountEventBase } from './events/credit-account.domain-event';
+import { Grant, type GrantState } from './grant.entity';
+import { GrantSource } from './grant-source.value-object';
+import { EMPTY_LEDGER_TOTALS, type LedgerEntry, type LedgerEntryType, type LedgerTotals, ledgerDeltas, sumLedger } from './ledger-entry';
+import type { IdGenerator } from './id-generator.port';
+import { evaluateLowBalance, isArmed } from './low-balance-alarm';
+import { type GrantPart, Reservation, type ReservationState } from './reservation.entity';
+import { ReservationTtl } from './reservation-ttl.value-object';
+
+/** Priority of a grant whose issuer gives none; issuers pick lower numbers to burn earlier. */
+export const DEFAULT_GRANT_PRIORITY = 100;
+
+export interface GrantOutcome {
+  readonly grant: GrantState;
+  /** false when the source was already granted: the existing grant is returned and nothing is recorded. */
+  readonly created: boolean;
+}
+export interface CaptureOutcome {
+  readonly captured: number;
+  readonly released: number;
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type EventBody = DistributiveOmit<CreditAccountEvent, keyof CreditAccountEventBase>;
+
+/**
+ * A customer's prepaid credits: grants (where credits come from), reservations (holds on them) and the append-only
+ * ledger of every movement. All arithmetic is on whole credits.
+ *
+ * Every command takes `now`. It first applies what time has already decided (holds past their TTL expire, grants
+ * past their expiresAt expire), then validates and acts. Input errors (bad amount, TTL, id, date) are thrown before
+ * anything changes; a business error (insufficient credits, already resolved…) leaves only those time-driven changes,
+ * which are true regardless and may be saved or dropped. Events are recorded, never published: the repository pulls
+ * them into the outbox in the transaction that saves the state.
+ */
+export class CreditAccount {
+  private readonly grants = new Map<string, Grant>();
+  private readonly grantIdsBySource = new Map<string, string>();
+  private readonly reservations = new Map<string, Reservation>();
+  private readonly ledger: LedgerEntry[];
+  private readonly ledgerBase: LedgerTotals;
+  private totals: LedgerTotals;
+  private lowBalanceThreshold: number | null;
+  private lowBalanceArmed: boolean;
+  private events: CreditAccountEvent[] = [];
+
+  private constructor(
+    private readonly state: Pick<CreditAccountState, 'accountId' | 'customerId' | 'openedAt'>,
+    rest: Omit<CreditAccountState, 'accountId' | 'customerId' | 'openedAt'>,
+    private readonly ids: IdGenerator,
+  ) {
+    for (const grantState of rest.grants) {
+      const grant = Grant.reconstitute(grantState);
+      this.grants.set(grant.grantId, grant);
+      this.grantIdsBySource.set(GrantSource.key(grant.source), grant.grantId);
+    }
+    for (const reservationState of rest.reservations) {
+      const reservation = Reservation.reconstitute(reservationState);
+      this.reservations.set(reservation.reservationId, reservation);
+    }
+    this.ledger = rest.ledger.map(copyEntry);
+    this.ledgerBase = { ...rest.ledgerBase };
+    this.totals = sumLedger(this.ledgerBase, this.ledger);
+    this.lowBalanceThreshold = rest.lowBalanceThreshold;
+    this.lowBalanceArmed = rest.lowBalanceArmed;
+  }
+
+  /** Opens an empty account; records CreditAccountOpened. */
+  static create(command: OpenCreditAccount, ids: IdGenerator): CreditAccount {
+    const accountId = requireId(command.accountId, 'accountId');
+    const customerId = requireId(command.customerId, 'customerId');
+    const now = requireDate(command.now, 'now');
+    const threshold = command.lowBalanceThreshold == null ? null : CreditAmount.of(command.lowBalanceThreshold, 'lowBalanceThreshold');
+    const account = new CreditAccount(
+      { accountId, customerId, openedAt: copyDate(now) },
+      { lowBalanceThreshold: threshold, lowBalanceArmed: isArmed(threshold, 0), grants: [], reservations: [], ledgerBase: EMPTY_LEDGER_TOTALS, ledger: [] },
+      ids,
+    );
+    account.record({ type: 'CreditAccountOpened', lowBalanceThreshold: threshold }, now);
+    return account;
+  }
+
+  /** Rebuilds from stored state without recording anything; refuses state that breaks an invariant. */
+  static reconstitute(state: CreditAccountState, ids: IdGenerator): CreditAccount {
+    const violations = findInvariantViolations(state);
+    if (violations.length > 0) throw new InvariantViolationError(violations);
+    const { accountId, customerId, openedAt, ...rest } = state;
+    return new CreditAccount({ accountId, customerId, openedAt: copyDate(openedAt) }, rest, ids);
+  }
+
+  get accountId(): string {
+    return this.state.accountId;
+  }
+  get customerId(): string {
+    return this.state.customerId;
+  }
+  /** Σ ledger balanceDelta = Σ grant.remaining. */
+  get balance(): number {
+    return this.totals.balance;
+  }
+  /** Σ ledger heldDelta = Σ active holds. */
+  get held(): number {
+    return this.totals.held;
+  }
+  get available(): number {
+    return this.totals.balance - this.totals.held;
+  }
+  /** The sequence of the last ledger entry; the repository inserts the entries after the sequence it loaded. */
+  get ledgerSequence(): number {
+    return this.totals.sequence;
+  }
+
+  /** Adds credits. Granting a source (type, id, period) again is a no-op that returns the existing grant. */
+  grant(command: GrantCredits): GrantOutcome {
+    const now = requireDate(command.now, 'now');
+    const grantId = requireId(command.grantId, 'grantId');
+    const amount = CreditAmount.of(command.amount);
+    const source = GrantSource.of(command.source);
+    const expiresAt = command.expiresAt == null ? null : requireDate(command.expiresAt, 'expiresAt');
+    const priority = command.priority ?? DEFAULT_GRANT_PRIORITY;
+    if (!Number.isSafeInteger(priority)) throw new InvalidPriorityError(priority);
+    return this.run(now, () => {
+      const existingId = this.grantIdsBySource.get(GrantSource.key(source));
+      if (existingId !== undefined) return { grant: this.requireGrant(existingId).toState(), created: false };
+      if (this.grants.has(grantId)) throw new GrantAlreadyExistsError(grantId);
+      const grant = Grant.issue({ grantId, amount, source, priority, grantedAt: now, expiresAt });
+      this.grants.set(grantId, grant);
+      this.grantIdsBySource.set(GrantSource.key(source), grantId);
+      this.append('grant', grantId, null, amount, now);
+      this.record({ type: 'CreditsGranted', grantId, amount, source: { ...source }, expiresAt: grant.expiresAt && copyDate(grant.expiresAt), priority }, now);
+      // A late delivery (e.g. a period grant after the period ended) is still recorded, then expires at once.
+      if (grant.isDueToExpire(now)) this.expireGrant(grant, now);
+      return { grant: grant.toState(), created: true };
+    });
+  }
+
+  /** Holds `amount` credits for ttlMs, earmarked on grants in burn order. */
+  reserve(command: ReserveCredits): ReservationState {
+    const now = requireDate(command.now, 'now');
+    const reservationId = requireId(command.reservationId, 'reservationId');
+    const amount = CreditAmount.of(command.amount);
+    const ttlMs = ReservationTtl.of(command.ttlMs);
+    return this.run(now, () => {
+      if (this.reservations.has(reservationId)) throw new ReservationAlreadyExistsError(reservationId);
+      if (this.available < amount) throw new InsufficientCreditsError(amount, this.available);
+      const allocations: GrantPart[] = [];
+      let left: number = amount;
+      for (const grant of sortInBurnOrder([...this.grants.values()].filter((candidate) => candidate.isOpen && candidate.unheld > 0))) {
+        if (left === 0) break;
+        const take = Math.min(grant.unheld, left);
+        left -= take;
+        grant.earmark(take);
+        allocations.push({ grantId: grant.grantId, amount: take });
+      }
+      if (left > 0) throw new InvariantViolationError([`available ${this.available} not backed by open grants`]);
+      const reservation = Reservation.hold({ reservationId, reservedAt: now, expiresAt: new Date(now.getTime() + ttlMs), allocations });
+      this.reservations.set(reservationId, reservation);
+      for (const part of allocations) this.append('hold', part.grantId, reservationId, part.amount, now);
+      this.record({ type: 'CreditsReserved', reservationId, amount, expiresAt: copyDate(reservation.expiresAt) }, now);
+      return reservation.toState();
+    });
+  }
+
+  /** Consumes `amount` (1..held) in burn order and releases the rest of the hold. */
+  capture(command: CaptureReservation): CaptureOutcome {
+    const now = requireDate(command.now, 'now');
+    const reservationId = requireId(command.reservationId, 'reservationId');
+    const amount = CreditAmount.of(command.amount);
+    return this.run(now, () => {
+      const reservation = this.requireReservation(reservationId);
+      const { consumed, released } = reservation.capture(amount, now);
+      for (const part of consumed) {
+        this.requireGrant(part.grantId).consume(part.amount);
+        this.append('capture', part.grantId, reservationId, part.amount, now);
+      }
+      const releasedTotal = this.releaseParts(reservationId, released, now);
+      this.record({ type: 'ReservationCaptured', reservationId, captured: amount, released: releasedTotal }, now);
+      this.writeOffClosedGrants(reservationId, released, now);
+      return { captured: amount, released: releasedTotal };
+    });
+  }
+
+  /** Gives the whole hold back. */
+  release(command: ReleaseReservation): { released: number } {
+    const now = requireDate(command.now, 'now');
+    const reservationId = requireId(command.reservationId, 'reservationId');
+    return this.run(now, () => ({ released: this.releaseReservation(this.requireReservation(reservationId), 'released', now) }));
+  }
+
+  /** Returns captured credits to the grants that paid, in reverse burn order. */
+  refundCapture(command: RefundCapture): { refunded: number; grants: GrantPart[] } {
+    const now = requireDate(command.now, 'now');
+    const reservationId = requireId(command.reservationId, 'reservationId');
+    const amount = CreditAmount.of(command.amount);
+    return this.run(now, () => {
+      const parts = this.requireReservation(reservationId).refund(amount);
+      for (const part of parts) {
+        this.requireGrant(part.grantId).restore(part.amount);
+        this.append('refund', part.grantId, reservationId, part.amount, now);
+      }
+      this.record({ type: 'CreditsRefunded', reservationId, amount, grants: parts.map((part) => ({ ...part })) }, now);
+      this.writeOffClosedGrants(reservationId, parts, now);
+      return { refunded: amount, grants: parts };
+    });
+  }
+
+  /**
+   * Revokes what is still unspent and unheld of a grant (e.g. its payment was refunded). Held credits stay capturable;
+   * whatever of them is released later is revoked then. Revoking a revoked grant returns 0 and records nothing.
+   */
+  revokeGrant(command: RevokeGrant): { revoked: number } {
+    const now = requireDate(command.now, 'now');
+    const grantId = requireId(command.grantId, 'grantId');
+    return this.run(now, () => {
+      const grant = this.requireGrant(grantId);
+      if (grant.isRevoked) return { revoked: 0 };
+      const revoked = grant.revoke(now);
+      if (revoked > 0) {
+        this.append('revoke', grantId, null, revoked, now);
+        this.record({ type: 'CreditsRevoked', grantId, amount: revoked }, now);
+      }
+      return { revoked };
+    });
+  }
+
+  /**
+   * Expires every open grant whose expiresAt ≤ now: its unheld credits go now; held ones stay capturable and expire
+   * when released. Returns the grants closed by this call with the credits expired now (0 when all were held/spent).
+   */
+  expireGrants(now: Date): GrantPart[] {
+    requireDate(now, 'now');
+    const expired = this.expireDueGrants(now);
+    this.checkLowBalance(now);
+    return expired;
+  }
+
+  /** Releases, with reason 'expired', every hold whose expiresAt ≤ now; returns their ids. */
+  expireReservations(now: Date): string[] {
+    requireDate(now, 'now');
+    const expired = this.expireDueReservations(now);
+    this.checkLowBalance(now);
+    return expired;
+  }
+
+  /** null switches alerts off. Re-arms to match the current balance without alerting. */
+  changeLowBalanceThreshold(command: ChangeLowBalanceThreshold): void {
+    const now = requireDate(command.now, 'now');
+    const threshold = command.threshold === null ? null : CreditAmount.of(command.threshold, 'threshold');
+    this.run(now, () => {
+      this.lowBalanceThreshold = threshold;
+      this.lowBalanceArmed = isArmed(threshold, this.available);
+    });
+  }
+
+  balanceView(): BalanceView {
+    return {
+      accountId: this.accountId,
+      customerId: this.customerId,
+      balance: this.balance,
+      available: this.available,
+      held: this.held,
+      lowBalanceThreshold: this.lowBalanceThreshold,
+      grants: sortInBurnOrder([...this.grants.values()])
+        .filter((grant) => grant.remaining > 0)
+        .map((grant) => {
+          const state = grant.toState();
+          return {
+            grantId: state.grantId,
+            amount: state.amount,
+            remaining: state.remaining,
+            held: state.held,
+            expiresAt: state.expiresAt,
+            source: state.source,
+            priority: state.priority,
+            status: grant.status,
+          };
+        }),
+    };
+  }
+
+  findGrant(grantId: string): GrantState | undefined {
+    return this.grants.get(grantId)?.toState();
+  }
+
+  findReservation(reservationId: string): ReservationState | undefined {
+    return this.reservations.get(reservationId)?.toState();
+  }
+
+  /** Ledger entries with sequence > afterSequence (all known entries by default), oldest first. */
+  ledgerEntries(afterSequence = this.ledgerBase.sequence): LedgerEntry[] {
+    return this.ledger.filter((entry) => entry.sequence > afterSequence).map(copyEntry);
+  }
+
+  /** Returns the events recorded since the last pull and forgets them. */
+  pullEvents(): CreditAccountEvent[] {
+    const events = this.events;
+    this.events = [];
+    return events;
+  }
+
+  toState(): CreditAccountState {
+    return {
+      accountId: this.accountId,
+      customerId: this.customerId,
+      openedAt: copyDate(this.state.openedAt),
+      lowBalanceThreshold: this.lowBalanceThreshold,
+      lowBalanceArmed: this.lowBalanceArmed,
+      grants: [...this.grants.values()].map((grant) => grant.toState()),
+      reservations: [...this.reservations.values()].map((reservation) => reservation.toState()),
+      ledgerBase: { ...this.ledgerBase },
+      ledger: this.ledger.map(copyEntry),
+    };
+  }
+
+  /** Throws InvariantViolationError listing every broken rule; see credit-account.invariants.ts. */
+  validate(): void {
+    const violations = findInvariantViolations(this.toState());
+    const summed = sumLedger(this.ledgerBase, this.ledger);
+    if (summed.balance !== this.totals.balance || summed.held !== this.totals.held || summed.sequence !== this.totals.sequence) {
+      violations.push('running ledger totals drifted from the ledger');
+    }
+    if (violations.length > 0) throw new InvariantViolationError(violations);
+  }
+
+  private run<T>(now: Date, body: () => T): T {
+    this.expireDueReservations(now);
+    this.expireDueGrants(now);
+    this.checkLowBalance(now);
+    const result = body();
+    this.checkLowBalance(now);
+    return result;
+  }
+
+  private expireDueReservations(now: Date): string[] {
+    const due = [...this.reservations.values()]
+      .filter((reservation) => reservation.isDueToExpire(now))
+      .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || (a.reservationId < b.reservationId ? -1 : 1));
+    for (const reservation of due) this.releaseReservation(reservation, 'expired', now);
+    return due.map((reservation) => reservation.reservationId);
+  }
+
+  private expireDueGrants(now: Date): GrantPart[] {
+    const due = sortInBurnOrder([...this.grants.values()].filter((grant) => grant.isDueToExpire(now)));
+    return due.map((grant) => ({ grantId: grant.grantId, amount: this.expireGrant(grant, now) }));
+  }
+
+  private expireGrant(grant: Grant, now: Date): number {
+    const expired = grant.expire(now);
+    if (expired > 0) {
+      this.append('expire', grant.grantId, null, expired, now);
+      this.record({ type: 'CreditsExpired', grantId: grant.grantId, amount: expired }, now);
+    }
+    return expired;
+  }
+
+  private releaseReservation(reservation: Reservation, reason: 'released' | 'expired', now: Date): number {
+    const parts = reservation.release(now, reason);
+    const released = this.releaseParts(reservation.reservationId, parts, now);
+    this.record({ type: 'ReservationReleased', reservationId: reservation.reservationId, released, reason }, now);
+    this.writeOffClosedGrants(reservation.reservationId, parts, now);
+    return released;
+  }
+
+  private releaseParts(reservationId: string, parts: readonly GrantPart[], now: Date): number {
+    let released = 0;
+    for (const part of parts) {
+      this.requireGrant(part.grantId).releaseEarmark(part.amount);
+      this.append('release', part.grantId, reservationId, part.amount, now);
+      released += part.amount;
+    }
+    return released;
+  }
+
+  /** Credits that came back to an expired or revoked grant must not become spendable again. */
+  private writeOffClosedGrants(reservationId: string, parts: readonly GrantPart[], now: Date): void {
+    for (const part of parts) {
+      const writeOff = this.requireGrant(part.grantId).writeOffIfClosed();
+      if (writeOff === null) continue;
+      this.append(writeOff.type, part.grantId, reservationId, writeOff.amount, now);
+      const type = writeOff.type === 'expire' ? 'CreditsExpired' : 'CreditsRevoked';
+      this.record({ type, grantId: part.grantId, amount: writeOff.amount }, now);
+    }
+  }
+
+  private checkLowBalance(now: Date): void {
+    const { armed, alert } = evaluateLowBalance({ threshold: this.lowBalanceThreshold, armed: this.lowBalanceArmed, available: this.available });
+    this.lowBalanceArmed = armed;
+    if (alert && this.lowBalanceThreshold !== null) {
+      this.record({ type: 'CreditBalanceLow', available: this.available, threshold: this.lowBalanceThreshold }, now);
+    }
+  }
+
+  private append(type: LedgerEntryType, grantId: string, reservationId: string | null, amount: number, now: Date): void {
+    const { balanceDelta, heldDelta } = ledgerDeltas(type, amount);
+    const sequence = this.totals.sequence + 1;
+    this.ledger.push({
+      entryId: this.ids.next(),
+      accountId: this.accountId,
+      sequence,
+      type,
+      grantId,
+      reservationId,
+      amount,
+      balanceDelta,
+      heldDelta,
+      occurredAt: copyDate(now),
+    });
+    this.totals = { sequence, balance: this.totals.balance + balanceDelta, held: this.totals.held + heldDelta };
+  }
+
+  private record(body: EventBody, now: Date): void {
+    this.events.push({ ...body, accountId: this.accountId, customerId: this.customerId, occurredAt: copyDate(now) } as CreditAccountEvent);
+  }
+
+  private requireGrant(grantId: string): Grant {
+    const grant = this.grants.get(grantId);
+    if (grant === undefined) throw new GrantNotFoundError(grantId);
+    return grant;
+  }
+
+  private requireReservation(reservationId: string): Reservation {
+    const reservation = this.reservations.get(reservationId);
+    if (reservation === undefined) throw new ReservationNotFoundError(reservationId);
+    return reservation;
+  }
+}
+
+function copyEntry(entry: LedgerEntry): LedgerEntry {
+  return { ...entry, occurredAt: copyDate(entry.occurredAt) };
+}

@@ -1,0 +1,58 @@
+import type { GrantSource } from './grant-source.value-object';
+
+// Time comes in with every command (`now`), and ids for grants and reservations from the caller, so a test pins both.
+
+export interface OpenCreditAccount {
+  accountId: string;
+  customerId: string;
+  lowBalanceThreshold?: number | null;
+  now: Date;
+}
+
+export interface GrantCredits {
+  grantId: string;
+  amount: number;
+  source: GrantSource;
+  /** null / omitted = never expires (burns last). An expiry at or before `now` expires the grant at once. */
+  expiresAt?: Date | null;
+  /** Lower burns first among grants with the same expiry; defaults to DEFAULT_GRANT_PRIORITY. */
+  priority?: number;
+  now: Date;
+}
+
+export interface ReserveCredits {
+  reservationId: string;
+  amount: number;
+  /** Milliseconds, MIN_RESERVATION_TTL_MS..MAX_RESERVATION_TTL_MS. */
+  ttlMs: number;
+  now: Date;
+}
+
+export interface CaptureReservation {
+  reservationId: string;
+  /** 1..held; the rest of the hold is released. */
+  amount: number;
+  now: Date;
+}
+
+export interface ReleaseReservation {
+  reservationId: string;
+  now: Date;
+}
+
+export interface RefundCapture {
+  reservationId: string;
+  /** 1..(captured − already refunded). */
+  amount: number;
+  now: Date;
+}
+
+export interface RevokeGrant {
+  grantId: string;
+  now: Date;
+}
+
+export interface ChangeLowBalanceThreshold {
+  threshold: number | null;
+  now: Date;
+}

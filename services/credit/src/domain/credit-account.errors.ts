@@ -1,0 +1,160 @@
+/**
+ * Every rule the credit domain can refuse, as a typed error with a stable machine code. The interface layer maps
+ * codes to HTTP / gRPC statuses once, centrally; messages are for humans and may change, codes may not.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  protected constructor(message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.details = details;
+  }
+}
+
+// String(value) keeps NaN, Infinity and non-numbers readable once details are serialised to JSON.
+const shown = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
+
+export class InvalidAmountError extends DomainError {
+  readonly code = 'INVALID_AMOUNT';
+  constructor(field: string, value: unknown, max: number) {
+    super(`${field} must be an integer from 1 to ${max}, got ${shown(value)}`, { field, value: shown(value), max });
+  }
+}
+
+export class InvalidTtlError extends DomainError {
+  readonly code = 'INVALID_TTL';
+  constructor(ttlMs: unknown, minMs: number, maxMs: number) {
+    super(`ttlMs must be an integer from ${minMs} to ${maxMs}, got ${shown(ttlMs)}`, { ttlMs: shown(ttlMs), minMs, maxMs });
+  }
+}
+
+export class InvalidIdentifierError extends DomainError {
+  readonly code = 'INVALID_IDENTIFIER';
+  constructor(field: string, value: unknown) {
+    super(`${field} must be a non-empty string, got ${shown(value)}`, { field, value: shown(value) });
+  }
+}
+
+export class InvalidGrantSourceError extends DomainError {
+  readonly code = 'INVALID_GRANT_SOURCE';
+  constructor(reason: string) {
+    super(`invalid grant source: ${reason}`, { reason });
+  }
+}
+
+export class InvalidPriorityError extends DomainError {
+  readonly code = 'INVALID_PRIORITY';
+  constructor(value: unknown) {
+    super(`priority must be a safe integer, got ${shown(value)}`, { value: shown(value) });
+  }
+}
+
+export class InvalidTimestampError extends DomainError {
+  readonly code = 'INVALID_TIMESTAMP';
+  constructor(field: string, value: unknown) {
+    super(`${field} must be a valid Date, got ${shown(value)}`, { field, value: shown(value) });
+  }
+}
+
+export class InsufficientCreditsError extends DomainError {
+  readonly code = 'INSUFFICIENT_CREDITS';
+  constructor(
+    readonly requested: number,
+    readonly available: number,
+  ) {
+    super(`cannot reserve ${requested} credits, ${available} available`, { requested, available });
+  }
+}
+
+export class CaptureExceedsHoldError extends DomainError {
+  readonly code = 'CAPTURE_EXCEEDS_HOLD';
+  constructor(reservationId: string, requested: number, held: number) {
+    super(`cannot capture ${requested} credits from reservation ${reservationId}, which holds ${held}`, {
+      reservationId,
+      requested,
+      held,
+    });
+  }
+}
+
+export class RefundExceedsCapturedError extends DomainError {
+  readonly code = 'REFUND_EXCEEDS_CAPTURED';
+  constructor(reservationId: string, requested: number, refundable: number) {
+    super(`cannot refund ${requested} credits of reservation ${reservationId}, ${refundable} refundable`, {
+      reservationId,
+      requested,
+      refundable,
+    });
+  }
+}
+
+export class ReservationNotCapturedError extends DomainError {
+  readonly code = 'RESERVATION_NOT_CAPTURED';
+  constructor(reservationId: string, status: string) {
+    super(`reservation ${reservationId} is ${status}; only a captured reservation can be refunded`, { reservationId, status });
+  }
+}
+
+export class ReservationAlreadyResolvedError extends DomainError {
+  readonly code = 'RESERVATION_ALREADY_RESOLVED';
+  constructor(reservationId: string, status: string) {
+    super(`reservation ${reservationId} is already ${status}`, { reservationId, status });
+  }
+}
+
+export class ReservationNotFoundError extends DomainError {
+  readonly code = 'RESERVATION_NOT_FOUND';
+  constructor(reservationId: string) {
+    super(`reservation ${reservationId} not found`, { reservationId });
+  }
+}
+
+export class ReservationAlreadyExistsError extends DomainError {
+  readonly code = 'RESERVATION_ALREADY_EXISTS';
+  constructor(reservationId: string) {
+    super(`reservation ${reservationId} already exists`, { reservationId });
+  }
+}
+
+export class GrantNotFoundError extends DomainError {
+  readonly code = 'GRANT_NOT_FOUND';
+  constructor(grantId: string) {
+    super(`grant ${grantId} not found`, { grantId });
+  }
+}
+
+/** Same grantId, different source: a caller bug, unlike a repeated source, which is an idempotent no-op. */
+export class GrantAlreadyExistsError extends DomainError {
+  readonly code = 'GRANT_ALREADY_EXISTS';
+  constructor(grantId: string) {
+    super(`grant ${grantId} already exists with another source`, { grantId });
+  }
+}
+
+/** State that breaks the ledger rules: corrupt persistence or a domain bug, never a user mistake. */
+export class InvariantViolationError extends DomainError {
+  readonly code = 'INVARIANT_VIOLATION';
+  constructor(readonly violations: readonly string[]) {
+    super(`credit account invariants violated: ${violations.join('; ')}`, { violations: [...violations] });
+  }
+}
+
+export type CreditDomainErrorCode =
+  | InvalidAmountError['code']
+  | InvalidTtlError['code']
+  | InvalidIdentifierError['code']
+  | InvalidGrantSourceError['code']
+  | InvalidPriorityError['code']
+  | InvalidTimestampError['code']
+  | InsufficientCreditsError['code']
+  | CaptureExceedsHoldError['code']
+  | RefundExceedsCapturedError['code']
+  | ReservationNotCapturedError['code']
+  | ReservationAlreadyResolvedError['code']
+  | ReservationNotFoundError['code']
+  | ReservationAlreadyExistsError['code']
+  | GrantNotFoundError['code']
+  | GrantAlreadyExistsError['code']
+  | InvariantViolationError['code'];

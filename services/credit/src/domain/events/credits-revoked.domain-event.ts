@@ -1,0 +1,8 @@
+import type { CreditAccountEventBase } from './credit-account-event.base';
+
+/** Also recorded when credits come back (release, refund) to a grant that has already been revoked. */
+export interface CreditsRevoked extends CreditAccountEventBase {
+  readonly type: 'CreditsRevoked';
+  readonly grantId: string;
+  readonly amount: number;
+}

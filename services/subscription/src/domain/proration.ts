@@ -1,0 +1,14 @@
+import type { BillingPeriod } from './billing-interval.value-object';
+
+/**
+ * Credits for the rest of a period after an upgrade at `now`:
+ *   floor(creditsPerPeriod × (period.end − now) / (period.end − period.start)), times in milliseconds,
+ * the remaining time clamped to [0, period length]. Rounded down so the customer is never granted more than the
+ * plan gives for a whole period. BigInt because credits × milliseconds can pass 2^53.
+ */
+export function prorateCredits(creditsPerPeriod: number, period: BillingPeriod, now: Date): number {
+  const total = period.end.getTime() - period.start.getTime();
+  if (total <= 0 || creditsPerPeriod === 0) return 0;
+  const remaining = Math.min(Math.max(period.end.getTime() - now.getTime(), 0), total);
+  return Number((BigInt(creditsPerPeriod) * BigInt(remaining)) / BigInt(total));
+}

@@ -1,0 +1,133 @@
+import { billingPeriod, isBillingInterval, type BillingPeriod } from './billing-interval.value-object';
+import { isSupportedCurrency } from './money.value-object';
+import type { PlanTerms } from './plan-terms.value-object';
+import { InvalidSubscriptionStateError } from './subscription.errors';
+import {
+  CANCELLATION_REASONS,
+  isSubscriptionStatus,
+  isTerminalStatus,
+  type CancellationReason,
+  type SubscriptionStatus,
+} from './subscription-status';
+
+/** The retry in progress for the period whose charge failed. */
+export interface DunningState {
+  readonly periodIndex: number;
+  /** The last attempt that failed. */
+  readonly attempt: number;
+  readonly nextAttemptAt: Date;
+}
+
+export interface Cancellation {
+  readonly reason: CancellationReason;
+  readonly effectiveAt: Date;
+}
+
+/**
+ * Everything a repository stores to reconstitute a Subscription; nothing here is derived.
+ * `lastDuePeriodIndex` is the highest period whose charge was requested (1 at creation without a trial, by
+ * SubscriptionRenewalDue after that); it makes "renewal due" once per period and rejects payments for periods
+ * nobody asked to pay. It is always the paid period index (`currentPeriod?.index ?? 0`) or one more.
+ */
+export interface SubscriptionState {
+  readonly subscriptionId: string;
+  readonly customerId: string;
+  readonly status: SubscriptionStatus;
+  readonly plan: PlanTerms;
+  readonly createdAt: Date;
+  readonly trialEndsAt: Date | null;
+  /** Start of period 1; every period is computed from it. Null until period 1 is paid. */
+  readonly billingAnchor: Date | null;
+  /** The last paid period; null until period 1 is paid. */
+  readonly currentPeriod: BillingPeriod | null;
+  readonly lastDuePeriodIndex: number;
+  readonly cancelAtPeriodEnd: boolean;
+  /** Terms that replace `plan` at the next renewal. */
+  readonly pendingDowngrade: PlanTerms | null;
+  readonly dunning: DunningState | null;
+  readonly cancellation: Cancellation | null;
+}
+
+const isDate = (value: unknown): value is Date => value instanceof Date && !Number.isNaN(value.getTime());
+
+function termsIssues(label: string, terms: PlanTerms | null | undefined): string[] {
+  if (!terms) return [`${label} is missing`];
+  const issues: string[] = [];
+  if (typeof terms.planId !== 'string' || terms.planId === '') issues.push(`${label}.planId is empty`);
+  if (!Number.isSafeInteger(terms.version) || terms.version < 1) issues.push(`${label}.version is not a positive integer`);
+  if (!terms.price || !Number.isSafeInteger(terms.price.amount) || terms.price.amount <= 0) {
+    issues.push(`${label}.price is not a positive amount`);
+  }
+  if (!isSupportedCurrency(terms.price?.currency)) issues.push(`${label}.price.currency is not supported`);
+  if (!isBillingInterval(terms.interval)) issues.push(`${label}.interval is unknown`);
+  if (!Number.isSafeInteger(terms.creditsPerPeriod) || terms.creditsPerPeriod < 0) {
+    issues.push(`${label}.creditsPerPeriod is not a non-negative integer`);
+  }
+  return issues;
+}
+
+/** The invariants every command preserves; checked on reconstitute so a corrupt row is refused, not acted on. */
+export function validateSubscriptionState(state: SubscriptionState): void {
+  const issues: string[] = [];
+  const check = (ok: boolean, issue: string): void => {
+    if (!ok) issues.push(issue);
+  };
+
+  check(typeof state.subscriptionId === 'string' && state.subscriptionId !== '', 'subscriptionId is empty');
+  check(typeof state.customerId === 'string' && state.customerId !== '', 'customerId is empty');
+  check(isSubscriptionStatus(state.status), `status ${String(state.status)} is unknown`);
+  issues.push(...termsIssues('plan', state.plan));
+  if (state.pendingDowngrade) issues.push(...termsIssues('pendingDowngrade', state.pendingDowngrade));
+  check(isDate(state.createdAt), 'createdAt is not a valid date');
+  check(state.trialEndsAt === null || isDate(state.trialEndsAt), 'trialEndsAt is not a valid date');
+
+  const paid = state.currentPeriod?.index ?? 0;
+  check(
+    state.lastDuePeriodIndex === paid || state.lastDuePeriodIndex === paid + 1,
+    `lastDuePeriodIndex ${state.lastDuePeriodIndex} must be the paid period ${paid} or the next`,
+  );
+  check((state.currentPeriod === null) === (state.billingAnchor === null), 'currentPeriod and billingAnchor go together');
+  if (state.currentPeriod && isDate(state.billingAnchor) && issues.length === 0) {
+    const expected = billingPeriod(state.billingAnchor, state.plan.interval, state.currentPeriod.index);
+    check(
+      expected.start.getTime() === state.currentPeriod.start.getTime() &&
+        expected.end.getTime() === state.currentPeriod.end.getTime(),
+      'currentPeriod does not match billingAnchor and interval',
+    );
+  }
+
+  const terminal = isSubscriptionStatus(state.status) && isTerminalStatus(state.status);
+  check(terminal === (state.cancellation !== null), 'a cancellation is recorded exactly when the status is terminal');
+  if (state.cancellation) {
+    check(CANCELLATION_REASONS.includes(state.cancellation.reason), 'cancellation.reason is unknown');
+    check(isDate(state.cancellation.effectiveAt), 'cancellation.effectiveAt is not a valid date');
+  }
+  check((state.status === 'past_due') === (state.dunning !== null), 'dunning is recorded exactly when past_due');
+  if (state.dunning) {
+    check(state.dunning.periodIndex === paid + 1, 'dunning is for a period other than the one after the paid one');
+    check(state.lastDuePeriodIndex === paid + 1, 'past_due without a requested period');
+    check(Number.isSafeInteger(state.dunning.attempt) && state.dunning.attempt >= 1, 'dunning.attempt is not positive');
+    check(isDate(state.dunning.nextAttemptAt), 'dunning.nextAttemptAt is not a valid date');
+  }
+
+  switch (state.status) {
+    case 'incomplete':
+      check(state.currentPeriod === null && state.trialEndsAt === null, 'incomplete has no period and no trial');
+      check(state.lastDuePeriodIndex === 1, 'incomplete owes period 1');
+      break;
+    case 'trialing':
+      check(state.currentPeriod === null && state.trialEndsAt !== null, 'trialing has a trial end and no period');
+      break;
+    case 'active':
+      check(state.currentPeriod !== null, 'active has a paid period');
+      break;
+    case 'past_due':
+    case 'canceled':
+    case 'incomplete_expired':
+      break;
+  }
+  check(!state.cancelAtPeriodEnd || state.status === 'active' || state.status === 'trialing', 'only active or trialing may cancel at period end');
+  check(state.pendingDowngrade === null || state.status === 'active' || state.status === 'past_due', 'only a paid subscription has a pending downgrade');
+
+  if (issues.length > 0) throw new InvalidSubscriptionStateError(String(state.subscriptionId), issues);
+}

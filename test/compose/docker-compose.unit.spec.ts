@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { parse } from 'yaml';
+import { infrastructureConfigFromEnv } from '../../packages/platform/src/config/infrastructure-config';
+import { apicurioVersion } from '../../infra/apicurio';
+import { kafkaVersion } from '../../infra/kafka';
+import { repoRoot } from '../../infra/paths';
+
+interface ComposeService {
+  image: string;
+  ports?: string[];
+  environment?: Record<string, string | number>;
+  healthcheck?: { test: string[] };
+}
+interface Compose {
+  services: Record<string, ComposeService>;
+  'x-billing-env': Record<string, string>;
+}
+
+const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as Compose;
+
+/** The environment variable names the code reads, found by watching which keys it asks for. */
+function variablesReadByCode(): string[] {
+  const read = new Set<string>();
+  infrastructureConfigFromEnv(new Proxy({}, { get: (_, key) => (read.add(String(key)), undefined) }));
+  return [...read].sort();
+}
+
+const hostPort = (service: ComposeService) => service.ports?.map((port) => Number(port.split(':').at(-2)));
+
+describe('docker-compose.yml', () => {
+  it('has postgres, kafka and a schema registry, each with a healthcheck', () => {
+    for (const name of ['postgres', 'kafka', 'schema-registry']) {
+      expect(compose.services, name).to.have.property(name);
+      expect(compose.services[name]!.healthcheck?.test, `${name} healthcheck`).to.be.an('array').that.is.not.empty;
+    }
+  });
+
+  it('publishes the ports the code defaults to', () => {
+    const config = infrastructureConfigFromEnv({});
+    expect(hostPort(compose.services.kafka!)).to.include(Number(config.kafkaBrokers[0]!.split(':')[1]));
+    expect(hostPort(compose.services['schema-registry']!)).to.include(Number(new URL(config.schemaRegistryUrl).port));
+    expect(hostPort(compose.services.postgres!)).to.include(Number(new URL(config.databaseUrl).port));
+  });
+
+  it('runs the same Kafka major version in KRaft mode and the same Apicurio Registry as infra:up', () => {
+    const kafka = compose.services.kafka!;
+    expect(kafka.image.split(':')[1]!.split('.')[0]).to.equal(kafkaVersion.split('.')[0]);
+    expect(kafka.environment?.KAFKA_PROCESS_ROLES).to.equal('broker,controller');
+    expect(kafka.environment?.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR).to.equal(1);
+    expect(compose.services['schema-registry']!.image).to.equal(`apicurio/apicurio-registry:${apicurioVersion}`);
+  });
+
+  it('defines every environment variable the code reads, pointing at compose services', () => {
+    const env = compose['x-billing-env'];
+    expect(Object.keys(env).sort()).to.deep.equal(variablesReadByCode());
+    expect(env.SCHEMA_REGISTRY_URL).to.match(/^http:\/\/schema-registry:\d+\/apis\/ccompat\/v7$/);
+    expect(env.KAFKA_BROKERS).to.match(/^kafka:\d+$/);
+    expect(new URL(env.DATABASE_URL!).hostname).to.equal('postgres');
+  });
+});
