@@ -22,7 +22,7 @@ import {
 import { findInvariantViolations } from './credit-account.invariants';
 import type { CreditAccountState } from './credit-account.state';
 import { CreditAmount } from './credit-amount.value-object';
-import { copyDate, requireDate, requireId } from './domain-guards';
+import { copyDate, copyOptionalDate, requireDate, requireId } from './domain-guards';
 import type { CreditAccountEvent, CreditAccountEventBase } from './events/credit-account.domain-event';
 import { Grant, type GrantState } from './grant.entity';
 import { GrantSource } from './grant-source.value-object';
@@ -70,7 +70,7 @@ export class CreditAccount {
   private events: CreditAccountEvent[] = [];
 
   private constructor(
-    private readonly state: Pick<CreditAccountState, 'accountId' | 'customerId' | 'openedAt'>,
+    private readonly identity: Pick<CreditAccountState, 'accountId' | 'customerId' | 'openedAt'>,
     rest: Omit<CreditAccountState, 'accountId' | 'customerId' | 'openedAt'>,
     private readonly ids: IdGenerator,
   ) {
@@ -114,10 +114,10 @@ export class CreditAccount {
   }
 
   get accountId(): string {
-    return this.state.accountId;
+    return this.identity.accountId;
   }
   get customerId(): string {
-    return this.state.customerId;
+    return this.identity.customerId;
   }
   /** Σ ledger balanceDelta = Σ grant.remaining. */
   get balance(): number {
@@ -152,7 +152,7 @@ export class CreditAccount {
       this.grants.set(grantId, grant);
       this.grantIdsBySource.set(GrantSource.key(source), grantId);
       this.append('grant', grantId, null, amount, now);
-      this.record({ type: 'CreditsGranted', grantId, amount, source: { ...source }, expiresAt: grant.expiresAt && copyDate(grant.expiresAt), priority }, now);
+      this.record({ type: 'CreditsGranted', grantId, amount, source: { ...source }, expiresAt: copyOptionalDate(grant.expiresAt), priority }, now);
       // A late delivery (e.g. a period grant after the period ended) is still recorded, then expires at once.
       if (grant.isDueToExpire(now)) this.expireGrant(grant, now);
       return { grant: grant.toState(), created: true };
@@ -327,7 +327,7 @@ export class CreditAccount {
     return {
       accountId: this.accountId,
       customerId: this.customerId,
-      openedAt: copyDate(this.state.openedAt),
+      openedAt: copyDate(this.identity.openedAt),
       lowBalanceThreshold: this.lowBalanceThreshold,
       lowBalanceArmed: this.lowBalanceArmed,
       grants: [...this.grants.values()].map((grant) => grant.toState()),

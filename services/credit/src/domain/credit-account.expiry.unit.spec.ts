@@ -1,0 +1,97 @@
+import { expect } from 'chai';
+import { at, grant, ledgerRows, openAccount, reserve, typesOf } from './credit-account.test-fixtures';
+
+describe('CreditAccount', () => {
+  describe('when grants pass their expiresAt', () => {
+    it('expires the unheld remaining of every grant due (expiresAt ≤ now) with expire entries (−x, 0)', () => {
+      const account = openAccount();
+      grant(account, { grantId: 'due', amount: 40, expiresAt: at(60) });
+      grant(account, { grantId: 'not-yet', amount: 10, expiresAt: at(61) });
+      grant(account, { grantId: 'never', amount: 5 });
+      account.pullEvents();
+      const sequence = account.ledgerSequence;
+      expect(account.expireGrants(at(60))).to.deep.equal([{ grantId: 'due', amount: 40 }]);
+      expect(ledgerRows(account, sequence)).to.deep.equal([['expire', 'due', -40, 0]]);
+      expect(account.pullEvents()).to.deep.equal([
+        { type: 'CreditsExpired', accountId: 'acc-1', customerId: 'cus-1', occurredAt: at(60), grantId: 'due', amount: 40 },
+      ]);
+      expect(account.findGrant('due')).to.deep.include({ remaining: 0, expiredAmount: 40, expiredAt: at(60) });
+      expect(account.balance).to.equal(15);
+    });
+
+    it('does nothing the second time', () => {
+      const account = openAccount();
+      grant(account, { grantId: 'due', amount: 40, expiresAt: at(60) });
+      account.expireGrants(at(60));
+      account.pullEvents();
+      expect(account.expireGrants(at(120))).to.deep.equal([]);
+      expect(account.pullEvents()).to.deep.equal([]);
+    });
+  });
+
+  describe('when an expiring grant is partly held', () => {
+    it('expires only the unheld part and keeps the hold capturable', () => {
+      const account = openAccount();
+      grant(account, { grantId: 'g1', amount: 100, expiresAt: at(60) });
+      reserve(account, 'r1', 30, { ttlMs: 3_600_000 });
+      expect(account.expireGrants(at(60))).to.deep.equal([{ grantId: 'g1', amount: 70 }]);
+      expect([account.balance, account.held, account.available]).to.deep.equal([30, 30, 0]);
+      expect(account.capture({ reservationId: 'r1', amount: 30, now: at(61) })).to.deep.equal({ captured: 30, released: 0 });
+      account.validate();
+    });
+
+    it('expires what a partial capture releases, at once', () => {
+      const account = openAccount();
+      grant(account, { grantId: 'g1', amount: 100, expiresAt: at(60) });
+      reserve(account, 'r1', 30, { ttlMs: 3_600_000 });
+      account.expireGrants(at(60));
+      account.pullEvents();
+      const sequence = account.ledgerSequence;
+      account.capture({ reservationId: 'r1', amount: 10, now: at(61) });
+      expect(ledgerRows(account, sequence)).to.deep.equal([
+        ['capture', 'g1', -10, -10],
+        ['release', 'g1', 0, -20],
+        ['expire', 'g1', -20, 0],
+      ]);
+      expect(typesOf(account.pullEvents())).to.deep.equal(['ReservationCaptured', 'CreditsExpired']);
+    });
+  });
+
+  describe('when a hold on an expired grant is released', () => {
+    it('expires the released part at once, so available does not rise', () => {
+      const account = openAccount();
+      grant(account, { grantId: 'g1', amount: 100, expiresAt: at(60) });
+      reserve(account, 'r1', 30, { ttlMs: 3_600_000 });
+      account.expireGrants(at(60));
+      account.pullEvents();
+      account.release({ reservationId: 'r1', now: at(61) });
+      expect(typesOf(account.pullEvents())).to.deep.equal(['ReservationReleased', 'CreditsExpired']);
+      expect(account.findGrant('g1')).to.deep.include({ remaining: 0, held: 0, expiredAmount: 100 });
+      expect(account.available).to.equal(0);
+    });
+
+    it('expires it the same way when the hold itself expires', () => {
+      const account = openAccount();
+      grant(account, { grantId: 'g1', amount: 100, expiresAt: at(60) });
+      reserve(account, 'r1', 30, { ttlMs: 120_000 });
+      account.expireGrants(at(60));
+      account.pullEvents();
+      account.expireReservations(at(120));
+      expect(account.pullEvents().map((event) => [event.type, 'reason' in event ? event.reason : 'amount' in event ? event.amount : null])).to.deep.equal([
+        ['ReservationReleased', 'expired'],
+        ['CreditsExpired', 30],
+      ]);
+    });
+  });
+
+  describe('when a command arrives after a grant expired unswept', () => {
+    it('applies the expiry first, then the command', () => {
+      const account = openAccount();
+      grant(account, { grantId: 'g1', amount: 10, expiresAt: at(60) });
+      account.pullEvents();
+      grant(account, { grantId: 'g2', amount: 5, now: at(90) });
+      expect(typesOf(account.pullEvents())).to.deep.equal(['CreditsExpired', 'CreditsGranted']);
+      expect(account.balance).to.equal(5);
+    });
+  });
+});
