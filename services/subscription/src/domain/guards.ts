@@ -9,7 +9,10 @@ export function assertValidDate(value: Date, name: string): void {
 
 export function assertPositiveInteger(value: number, name: string): void {
   if (!Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidArgumentError(`${name} must be a positive integer, got ${String(value)}`, { argument: name, value });
+    throw new InvalidArgumentError(`${name} must be a positive integer, got ${String(value)}`, {
+      argument: name,
+      value,
+    });
   }
 }
 
@@ -17,9 +20,4 @@ export function assertNonEmpty(value: string, name: string): void {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new InvalidArgumentError(`${name} must be a non-empty string`, { argument: name });
   }
-}
-
-/** Ends a `switch` over a union: adding a member without handling it is a compile error. */
-export function assertNever(value: never): never {
-  throw new Error(`Unhandled case: ${JSON.stringify(value)}`);
 }

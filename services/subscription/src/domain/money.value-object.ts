@@ -4,7 +4,19 @@ import { InvalidMoneyError } from './subscription.errors';
  * Currencies we bill in. An explicit allow-list, because an amount in minor units only means something once the
  * currency's minor-unit exponent is known (JPY has none, EUR has two); adding a currency is a deliberate change.
  */
-export const SUPPORTED_CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF', 'SEK', 'NOK', 'DKK', 'PLN', 'CAD', 'AUD', 'JPY'] as const;
+export const SUPPORTED_CURRENCIES = [
+  'EUR',
+  'USD',
+  'GBP',
+  'CHF',
+  'SEK',
+  'NOK',
+  'DKK',
+  'PLN',
+  'CAD',
+  'AUD',
+  'JPY',
+] as const;
 
 export type Currency = (typeof SUPPORTED_CURRENCIES)[number];
 

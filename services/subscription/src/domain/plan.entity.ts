@@ -129,7 +129,9 @@ function validatePlan(props: PlanProps): void {
   if (!isSupportedCurrency(props.price?.currency)) {
     problem('price.currency', `must be one of the supported ISO 4217 codes, got ${String(props.price?.currency)}`);
   }
-  if (!isBillingInterval(props.interval)) problem('interval', `must be day, month or year, got ${String(props.interval)}`);
+  if (!isBillingInterval(props.interval)) {
+    problem('interval', `must be day, month or year, got ${String(props.interval)}`);
+  }
   if (!Number.isSafeInteger(props.creditsPerPeriod) || props.creditsPerPeriod < 0) {
     problem('creditsPerPeriod', 'must be a non-negative integer');
   }

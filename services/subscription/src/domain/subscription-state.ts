@@ -1,5 +1,5 @@
 import { billingPeriod, isBillingInterval, type BillingPeriod } from './billing-interval.value-object';
-import { isSupportedCurrency } from './money.value-object';
+import { isSupportedCurrency, Money } from './money.value-object';
 import type { PlanTerms } from './plan-terms.value-object';
 import { InvalidSubscriptionStateError } from './subscription.errors';
 import {
@@ -54,8 +54,12 @@ function termsIssues(label: string, terms: PlanTerms | null | undefined): string
   if (!terms) return [`${label} is missing`];
   const issues: string[] = [];
   if (typeof terms.planId !== 'string' || terms.planId === '') issues.push(`${label}.planId is empty`);
-  if (!Number.isSafeInteger(terms.version) || terms.version < 1) issues.push(`${label}.version is not a positive integer`);
-  if (!terms.price || !Number.isSafeInteger(terms.price.amount) || terms.price.amount <= 0) {
+  if (!Number.isSafeInteger(terms.version) || terms.version < 1) {
+    issues.push(`${label}.version is not a positive integer`);
+  }
+  // A Money instance, not a bare {amount, currency}: the repository rebuilds it with Money.of.
+  if (!(terms.price instanceof Money)) issues.push(`${label}.price is not a Money`);
+  else if (!Number.isSafeInteger(terms.price.amount) || terms.price.amount <= 0) {
     issues.push(`${label}.price is not a positive amount`);
   }
   if (!isSupportedCurrency(terms.price?.currency)) issues.push(`${label}.price.currency is not supported`);
@@ -63,6 +67,7 @@ function termsIssues(label: string, terms: PlanTerms | null | undefined): string
   if (!Number.isSafeInteger(terms.creditsPerPeriod) || terms.creditsPerPeriod < 0) {
     issues.push(`${label}.creditsPerPeriod is not a non-negative integer`);
   }
+  if (typeof terms.creditRollover !== 'boolean') issues.push(`${label}.creditRollover is not a boolean`);
   return issues;
 }
 
@@ -77,7 +82,14 @@ export function validateSubscriptionState(state: SubscriptionState): void {
   check(typeof state.customerId === 'string' && state.customerId !== '', 'customerId is empty');
   check(isSubscriptionStatus(state.status), `status ${String(state.status)} is unknown`);
   issues.push(...termsIssues('plan', state.plan));
-  if (state.pendingDowngrade) issues.push(...termsIssues('pendingDowngrade', state.pendingDowngrade));
+  if (state.pendingDowngrade) {
+    issues.push(...termsIssues('pendingDowngrade', state.pendingDowngrade));
+    check(
+      state.pendingDowngrade.price?.currency === state.plan?.price?.currency &&
+        state.pendingDowngrade.interval === state.plan?.interval,
+      'pendingDowngrade must share the currency and interval of plan',
+    );
+  }
   check(isDate(state.createdAt), 'createdAt is not a valid date');
   check(state.trialEndsAt === null || isDate(state.trialEndsAt), 'trialEndsAt is not a valid date');
 
@@ -86,7 +98,10 @@ export function validateSubscriptionState(state: SubscriptionState): void {
     state.lastDuePeriodIndex === paid || state.lastDuePeriodIndex === paid + 1,
     `lastDuePeriodIndex ${state.lastDuePeriodIndex} must be the paid period ${paid} or the next`,
   );
-  check((state.currentPeriod === null) === (state.billingAnchor === null), 'currentPeriod and billingAnchor go together');
+  check(
+    (state.currentPeriod === null) === (state.billingAnchor === null),
+    'currentPeriod and billingAnchor go together',
+  );
   if (state.currentPeriod && isDate(state.billingAnchor) && issues.length === 0) {
     const expected = billingPeriod(state.billingAnchor, state.plan.interval, state.currentPeriod.index);
     check(
@@ -126,8 +141,14 @@ export function validateSubscriptionState(state: SubscriptionState): void {
     case 'incomplete_expired':
       break;
   }
-  check(!state.cancelAtPeriodEnd || state.status === 'active' || state.status === 'trialing', 'only active or trialing may cancel at period end');
-  check(state.pendingDowngrade === null || state.status === 'active' || state.status === 'past_due', 'only a paid subscription has a pending downgrade');
+  check(
+    !state.cancelAtPeriodEnd || state.status === 'active' || state.status === 'trialing',
+    'only active or trialing may cancel at period end',
+  );
+  check(
+    state.pendingDowngrade === null || state.status === 'active' || state.status === 'past_due',
+    'only a paid subscription has a pending downgrade',
+  );
 
   if (issues.length > 0) throw new InvalidSubscriptionStateError(String(state.subscriptionId), issues);
 }

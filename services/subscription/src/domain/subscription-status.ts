@@ -2,7 +2,14 @@
  * incomplete → active | canceled | incomplete_expired; trialing → active | past_due | canceled;
  * active ⇄ past_due; active | past_due → canceled. docs/subscription-state-machine.md has every transition.
  */
-export const SUBSCRIPTION_STATUSES = ['incomplete', 'trialing', 'active', 'past_due', 'canceled', 'incomplete_expired'] as const;
+export const SUBSCRIPTION_STATUSES = [
+  'incomplete',
+  'trialing',
+  'active',
+  'past_due',
+  'canceled',
+  'incomplete_expired',
+] as const;
 
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 

@@ -16,7 +16,12 @@ import {
   SubscriptionAlreadyCanceledError,
 } from './subscription.errors';
 import { validateSubscriptionState, type SubscriptionState } from './subscription-state';
-import { isTerminalStatus, type CancellationReason, type SubscriptionStatus, type TerminalStatus } from './subscription-status';
+import {
+  isTerminalStatus,
+  type CancellationReason,
+  type SubscriptionStatus,
+  type TerminalStatus,
+} from './subscription-status';
 
 /** Stripe's window for finishing the first payment of an incomplete subscription. */
 export const INCOMPLETE_EXPIRY_MS = 23 * 60 * 60 * 1000;
@@ -224,7 +229,13 @@ export class Subscription {
     this.state.billingAnchor = anchor;
     this.state.currentPeriod = period;
     this.state.dunning = null;
-    const paid = { planId: terms.planId, planVersion: terms.version, period, amount: terms.price.amount, currency: terms.price.currency };
+    const paid = {
+      planId: terms.planId,
+      planVersion: terms.version,
+      period,
+      amount: terms.price.amount,
+      currency: terms.price.currency,
+    };
     if (periodIndex === 1) {
       this.record({
         type: 'SubscriptionActivated',
@@ -349,7 +360,7 @@ export class Subscription {
     assertValidDate(now, 'now');
     const { status } = this.state;
     if (status !== 'active' && status !== 'trialing') {
-      throw new InvalidTransitionError(status, 'change the plan of', 'only active or trialing subscriptions change plan');
+      throw new InvalidTransitionError(status, 'change the plan of', 'only an active or trialing subscription can');
     }
     const to = newPlan.terms();
     const from = this.state.plan;

@@ -145,7 +145,8 @@ export class PeriodNotDueError extends DomainError {
     readonly lastDuePeriodIndex: number,
   ) {
     super(
-      `Subscription ${subscriptionId}: period ${periodIndex} is not due (last requested period is ${lastDuePeriodIndex})`,
+      `Subscription ${subscriptionId}: period ${periodIndex} is not due ` +
+        `(last requested period is ${lastDuePeriodIndex})`,
       { subscriptionId, periodIndex, lastDuePeriodIndex },
     );
   }

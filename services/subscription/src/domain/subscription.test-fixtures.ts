@@ -42,7 +42,13 @@ export const aTrialPlan = (): Plan => aPlan({ planId: 'plan-trial', code: 'trial
 export const aHigherPlan = (): Plan =>
   aPlan({ planId: 'plan-max', code: 'max', price: { amount: 9_900, currency: 'EUR' }, creditsPerPeriod: 5_000 });
 export const aLowerPlan = (): Plan =>
-  aPlan({ planId: 'plan-lite', code: 'lite', price: { amount: 900, currency: 'EUR' }, creditsPerPeriod: 200, creditRollover: true });
+  aPlan({
+    planId: 'plan-lite',
+    code: 'lite',
+    price: { amount: 900, currency: 'EUR' },
+    creditsPerPeriod: 200,
+    creditRollover: true,
+  });
 
 function drained(subscription: Subscription): Subscription {
   subscription.pullEvents();
