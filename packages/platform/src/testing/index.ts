@@ -1,2 +1,4 @@
+export * from './messaging-fixtures';
 export * from './test-infrastructure';
+export * from './topic-reader';
 export * from './unique';

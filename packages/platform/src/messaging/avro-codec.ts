@@ -1,0 +1,49 @@
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import type { SchemaCatalog } from './schema-catalog';
+
+/**
+ * Avro in the Confluent wire format through the schema registry. Encoding registers the catalogue's schema for its
+ * subject on first use (idempotent for an unchanged schema; refused by the registry when incompatible) and caches the id.
+ */
+export class AvroCodec {
+  private readonly ids = new Map<string, Promise<number>>();
+  readonly registry: SchemaRegistry;
+
+  constructor(
+    registryUrl: string,
+    readonly catalog: SchemaCatalog,
+  ) {
+    this.registry = new SchemaRegistry({ host: registryUrl });
+  }
+
+  private schemaId(eventType: string): Promise<number> {
+    let id = this.ids.get(eventType);
+    if (!id) {
+      const { schema, subject } = this.catalog.get(eventType);
+      id = this.registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject }).then((result) => result.id);
+      // A failed registration (registry down) must be retried next time, not cached.
+      id.catch(() => this.ids.delete(eventType));
+      this.ids.set(eventType, id);
+    }
+    return id;
+  }
+
+  async encode(eventType: string, payload: unknown): Promise<{ topic: string; value: Buffer }> {
+    const { topic } = this.catalog.get(eventType);
+    return { topic, value: await this.registry.encode(await this.schemaId(eventType), payload) };
+  }
+
+  /** Decodes with the writer schema named by the id inside the message. */
+  async decode<T = Record<string, unknown>>(value: Buffer): Promise<T> {
+    return toPlain(await this.registry.decode(value)) as T;
+  }
+}
+
+/** avsc returns class instances for records; handlers and JSON want plain objects. */
+function toPlain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, toPlain(inner)]));
+  }
+  return value;
+}

@@ -1,0 +1,205 @@
+import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { MessagingMetrics } from '../observability/messaging-metrics';
+import type { SqlExecutor, UnitOfWork } from '../sql/sql-executor';
+import type { AvroCodec } from './avro-codec';
+import type { MessageContext } from './message-headers';
+
+export interface ConsumedEvent<Payload = Record<string, unknown>> {
+  eventId: string;
+  eventType: string;
+  payload: Payload;
+  context: MessageContext;
+  occurredAt: string | undefined;
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | undefined;
+}
+
+export type EventHandler<Tx extends SqlExecutor> = (event: ConsumedEvent, tx: Tx) => Promise<void>;
+
+export interface RetryPolicy {
+  attempts: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export interface InboxConsumerOptions<Tx extends SqlExecutor> {
+  /** Names the consumer group and the inbox rows; one per reaction, e.g. credit.grant-subscription-credits. */
+  consumer: string;
+  kafka: Kafka;
+  topics: string[];
+  codec: AvroCodec;
+  unitOfWork: UnitOfWork<Tx>;
+  /** By event type; types without a handler are acknowledged and skipped. */
+  handlers: Record<string, EventHandler<Tx>>;
+  logger: Logger;
+  metrics?: MessagingMetrics;
+  retry?: Partial<RetryPolicy>;
+  fromBeginning?: boolean;
+}
+
+export const deadLetterTopic = (topic: string, consumer: string) => `${topic}.dlq.${consumer}`;
+
+const header = (headers: IHeaders | undefined, name: string) => headers?.[name]?.toString();
+
+class UndecodableMessageError extends Error {
+  override readonly name = 'UndecodableMessageError';
+}
+
+/**
+ * Consumes topics in a consumer group, applying each event at most once: the handler runs in one transaction with the
+ * insert into processed_messages(consumer, event_id), whose primary key turns a redelivery into a no-op; the offset is
+ * resolved only after that transaction commits. A handler that keeps failing is retried with backoff, then the message
+ * goes to `<topic>.dlq.<consumer>` with the error in its headers and the partition moves on.
+ */
+export class InboxConsumer<Tx extends SqlExecutor> {
+  private consumer?: Consumer;
+  private producer?: Producer;
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly options: InboxConsumerOptions<Tx>) {
+    this.retry = { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 5000, ...options.retry };
+  }
+
+  async start(): Promise<void> {
+    const { kafka, consumer: name, topics } = this.options;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const wanted = topics.flatMap((topic) => [topic, deadLetterTopic(topic, name)]);
+      const existing = new Set(await admin.listTopics());
+      const missing = wanted.filter((topic) => !existing.has(topic));
+      if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
+    } finally {
+      await admin.disconnect();
+    }
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    this.consumer = kafka.consumer({ groupId: name, allowAutoTopicCreation: false });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.run({
+      eachBatchAutoResolve: false,
+      autoCommit: true,
+      autoCommitInterval: 500,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        for (const message of batch.messages) {
+          if (!isRunning() || isStale()) break;
+          await this.handle(batch.topic, batch.partition, message, heartbeat);
+          resolveOffset(message.offset);
+          await commitOffsetsIfNecessary();
+        }
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+  }
+
+  private async handle(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
+    const { consumer: name, logger, metrics } = this.options;
+    const labels = { consumer: name, topic };
+    let lastError: unknown;
+    let event: ConsumedEvent | undefined;
+    try {
+      event = await this.decode(topic, partition, message);
+    } catch (error) {
+      await this.deadLetter(topic, partition, message, error, 1);
+      return;
+    }
+    const handler = this.options.handlers[event.eventType];
+    if (!handler) return;
+    for (let attempt = 1; attempt <= this.retry.attempts; attempt += 1) {
+      try {
+        const applied = await this.options.unitOfWork.transaction(async (tx) => {
+          const inserted = await tx.query(
+            'insert into processed_messages (consumer, event_id) values ($1, $2) on conflict do nothing returning event_id',
+            [name, event.eventId],
+          );
+          if (inserted.length === 0) return false;
+          await handler(event, tx);
+          return true;
+        });
+        (applied ? metrics?.processed : metrics?.duplicates)?.inc(labels);
+        if (!applied) logger.debug({ eventId: event.eventId, consumer: name }, 'duplicate skipped');
+        return;
+      } catch (error) {
+        lastError = error;
+        metrics?.handlerFailures.inc(labels);
+        logger.warn(
+          { err: error, eventId: event.eventId, eventType: event.eventType, attempt, consumer: name, correlationId: event.context.correlationId },
+          'event handler failed',
+        );
+        if (attempt < this.retry.attempts) {
+          await sleep(Math.min(this.retry.maxBackoffMs, this.retry.initialBackoffMs * 2 ** (attempt - 1)));
+          await heartbeat();
+        }
+      }
+    }
+    await this.deadLetter(topic, partition, message, lastError, this.retry.attempts);
+  }
+
+  private async decode(topic: string, partition: number, message: KafkaMessage): Promise<ConsumedEvent> {
+    const eventId = header(message.headers, 'event-id');
+    const eventType = header(message.headers, 'event-type');
+    if (!eventId || !eventType || !message.value) throw new UndecodableMessageError('message lacks event-id, event-type or a value');
+    let payload: Record<string, unknown>;
+    try {
+      payload = await this.options.codec.decode(message.value);
+    } catch (error) {
+      throw new UndecodableMessageError(`Avro decoding failed: ${(error as Error).message}`);
+    }
+    return {
+      eventId,
+      eventType,
+      payload,
+      context: {
+        correlationId: header(message.headers, 'correlation-id') ?? eventId,
+        causationId: header(message.headers, 'causation-id'),
+        traceparent: header(message.headers, 'traceparent'),
+      },
+      occurredAt: header(message.headers, 'occurred-at'),
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString(),
+    };
+  }
+
+  private async deadLetter(topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number): Promise<void> {
+    const { consumer: name, logger, metrics } = this.options;
+    const dlq = deadLetterTopic(topic, name);
+    const reason = error instanceof Error ? error : new Error(String(error));
+    await this.producer!.send({
+      topic: dlq,
+      acks: -1,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...message.headers,
+            'dlq-error': reason.message.slice(0, 1000),
+            'dlq-error-type': reason.name,
+            'dlq-attempts': String(attempts),
+            'dlq-consumer': name,
+            'dlq-original-topic': topic,
+            'dlq-original-partition': String(partition),
+            'dlq-original-offset': message.offset,
+          },
+        },
+      ],
+    });
+    metrics?.deadLettered.inc({ consumer: name, topic });
+    logger.error(
+      { err: reason, consumer: name, topic, partition, offset: message.offset, eventId: header(message.headers, 'event-id'), dlq },
+      'message sent to the dead-letter topic',
+    );
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,179 @@
+import type { Kafka, Producer } from 'kafkajs';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { MessagingMetrics } from '../observability/messaging-metrics';
+import type { AvroCodec } from './avro-codec';
+import type { MessageContext } from './message-headers';
+import { outboxChannel, outboxLanes } from './messaging.migration';
+
+export interface OutboxRelayOptions {
+  /** The service's own database (the one holding its outbox). */
+  databaseUrl: string;
+  kafka: Kafka;
+  codec: AvroCodec;
+  logger: Logger;
+  metrics?: MessagingMetrics;
+  batchSize?: number;
+  /** Safety net when a NOTIFY is missed (e.g. while reconnecting). */
+  pollIntervalMs?: number;
+  /** How many lanes this relay may own; the rest are left for other relays. */
+  maxLanes?: number;
+  /** Runs after a batch is produced and before it is marked published: for crash tests and tracing. */
+  afterProduce?: (eventIds: string[]) => Promise<void>;
+}
+
+interface OutboxRow {
+  id: string;
+  aggregate_id: string;
+  event_type: string;
+  payload: Record<string, unknown>;
+  headers: MessageContext;
+  occurred_at: Date;
+}
+
+/** Advisory-lock namespace for outbox lanes (the second key is the lane). */
+const laneLockNamespace = 0x0b0c;
+
+/**
+ * Publishes the outbox to Kafka, at least once and in order per aggregate. Rows are split into lanes by a hash of the
+ * aggregate id; a relay owns a lane through a session advisory lock, so two relays never publish the same aggregate's
+ * events concurrently, and a crashed relay's lanes are taken over as soon as its session ends. Within its lanes a relay
+ * claims batches in sequence order with FOR UPDATE SKIP LOCKED, produces them (idempotent producer, acks=all, key =
+ * aggregate id) and marks them published in the same transaction.
+ */
+export class OutboxRelay {
+  private readonly pool: pg.Pool;
+  private session?: pg.Client;
+  private producer?: Producer;
+  private readonly ownedLanes = new Set<number>();
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly maxLanes: number;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
+    this.batchSize = options.batchSize ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.maxLanes = options.maxLanes ?? outboxLanes;
+  }
+
+  async start(): Promise<void> {
+    this.producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    await this.openSession();
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** The connection that holds the lane locks and listens for inserts. Losing it loses the locks, so the lanes too. */
+  private async openSession(): Promise<void> {
+    const session = new pg.Client({ connectionString: this.options.databaseUrl });
+    session.on('notification', () => this.wake?.());
+    session.on('error', (error) => {
+      this.options.logger.error({ err: error }, 'outbox relay lost its session: giving up its lanes');
+      this.ownedLanes.clear();
+      if (this.session === session) this.session = undefined;
+    });
+    await session.connect();
+    await session.query(`listen ${outboxChannel}`);
+    this.session = session;
+  }
+
+  /** Finishes the batch in hand (produced and marked), then releases its lanes and connections. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.session?.end().catch(() => undefined);
+    await this.pool.end();
+    await this.producer?.disconnect();
+  }
+
+  get lanes(): number[] {
+    return [...this.ownedLanes].sort((a, b) => a - b);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let published = 0;
+      try {
+        if (!this.session) await this.openSession();
+        await this.claimLanes();
+        published = await this.publishBatch();
+      } catch (error) {
+        this.options.logger.error({ err: error }, 'outbox relay batch failed; retrying after the poll interval');
+      }
+      if (published < this.batchSize) await this.idle();
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.pollIntervalMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async claimLanes(): Promise<void> {
+    for (let lane = 0; lane < outboxLanes && this.ownedLanes.size < this.maxLanes; lane += 1) {
+      if (this.ownedLanes.has(lane)) continue;
+      const { rows } = await this.session!.query<{ locked: boolean }>('select pg_try_advisory_lock($1, $2) as locked', [laneLockNamespace, lane]);
+      if (rows[0]?.locked) this.ownedLanes.add(lane);
+    }
+  }
+
+  private async publishBatch(): Promise<number> {
+    if (this.ownedLanes.size === 0) return 0;
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const { rows } = await client.query<OutboxRow>(
+        `select id, aggregate_id, event_type, payload, headers, occurred_at from outbox
+         where published_at is null and lane = any($1) order by seq limit $2 for update skip locked`,
+        [this.lanes, this.batchSize],
+      );
+      if (rows.length === 0) {
+        await client.query('commit');
+        return 0;
+      }
+      const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
+      for (const row of rows) {
+        const { topic, value } = await this.options.codec.encode(row.event_type, row.payload);
+        const messages = byTopic.get(topic) ?? [];
+        messages.push({ key: row.aggregate_id, value, headers: kafkaHeaders(row) });
+        byTopic.set(topic, messages);
+      }
+      await this.producer!.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      const ids = rows.map((row) => row.id);
+      await this.options.afterProduce?.(ids);
+      await client.query('update outbox set published_at = now() where id = any($1)', [ids]);
+      await client.query('commit');
+      for (const [topic, messages] of byTopic) this.options.metrics?.published.inc({ topic }, messages.length);
+      return rows.length;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+function kafkaHeaders(row: OutboxRow): Record<string, string> {
+  const headers: Record<string, string> = {
+    'event-id': row.id,
+    'event-type': row.event_type,
+    'occurred-at': row.occurred_at.toISOString(),
+    'correlation-id': row.headers.correlationId,
+  };
+  if (row.headers.causationId) headers['causation-id'] = row.headers.causationId;
+  if (row.headers.traceparent) headers.traceparent = row.headers.traceparent;
+  return headers;
+}

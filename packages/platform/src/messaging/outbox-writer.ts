@@ -1,0 +1,41 @@
+import type { SqlExecutor } from '../sql/sql-executor';
+import type { MessageContext } from './message-headers';
+import { outboxLanes } from './messaging.migration';
+
+export interface OutboxMessage<Payload = Record<string, unknown>> {
+  eventId: string;
+  /** The Avro record name, e.g. CreditsGranted; the schema catalogue maps it to its topic and subject. */
+  eventType: string;
+  aggregateType: string;
+  aggregateId: string;
+  payload: Payload;
+  context: MessageContext;
+  occurredAt: Date;
+}
+
+/**
+ * Appends integration events to the outbox inside the caller's transaction, so they commit or roll back together with
+ * the state change. One multi-row INSERT whatever the count.
+ */
+export async function appendToOutbox(tx: SqlExecutor, messages: readonly OutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  const params: unknown[] = [];
+  const rows = messages.map((message) => {
+    const at = params.length;
+    params.push(
+      message.eventId,
+      message.aggregateType,
+      message.aggregateId,
+      message.eventType,
+      JSON.stringify(message.payload),
+      JSON.stringify(message.context),
+      message.occurredAt,
+    );
+    const p = (offset: number) => `$${at + offset}`;
+    return `(${p(1)}, abs(hashtext(${p(3)})) % ${outboxLanes}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::jsonb, ${p(6)}::jsonb, ${p(7)})`;
+  });
+  await tx.query(
+    `insert into outbox (id, lane, aggregate_type, aggregate_id, event_type, payload, headers, occurred_at) values ${rows.join(', ')}`,
+    params,
+  );
+}

@@ -1,0 +1,31 @@
+import type pg from 'pg';
+import type { SqlExecutor, UnitOfWork } from './sql-executor';
+
+export class PgExecutor implements SqlExecutor {
+  constructor(private readonly client: pg.ClientBase | pg.Pool) {}
+
+  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    const result = await this.client.query(sql, params as unknown[]);
+    return result.rows as Row[];
+  }
+}
+
+/** Transactions on a node-postgres pool: one pooled client per transaction. */
+export class PgUnitOfWork implements UnitOfWork<PgExecutor> {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async transaction<T>(work: (tx: PgExecutor) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const result = await work(new PgExecutor(client));
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
