@@ -1,0 +1,436 @@
+// Generated from schemas/**/*.avsc by `npm run schemas -- types`. Do not edit: change the .avsc and regenerate.
+
+export type GrantSourceType = 'SUBSCRIPTION_PERIOD' | 'TOP_UP' | 'MANUAL' | 'PROMOTION';
+export type PaymentPurpose = 'SUBSCRIPTION_PERIOD' | 'CREDIT_TOP_UP';
+export type ReleaseReason = 'released' | 'expired';
+
+/** A credit account was opened for a customer. */
+export interface CreditAccountOpened {
+  accountId: string;
+  customerId: string;
+  lowBalanceThreshold?: null | number;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** Available credits fell below the account's threshold. */
+export interface CreditBalanceLow {
+  accountId: string;
+  customerId: string;
+  available: number;
+  threshold: number;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** Unspent credits of a grant expired. */
+export interface CreditsExpired {
+  accountId: string;
+  customerId: string;
+  grantId: string;
+  amount: number;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** Credits were granted to an account. */
+export interface CreditsGranted {
+  accountId: string;
+  customerId: string;
+  grantId: string;
+  /** credit units */
+  amount: number;
+  sourceType: GrantSourceType;
+  sourceId: string;
+  sourcePeriod?: null | number;
+  /** ISO-8601 instant, UTC */
+  expiresAt?: null | string;
+  /** lower burns first */
+  priority: number;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** Captured credits were given back. */
+export interface CreditsRefunded {
+  accountId: string;
+  customerId: string;
+  reservationId: string;
+  amount: number;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** Credits were held for a reservation. */
+export interface CreditsReserved {
+  accountId: string;
+  customerId: string;
+  reservationId: string;
+  /** credit units */
+  amount: number;
+  /** ISO-8601 instant, UTC */
+  expiresAt: string;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** The unspent part of a grant was revoked (e.g. its payment was refunded). */
+export interface CreditsRevoked {
+  accountId: string;
+  customerId: string;
+  grantId: string;
+  amount: number;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** A reservation was captured; what was not captured was released. */
+export interface ReservationCaptured {
+  accountId: string;
+  customerId: string;
+  reservationId: string;
+  captured: number;
+  released: number;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** A reservation was released, by request or because it expired. */
+export interface ReservationReleased {
+  accountId: string;
+  customerId: string;
+  reservationId: string;
+  released: number;
+  reason: ReleaseReason;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** The customer was deactivated. */
+export interface CustomerDeactivated {
+  customerId: string;
+  externalAccountId: string;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** A customer was registered. */
+export interface CustomerRegistered {
+  customerId: string;
+  externalAccountId: string;
+  email: string;
+  name?: null | string;
+  /** ISO 4217 code */
+  defaultCurrency: string;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** A customer's contact data or default currency changed. */
+export interface CustomerUpdated {
+  customerId: string;
+  externalAccountId: string;
+  email: string;
+  name?: null | string;
+  /** ISO 4217 code */
+  defaultCurrency: string;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** The customer now has a customer record at the payment gateway. */
+export interface PaymentGatewayLinked {
+  customerId: string;
+  externalAccountId: string;
+  /** e.g. stripe */
+  gateway: string;
+  gatewayCustomerId: string;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** The customer disputed a payment (chargeback). */
+export interface PaymentDisputed {
+  paymentId: string;
+  customerId: string;
+  purpose: PaymentPurpose;
+  /** subscription id for SUBSCRIPTION_PERIOD, top-up id for CREDIT_TOP_UP */
+  referenceId: string;
+  /** the subscription period paid for (SUBSCRIPTION_PERIOD) */
+  periodIndex?: null | number;
+  /** credits bought (CREDIT_TOP_UP) */
+  credits?: null | number;
+  /** minor units of currency */
+  amount: number;
+  /** ISO 4217 code, upper case */
+  currency: string;
+  gatewayPaymentIntentId: string;
+  disputeId: string;
+  disputeStatus: string;
+  /** minor units */
+  amountDisputed: number;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** A PaymentIntent failed. */
+export interface PaymentFailed {
+  paymentId: string;
+  customerId: string;
+  purpose: PaymentPurpose;
+  /** subscription id for SUBSCRIPTION_PERIOD, top-up id for CREDIT_TOP_UP */
+  referenceId: string;
+  /** the subscription period paid for (SUBSCRIPTION_PERIOD) */
+  periodIndex?: null | number;
+  /** credits bought (CREDIT_TOP_UP) */
+  credits?: null | number;
+  /** minor units of currency */
+  amount: number;
+  /** ISO 4217 code, upper case */
+  currency: string;
+  gatewayPaymentIntentId: string;
+  reason: string;
+  /** 1 for the first charge of a period, then one more per dunning retry */
+  attempt: number;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** Part or all of a succeeded payment was refunded. */
+export interface PaymentRefunded {
+  paymentId: string;
+  customerId: string;
+  purpose: PaymentPurpose;
+  /** subscription id for SUBSCRIPTION_PERIOD, top-up id for CREDIT_TOP_UP */
+  referenceId: string;
+  /** the subscription period paid for (SUBSCRIPTION_PERIOD) */
+  periodIndex?: null | number;
+  /** credits bought (CREDIT_TOP_UP) */
+  credits?: null | number;
+  /** minor units of currency */
+  amount: number;
+  /** ISO 4217 code, upper case */
+  currency: string;
+  gatewayPaymentIntentId: string;
+  /** this refund, minor units */
+  amountRefunded: number;
+  /** all refunds of the payment so far, minor units */
+  totalRefunded: number;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** A PaymentIntent succeeded: the money is ours. */
+export interface PaymentSucceeded {
+  paymentId: string;
+  customerId: string;
+  purpose: PaymentPurpose;
+  /** subscription id for SUBSCRIPTION_PERIOD, top-up id for CREDIT_TOP_UP */
+  referenceId: string;
+  /** the subscription period paid for (SUBSCRIPTION_PERIOD) */
+  periodIndex?: null | number;
+  /** credits bought (CREDIT_TOP_UP) */
+  credits?: null | number;
+  /** minor units of currency */
+  amount: number;
+  /** ISO 4217 code, upper case */
+  currency: string;
+  gatewayPaymentIntentId: string;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** The first period was paid: the subscription is active. */
+export interface SubscriptionActivated {
+  subscriptionId: string;
+  customerId: string;
+  planId: string;
+  planVersion: number;
+  periodIndex: number;
+  /** ISO-8601 instant, UTC */
+  periodStart: string;
+  /** ISO-8601 instant, UTC */
+  periodEnd: string;
+  /** minor units of currency */
+  amount: number;
+  /** ISO 4217 code, upper case */
+  currency: string;
+  creditsPerPeriod: number;
+  /** false: the period's credits expire at its end */
+  creditRollover: boolean;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** The subscription ended. */
+export interface SubscriptionCanceled {
+  subscriptionId: string;
+  customerId: string;
+  planId: string;
+  planVersion: number;
+  /** canceled or incomplete_expired */
+  status: string;
+  reason: string;
+  /** ISO-8601 instant, UTC */
+  effectiveAt: string;
+  lastPaidPeriodIndex: number;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** A subscription was created; period 1 is due (or the trial started). */
+export interface SubscriptionCreated {
+  subscriptionId: string;
+  customerId: string;
+  planId: string;
+  planVersion: number;
+  /** incomplete or trialing */
+  status: string;
+  periodIndex: number;
+  /** minor units */
+  amountDue: number;
+  /** ISO 4217 code */
+  currency: string;
+  /** ISO-8601 instant, UTC */
+  trialEndsAt?: null | string;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** A renewal charge failed; dunning retries follow. */
+export interface SubscriptionPastDue {
+  subscriptionId: string;
+  customerId: string;
+  planId: string;
+  planVersion: number;
+  periodIndex: number;
+  attempt: number;
+  /** ISO-8601 instant, UTC */
+  nextAttemptAt: string;
+  /** minor units of currency */
+  amount: number;
+  /** ISO 4217 code, upper case */
+  currency: string;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** The subscription moved to another plan. */
+export interface SubscriptionPlanChanged {
+  subscriptionId: string;
+  customerId: string;
+  fromPlanId: string;
+  fromPlanVersion: number;
+  toPlanId: string;
+  toPlanVersion: number;
+  /** ISO-8601 instant, UTC */
+  effectiveAt: string;
+  periodIndex?: null | number;
+  /** ISO-8601 instant, UTC */
+  periodStart?: null | string;
+  /** ISO-8601 instant, UTC */
+  periodEnd?: null | string;
+  /** credits granted now for the rest of the period (upgrades) */
+  proratedCredits: number;
+  creditRollover: boolean;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** A period is due and must be charged. */
+export interface SubscriptionRenewalDue {
+  subscriptionId: string;
+  customerId: string;
+  planId: string;
+  planVersion: number;
+  periodIndex: number;
+  /** ISO-8601 instant, UTC */
+  periodStart: string;
+  /** ISO-8601 instant, UTC */
+  periodEnd: string;
+  /** minor units of currency */
+  amount: number;
+  /** ISO 4217 code, upper case */
+  currency: string;
+  /** 1 for the first charge, then one more per dunning retry */
+  attempt?: number;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** A renewal was paid: a new period started. */
+export interface SubscriptionRenewed {
+  subscriptionId: string;
+  customerId: string;
+  planId: string;
+  planVersion: number;
+  periodIndex: number;
+  /** ISO-8601 instant, UTC */
+  periodStart: string;
+  /** ISO-8601 instant, UTC */
+  periodEnd: string;
+  /** minor units of currency */
+  amount: number;
+  /** ISO 4217 code, upper case */
+  currency: string;
+  credits: number;
+  creditRollover: boolean;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+export interface IntegrationEvents {
+  CreditAccountOpened: CreditAccountOpened;
+  CreditBalanceLow: CreditBalanceLow;
+  CreditsExpired: CreditsExpired;
+  CreditsGranted: CreditsGranted;
+  CreditsRefunded: CreditsRefunded;
+  CreditsReserved: CreditsReserved;
+  CreditsRevoked: CreditsRevoked;
+  ReservationCaptured: ReservationCaptured;
+  ReservationReleased: ReservationReleased;
+  CustomerDeactivated: CustomerDeactivated;
+  CustomerRegistered: CustomerRegistered;
+  CustomerUpdated: CustomerUpdated;
+  PaymentGatewayLinked: PaymentGatewayLinked;
+  PaymentDisputed: PaymentDisputed;
+  PaymentFailed: PaymentFailed;
+  PaymentRefunded: PaymentRefunded;
+  PaymentSucceeded: PaymentSucceeded;
+  SubscriptionActivated: SubscriptionActivated;
+  SubscriptionCanceled: SubscriptionCanceled;
+  SubscriptionCreated: SubscriptionCreated;
+  SubscriptionPastDue: SubscriptionPastDue;
+  SubscriptionPlanChanged: SubscriptionPlanChanged;
+  SubscriptionRenewalDue: SubscriptionRenewalDue;
+  SubscriptionRenewed: SubscriptionRenewed;
+}
+
+export type IntegrationEventType = keyof IntegrationEvents;
+
+export const integrationEventTopics = {
+  CreditAccountOpened: 'billing.credit.v1',
+  CreditBalanceLow: 'billing.credit.v1',
+  CreditsExpired: 'billing.credit.v1',
+  CreditsGranted: 'billing.credit.v1',
+  CreditsRefunded: 'billing.credit.v1',
+  CreditsReserved: 'billing.credit.v1',
+  CreditsRevoked: 'billing.credit.v1',
+  ReservationCaptured: 'billing.credit.v1',
+  ReservationReleased: 'billing.credit.v1',
+  CustomerDeactivated: 'billing.customer.v1',
+  CustomerRegistered: 'billing.customer.v1',
+  CustomerUpdated: 'billing.customer.v1',
+  PaymentGatewayLinked: 'billing.customer.v1',
+  PaymentDisputed: 'billing.payment.v1',
+  PaymentFailed: 'billing.payment.v1',
+  PaymentRefunded: 'billing.payment.v1',
+  PaymentSucceeded: 'billing.payment.v1',
+  SubscriptionActivated: 'billing.subscription.v1',
+  SubscriptionCanceled: 'billing.subscription.v1',
+  SubscriptionCreated: 'billing.subscription.v1',
+  SubscriptionPastDue: 'billing.subscription.v1',
+  SubscriptionPlanChanged: 'billing.subscription.v1',
+  SubscriptionRenewalDue: 'billing.subscription.v1',
+  SubscriptionRenewed: 'billing.subscription.v1',
+} as const satisfies Record<IntegrationEventType, string>;
