@@ -1,0 +1,32 @@
+import { type CustomerDomainErrorCode, DomainError, shown } from '../domain/customer.errors';
+import type { PaymentGatewayUnavailableError } from './ports/payment-gateway.port';
+
+// Errors of the use cases themselves (paging, batching), typed like domain errors so the interface maps them the same way.
+
+export class InvalidLimitError extends DomainError {
+  readonly code = 'INVALID_LIMIT';
+  constructor(field: string, value: unknown, max: number) {
+    super(`${field} must be an integer from 1 to ${max}, got ${shown(value)}`, { field, value: shown(value), max });
+  }
+}
+
+export class InvalidCursorError extends DomainError {
+  readonly code = 'INVALID_CURSOR';
+  constructor(value: unknown) {
+    super(`cursor ${shown(value)} is not one this service issued`, { value: shown(value) });
+  }
+}
+
+/** An integer 1..max; undefined / null give the default. */
+export function limitOrDefault(value: unknown, field: string, fallback: number, max: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) throw new InvalidLimitError(field, value, max);
+  return value;
+}
+
+/** Every code a customer use case can throw, domain codes included. */
+export type CustomerErrorCode =
+  | CustomerDomainErrorCode
+  | InvalidLimitError['code']
+  | InvalidCursorError['code']
+  | PaymentGatewayUnavailableError['code'];

@@ -1,0 +1,3 @@
+export interface DeactivateCustomerCommand {
+  readonly customerId: string;
+}

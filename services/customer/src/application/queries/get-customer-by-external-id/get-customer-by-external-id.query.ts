@@ -1,0 +1,3 @@
+export interface GetCustomerByExternalIdQuery {
+  readonly externalAccountId: string;
+}

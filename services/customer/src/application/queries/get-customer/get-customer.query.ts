@@ -1,0 +1,3 @@
+export interface GetCustomerQuery {
+  readonly customerId: string;
+}

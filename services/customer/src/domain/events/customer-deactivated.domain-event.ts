@@ -1,0 +1,5 @@
+import type { CustomerEventBase } from './customer-event.base';
+
+export interface CustomerDeactivated extends CustomerEventBase {
+  readonly type: 'CustomerDeactivated';
+}
