@@ -18,6 +18,8 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** How many lanes this relay may own; the rest are left for other relays. */
   maxLanes?: number;
+  /** Batches in flight at once, each over its own share of the owned lanes (so order per aggregate still holds). */
+  workers?: number;
   /** Runs after a batch is produced and before it is marked published: for crash tests and tracing. */
   afterProduce?: (eventIds: string[]) => Promise<void>;
 }
@@ -39,39 +41,46 @@ const laneLockNamespace = 0x0b0c;
  * aggregate id; a relay owns a lane through a session advisory lock, so two relays never publish the same aggregate's
  * events concurrently, and a crashed relay's lanes are taken over as soon as its session ends. Within its lanes a relay
  * claims batches in sequence order with FOR UPDATE SKIP LOCKED, produces them (idempotent producer, acks=all, key =
- * aggregate id) and marks them published in the same transaction.
+ * aggregate id) and commits them as published only after Kafka acknowledged them.
  */
 export class OutboxRelay {
   private readonly pool: pg.Pool;
   private session?: pg.Client;
-  private producer?: Producer;
+  /** One idempotent producer per worker: concurrent sends through one kafkajs idempotent producer queue behind each other. */
+  private producers: Producer[] = [];
   private readonly ownedLanes = new Set<number>();
   private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
+  private loops: Promise<void>[] = [];
+  private readonly sleepers = new Set<() => void>();
+  /** Counts NOTIFYs, so a worker that was busy when one arrived does not go to sleep on it. */
+  private notifications = 0;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly maxLanes: number;
+  private readonly workers: number;
 
   constructor(private readonly options: OutboxRelayOptions) {
-    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
+    this.workers = options.workers ?? 4;
+    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: this.workers });
+    // An idle pooled connection that dies (server restart) must not take the process down; the next batch reconnects.
+    this.pool.on('error', (error) => options.logger.warn({ err: error }, 'outbox relay: idle database connection lost'));
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.maxLanes = options.maxLanes ?? outboxLanes;
   }
 
   async start(): Promise<void> {
-    this.producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await this.producer.connect();
+    this.producers = Array.from({ length: this.workers }, () => this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 }));
+    await Promise.all(this.producers.map((producer) => producer.connect()));
     await this.openSession();
     this.running = true;
-    this.loop = this.run();
+    this.loops = Array.from({ length: this.workers }, (_, worker) => this.run(worker));
   }
 
   /** The connection that holds the lane locks and listens for inserts. Losing it loses the locks, so the lanes too. */
   private async openSession(): Promise<void> {
     const session = new pg.Client({ connectionString: this.options.databaseUrl });
-    session.on('notification', () => this.wake?.());
+    session.on('notification', () => this.wakeAll());
     session.on('error', (error) => {
       this.options.logger.error({ err: error }, 'outbox relay lost its session: giving up its lanes');
       this.ownedLanes.clear();
@@ -85,39 +94,50 @@ export class OutboxRelay {
   /** Finishes the batch in hand (produced and marked), then releases its lanes and connections. */
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
-    await this.loop;
+    this.wakeAll();
+    await Promise.all(this.loops);
     await this.session?.end().catch(() => undefined);
     await this.pool.end();
-    await this.producer?.disconnect();
+    await Promise.all(this.producers.map((producer) => producer.disconnect()));
   }
 
   get lanes(): number[] {
     return [...this.ownedLanes].sort((a, b) => a - b);
   }
 
-  private async run(): Promise<void> {
+  /** Worker `worker` publishes the owned lanes whose rank among them is `worker` modulo the number of workers. */
+  private async run(worker: number): Promise<void> {
     while (this.running) {
       let published = 0;
+      const notificationsBefore = this.notifications;
       try {
-        if (!this.session) await this.openSession();
-        await this.claimLanes();
-        published = await this.publishBatch();
+        if (worker === 0) {
+          if (!this.session) await this.openSession();
+          await this.claimLanes();
+        }
+        const lanes = this.lanes.filter((_, rank) => rank % this.workers === worker);
+        published = await this.publishBatch(lanes, this.producers[worker]!);
       } catch (error) {
         this.options.logger.error({ err: error }, 'outbox relay batch failed; retrying after the poll interval');
       }
-      if (published < this.batchSize) await this.idle();
+      if (published < this.batchSize && this.notifications === notificationsBefore) await this.idle();
     }
+  }
+
+  private wakeAll(): void {
+    this.notifications += 1;
+    for (const wake of this.sleepers) wake();
   }
 
   private idle(): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.pollIntervalMs);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.sleepers.delete(done);
         resolve();
-      }
-      this.wake = done;
+      };
+      const timer = setTimeout(done, this.pollIntervalMs);
+      this.sleepers.add(done);
     });
   }
 
@@ -129,20 +149,25 @@ export class OutboxRelay {
     }
   }
 
-  private async publishBatch(): Promise<number> {
-    if (this.ownedLanes.size === 0) return 0;
+  private async publishBatch(lanes: number[], producer: Producer): Promise<number> {
+    if (lanes.length === 0) return 0;
     const client = await this.pool.connect();
     try {
       await client.query('begin');
-      const { rows } = await client.query<OutboxRow>(
-        `select id, aggregate_id, event_type, payload, headers, occurred_at from outbox
-         where published_at is null and lane = any($1) order by seq limit $2 for update skip locked`,
-        [this.lanes, this.batchSize],
+      // Losing this commit in a crash only means the batch is produced again, which consumers absorb; so no fsync wait.
+      await client.query('set local synchronous_commit = off');
+      // Claim and mark in one statement; the mark only becomes visible if the commit after producing happens.
+      const { rows } = await client.query<OutboxRow & { seq: string }>(
+        `update outbox set published_at = now() where id in (
+           select id from outbox where published_at is null and lane = any($1) order by seq limit $2 for update skip locked)
+         returning id, seq, aggregate_id, event_type, payload, headers, occurred_at`,
+        [lanes, this.batchSize],
       );
       if (rows.length === 0) {
         await client.query('commit');
         return 0;
       }
+      rows.sort((a, b) => Number(BigInt(a.seq) - BigInt(b.seq)));
       const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
       for (const row of rows) {
         const { topic, value } = await this.options.codec.encode(row.event_type, row.payload);
@@ -150,10 +175,8 @@ export class OutboxRelay {
         messages.push({ key: row.aggregate_id, value, headers: kafkaHeaders(row) });
         byTopic.set(topic, messages);
       }
-      await this.producer!.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-      const ids = rows.map((row) => row.id);
-      await this.options.afterProduce?.(ids);
-      await client.query('update outbox set published_at = now() where id = any($1)', [ids]);
+      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      await this.options.afterProduce?.(rows.map((row) => row.id));
       await client.query('commit');
       for (const [topic, messages] of byTopic) this.options.metrics?.published.inc({ topic }, messages.length);
       return rows.length;

@@ -1,0 +1,133 @@
+/**
+ * outbox-relay: events/s through the relay (outbox rows → Avro → Kafka → marked published) against raw kafkajs
+ * producer msgs/s for the same Avro payload and batch size, plus insert → consumer-commit latency at a fixed rate.
+ */
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { AvroCodec, InboxConsumer, OutboxRelay, PgUnitOfWork, SchemaCatalog, appendToOutbox, dropDatabase, migrateDatabase, MessagingTablesMigration, databaseUrlFor, silentLogger, type OutboxMessage, type SqlExecutor, type UnitOfWork } from '@billing/platform';
+import { uniqueName } from '@billing/platform/testing';
+import { percentile, round } from './stats';
+
+const events = Number(process.env.BENCH_EVENTS ?? 20_000);
+const batchSize = 500;
+const latencyRate = Number(process.env.BENCH_RATE ?? 200);
+const latencySeconds = Number(process.env.BENCH_SECONDS ?? 10);
+const workers = Number(process.env.BENCH_WORKERS ?? 4);
+
+const schema = (namespace: string) => ({
+  type: 'record' as const,
+  name: 'CreditsGranted',
+  namespace,
+  fields: [
+    { name: 'accountId', type: 'string' },
+    { name: 'customerId', type: 'string' },
+    { name: 'grantId', type: 'string' },
+    { name: 'amount', type: 'long' },
+    { name: 'sourceId', type: 'string' },
+    { name: 'sentAtMs', type: 'long' },
+  ],
+});
+
+const payload = (key: string) => ({ accountId: key, customerId: randomUUID(), grantId: randomUUID(), amount: 1000, sourceId: randomUUID(), sentAtMs: Date.now() });
+
+const message = (key: string): OutboxMessage => ({
+  eventId: randomUUID(),
+  eventType: 'CreditsGranted',
+  aggregateType: 'CreditAccount',
+  aggregateId: key,
+  payload: payload(key),
+  context: { correlationId: randomUUID() },
+  occurredAt: new Date(),
+});
+
+async function countUnpublished(pool: pg.Pool): Promise<number> {
+  return (await pool.query<{ count: number }>('select count(*)::int as count from outbox where published_at is null')).rows[0]!.count;
+}
+
+export async function run(): Promise<void> {
+  const serverUrl = process.env.DATABASE_URL!;
+  const database = uniqueName('bench_outbox');
+  await migrateDatabase(serverUrl, database, [MessagingTablesMigration]);
+  const databaseUrl = databaseUrlFor(serverUrl, database);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 8 });
+  pool.on('error', () => undefined);
+  const kafka = new Kafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'bench', logLevel: logLevel.NOTHING });
+  const namespace = `${uniqueName('bench')}.v1`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: namespace, numPartitions: 3 }], waitForLeaders: true });
+  await admin.disconnect();
+  const codec = new AvroCodec(process.env.SCHEMA_REGISTRY_URL!, SchemaCatalog.of([schema(namespace)]));
+  const keys = Array.from({ length: 100 }, (_, index) => `account-${index}`);
+
+  // Latency first, on an empty outbox: one event per transaction at a fixed rate, measured until the consumer's transaction has committed.
+  const latencies: number[] = [];
+  let lastSentAt = 0;
+  const timingUnitOfWork: UnitOfWork<SqlExecutor> = {
+    async transaction(work) {
+      const result = await new PgUnitOfWork(pool).transaction(work);
+      if (lastSentAt) latencies.push(Date.now() - lastSentAt);
+      lastSentAt = 0;
+      return result;
+    },
+  };
+  const consumer = new InboxConsumer({
+    consumer: uniqueName('bench-consumer'),
+    kafka,
+    topics: [namespace],
+    codec,
+    unitOfWork: timingUnitOfWork,
+    logger: silentLogger(),
+    fromBeginning: false,
+    handlers: { CreditsGranted: async (event) => void (lastSentAt = (event.payload as { sentAtMs: number }).sentAtMs) },
+  });
+  const relay = new OutboxRelay({ databaseUrl, kafka, codec, logger: silentLogger(), batchSize, pollIntervalMs: 50, workers });
+  await relay.start();
+  await consumer.start();
+  await new Promise((resolve) => setTimeout(resolve, 3000)); // group join
+  const total = latencyRate * latencySeconds;
+  const startedAt = Date.now();
+  for (let index = 0; index < total; index += 1) {
+    const due = startedAt + (index * 1000) / latencyRate;
+    if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+    await new PgUnitOfWork(pool).transaction((tx) => appendToOutbox(tx, [message(keys[index % keys.length]!)]));
+  }
+  const deadline = Date.now() + 30_000;
+  while (latencies.length < total && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  await consumer.stop();
+  await relay.stop();
+
+
+  // Raw baseline: the same Avro value, same batch size, same producer settings, no database.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const { value } = await codec.encode('CreditsGranted', payload('warm-up'));
+  let started = performance.now();
+  for (let sent = 0; sent < events; sent += batchSize) {
+    await producer.send({
+      topic: namespace,
+      acks: -1,
+      messages: Array.from({ length: batchSize }, (_, index) => ({ key: keys[(sent + index) % keys.length]!, value, headers: { 'event-id': randomUUID() } })),
+    });
+  }
+  const rawEps = events / ((performance.now() - started) / 1000);
+  await producer.disconnect();
+
+  // Relay: the same number of rows waiting in the outbox, drained by one relay.
+  for (let inserted = 0; inserted < events; inserted += batchSize) {
+    await new PgUnitOfWork(pool).transaction((tx) => appendToOutbox(tx, Array.from({ length: batchSize }, (_, index) => message(keys[(inserted + index) % keys.length]!))));
+  }
+  const drainingRelay = new OutboxRelay({ databaseUrl, kafka, codec, logger: silentLogger(), batchSize, pollIntervalMs: 50, workers });
+  started = performance.now();
+  await drainingRelay.start();
+  while ((await countUnpublished(pool)) > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  const relayEps = events / ((performance.now() - started) / 1000);
+
+  await drainingRelay.stop();
+  await pool.end();
+  await dropDatabase(serverUrl, database);
+
+  console.log(`events=${events} batch=${batchSize} latency_rate=${latencyRate}/s for ${latencySeconds}s measured=${latencies.length}/${total}`);
+  console.log(`outbox-relay ratio=${round(relayEps / rawEps, 2)} relay_eps=${round(relayEps)} raw_eps=${round(rawEps)} e2e_p50_ms=${round(percentile(latencies, 50), 1)} e2e_p99_ms=${round(percentile(latencies, 99), 1)}`);
+}

@@ -1,0 +1,71 @@
+/**
+ * Errors the payment use cases raise beyond the domain's own. Like DomainError they carry a stable `code` the
+ * interface layer maps once, centrally; `retryable` says whether the same request may succeed later (a consumer
+ * retries it with backoff, then dead-letters it; HTTP answers 503) or never will (a consumer dead-letters it at once).
+ */
+export abstract class ApplicationError extends Error {
+  abstract readonly code: ApplicationErrorCode;
+  abstract readonly retryable: boolean;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  protected constructor(message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.details = details;
+  }
+}
+
+/**
+ * The customer has no gateway customer yet (PaymentGatewayLinked not seen locally, and the customer service did not
+ * know one either). Retryable: the link usually lands moments later.
+ */
+export class CustomerNotLinkedError extends ApplicationError {
+  readonly code = 'CUSTOMER_NOT_LINKED' as const;
+  readonly retryable = true;
+  constructor(customerId: string) {
+    super(`customer ${customerId} has no payment gateway customer yet`, { customerId });
+  }
+}
+
+export class PaymentNotFoundError extends ApplicationError {
+  readonly code = 'PAYMENT_NOT_FOUND' as const;
+  readonly retryable = false;
+  constructor(paymentId: string) {
+    super(`payment ${paymentId} not found`, { paymentId });
+  }
+}
+
+/** The reference (top-up id, subscription period attempt) is already paid for with other terms: HTTP 422. */
+export class PaymentReferenceConflictError extends ApplicationError {
+  readonly code = 'PAYMENT_REFERENCE_CONFLICT' as const;
+  readonly retryable = false;
+  constructor(referenceKey: string, paymentId: string) {
+    super(`${referenceKey} is already used by payment ${paymentId} with other terms`, { referenceKey, paymentId });
+  }
+}
+
+/** The gateway's intent disagrees with the payment on amount or currency, even after re-reading it: never guess. */
+export class GatewayIntentMismatchError extends ApplicationError {
+  readonly code = 'GATEWAY_INTENT_MISMATCH' as const;
+  readonly retryable = false;
+  constructor(paymentId: string, intentId: string, expected: string, actual: string) {
+    super(`intent ${intentId} of payment ${paymentId} is ${actual}, expected ${expected}`, { paymentId, intentId, expected, actual });
+  }
+}
+
+/** The gateway could not be reached or answered 5xx / 429 / idempotent-request-in-progress. */
+export class PaymentGatewayUnavailableError extends ApplicationError {
+  readonly code = 'PAYMENT_GATEWAY_UNAVAILABLE' as const;
+  readonly retryable = true;
+  constructor(operation: string, cause?: unknown) {
+    super(`payment gateway unavailable during ${operation}`, { operation });
+    if (cause !== undefined) this.cause = cause;
+  }
+}
+
+export type ApplicationErrorCode =
+  | 'CUSTOMER_NOT_LINKED'
+  | 'PAYMENT_NOT_FOUND'
+  | 'PAYMENT_REFERENCE_CONFLICT'
+  | 'GATEWAY_INTENT_MISMATCH'
+  | 'PAYMENT_GATEWAY_UNAVAILABLE';

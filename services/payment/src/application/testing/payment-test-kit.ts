@@ -1,0 +1,53 @@
+import { ChargeRenewalHandler } from '../commands/charge-renewal/charge-renewal.handler';
+import { CreateTopUpHandler } from '../commands/create-top-up/create-top-up.handler';
+import { HandleGatewayWebhookHandler } from '../commands/handle-gateway-webhook/handle-gateway-webhook.handler';
+import { StartSubscriptionPaymentHandler } from '../commands/start-subscription-payment/start-subscription-payment.handler';
+import { GetPaymentHandler } from '../queries/get-payment/get-payment.handler';
+import { FakeCustomerDirectory } from './fake-customer-directory';
+import { FakePaymentGateway } from './fake-payment-gateway';
+import { FakeProcessedWebhookEvents } from './fake-processed-webhook-events';
+import { FixedClock } from './fixed-clock';
+import { InMemoryPaymentRepository } from './in-memory-payment.repository';
+import { SequentialIds } from './sequential-ids';
+
+/** 2030-01-01T00:00:00Z, as Unix seconds for webhook `created`. */
+export const T0 = new Date('2030-01-01T00:00:00.000Z');
+export const T0_SECONDS = T0.getTime() / 1_000;
+
+/** Every fake and every handler, wired as main.ts would wire the real ones. Customer cus-1 is linked to cus_stripe_1. */
+export function paymentTestKit() {
+  const payments = new InMemoryPaymentRepository();
+  const gateway = new FakePaymentGateway();
+  const customers = new FakeCustomerDirectory().link('cus-1', 'cus_stripe_1');
+  const processed = new FakeProcessedWebhookEvents();
+  const clock = new FixedClock(T0);
+  const ids = new SequentialIds();
+  const deps = { payments, gateway, customers, clock, ids };
+  return {
+    payments,
+    gateway,
+    customers,
+    processed,
+    clock,
+    ids,
+    startSubscriptionPayment: new StartSubscriptionPaymentHandler(deps),
+    chargeRenewal: new ChargeRenewalHandler(deps),
+    createTopUp: new CreateTopUpHandler(deps),
+    handleWebhook: new HandleGatewayWebhookHandler({ payments, gateway, processed, clock }),
+    getPayment: new GetPaymentHandler({ payments }),
+  };
+}
+
+export type PaymentTestKit = ReturnType<typeof paymentTestKit>;
+
+export const typesIn = (events: readonly { type: string }[]): string[] => events.map((event) => event.type);
+
+/** Runs fn and returns what it threw (undefined if it did not). */
+export async function rejectionOf(fn: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}

@@ -1,0 +1,19 @@
+import type { Payment } from './payment.aggregate';
+import type { PaymentPurpose } from './payment-reference.value-object';
+
+/**
+ * Implemented by infrastructure; loads with Payment.reconstitute(state) and stores payment.toState().
+ *
+ * Uniqueness: paymentId, referenceKey and gatewayPaymentIntentId (when not null) are unique; add() turns a unique
+ * violation into PaymentAlreadyExistsError (a concurrent creator won; the caller reloads by reference).
+ * add() and save() must, in ONE transaction with the state, write payment.pullEvents() to the outbox (aggregate id =
+ * paymentId). save() must also detect a concurrent update (version column) and fail rather than overwrite.
+ */
+export interface PaymentRepository {
+  findById(paymentId: string): Promise<Payment | null>;
+  findByGatewayIntentId(gatewayPaymentIntentId: string): Promise<Payment | null>;
+  /** referenceKey as produced by ReferenceKey / payment.referenceKey; purpose narrows the lookup. */
+  findByReference(purpose: PaymentPurpose, referenceKey: string): Promise<Payment | null>;
+  add(payment: Payment): Promise<void>;
+  save(payment: Payment): Promise<void>;
+}
