@@ -115,8 +115,11 @@ export class OutboxRelay {
           if (!this.session) await this.openSession();
           await this.claimLanes();
         }
-        const lanes = this.lanes.filter((_, rank) => rank % this.workers === worker);
-        published = await this.publishBatch(lanes, this.producers[worker]!);
+        // One lane per batch: `lane = $1 order by seq` walks the partial index in order, where `lane = any(…)` would
+        // collect and sort every unpublished row of those lanes for each batch.
+        for (const lane of this.lanes.filter((_, rank) => rank % this.workers === worker)) {
+          published = Math.max(published, await this.publishBatch(lane, this.producers[worker]!));
+        }
       } catch (error) {
         this.options.logger.error({ err: error }, 'outbox relay batch failed; retrying after the poll interval');
       }
@@ -149,8 +152,7 @@ export class OutboxRelay {
     }
   }
 
-  private async publishBatch(lanes: number[], producer: Producer): Promise<number> {
-    if (lanes.length === 0) return 0;
+  private async publishBatch(lane: number, producer: Producer): Promise<number> {
     const client = await this.pool.connect();
     try {
       await client.query('begin');
@@ -158,10 +160,10 @@ export class OutboxRelay {
       await client.query('set local synchronous_commit = off');
       // Claim and mark in one statement; the mark only becomes visible if the commit after producing happens.
       const { rows } = await client.query<OutboxRow & { seq: string }>(
-        `update outbox set published_at = now() where id in (
-           select id from outbox where published_at is null and lane = any($1) order by seq limit $2 for update skip locked)
+        `update outbox set published_at = now() where id = any(array(
+           select id from outbox where published_at is null and lane = $1 order by seq limit $2 for update skip locked))
          returning id, seq, aggregate_id, event_type, payload, headers, occurred_at`,
-        [lanes, this.batchSize],
+        [lane, this.batchSize],
       );
       if (rows.length === 0) {
         await client.query('commit');
