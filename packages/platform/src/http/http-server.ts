@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { Histogram, type Registry } from 'prom-client';
+import { childTraceparent, type MessageContext } from '../messaging/message-headers';
+import { ApiError, type ApiErrorBody, isCodedError } from './api-error';
+import { type Principal, type ServiceTokens } from './service-tokens';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+    messageContext: MessageContext;
+  }
+}
+
+export interface HttpServerOptions {
+  service: string;
+  logger: Logger;
+  tokens: ServiceTokens;
+  /** Domain/application error code → HTTP status; codes not listed are 400 when they start with INVALID_, else 422. */
+  errorStatus: Record<string, number>;
+  /** Each dependency's readiness for /readyz (database, kafka, registry…). */
+  readiness: () => Promise<Record<string, boolean>>;
+  metrics: Registry;
+  /** Paths that authenticate by other means (Stripe webhooks: by signature). */
+  publicPaths?: string[];
+  bodyLimitBytes?: number;
+}
+
+const send = (reply: FastifyReply, status: number, code: string, message: string, details?: unknown) =>
+  reply.status(status).send({ error: { code, message, ...(details === undefined ? {} : { details }) } } satisfies ApiErrorBody);
+
+/**
+ * A Fastify server with what every service needs: bearer-token auth on /v1, a correlation id and traceparent per
+ * request (from headers or new), the shared error shape, body limit, /healthz, /readyz and /metrics.
+ */
+export function createHttpServer(options: HttpServerOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: options.logger as unknown as FastifyBaseLogger,
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    disableRequestLogging: true,
+    ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
+  });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'REST request latency',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [options.metrics],
+  });
+  const publicPaths = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', ...(options.publicPaths ?? [])]);
+
+  app.decorateRequest('messageContext', undefined as unknown as MessageContext);
+  app.addHook('onRequest', async (request: FastifyRequest, reply) => {
+    const header = (name: string) => {
+      const value = request.headers[name];
+      return typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : undefined;
+    };
+    const correlationId = header('x-correlation-id') ?? randomUUID();
+    request.messageContext = { correlationId, traceparent: childTraceparent(header('traceparent')) };
+    reply.header('x-correlation-id', correlationId);
+    if (publicPaths.has(request.routeOptions.url ?? request.url.split('?')[0]!)) return;
+    const principal = options.tokens.authenticate(request.headers.authorization);
+    if (!principal) return send(reply, 401, 'UNAUTHENTICATED', 'a valid service token is required (Authorization: Bearer <token>)');
+    request.principal = principal;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    duration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    const level = reply.statusCode >= 500 ? 'error' : 'info';
+    request.log[level](
+      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), correlationId: request.messageContext?.correlationId, principal: request.principal?.name },
+      'request',
+    );
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof ApiError) return send(reply, error.status, error.code, error.message, error.details);
+    const fastifyError = error as { validation?: unknown; statusCode?: number; code?: string; message: string };
+    if (fastifyError.validation) return send(reply, 400, 'INVALID_REQUEST', fastifyError.message);
+    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, 413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than allowed');
+    if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return send(reply, 415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json');
+    if (fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (fastifyError.statusCode === 400 && error instanceof SyntaxError)) {
+      return send(reply, 400, 'INVALID_JSON', 'the request body is not valid JSON');
+    }
+    if (isCodedError(error)) {
+      const status = options.errorStatus[error.code] ?? (error.code.startsWith('INVALID_') ? 400 : 422);
+      return send(reply, status, error.code, error.message, error.details);
+    }
+    if (fastifyError.statusCode && fastifyError.statusCode < 500) return send(reply, fastifyError.statusCode, 'INVALID_REQUEST', fastifyError.message);
+    request.log.error({ err: error, correlationId: request.messageContext?.correlationId }, 'unhandled error');
+    return send(reply, 500, 'INTERNAL', 'internal error; the correlation id in the x-correlation-id header finds it in the logs');
+  });
+  app.setNotFoundHandler((request, reply) => send(reply, 404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
+
+  app.get('/healthz', async () => ({ status: 'ok', service: options.service }));
+  app.get('/readyz', async (_, reply) => {
+    const checks = await options.readiness().catch(() => ({ readiness: false }));
+    const ready = Object.values(checks).every(Boolean);
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
+  });
+  app.get('/metrics', async (_, reply) => reply.header('content-type', options.metrics.contentType).send(await options.metrics.metrics()));
+  return app;
+}

@@ -1,0 +1,194 @@
+import { MikroORM } from '@mikro-orm/core';
+import { PostgreSqlDriver, type EntityManager } from '@mikro-orm/postgresql';
+import type { FastifyInstance } from 'fastify';
+import { Kafka, logLevel } from 'kafkajs';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Logger } from 'pino';
+import { infrastructureConfigFromEnv, type InfrastructureConfig } from '../config/infrastructure-config';
+import { databaseUrlFor } from '../database/database-url';
+import { migrateDatabase, type MigrationClass } from '../database/migrate';
+import { createHttpServer } from '../http/http-server';
+import { ServiceTokens } from '../http/service-tokens';
+import { AvroCodec } from '../messaging/avro-codec';
+import { InboxConsumer, type InboxConsumerOptions } from '../messaging/inbox-consumer';
+import { OutboxRelay } from '../messaging/outbox-relay';
+import { SchemaCatalog } from '../messaging/schema-catalog';
+import { registerSchemas } from '../messaging/schema-registration';
+import { createLogger } from '../observability/logger';
+import { MessagingMetrics, outboxBacklogQuery } from '../observability/messaging-metrics';
+import { MikroOrmExecutor, MikroOrmUnitOfWork } from '../sql/mikro-orm-unit-of-work';
+
+export interface ServiceSettings {
+  service: string;
+  /** This service's own database, e.g. billing_credit. */
+  database: string;
+  httpPort: number;
+  grpcPort?: number;
+  infrastructure: InfrastructureConfig;
+  serviceTokens: string;
+}
+
+/** Settings from the environment: HTTP_PORT, GRPC_PORT, SERVICE_TOKENS, plus DATABASE_URL, KAFKA_BROKERS, SCHEMA_REGISTRY_URL. */
+export function serviceSettingsFromEnv(defaults: { service: string; database: string; httpPort: number; grpcPort?: number }, env = process.env): ServiceSettings {
+  if (!env.SERVICE_TOKENS) throw new Error('SERVICE_TOKENS is not set: give every caller a token (name:token[:customerId],…)');
+  return {
+    ...defaults,
+    httpPort: Number(env.HTTP_PORT ?? defaults.httpPort),
+    grpcPort: env.GRPC_PORT ? Number(env.GRPC_PORT) : defaults.grpcPort,
+    infrastructure: infrastructureConfigFromEnv(env),
+    serviceTokens: env.SERVICE_TOKENS,
+  };
+}
+
+export interface RuntimeOptions {
+  settings: ServiceSettings;
+  migrations: readonly MigrationClass[];
+  /** Domain/application error code → HTTP status. */
+  errorStatus: Record<string, number>;
+  publicPaths?: string[];
+  logger?: Logger;
+}
+
+/**
+ * What every service process shares: its migrated database behind MikroORM, the Avro codec over the registry (the
+ * project's schemas registered under BACKWARD), Kafka, an outbox relay, inbox consumers, the HTTP server with health,
+ * readiness and metrics, and a shutdown that drains in order (stop taking requests, stop consuming, drain the relay).
+ */
+export class ServiceRuntime {
+  readonly metrics = new Registry();
+  readonly messagingMetrics: MessagingMetrics;
+  readonly kafka: Kafka;
+  readonly codec: AvroCodec;
+  readonly http: FastifyInstance;
+  readonly tokens: ServiceTokens;
+  readonly unitOfWork: MikroOrmUnitOfWork;
+  private readonly relay: OutboxRelay;
+  private readonly consumers: InboxConsumer<MikroOrmExecutor>[] = [];
+  private readonly closers: (() => Promise<void>)[] = [];
+
+  private constructor(
+    readonly settings: ServiceSettings,
+    readonly logger: Logger,
+    readonly orm: MikroORM,
+    options: RuntimeOptions,
+  ) {
+    collectDefaultMetrics({ register: this.metrics });
+    this.tokens = new ServiceTokens(settings.serviceTokens);
+    this.unitOfWork = new MikroOrmUnitOfWork(orm.em as EntityManager);
+    this.messagingMetrics = new MessagingMetrics(this.metrics, async () => {
+      const [backlog] = await new MikroOrmExecutor(orm.em.fork() as EntityManager).query<{ rows: number; oldestAgeSeconds: number }>(outboxBacklogQuery);
+      return backlog ?? { rows: 0, oldestAgeSeconds: 0 };
+    });
+    this.kafka = new Kafka({ brokers: settings.infrastructure.kafkaBrokers, clientId: settings.service, logLevel: logLevel.WARN });
+    this.codec = new AvroCodec(settings.infrastructure.schemaRegistryUrl, SchemaCatalog.fromDirectory());
+    this.relay = new OutboxRelay({
+      databaseUrl: this.databaseUrl,
+      kafka: this.kafka,
+      codec: this.codec,
+      logger: logger.child({ component: 'outbox-relay' }),
+      metrics: this.messagingMetrics,
+    });
+    this.http = createHttpServer({
+      service: settings.service,
+      logger,
+      tokens: this.tokens,
+      errorStatus: options.errorStatus,
+      readiness: () => this.readiness(),
+      metrics: this.metrics,
+      publicPaths: options.publicPaths,
+    });
+  }
+
+  get databaseUrl(): string {
+    return databaseUrlFor(this.settings.infrastructure.databaseUrl, this.settings.database);
+  }
+
+  /** Migrates the database, registers the schemas, connects; call listen() once routes and consumers are added. */
+  static async create(options: RuntimeOptions): Promise<ServiceRuntime> {
+    const { settings } = options;
+    const logger = options.logger ?? createLogger(settings.service);
+    const applied = await migrateDatabase(settings.infrastructure.databaseUrl, settings.database, options.migrations);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    await registerSchemas(settings.infrastructure.schemaRegistryUrl, SchemaCatalog.fromDirectory().all());
+    const orm = await MikroORM.init({
+      driver: PostgreSqlDriver,
+      clientUrl: databaseUrlFor(settings.infrastructure.databaseUrl, settings.database),
+      entities: [],
+      discovery: { warnWhenNoEntities: false },
+      pool: { min: 1, max: 10 },
+    });
+    return new ServiceRuntime(settings, logger, orm, options);
+  }
+
+  addConsumer(options: Omit<InboxConsumerOptions<MikroOrmExecutor>, 'kafka' | 'codec' | 'unitOfWork' | 'logger' | 'metrics'>): void {
+    this.consumers.push(
+      new InboxConsumer({
+        ...options,
+        consumer: `${this.settings.service}.${options.consumer}`,
+        kafka: this.kafka,
+        codec: this.codec,
+        unitOfWork: this.unitOfWork,
+        logger: this.logger.child({ component: 'consumer', consumer: options.consumer }),
+        metrics: this.messagingMetrics,
+      }),
+    );
+  }
+
+  /** Something else to close on shutdown (a gRPC server, a scheduler), closed before the relay drains. */
+  onShutdown(close: () => Promise<void>): void {
+    this.closers.push(close);
+  }
+
+  async readiness(): Promise<Record<string, boolean>> {
+    const database = new MikroOrmExecutor(this.orm.em.fork() as EntityManager).query('select 1').then(
+      () => true,
+      () => false,
+    );
+    const kafka = (async () => {
+      const admin = this.kafka.admin();
+      try {
+        await admin.connect();
+        await admin.describeCluster();
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    })();
+    const registry = fetch(`${this.settings.infrastructure.schemaRegistryUrl}/subjects`, { signal: AbortSignal.timeout(2000) }).then(
+      (response) => response.ok,
+      () => false,
+    );
+    const [db, broker, schemas] = await Promise.all([database, kafka, registry]);
+    return { database: db, kafka: broker, registry: schemas };
+  }
+
+  async listen(): Promise<void> {
+    await this.relay.start();
+    for (const consumer of this.consumers) await consumer.start();
+    await this.http.listen({ host: '127.0.0.1', port: this.settings.httpPort });
+    this.logger.info({ httpPort: this.settings.httpPort, grpcPort: this.settings.grpcPort }, `${this.settings.service} ready`);
+    const shutdown = (signal: string) => {
+      this.logger.info({ signal }, 'shutting down');
+      this.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          this.logger.error({ err: error }, 'unclean shutdown');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  }
+
+  /** Stops taking requests, then consuming, then drains the relay, then closes the database. */
+  async close(): Promise<void> {
+    await this.http.close();
+    for (const close of this.closers) await close();
+    for (const consumer of this.consumers) await consumer.stop();
+    await this.relay.stop();
+    await this.orm.close();
+  }
+}
