@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Histogram, type Registry } from 'prom-client';
 import { childTraceparent, type MessageContext } from '../messaging/message-headers';
@@ -38,7 +38,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger as unknown as FastifyBaseLogger,
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
-    disableRequestLogging: true,
+    // One line per request comes from the onResponse hook below, with the correlation id and the caller.
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
   });
   const duration = new Histogram({
@@ -79,7 +80,12 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     if (fastifyError.validation) return send(reply, 400, 'INVALID_REQUEST', fastifyError.message);
     if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, 413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than allowed');
     if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return send(reply, 415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json');
-    if (fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (fastifyError.statusCode === 400 && error instanceof SyntaxError)) {
+    // Fastify 5 reports a malformed body as FST_ERR_CTP_INVALID_JSON_BODY (not a SyntaxError).
+    if (
+      fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+      fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      (fastifyError.statusCode === 400 && error instanceof SyntaxError)
+    ) {
       return send(reply, 400, 'INVALID_JSON', 'the request body is not valid JSON');
     }
     if (isCodedError(error)) {

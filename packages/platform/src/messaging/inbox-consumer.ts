@@ -58,6 +58,9 @@ export class InboxConsumer<Tx extends SqlExecutor> {
   private consumer?: Consumer;
   private producer?: Producer;
   private readonly retry: RetryPolicy;
+  private markJoined!: () => void;
+  /** Resolves once the consumer has joined its group and been assigned partitions. */
+  readonly joined = new Promise<void>((resolve) => (this.markJoined = resolve));
 
   constructor(private readonly options: InboxConsumerOptions<Tx>) {
     this.retry = { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 5000, ...options.retry };
@@ -78,6 +81,7 @@ export class InboxConsumer<Tx extends SqlExecutor> {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
     this.consumer = kafka.consumer({ groupId: name, allowAutoTopicCreation: false });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.markJoined());
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
     await this.consumer.run({

@@ -134,6 +134,11 @@ export class ServiceRuntime {
     );
   }
 
+  /** Resolves when every consumer has joined its group (tests publish only after this). */
+  async consumersJoined(): Promise<void> {
+    await Promise.all(this.consumers.map((consumer) => consumer.joined));
+  }
+
   /** Something else to close on shutdown (a gRPC server, a scheduler), closed before the relay drains. */
   onShutdown(close: () => Promise<void>): void {
     this.closers.push(close);

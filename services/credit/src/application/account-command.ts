@@ -1,0 +1,100 @@
+import { type CreditAccount, DEFAULT_GRANT_PRIORITY } from '../domain/credit-account.aggregate';
+import { DomainError } from '../domain/credit-account.errors';
+import type { GrantSource } from '../domain/grant-source.value-object';
+import type { ReservationState } from '../domain/reservation.entity';
+
+/** What can be asked of one account. Commands on one account are applied in order inside one locked transaction. */
+export type AccountCommand =
+  | { type: 'Open' }
+  | { type: 'Grant'; grantId: string; amount: number; source: GrantSource; expiresAt: Date | null; priority?: number }
+  | { type: 'Reserve'; reservationId: string; amount: number; ttlMs: number }
+  | { type: 'Capture'; reservationId: string; amount: number }
+  | { type: 'Release'; reservationId: string }
+  | { type: 'Refund'; reservationId: string; amount: number }
+  | { type: 'Revoke'; grantId: string }
+  | { type: 'Expire' };
+
+export type AccountCommandResult =
+  | { type: 'Open'; accountId: string }
+  | { type: 'Grant'; grantId: string; created: boolean }
+  | { type: 'Reserve'; reservation: ReservationState; replayed: boolean }
+  | { type: 'Capture'; reservationId: string; captured: number; released: number; replayed: boolean }
+  | { type: 'Release'; reservationId: string; released: number; replayed: boolean }
+  | { type: 'Refund'; reservationId: string; refunded: number }
+  | { type: 'Revoke'; grantId: string; revoked: number }
+  | { type: 'Expire'; expiredGrants: number; expiredReservations: number };
+
+export type AccountCommandOutcome = { ok: true; result: AccountCommandResult } | { ok: false; error: DomainError };
+
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  constructor(reservationId: string) {
+    super(`idempotency key already reserved ${reservationId} with a different amount`);
+  }
+}
+
+const capturedOf = (reservation: ReservationState) => reservation.allocations.reduce((sum, allocation) => sum + allocation.captured, 0);
+
+/**
+ * Applies one command to the loaded account. Replays are answered from the account's state: a reserve whose
+ * reservation exists (its id derives from the idempotency key), a capture or release of a reservation already resolved
+ * the same way. A domain refusal is this command's outcome only; it never aborts the others in the batch.
+ */
+export function applyAccountCommand(account: CreditAccount, command: AccountCommand, now: Date): AccountCommandOutcome {
+  try {
+    return { ok: true, result: apply(account, command, now) };
+  } catch (error) {
+    if (error instanceof DomainError) return { ok: false, error };
+    throw error;
+  }
+}
+
+function apply(account: CreditAccount, command: AccountCommand, now: Date): AccountCommandResult {
+  switch (command.type) {
+    case 'Open':
+      return { type: 'Open', accountId: account.accountId };
+    case 'Grant': {
+      const { created, grant } = account.grant({ ...command, priority: command.priority ?? DEFAULT_GRANT_PRIORITY, now });
+      return { type: 'Grant', grantId: grant.grantId, created };
+    }
+    case 'Reserve': {
+      const existing = account.findReservation(command.reservationId);
+      if (existing) {
+        if (existing.amount !== command.amount) throw new IdempotencyKeyReusedError(command.reservationId);
+        return { type: 'Reserve', reservation: existing, replayed: true };
+      }
+      return { type: 'Reserve', reservation: account.reserve({ ...command, now }), replayed: false };
+    }
+    case 'Capture': {
+      const existing = account.findReservation(command.reservationId);
+      if (existing?.status === 'CAPTURED' && capturedOf(existing) === command.amount) {
+        return { type: 'Capture', reservationId: command.reservationId, captured: command.amount, released: existing.amount - command.amount, replayed: true };
+      }
+      const { captured, released } = account.capture({ ...command, now });
+      return { type: 'Capture', reservationId: command.reservationId, captured, released, replayed: false };
+    }
+    case 'Release': {
+      const existing = account.findReservation(command.reservationId);
+      if (existing?.status === 'RELEASED') return { type: 'Release', reservationId: command.reservationId, released: existing.amount, replayed: true };
+      const { released } = account.release({ ...command, now });
+      return { type: 'Release', reservationId: command.reservationId, released, replayed: false };
+    }
+    case 'Refund': {
+      const { refunded } = account.refundCapture({ ...command, now });
+      return { type: 'Refund', reservationId: command.reservationId, refunded };
+    }
+    case 'Revoke': {
+      const { revoked } = account.revokeGrant({ grantId: command.grantId, now });
+      return { type: 'Revoke', grantId: command.grantId, revoked };
+    }
+    case 'Expire': {
+      const expiredReservations = account.expireReservations(now).length;
+      const expiredGrants = account.expireGrants(now).length;
+      return { type: 'Expire', expiredGrants, expiredReservations };
+    }
+    default: {
+      const unknown: never = command;
+      throw new Error(`unknown account command ${JSON.stringify(unknown)}`);
+    }
+  }
+}

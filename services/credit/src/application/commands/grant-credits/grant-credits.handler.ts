@@ -1,0 +1,34 @@
+import { CreditAmount } from '../../../domain/credit-amount.value-object';
+import { GrantSource } from '../../../domain/grant-source.value-object';
+import type { AccountCommandResult } from '../../account-command';
+import { InvalidRequestError, requireCustomerId, unwrap } from '../../credit.errors';
+import type { AccountCommandBus, RequestContext, SubmitOptions } from '../../ports/account-command-bus.port';
+import type { Clock } from '../../ports/clock.port';
+import type { DeterministicIds } from '../../ports/reservation-directory.port';
+
+export interface GrantCredits {
+  customerId: string;
+  amount: number;
+  source: { type: string; id: string; period?: number | null };
+  expiresAt?: string | Date | null;
+  priority?: number;
+}
+
+/**
+ * Grants credits once per (source type, source id, period): the grant id derives from the source, so a redelivered
+ * event or a retried request finds the grant it already made.
+ */
+export class GrantCreditsHandler {
+  constructor(private readonly deps: { bus: AccountCommandBus; grantIds: DeterministicIds; clock: Clock }) {}
+
+  async execute(command: GrantCredits, context: RequestContext, options: SubmitOptions = {}) {
+    const customerId = requireCustomerId(command.customerId);
+    const amount = CreditAmount.of(command.amount, 'amount');
+    const source = GrantSource.of(command.source);
+    const expiresAt = command.expiresAt == null ? null : new Date(command.expiresAt);
+    if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new InvalidRequestError('expiresAt must be an ISO-8601 instant');
+    const grantId = this.deps.grantIds.forKey('grant', GrantSource.key(source));
+    const outcome = await this.deps.bus.submit(customerId, { type: 'Grant', grantId, amount, source, expiresAt, priority: command.priority }, context, options);
+    return unwrap<Extract<AccountCommandResult, { type: 'Grant' }>>(outcome);
+  }
+}

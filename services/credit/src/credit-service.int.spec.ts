@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { AvroCodec, dropDatabase, SchemaCatalog, type ServiceSettings } from '@billing/platform';
+import { connectedProducer, eventually, publishEvent, testInfrastructure, uniqueName } from '@billing/platform/testing';
+import * as grpc from '@grpc/grpc-js';
+import { expect } from 'chai';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import pg from 'pg';
+import { loadProto } from '@billing/platform';
+import { type RunningCreditService, startCreditService } from './credit-service';
+
+const token = 'credit-test-token-0123456789';
+const scopedToken = 'credit-scoped-token-0123456789';
+
+describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
+  this.timeout(120_000);
+  let service: RunningCreditService;
+  let settings: ServiceSettings;
+  let db: pg.Pool;
+  let producer: Producer;
+  let codec: AvroCodec;
+  let client: any;
+  const scopedCustomer = `customer-${randomUUID()}`;
+
+  before(async () => {
+    const infra = await testInfrastructure();
+    settings = {
+      service: uniqueName('credit-test'),
+      database: uniqueName('billing_credit_test'),
+      httpPort: 0,
+      grpcPort: 0,
+      infrastructure: infra,
+      serviceTokens: `tests:${token},scoped:${scopedToken}:${scopedCustomer}`,
+    };
+    service = await startCreditService(settings, { consumeFromBeginning: false, sweepIntervalMs: 200 });
+    await service.runtime.consumersJoined();
+    db = new pg.Pool({ connectionString: service.runtime.databaseUrl, max: 4 });
+    const kafka = new Kafka({ brokers: infra.kafkaBrokers, clientId: 'credit-test', logLevel: logLevel.NOTHING });
+    producer = await connectedProducer(kafka);
+    codec = new AvroCodec(infra.schemaRegistryUrl, SchemaCatalog.fromDirectory());
+    const proto = loadProto('billing/credit/v1/credit.proto') as any;
+    client = new proto.billing.credit.v1.CreditService(`127.0.0.1:${service.grpcPort}`, grpc.credentials.createInsecure());
+  });
+
+  after(async () => {
+    client?.close();
+    await producer?.disconnect();
+    await db?.end();
+    await service?.close();
+    await dropDatabase(settings.infrastructure.databaseUrl, settings.database);
+  });
+
+  const call = <T>(method: string, request: object, bearer: string | null = token): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const metadata = new grpc.Metadata();
+      if (bearer) metadata.set('authorization', `Bearer ${bearer}`);
+      client[method](request, metadata, (error: grpc.ServiceError | null, response: T) => (error ? reject(error) : resolve(response)));
+    });
+  const rest = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${service.httpUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+  const grant = (customerId: string, amount: number, id = randomUUID()) =>
+    rest('POST', `/v1/accounts/${customerId}/grants`, { amount, source: { type: 'MANUAL', id } }, { 'idempotency-key': randomUUID() });
+  const openAccount = async (customerId: string) => {
+    await publishEvent(producer, codec, 'CustomerRegistered', { customerId, externalAccountId: customerId, email: 'a@example.com', name: null, defaultCurrency: 'EUR', occurredAt: new Date().toISOString() }, { key: customerId });
+    await eventually(() => db.query('select 1 from credit_accounts where customer_id = $1', [customerId]), (result) => result.rowCount === 1);
+  };
+  const count = async (sql: string, params: unknown[]) => Number((await db.query(sql, params)).rows[0].count);
+  const ledgerSum = async (customerId: string) =>
+    (
+      await db.query(
+        'select coalesce(sum(balance_delta), 0)::int as balance, coalesce(sum(held_delta), 0)::int as held from credit_ledger l join credit_accounts a using (account_id) where a.customer_id = $1',
+        [customerId],
+      )
+    ).rows[0] as { balance: number; held: number };
+
+  describe('when 1,000 reservations of 1 credit race for an account holding 500', () => {
+    it('lets exactly 500 succeed, never overdraws, and the ledger sums to the balance', async () => {
+      const customerId = `customer-${randomUUID()}`;
+      await openAccount(customerId);
+      expect((await grant(customerId, 500)).status).to.equal(201);
+      const results = await Promise.allSettled(
+        Array.from({ length: 1000 }, (_, index) => call('Reserve', { customerId, amount: 1, ttlSeconds: 600, idempotencyKey: `race-${index}` })),
+      );
+      const succeeded = results.filter((result) => result.status === 'fulfilled');
+      const refused = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+      expect(succeeded).to.have.length(500);
+      expect(refused).to.have.length(500);
+      for (const refusal of refused) {
+        expect(refusal.reason.code).to.equal(grpc.status.FAILED_PRECONDITION);
+        expect(refusal.reason.metadata.get('error-code')[0]).to.equal('INSUFFICIENT_CREDITS');
+      }
+      const balance = await call<{ balance: number; available: number; held: number }>('GetBalance', { customerId });
+      expect(balance).to.deep.include({ balance: 500, held: 500, available: 0 });
+      expect(await ledgerSum(customerId)).to.deep.equal({ balance: 500, held: 500 });
+      const [account] = (await db.query('select balance, held from credit_accounts where customer_id = $1', [customerId])).rows;
+      expect(Number(account.balance) - Number(account.held), 'available never below zero').to.equal(0);
+    });
+  });
+
+  describe('when a reserve is replayed with its idempotency key', () => {
+    it('holds once and answers the same reservation', async () => {
+      const customerId = `customer-${randomUUID()}`;
+      await openAccount(customerId);
+      await grant(customerId, 100);
+      const request = { customerId, amount: 30, ttlSeconds: 60, idempotencyKey: 'once' };
+      const [first, second, third] = await Promise.all([call<any>('Reserve', request), call<any>('Reserve', request), call<any>('Reserve', request)]);
+      expect(second.reservationId).to.equal(first.reservationId);
+      expect(third.reservationId).to.equal(first.reservationId);
+      expect(await count("select count(*) from credit_ledger where type = 'hold' and reservation_id = $1", [first.reservationId])).to.equal(1);
+      expect((await call<any>('GetBalance', { customerId })).held).to.equal(30);
+      const otherAmount = await call('Reserve', { ...request, amount: 31 }).catch((error: grpc.ServiceError) => error);
+      expect((otherAmount as grpc.ServiceError).metadata.get('error-code')[0]).to.equal('IDEMPOTENCY_KEY_REUSED');
+    });
+  });
+
+  describe('when a hold is captured in part', () => {
+    it('captures the amount, releases the rest, and answers a repeated capture with the first outcome', async () => {
+      const customerId = `customer-${randomUUID()}`;
+      await openAccount(customerId);
+      await grant(customerId, 100);
+      const reservation = await call<any>('Reserve', { customerId, amount: 40, ttlSeconds: 60, idempotencyKey: 'work-1' });
+      expect(await call('Capture', { reservationId: reservation.reservationId, amount: 25 })).to.deep.include({ captured: 25, released: 15 });
+      expect(await call('Capture', { reservationId: reservation.reservationId, amount: 25 })).to.deep.include({ captured: 25, released: 15 });
+      const released = await call('Release', { reservationId: reservation.reservationId }).catch((error: grpc.ServiceError) => error);
+      expect((released as grpc.ServiceError).metadata.get('error-code')[0]).to.equal('RESERVATION_ALREADY_RESOLVED');
+      expect(await call<any>('GetBalance', { customerId })).to.deep.include({ balance: 75, held: 0, available: 75 });
+      const ledger = await call<any>('ListLedger', { customerId, limit: 10 });
+      expect(ledger.entries.map((entry: any) => entry.type)).to.deep.equal(['grant', 'hold', 'capture', 'release']);
+      expect(await ledgerSum(customerId)).to.deep.equal({ balance: 75, held: 0 });
+    });
+  });
+
+  describe('when subscription and payment events arrive twice and out of order', () => {
+    it('applies each grant and revoke once, including a refund that arrives before its top-up', async () => {
+      const customerId = `customer-${randomUUID()}`;
+      const subscriptionId = randomUUID();
+      const topUpId = randomUUID();
+      const now = new Date();
+      const periodEnd = new Date(now.getTime() + 30 * 86_400_000).toISOString();
+      const renewed = { subscriptionId, customerId, planId: 'pro', planVersion: 1, periodIndex: 2, periodStart: now.toISOString(), periodEnd, amount: 1000, currency: 'EUR', credits: 300, creditRollover: false, occurredAt: now.toISOString() };
+      const activated = { subscriptionId, customerId, planId: 'pro', planVersion: 1, periodIndex: 1, periodStart: now.toISOString(), periodEnd, amount: 1000, currency: 'EUR', creditsPerPeriod: 300, creditRollover: false, occurredAt: now.toISOString() };
+      const payment = { paymentId: randomUUID(), customerId, purpose: 'CREDIT_TOP_UP', referenceId: topUpId, periodIndex: null, credits: 50, amount: 500, currency: 'EUR', gatewayPaymentIntentId: 'pi_123', occurredAt: now.toISOString() };
+      const refunded = { ...payment, amountRefunded: 500, totalRefunded: 500 };
+      const ids = { renewed: randomUUID(), activated: randomUUID(), topUp: randomUUID(), refund: randomUUID() };
+
+      // Out of order (renewal before activation, refund before the top-up it revokes), each delivered twice.
+      for (let copy = 0; copy < 2; copy += 1) {
+        await publishEvent(producer, codec, 'SubscriptionRenewed', renewed, { key: subscriptionId, eventId: ids.renewed });
+        await publishEvent(producer, codec, 'PaymentRefunded', refunded, { key: payment.paymentId, eventId: ids.refund });
+      }
+      for (let copy = 0; copy < 2; copy += 1) {
+        await publishEvent(producer, codec, 'SubscriptionActivated', activated, { key: subscriptionId, eventId: ids.activated });
+        await publishEvent(producer, codec, 'PaymentSucceeded', payment, { key: payment.paymentId, eventId: ids.topUp });
+      }
+      const grants = await eventually(
+        async () => (await db.query('select source_type, source_period, amount, revoked_amount from credit_grants g join credit_accounts a using (account_id) where a.customer_id = $1 order by source_type, source_period', [customerId])).rows,
+        (rows) => rows.length === 3 && rows.some((row) => Number(row.revoked_amount) === 50),
+      );
+      expect(grants.map((row) => [row.source_type, row.source_period, Number(row.amount), Number(row.revoked_amount)])).to.deep.equal([
+        ['SUBSCRIPTION_PERIOD', 1, 300, 0],
+        ['SUBSCRIPTION_PERIOD', 2, 300, 0],
+        ['TOP_UP', null, 50, 50],
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // let the duplicates arrive
+      expect(await count("select count(*) from credit_ledger l join credit_accounts a using (account_id) where a.customer_id = $1 and type = 'grant'", [customerId])).to.equal(3);
+      expect(await count("select count(*) from credit_ledger l join credit_accounts a using (account_id) where a.customer_id = $1 and type = 'revoke'", [customerId])).to.equal(1);
+      expect((await call<any>('GetBalance', { customerId })).balance).to.equal(600);
+      expect(await ledgerSum(customerId)).to.deep.equal({ balance: 600, held: 0 });
+    });
+  });
+
+  describe('when the input is bad', () => {
+    it('answers 4xx / INVALID_ARGUMENT or FAILED_PRECONDITION with a code and writes nothing', async () => {
+      const customerId = `customer-${randomUUID()}`;
+      await openAccount(customerId);
+      await grant(customerId, 10);
+      const reservation = await call<any>('Reserve', { customerId, amount: 5, ttlSeconds: 60, idempotencyKey: 'bad-input' });
+      const before = await count('select count(*) from credit_ledger', []);
+      const codeOf = async (promise: Promise<unknown>) => {
+        const error = (await promise.then(() => undefined, (caught: grpc.ServiceError) => caught)) as grpc.ServiceError | undefined;
+        return error ? [grpc.status[error.code], error.metadata.get('error-code')[0]] : ['OK'];
+      };
+      expect(await codeOf(call('Reserve', { customerId, amount: 0, ttlSeconds: 60, idempotencyKey: 'z' }))).to.deep.equal(['INVALID_ARGUMENT', 'INVALID_AMOUNT']);
+      expect(await codeOf(call('Reserve', { customerId, amount: -5, ttlSeconds: 60, idempotencyKey: 'n' }))).to.deep.equal(['INVALID_ARGUMENT', 'INVALID_AMOUNT']);
+      expect(await codeOf(call('Reserve', { customerId, amount: 2_000_000_000, ttlSeconds: 60, idempotencyKey: 'o' }))).to.deep.equal(['INVALID_ARGUMENT', 'INVALID_AMOUNT']);
+      expect(await codeOf(call('Reserve', { customerId, amount: 1, ttlSeconds: 0, idempotencyKey: 't' }))).to.deep.equal(['INVALID_ARGUMENT', 'INVALID_TTL']);
+      expect(await codeOf(call('Reserve', { customerId, amount: 1, ttlSeconds: 90_000, idempotencyKey: 't2' }))).to.deep.equal(['INVALID_ARGUMENT', 'INVALID_TTL']);
+      expect(await codeOf(call('Reserve', { customerId: `nobody-${randomUUID()}`, amount: 1, ttlSeconds: 60, idempotencyKey: 'u' }))).to.deep.equal(['NOT_FOUND', 'ACCOUNT_NOT_FOUND']);
+      expect(await codeOf(call('Capture', { reservationId: reservation.reservationId, amount: 6 }))).to.deep.equal(['FAILED_PRECONDITION', 'CAPTURE_EXCEEDS_HOLD']);
+      expect(await codeOf(call('Capture', { reservationId: 'not-a-uuid', amount: 1 }))).to.deep.equal(['INVALID_ARGUMENT', 'INVALID_REQUEST']);
+      expect(await codeOf(call('GetBalance', { customerId }, null))).to.deep.equal(['UNAUTHENTICATED', 'UNAUTHENTICATED']);
+      expect(await codeOf(call('GetBalance', { customerId }, 'wrong-token-0123456789'))).to.deep.equal(['UNAUTHENTICATED', 'UNAUTHENTICATED']);
+      expect(await codeOf(call('GetBalance', { customerId }, scopedToken))).to.deep.equal(['PERMISSION_DENIED', 'PERMISSION_DENIED']);
+      await call('Release', { reservationId: reservation.reservationId });
+      expect(await codeOf(call('Capture', { reservationId: reservation.reservationId, amount: 1 }))).to.deep.equal(['FAILED_PRECONDITION', 'RESERVATION_ALREADY_RESOLVED']);
+      const fractional = await rest('POST', `/v1/accounts/${customerId}/reservations`, { amount: 1.5, ttlSeconds: 60 }, { 'idempotency-key': 'f' });
+      expect([fractional.status, fractional.body.error.code]).to.deep.equal([400, 'INVALID_REQUEST']);
+      const noKey = await rest('POST', `/v1/accounts/${customerId}/reservations`, { amount: 1, ttlSeconds: 60 });
+      expect([noKey.status, noKey.body.error.code]).to.deep.equal([400, 'IDEMPOTENCY_KEY_REQUIRED']);
+      const huge = await rest('POST', `/v1/accounts/${customerId}/reservations`, { amount: 1, ttlSeconds: 60, pad: 'x'.repeat(1_100_000) }, { 'idempotency-key': 'h' });
+      expect([huge.status, huge.body.error.code]).to.deep.equal([413, 'PAYLOAD_TOO_LARGE']);
+      expect(await count('select count(*) from credit_ledger', []), 'only the release wrote').to.equal(before + 1);
+    });
+  });
+
+  describe('when a hold outlives its TTL', () => {
+    it('the sweeper releases it with reason expired', async () => {
+      const customerId = `customer-${randomUUID()}`;
+      await openAccount(customerId);
+      await grant(customerId, 10);
+      const reservation = await call<any>('Reserve', { customerId, amount: 4, ttlSeconds: 1, idempotencyKey: 'short' });
+      const status = await eventually(async () => (await db.query('select status from credit_reservations where reservation_id = $1', [reservation.reservationId])).rows[0].status, (value) => value === 'EXPIRED', 10_000);
+      expect(status).to.equal('EXPIRED');
+      expect(await call<any>('GetBalance', { customerId })).to.deep.include({ balance: 10, held: 0, available: 10 });
+    });
+  });
+});

@@ -1,0 +1,98 @@
+import { causedBy, type ConsumedEvent, type EventHandler, type SqlExecutor } from '@billing/platform';
+import type { IntegrationEvents } from '@billing/platform/contracts';
+import type { Logger } from 'pino';
+import type { AccountCommand } from '../application/account-command';
+import type { DeterministicIds } from '../application/ports/reservation-directory.port';
+import { GrantSource } from '../domain/grant-source.value-object';
+import type { CreditAccountStore } from './credit-account.store';
+
+interface Deps {
+  store: CreditAccountStore;
+  ids: DeterministicIds;
+  logger: Logger;
+}
+
+type SourceInput = { type: GrantSource['type']; id: string; period: number | null };
+const pendingKey = (source: SourceInput) => [source.type, source.id, source.period ?? -1] as const;
+
+/**
+ * The credit service's reactions to other contexts, each run by the inbox consumer in one transaction with its
+ * processed_messages row, so a redelivered event is applied once. Grants derive their id from their source, so two
+ * different events that mean the same grant also grant once. A revoke that arrives before its grant is remembered and
+ * applied when the grant comes.
+ */
+export function creditEventHandlers({ store, ids, logger }: Deps): Record<string, EventHandler<SqlExecutor>> {
+  const grant = async (tx: SqlExecutor, event: ConsumedEvent, customerId: string, amount: number, source: SourceInput, expiresAt: string | null) => {
+    if (amount <= 0) return;
+    const grantId = ids.forKey('grant', GrantSource.key(source));
+    const commands: AccountCommand[] = [{ type: 'Grant', grantId, amount, source, expiresAt: expiresAt ? new Date(expiresAt) : null }];
+    const pending = await tx.query(
+      'delete from credit_pending_revocations where source_type = $1 and source_id = $2 and source_period = $3 returning source_id',
+      [...pendingKey(source)],
+    );
+    if (pending.length) commands.push({ type: 'Revoke', grantId });
+    const outcomes = await store.apply(
+      tx,
+      customerId,
+      commands.map((command) => ({ command, context: causedBy(event.context, event.eventId), options: { openIfMissing: true } })),
+    );
+    for (const outcome of outcomes) if (!outcome.ok) throw outcome.error;
+    logger.info({ customerId, grantId, amount, source, correlationId: event.context.correlationId, eventId: event.eventId }, 'credits granted');
+  };
+
+  const revoke = async (tx: SqlExecutor, event: ConsumedEvent, customerId: string, source: SourceInput) => {
+    const grantId = ids.forKey('grant', GrantSource.key(source));
+    const [outcome] = await store.apply(tx, customerId, [{ command: { type: 'Revoke', grantId }, context: causedBy(event.context, event.eventId), options: { openIfMissing: true } }]);
+    if (outcome!.ok) {
+      logger.info({ customerId, grantId, result: outcome!.result, correlationId: event.context.correlationId }, 'grant revoked');
+      return;
+    }
+    if (outcome!.error.code !== 'GRANT_NOT_FOUND') throw outcome!.error;
+    await tx.query(
+      `insert into credit_pending_revocations (source_type, source_id, source_period, customer_id, recorded_at) values ($1, $2, $3, $4, now())
+       on conflict do nothing`,
+      [...pendingKey(source), customerId],
+    );
+    logger.info({ customerId, source, correlationId: event.context.correlationId }, 'revoke arrived before its grant: remembered');
+  };
+
+  const paymentSource = (payment: IntegrationEvents['PaymentRefunded'] | IntegrationEvents['PaymentDisputed']): SourceInput =>
+    payment.purpose === 'CREDIT_TOP_UP'
+      ? { type: 'TOP_UP', id: payment.referenceId, period: null }
+      : { type: 'SUBSCRIPTION_PERIOD', id: payment.referenceId, period: payment.periodIndex ?? 1 };
+
+  return {
+    CustomerRegistered: async (event, tx) => {
+      const { customerId } = event.payload as unknown as IntegrationEvents['CustomerRegistered'];
+      await store.apply(tx, customerId, [{ command: { type: 'Open' }, context: causedBy(event.context, event.eventId), options: { openIfMissing: true } }]);
+    },
+    SubscriptionActivated: async (event, tx) => {
+      const activated = event.payload as unknown as IntegrationEvents['SubscriptionActivated'];
+      const source = { type: 'SUBSCRIPTION_PERIOD' as const, id: activated.subscriptionId, period: activated.periodIndex };
+      await grant(tx, event, activated.customerId, activated.creditsPerPeriod, source, activated.creditRollover ? null : activated.periodEnd);
+    },
+    SubscriptionRenewed: async (event, tx) => {
+      const renewed = event.payload as unknown as IntegrationEvents['SubscriptionRenewed'];
+      const source = { type: 'SUBSCRIPTION_PERIOD' as const, id: renewed.subscriptionId, period: renewed.periodIndex };
+      await grant(tx, event, renewed.customerId, renewed.credits, source, renewed.creditRollover ? null : renewed.periodEnd);
+    },
+    SubscriptionPlanChanged: async (event, tx) => {
+      const changed = event.payload as unknown as IntegrationEvents['SubscriptionPlanChanged'];
+      const source = { type: 'SUBSCRIPTION_PERIOD' as const, id: `${changed.subscriptionId}:plan:${changed.toPlanId}:${changed.toPlanVersion}`, period: changed.periodIndex ?? 0 };
+      await grant(tx, event, changed.customerId, changed.proratedCredits, source, changed.creditRollover ? null : (changed.periodEnd ?? null));
+    },
+    PaymentSucceeded: async (event, tx) => {
+      const payment = event.payload as unknown as IntegrationEvents['PaymentSucceeded'];
+      if (payment.purpose !== 'CREDIT_TOP_UP') return;
+      await grant(tx, event, payment.customerId, payment.credits ?? 0, { type: 'TOP_UP', id: payment.referenceId, period: null }, null);
+    },
+    PaymentRefunded: async (event, tx) => {
+      const refund = event.payload as unknown as IntegrationEvents['PaymentRefunded'];
+      await revoke(tx, event, refund.customerId, paymentSource(refund));
+    },
+    PaymentDisputed: async (event, tx) => {
+      const dispute = event.payload as unknown as IntegrationEvents['PaymentDisputed'];
+      await revoke(tx, event, dispute.customerId, paymentSource(dispute));
+    },
+  };
+}

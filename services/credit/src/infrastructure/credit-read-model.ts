@@ -1,0 +1,103 @@
+import type { SqlExecutor } from '@billing/platform';
+import type { CreditReadModel } from '../application/ports/credit-read-model.port';
+import type { DeterministicIds, ReservationDirectory } from '../application/ports/reservation-directory.port';
+import type { BalanceView } from '../domain/balance-view';
+import { compareBurnOrder } from '../domain/burn-order';
+import type { LedgerEntry } from '../domain/ledger-entry';
+import type { ReservationState } from '../domain/reservation.entity';
+import { createHash } from 'node:crypto';
+
+/** Reads straight from the tables, without the account lock. */
+export class SqlCreditReadModel implements CreditReadModel, ReservationDirectory {
+  constructor(private readonly db: () => SqlExecutor) {}
+
+  async balance(customerId: string): Promise<BalanceView | undefined> {
+    const [account] = await this.db().query<{ account_id: string; balance: string; held: string; low_balance_threshold: string | null }>(
+      'select account_id, balance, held, low_balance_threshold from credit_accounts where customer_id = $1',
+      [customerId],
+    );
+    if (!account) return undefined;
+    const grants = await this.db().query<Record<string, any>>('select * from credit_grants where account_id = $1 and remaining > 0', [account.account_id]);
+    const views = grants.map((grant) => ({
+      grantId: grant.grant_id as string,
+      amount: Number(grant.amount),
+      remaining: Number(grant.remaining),
+      held: Number(grant.held),
+      expiresAt: grant.expires_at as Date | null,
+      grantedAt: grant.granted_at as Date,
+      source: { type: grant.source_type, id: grant.source_id, period: grant.source_period },
+      priority: grant.priority as number,
+      status: 'ACTIVE' as const,
+    }));
+    views.sort((a, b) => compareBurnOrder(a, b));
+    return {
+      accountId: account.account_id,
+      customerId,
+      balance: Number(account.balance),
+      held: Number(account.held),
+      available: Number(account.balance) - Number(account.held),
+      lowBalanceThreshold: account.low_balance_threshold === null ? null : Number(account.low_balance_threshold),
+      grants: views.map(({ grantedAt: _grantedAt, ...view }) => view),
+    };
+  }
+
+  async ledger(customerId: string, page: { limit: number; afterSequence: number }): Promise<LedgerEntry[] | undefined> {
+    const [account] = await this.db().query<{ account_id: string }>('select account_id from credit_accounts where customer_id = $1', [customerId]);
+    if (!account) return undefined;
+    const rows = await this.db().query<Record<string, any>>(
+      'select * from credit_ledger where account_id = $1 and sequence > $2 order by sequence limit $3',
+      [account.account_id, page.afterSequence, page.limit],
+    );
+    return rows.map((row) => ({
+      entryId: row.entry_id,
+      accountId: row.account_id,
+      sequence: Number(row.sequence),
+      type: row.type,
+      grantId: row.grant_id,
+      reservationId: row.reservation_id,
+      amount: Number(row.amount),
+      balanceDelta: Number(row.balance_delta),
+      heldDelta: Number(row.held_delta),
+      occurredAt: row.occurred_at,
+    }));
+  }
+
+  async reservation(reservationId: string): Promise<(ReservationState & { customerId: string }) | undefined> {
+    const [row] = await this.db().query<Record<string, any>>(
+      'select r.*, a.customer_id from credit_reservations r join credit_accounts a using (account_id) where r.reservation_id = $1',
+      [reservationId],
+    );
+    if (!row) return undefined;
+    return {
+      reservationId: row.reservation_id,
+      customerId: row.customer_id,
+      amount: Number(row.amount),
+      status: row.status,
+      reservedAt: row.reserved_at,
+      expiresAt: row.expires_at,
+      resolvedAt: row.resolved_at,
+      allocations: row.allocations,
+    } as ReservationState & { customerId: string };
+  }
+
+  async customerOf(reservationId: string): Promise<string | undefined> {
+    const [row] = await this.db().query<{ customer_id: string }>(
+      'select a.customer_id from credit_reservations r join credit_accounts a using (account_id) where r.reservation_id = $1',
+      [reservationId],
+    );
+    return row?.customer_id;
+  }
+}
+
+/** Name-based UUIDs (RFC 4122 version 5): the same scope and key give the same id on every process. */
+export class UuidV5Ids implements DeterministicIds {
+  private static readonly namespace = Buffer.from('6f1c1a0e4b7d4c2e9a3f5b8d7c6e5a41', 'hex');
+
+  forKey(scope: string, key: string): string {
+    const hash = createHash('sha1').update(UuidV5Ids.namespace).update(`${scope}\u0000${key}`).digest();
+    hash[6] = (hash[6]! & 0x0f) | 0x50;
+    hash[8] = (hash[8]! & 0x3f) | 0x80;
+    const hex = hash.subarray(0, 16).toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+}

@@ -1,0 +1,64 @@
+import type { OutboxMessage } from '@billing/platform';
+import type { IntegrationEvents } from '@billing/platform/contracts';
+import type { CreditAccountEvent } from '../domain/events/credit-account.domain-event';
+import type { RequestContext } from '../application/ports/account-command-bus.port';
+
+type Payload<T extends keyof IntegrationEvents> = { eventType: T; payload: IntegrationEvents[T] };
+
+const iso = (date: Date) => date.toISOString();
+
+/** The one place where the credit domain's events become the billing.credit.v1 contracts. */
+function toIntegrationEvent(event: CreditAccountEvent): Payload<keyof IntegrationEvents> {
+  const base = { accountId: event.accountId, customerId: event.customerId, occurredAt: iso(event.occurredAt) };
+  switch (event.type) {
+    case 'CreditAccountOpened':
+      return { eventType: 'CreditAccountOpened', payload: { ...base, lowBalanceThreshold: event.lowBalanceThreshold } };
+    case 'CreditsGranted':
+      return {
+        eventType: 'CreditsGranted',
+        payload: {
+          ...base,
+          grantId: event.grantId,
+          amount: event.amount,
+          sourceType: event.source.type,
+          sourceId: event.source.id,
+          sourcePeriod: event.source.period,
+          expiresAt: event.expiresAt ? iso(event.expiresAt) : null,
+          priority: event.priority,
+        },
+      };
+    case 'CreditsReserved':
+      return { eventType: 'CreditsReserved', payload: { ...base, reservationId: event.reservationId, amount: event.amount, expiresAt: iso(event.expiresAt) } };
+    case 'ReservationCaptured':
+      return { eventType: 'ReservationCaptured', payload: { ...base, reservationId: event.reservationId, captured: event.captured, released: event.released } };
+    case 'ReservationReleased':
+      return { eventType: 'ReservationReleased', payload: { ...base, reservationId: event.reservationId, released: event.released, reason: event.reason } };
+    case 'CreditsRefunded':
+      return { eventType: 'CreditsRefunded', payload: { ...base, reservationId: event.reservationId, amount: event.amount } };
+    case 'CreditsExpired':
+      return { eventType: 'CreditsExpired', payload: { ...base, grantId: event.grantId, amount: event.amount } };
+    case 'CreditsRevoked':
+      return { eventType: 'CreditsRevoked', payload: { ...base, grantId: event.grantId, amount: event.amount } };
+    case 'CreditBalanceLow':
+      return { eventType: 'CreditBalanceLow', payload: { ...base, available: event.available, threshold: event.threshold } };
+    default: {
+      const unknown: never = event;
+      throw new Error(`unmapped credit event ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+export function toOutboxMessages(events: readonly CreditAccountEvent[], context: RequestContext, newId: () => string): OutboxMessage[] {
+  return events.map((event) => {
+    const { eventType, payload } = toIntegrationEvent(event);
+    return {
+      eventId: newId(),
+      eventType,
+      aggregateType: 'CreditAccount',
+      aggregateId: event.accountId,
+      payload: payload as unknown as Record<string, unknown>,
+      context,
+      occurredAt: event.occurredAt,
+    };
+  });
+}

@@ -1,0 +1,23 @@
+import { status } from '@grpc/grpc-js';
+
+/** Error code → status, once for each transport. Codes not listed: INVALID_* → 400 / INVALID_ARGUMENT, others 422 / FAILED_PRECONDITION. */
+export const httpErrorStatus: Record<string, number> = {
+  ACCOUNT_NOT_FOUND: 404,
+  RESERVATION_NOT_FOUND: 404,
+  GRANT_NOT_FOUND: 404,
+  PERMISSION_DENIED: 403,
+  INSUFFICIENT_CREDITS: 409,
+  RESERVATION_ALREADY_RESOLVED: 409,
+  CAPTURE_EXCEEDS_HOLD: 422,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  INVARIANT_VIOLATION: 500,
+};
+
+export const grpcErrorStatus: Record<string, status> = {
+  ACCOUNT_NOT_FOUND: status.NOT_FOUND,
+  RESERVATION_NOT_FOUND: status.NOT_FOUND,
+  GRANT_NOT_FOUND: status.NOT_FOUND,
+  PERMISSION_DENIED: status.PERMISSION_DENIED,
+  IDEMPOTENCY_KEY_REUSED: status.ALREADY_EXISTS,
+  INVARIANT_VIOLATION: status.INTERNAL,
+};

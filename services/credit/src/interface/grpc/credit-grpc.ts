@@ -1,0 +1,80 @@
+import { canActFor, type GrpcCallContext, loadProto, type ServiceTokens, unaryHandlers } from '@billing/platform';
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { PermissionDeniedError } from '../../application/credit.errors';
+import type { LedgerEntry } from '../../domain/ledger-entry';
+import { grpcErrorStatus } from '../credit-error-status';
+import type { CreditUseCases } from '../credit-use-cases';
+
+const iso = (date: Date | null) => (date ? date.toISOString() : '');
+
+const guard = (context: GrpcCallContext) => (customerId: string) => {
+  if (!canActFor(context.principal, customerId)) throw new PermissionDeniedError();
+};
+
+const ledgerEntry = (entry: LedgerEntry) => ({
+  entryId: entry.entryId,
+  sequence: entry.sequence,
+  type: entry.type,
+  grantId: entry.grantId,
+  reservationId: entry.reservationId ?? '',
+  amount: entry.amount,
+  balanceDelta: entry.balanceDelta,
+  heldDelta: entry.heldDelta,
+  occurredAt: iso(entry.occurredAt),
+});
+
+/** billing.credit.v1.CreditService over the use cases; a customer-scoped token acts only on its customer. */
+export function registerCreditGrpc(server: grpc.Server, deps: { useCases: CreditUseCases; tokens: ServiceTokens; logger: Logger }): void {
+  const proto = loadProto('billing/credit/v1/credit.proto') as any;
+  const { useCases } = deps;
+  const context = (call: GrpcCallContext) => ({ correlationId: call.correlationId, traceparent: call.traceparent });
+  server.addService(
+    proto.billing.credit.v1.CreditService.service,
+    unaryHandlers(
+      { tokens: deps.tokens, logger: deps.logger, errorStatus: grpcErrorStatus },
+      {
+        GetBalance: async (request, call) => {
+          guard(call)(request.customerId);
+          const balance = await useCases.balance.execute({ customerId: request.customerId });
+          return {
+            customerId: balance.customerId,
+            balance: balance.balance,
+            available: balance.available,
+            held: balance.held,
+            grants: balance.grants.map((grant) => ({
+              grantId: grant.grantId,
+              amount: grant.amount,
+              remaining: grant.remaining,
+              held: grant.held,
+              expiresAt: iso(grant.expiresAt),
+              sourceType: grant.source.type,
+              sourceId: grant.source.id,
+            })),
+          };
+        },
+        Reserve: async (request, call) => {
+          guard(call)(request.customerId);
+          const { reservation } = await useCases.reserve.execute(
+            { customerId: request.customerId, amount: request.amount, ttlSeconds: request.ttlSeconds, idempotencyKey: request.idempotencyKey },
+            context(call),
+          );
+          return { reservationId: reservation.reservationId, customerId: request.customerId, amount: reservation.amount, status: reservation.status, expiresAt: iso(reservation.expiresAt) };
+        },
+        Capture: async (request, call) => {
+          const result = await useCases.capture.execute({ reservationId: request.reservationId, amount: request.amount }, context(call), guard(call));
+          return { reservationId: result.reservationId, captured: result.captured, released: result.released };
+        },
+        Release: async (request, call) => {
+          const result = await useCases.release.execute({ reservationId: request.reservationId }, context(call), guard(call));
+          return { reservationId: result.reservationId, released: result.released };
+        },
+        ListLedger: async (request, call) => {
+          guard(call)(request.customerId);
+          const page = await useCases.ledger.execute({ customerId: request.customerId, limit: request.limit, cursor: request.cursor });
+          return { entries: page.entries.map(ledgerEntry), nextCursor: page.nextCursor ?? '' };
+        },
+      },
+    ),
+  );
+}
