@@ -137,4 +137,59 @@ describe('RegisterCustomer', () => {
       ]);
     });
   });
+
+  describe('in two halves (registerOnly, then linkRegistered after the caller committed)', () => {
+    it('registerOnly adds the customer and CustomerRegistered and calls no gateway', async () => {
+      const context = createTestContext();
+      const registered = await context.registerCustomer.registerOnly(registration());
+      expect(registered).to.deep.include({ id: FIRST_ID, gatewayLinks: [] });
+      expect(eventTypes(context)).to.deep.equal(['CustomerRegistered']);
+      expect(context.paymentGateway.requests).to.have.length(0);
+    });
+
+    it('registerOnly refuses what execute refuses, writing nothing', async () => {
+      const context = createTestContext();
+      await context.registerCustomer.registerOnly(registration());
+      const before = context.customers.snapshot();
+      await expectRejection(context.registerCustomer.registerOnly(registration({ email: 'other@example.com' })), 'DUPLICATE_EXTERNAL_ACCOUNT_ID');
+      await expectRejection(context.registerCustomer.registerOnly(registration({ externalAccountId: 'acct_2', defaultCurrency: 'XXX' })), 'INVALID_CURRENCY');
+      expect(context.customers.snapshot()).to.deep.equal(before);
+    });
+
+    it('linkRegistered links like execute does: one gateway customer, PaymentGatewayLinked', async () => {
+      const context = createTestContext();
+      const registered = await context.registerCustomer.registerOnly(registration());
+      const result = await context.registerCustomer.linkRegistered(registered);
+      expect(result.gatewayLink).to.equal('linked');
+      expect(result.customer.gatewayLinks).to.deep.equal([{ gateway: 'stripe', gatewayCustomerId: 'cus_Fake1', linkedAt: T0.toISOString() }]);
+      expect(eventTypes(context)).to.deep.equal(['CustomerRegistered', 'PaymentGatewayLinked']);
+    });
+
+    it('linkRegistered on a customer the job linked meanwhile calls no gateway and records nothing', async () => {
+      const context = createTestContext();
+      const registered = await context.registerCustomer.registerOnly(registration());
+      await context.linkPendingGatewayCustomers.execute();
+      const result = await context.registerCustomer.linkRegistered(registered);
+      expect(result.gatewayLink).to.equal('linked');
+      expect(context.paymentGateway.requests).to.have.length(1);
+      expect(eventTypes(context)).to.deep.equal(['CustomerRegistered', 'PaymentGatewayLinked']);
+    });
+
+    it('linkRegistered with the gateway down returns pending (transient) and does not throw', async () => {
+      const context = createTestContext();
+      const registered = await context.registerCustomer.registerOnly(registration());
+      context.paymentGateway.mode = 'down';
+      const result = await context.registerCustomer.linkRegistered(registered);
+      expect(result).to.deep.include({ gatewayLink: 'pending', transient: true, customer: registered });
+    });
+
+    it('linkRegistered returns pending with the customer it was given when the customer cannot be loaded', async () => {
+      const context = createTestContext();
+      const registered = await context.registerCustomer.registerOnly(registration());
+      const lost = { ...registered, id: '99999999-9999-4999-8999-999999999999' };
+      const result = await context.registerCustomer.linkRegistered(lost);
+      expect(result).to.deep.include({ gatewayLink: 'pending', transient: false, customer: lost });
+      expect(context.paymentGateway.requests).to.have.length(0);
+    });
+  });
 });

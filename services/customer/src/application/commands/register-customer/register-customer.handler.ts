@@ -1,5 +1,5 @@
 import { Customer } from '../../../domain/customer.aggregate';
-import { DuplicateExternalAccountIdError } from '../../../domain/customer.errors';
+import { CustomerNotFoundError, DuplicateExternalAccountIdError } from '../../../domain/customer.errors';
 import type { CustomerRepository } from '../../../domain/customer.repository.port';
 import { type CustomerReadModel, toCustomerReadModel } from '../../customer.read-model';
 import { createAndLinkGatewayCustomer } from '../../gateway-customer';
@@ -39,6 +39,38 @@ export class RegisterCustomerHandler {
 
   /** Throws a DomainError (INVALID_*, DUPLICATE_EXTERNAL_ACCOUNT_ID) before anything is written. */
   async execute(command: RegisterCustomerCommand): Promise<RegisterCustomerResult> {
+    return this.linkToGateway(await this.add(command));
+  }
+
+  /**
+   * The first half of execute() alone: validates and adds the customer (with CustomerRegistered), nothing else. For a
+   * caller that must commit the registration together with writes of its own (e.g. the REST idempotency key): it
+   * builds this handler on a repository that writes in its transaction, commits, then calls linkRegistered() on a
+   * handler whose repository writes on its own. Throws like execute().
+   */
+  async registerOnly(command: RegisterCustomerCommand): Promise<CustomerReadModel> {
+    return toCustomerReadModel(await this.add(command));
+  }
+
+  /**
+   * The second half of execute(), for a customer whose registration is committed: creates and links its gateway
+   * customer unless it is linked already (e.g. by the background job). `registered` is what registerOnly() returned.
+   * Never throws: any failure, a failed load included, returns `gatewayLink: 'pending'` (with `registered` when the
+   * customer could not be loaded) and the background job finishes the link.
+   */
+  async linkRegistered(registered: CustomerReadModel): Promise<RegisterCustomerResult> {
+    let customer: Customer | null;
+    try {
+      customer = await this.deps.customers.findById(registered.id);
+      if (customer === null) throw new CustomerNotFoundError({ customerId: registered.id });
+    } catch (error) {
+      return { customer: registered, gatewayLink: 'pending', gatewayError: error, transient: false };
+    }
+    if (customer.isLinkedTo(this.deps.paymentGateway.name)) return { customer: toCustomerReadModel(customer), gatewayLink: 'linked' };
+    return this.linkToGateway(customer);
+  }
+
+  private async add(command: RegisterCustomerCommand): Promise<Customer> {
     const { customers, clock, ids } = this.deps;
     const customer = Customer.create({
       id: ids.next(),
@@ -53,6 +85,10 @@ export class RegisterCustomerHandler {
       throw new DuplicateExternalAccountIdError(customer.externalAccountId);
     }
     await customers.add(customer);
+    return customer;
+  }
+
+  private async linkToGateway(customer: Customer): Promise<RegisterCustomerResult> {
     try {
       const linked = await createAndLinkGatewayCustomer(this.deps, customer);
       return { customer: toCustomerReadModel(linked), gatewayLink: 'linked' };

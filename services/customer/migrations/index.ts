@@ -1,0 +1,5 @@
+import { IdempotencyKeysMigration, MessagingTablesMigration } from '@billing/platform';
+import { CustomersMigration } from './Migration20261126200000_customers';
+
+/** Every migration of billing_customer, in order: the shared outbox/inbox and idempotency keys, then our tables. */
+export const customerMigrations = [MessagingTablesMigration, IdempotencyKeysMigration, CustomersMigration];

@@ -1,0 +1,93 @@
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { ServiceRuntime, type ServiceSettings, startGrpcServer } from '@billing/platform';
+import { customerMigrations } from '../migrations';
+import type { Clock } from './application/ports/clock.port';
+import type { IdGenerator } from './application/ports/id-generator.port';
+import type { PaymentGateway } from './application/ports/payment-gateway.port';
+import { SqlCustomerRepository } from './infrastructure/sql-customer.repository';
+import { createStripeClient } from './infrastructure/stripe/stripe-client';
+import { StripePaymentGateway } from './infrastructure/stripe/stripe-payment-gateway';
+import { type StripeSettings, stripeSettingsFromEnv } from './infrastructure/stripe/stripe-settings';
+import { systemClock } from './infrastructure/system-clock';
+import { uuidIdGenerator } from './infrastructure/uuid-id-generator';
+import { httpErrorStatus } from './interface/customer-error-status';
+import { customerUseCases, type CustomerUseCases } from './interface/customer-use-cases';
+import { registerCustomerGrpc } from './interface/grpc/customer-grpc';
+import { registerCustomerRoutes } from './interface/http/customer-routes';
+import { LinkPendingGatewayCustomersJob } from './interface/jobs/link-pending-gateway-customers.job';
+
+export interface CustomerServiceOverrides {
+  /** Default: Stripe with `stripe` settings, else STRIPE_* from the environment. */
+  readonly paymentGateway?: PaymentGateway;
+  readonly stripe?: StripeSettings;
+  /** Pause between runs of the gateway link job; default LINK_PENDING_INTERVAL_MS or 2000. */
+  readonly linkIntervalMs?: number;
+  readonly linkBatchSize?: number;
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly logger?: Logger;
+}
+
+export interface RunningCustomerService {
+  readonly runtime: ServiceRuntime;
+  readonly httpUrl: string;
+  readonly grpcPort: number;
+  readonly useCases: CustomerUseCases;
+  readonly linkJob: LinkPendingGatewayCustomersJob;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds and starts the customer service: the composition root (main.ts) and the integration tests both start it
+ * through here (HTTP_PORT / GRPC_PORT 0 → free ports, read back from the result).
+ */
+export async function startCustomerService(settings: ServiceSettings, overrides: CustomerServiceOverrides = {}): Promise<RunningCustomerService> {
+  const env = overrides.env ?? process.env;
+  // Everything that can be refused for configuration is checked before anything is opened.
+  const stripeSettings = overrides.paymentGateway ? undefined : (overrides.stripe ?? stripeSettingsFromEnv(env));
+  const linkIntervalMs = overrides.linkIntervalMs ?? Number(env.LINK_PENDING_INTERVAL_MS ?? 2_000);
+  if (!Number.isFinite(linkIntervalMs) || linkIntervalMs < 10) throw new Error(`LINK_PENDING_INTERVAL_MS must be a number of milliseconds ≥ 10, got ${linkIntervalMs}`);
+
+  const runtime = await ServiceRuntime.create({
+    settings,
+    migrations: customerMigrations,
+    errorStatus: httpErrorStatus,
+    ...(overrides.logger ? { logger: overrides.logger } : {}),
+  });
+  try {
+    const paymentGateway = overrides.paymentGateway ?? new StripePaymentGateway(createStripeClient(stripeSettings!), runtime.logger.child({ component: 'stripe' }));
+    const useCases = customerUseCases({
+      customers: SqlCustomerRepository.over(runtime.unitOfWork),
+      customersIn: (tx) => SqlCustomerRepository.within(tx),
+      unitOfWork: runtime.unitOfWork,
+      paymentGateway,
+      clock: overrides.clock ?? systemClock,
+      ids: overrides.ids ?? uuidIdGenerator,
+    });
+    registerCustomerRoutes(runtime.http, { useCases, logger: runtime.logger });
+    const grpc = await startGrpcServer(
+      (server) => registerCustomerGrpc(server, { useCases, tokens: runtime.tokens, logger: runtime.logger.child({ component: 'grpc' }) }),
+      settings.grpcPort ?? 0,
+      env.GRPC_TLS_CERT && env.GRPC_TLS_KEY ? { certFile: env.GRPC_TLS_CERT, keyFile: env.GRPC_TLS_KEY } : undefined,
+    );
+    const linkJob = new LinkPendingGatewayCustomersJob(useCases.linkPending, runtime.logger.child({ component: 'gateway-link-job' }), {
+      intervalMs: linkIntervalMs,
+      ...(overrides.linkBatchSize === undefined ? {} : { batchSize: overrides.linkBatchSize }),
+      metrics: runtime.metrics,
+    });
+    // ServiceRuntime.close(): stop taking requests, then these, then drain the outbox relay, then the database.
+    runtime.onShutdown(async () => {
+      await new Promise<void>((resolve) => grpc.server.tryShutdown(() => resolve()));
+      await linkJob.stop();
+    });
+    await runtime.listen();
+    linkJob.start();
+    const { port } = runtime.http.server.address() as AddressInfo;
+    return { runtime, httpUrl: `http://127.0.0.1:${port}`, grpcPort: grpc.port, useCases, linkJob, close: () => runtime.close() };
+  } catch (error) {
+    await runtime.close().catch(() => undefined);
+    throw error;
+  }
+}
