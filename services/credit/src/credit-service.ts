@@ -16,6 +16,7 @@ import { CreditAccountStore } from './infrastructure/credit-account.store';
 import { creditEventHandlers } from './infrastructure/credit-event-handlers';
 import { SqlCreditReadModel, UuidV5Ids } from './infrastructure/credit-read-model';
 import { CreditSweeper } from './infrastructure/credit-sweeper';
+import { CachedReservationDirectory } from './infrastructure/cached-reservation-directory';
 import { httpErrorStatus } from './interface/credit-error-status';
 import type { CreditUseCases } from './interface/credit-use-cases';
 import { registerCreditGrpc } from './interface/grpc/credit-grpc';
@@ -46,20 +47,25 @@ const systemClock: Clock = { now: () => new Date() };
 export async function startCreditService(settings: ServiceSettings, overrides: CreditServiceOverrides = {}): Promise<RunningCreditService> {
   const clock = overrides.clock ?? systemClock;
   const runtime = await ServiceRuntime.create({ settings, migrations: creditMigrations, errorStatus: httpErrorStatus });
-  const pool = new pg.Pool({ connectionString: runtime.databaseUrl, max: overrides.poolSize ?? Number(process.env.CREDIT_DB_POOL ?? 16) });
+  const poolSize = overrides.poolSize ?? Number(process.env.CREDIT_DB_POOL ?? 16);
+  const pool = new pg.Pool({ connectionString: runtime.databaseUrl, max: poolSize });
   pool.on('error', (error) => runtime.logger.warn({ err: error }, 'idle database connection lost'));
   const hotPath = new PgUnitOfWork(pool);
   const ids = new UuidV5Ids();
   const store = new CreditAccountStore({ next: randomUUID }, () => clock.now());
-  const bus = new AccountCommandBatcher(hotPath, store, runtime.logger.child({ component: 'batcher' }));
+  const readModel = new SqlCreditReadModel(() => new PgExecutor(pool));
+  const reservations = new CachedReservationDirectory(readModel);
+  // Two connections stay free for reads (balance, reservation lookups) while batches hold the others.
+  const bus = new AccountCommandBatcher(hotPath, store, runtime.logger.child({ component: 'batcher' }), Math.max(1, poolSize - 2), (customerId, outcome) => {
+    if (outcome.ok && outcome.result.type === 'Reserve') reservations.remember(outcome.result.reservation.reservationId, customerId);
+  });
   const busIn = (tx: SqlExecutor): AccountCommandBus => ({
     submit: async (customerId, command, context, options) => (await store.apply(tx, customerId, [{ command, context, options }]))[0]!,
   });
-  const readModel = new SqlCreditReadModel(() => new PgExecutor(pool));
   const useCases: CreditUseCases = {
     reserve: new ReserveCreditsHandler({ bus, reservationIds: ids }),
-    capture: new CaptureReservationHandler({ bus, reservations: readModel }),
-    release: new ReleaseReservationHandler({ bus, reservations: readModel }),
+    capture: new CaptureReservationHandler({ bus, reservations }),
+    release: new ReleaseReservationHandler({ bus, reservations }),
     balance: new GetBalanceHandler({ readModel }),
     ledger: new ListLedgerHandler({ readModel }),
     reservation: new GetReservationHandler({ readModel }),

@@ -28,11 +28,13 @@ export interface ServiceSettings {
   serviceTokens: string;
 }
 
-/** Settings from the environment: HTTP_PORT, GRPC_PORT, SERVICE_TOKENS, plus DATABASE_URL, KAFKA_BROKERS, SCHEMA_REGISTRY_URL. */
+/** Settings from the environment: HTTP_PORT, GRPC_PORT, SERVICE_TOKENS, DATABASE_NAME, plus DATABASE_URL, KAFKA_BROKERS, SCHEMA_REGISTRY_URL. */
 export function serviceSettingsFromEnv(defaults: { service: string; database: string; httpPort: number; grpcPort?: number }, env = process.env): ServiceSettings {
   if (!env.SERVICE_TOKENS) throw new Error('SERVICE_TOKENS is not set: give every caller a token (name:token[:customerId],…)');
   return {
     ...defaults,
+    // DATABASE_NAME: another database for this process (benchmarks, a second instance for tests).
+    database: env.DATABASE_NAME ?? defaults.database,
     httpPort: Number(env.HTTP_PORT ?? defaults.httpPort),
     grpcPort: env.GRPC_PORT ? Number(env.GRPC_PORT) : defaults.grpcPort,
     infrastructure: infrastructureConfigFromEnv(env),

@@ -10,45 +10,73 @@ interface Waiting extends QueuedCommand {
 }
 
 /**
- * Group commit per account. Commands for one account that arrive while its previous transaction runs wait in a queue
- * and go together into the next one: one row lock, one load, one write of each kind, one commit for up to `maxBatch`
- * commands, each still answered with its own outcome. Accounts never wait for each other.
+ * Group commit. Commands that arrive while transactions are running wait, per account, and the next transaction takes
+ * the waiting commands of many accounts at once: one lock statement, one load and one write per table, one commit for
+ * up to `maxBatch` commands, each still answered with its own outcome. An account is in at most one transaction at a
+ * time, so its commands keep their order and batches never queue on each other's row locks.
  */
 export class AccountCommandBatcher implements AccountCommandBus {
-  private readonly queues = new Map<string, Waiting[]>();
+  private readonly waiting = new Map<string, Waiting[]>();
+  private readonly inFlight = new Set<string>();
+  private running = 0;
 
   constructor(
     private readonly unitOfWork: UnitOfWork<SqlExecutor>,
     private readonly store: CreditAccountStore,
     private readonly logger: Logger,
-    private readonly maxBatch = 200,
+    private readonly maxConcurrent: number,
+    /** Told of every committed outcome, e.g. to remember whose reservation a new one is. */
+    private readonly onCommitted: (customerId: string, outcome: AccountCommandOutcome) => void = () => undefined,
+    private readonly maxBatch = 500,
   ) {}
 
   submit(customerId: string, command: AccountCommand, context: RequestContext, options?: SubmitOptions): Promise<AccountCommandOutcome> {
     return new Promise((resolve, reject) => {
-      const queue = this.queues.get(customerId);
-      const waiting: Waiting = { command, context, options, resolve, reject };
-      if (queue) {
-        queue.push(waiting);
-        return;
-      }
-      this.queues.set(customerId, [waiting]);
-      void this.drain(customerId);
+      const queue = this.waiting.get(customerId) ?? [];
+      queue.push({ command, context, options, resolve, reject });
+      this.waiting.set(customerId, queue);
+      this.pump();
     });
   }
 
-  private async drain(customerId: string): Promise<void> {
-    const queue = this.queues.get(customerId)!;
-    while (queue.length > 0) {
-      const batch = queue.splice(0, this.maxBatch);
-      try {
-        const outcomes = await this.unitOfWork.transaction((tx) => this.store.apply(tx, customerId, batch));
-        batch.forEach((waiting, index) => waiting.resolve(outcomes[index]!));
-      } catch (error) {
-        this.logger.error({ err: error, customerId, commands: batch.length }, 'credit batch failed; every command in it failed');
-        for (const waiting of batch) waiting.reject(error);
+  private pump(): void {
+    while (this.running < this.maxConcurrent) {
+      const batch = new Map<string, Waiting[]>();
+      let size = 0;
+      for (const [customerId, queue] of this.waiting) {
+        if (size >= this.maxBatch) break;
+        if (this.inFlight.has(customerId)) continue;
+        batch.set(customerId, queue);
+        size += queue.length;
       }
+      if (batch.size === 0) return;
+      for (const customerId of batch.keys()) {
+        this.waiting.delete(customerId);
+        this.inFlight.add(customerId);
+      }
+      this.running += 1;
+      void this.run(batch);
     }
-    this.queues.delete(customerId);
+  }
+
+  private async run(batch: Map<string, Waiting[]>): Promise<void> {
+    try {
+      const outcomes = await this.unitOfWork.transaction((tx) => this.store.applyMany(tx, batch));
+      for (const [customerId, queue] of batch) {
+        queue.forEach((waiting, index) => {
+          const outcome = outcomes.get(customerId)![index]!;
+          this.onCommitted(customerId, outcome);
+          waiting.resolve(outcome);
+        });
+      }
+    } catch (error) {
+      const commands = [...batch.values()].reduce((sum, queue) => sum + queue.length, 0);
+      this.logger.error({ err: error, accounts: batch.size, commands }, 'credit batch failed; every command in it failed');
+      for (const queue of batch.values()) for (const waiting of queue) waiting.reject(error);
+    } finally {
+      for (const customerId of batch.keys()) this.inFlight.delete(customerId);
+      this.running -= 1;
+      this.pump();
+    }
   }
 }

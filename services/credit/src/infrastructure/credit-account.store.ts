@@ -1,4 +1,4 @@
-import { appendToOutbox, type SqlExecutor } from '@billing/platform';
+import { appendToOutbox, type OutboxMessage, type SqlExecutor } from '@billing/platform';
 import { type AccountCommand, type AccountCommandOutcome, applyAccountCommand } from '../application/account-command';
 import { AccountNotFoundError } from '../application/credit.errors';
 import type { RequestContext, SubmitOptions } from '../application/ports/account-command-bus.port';
@@ -6,6 +6,7 @@ import { CreditAccount } from '../domain/credit-account.aggregate';
 import type { CreditAccountState } from '../domain/credit-account.state';
 import type { GrantState } from '../domain/grant.entity';
 import type { IdGenerator } from '../domain/id-generator.port';
+import type { LedgerEntry } from '../domain/ledger-entry';
 import type { ReservationState } from '../domain/reservation.entity';
 import { toOutboxMessages } from './integration-events';
 
@@ -86,6 +87,51 @@ const reservationFromRow = (row: ReservationRow): ReservationState =>
   }) as ReservationState;
 
 const fingerprint = (value: unknown) => JSON.stringify(value);
+
+interface Before {
+  sequence: number;
+  grants: Map<string, string>;
+  reservations: Map<string, string>;
+  account: string;
+}
+
+interface AccountTotals {
+  accountId: string;
+  ledgerSequence: number;
+  balance: number;
+  held: number;
+  lowBalanceThreshold: number | null;
+  lowBalanceArmed: boolean;
+}
+
+interface Changes {
+  accounts: AccountTotals[];
+  grants: (GrantState & { accountId: string })[];
+  reservations: (ReservationState & { accountId: string })[];
+  entries: LedgerEntry[];
+  messages: OutboxMessage[];
+}
+
+/** What a batch changed on one account, by comparing with what was loaded: only that is written back. */
+function collectChanges(account: CreditAccount, before: Before, changes: Changes): void {
+  const state = account.toState();
+  const entries = account.ledgerEntries(before.sequence);
+  changes.entries.push(...entries);
+  for (const grant of state.grants) if (before.grants.get(grant.grantId) !== fingerprint(grant)) changes.grants.push({ ...grant, accountId: state.accountId });
+  for (const reservation of state.reservations) {
+    if (before.reservations.get(reservation.reservationId) !== fingerprint(reservation)) changes.reservations.push({ ...reservation, accountId: state.accountId });
+  }
+  if (entries.length > 0 || before.account !== fingerprint([state.lowBalanceThreshold, state.lowBalanceArmed])) {
+    changes.accounts.push({
+      accountId: state.accountId,
+      ledgerSequence: account.ledgerSequence,
+      balance: account.balance,
+      held: account.held,
+      lowBalanceThreshold: state.lowBalanceThreshold,
+      lowBalanceArmed: state.lowBalanceArmed,
+    });
+  }
+}
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 /**
@@ -100,26 +146,50 @@ export class CreditAccountStore {
   ) {}
 
   async apply(tx: SqlExecutor, customerId: string, batch: readonly QueuedCommand[]): Promise<AccountCommandOutcome[]> {
-    const openIfMissing = batch.some((item) => item.options?.openIfMissing);
-    const loaded = await this.lockAccount(tx, customerId, openIfMissing, batch[0]!.context);
-    if (!loaded) return batch.map(() => ({ ok: false, error: new AccountNotFoundError(customerId) }));
-    const { account, before } = await this.load(tx, loaded, batch);
-    const now = this.now();
-    const outcomes: AccountCommandOutcome[] = [];
-    const messages = [];
-    for (const item of batch) {
-      outcomes.push(applyAccountCommand(account, item.command, now));
-      messages.push(...toOutboxMessages(account.pullEvents(), item.context, () => this.ids.next()));
+    return (await this.applyMany(tx, new Map([[customerId, batch]]))).get(customerId)!;
+  }
+
+  /**
+   * Applies each customer's commands to its account, all in the caller's transaction: the accounts are locked in
+   * customer-id order (so two batches never deadlock), loaded with one query per table, and written back with one
+   * statement per table whatever the number of accounts and commands.
+   */
+  async applyMany(tx: SqlExecutor, work: ReadonlyMap<string, readonly QueuedCommand[]>): Promise<Map<string, AccountCommandOutcome[]>> {
+    const rows = await this.lockAccounts(tx, work);
+    const outcomes = new Map<string, AccountCommandOutcome[]>();
+    for (const [customerId, batch] of work) {
+      if (!rows.has(customerId)) outcomes.set(customerId, batch.map(() => ({ ok: false, error: new AccountNotFoundError(customerId) })));
     }
-    await this.persist(tx, account, before, messages);
+    const loaded = await this.load(tx, [...rows.values()], work);
+    const now = this.now();
+    const changes: Changes = { accounts: [], grants: [], reservations: [], entries: [], messages: [] };
+    for (const { account, before } of loaded) {
+      const results: AccountCommandOutcome[] = [];
+      for (const item of work.get(account.customerId)!) {
+        results.push(applyAccountCommand(account, item.command, now));
+        changes.messages.push(...toOutboxMessages(account.pullEvents(), item.context, () => this.ids.next()));
+      }
+      outcomes.set(account.customerId, results);
+      collectChanges(account, before, changes);
+    }
+    await this.persist(tx, changes);
     return outcomes;
   }
 
-  /** Opens the account in the same transaction (for the sweepers and consumers that reach it first). */
-  private async lockAccount(tx: SqlExecutor, customerId: string, openIfMissing: boolean, context: RequestContext) {
-    const select = () => tx.query<AccountRow>('select * from credit_accounts where customer_id = $1 for update', [customerId]);
-    let [row] = await select();
-    if (!row && openIfMissing) {
+  /** Locks every account of the batch; opens, in the same transaction, those a command may open. */
+  private async lockAccounts(tx: SqlExecutor, work: ReadonlyMap<string, readonly QueuedCommand[]>): Promise<Map<string, AccountRow>> {
+    const customerIds = [...work.keys()].sort();
+    const select = async () =>
+      new Map(
+        (await tx.query<AccountRow>('select * from credit_accounts where customer_id = any($1::text[]) order by customer_id for update', [customerIds])).map((row) => [
+          row.customer_id,
+          row,
+        ]),
+      );
+    let rows = await select();
+    const toOpen = customerIds.filter((customerId) => !rows.has(customerId) && work.get(customerId)!.some((item) => item.options?.openIfMissing));
+    if (toOpen.length === 0) return rows;
+    for (const customerId of toOpen) {
       const account = CreditAccount.create({ accountId: this.ids.next(), customerId, now: this.now() }, this.ids);
       const state = account.toState();
       const inserted = await tx.query(
@@ -127,85 +197,95 @@ export class CreditAccountStore {
          values ($1, $2, $3, $4, $5, 0, 0, 0) on conflict (customer_id) do nothing returning account_id`,
         [state.accountId, customerId, state.openedAt, state.lowBalanceThreshold, state.lowBalanceArmed],
       );
-      if (inserted.length) await appendToOutbox(tx, toOutboxMessages(account.pullEvents(), context, () => this.ids.next()));
-      [row] = await select();
+      if (inserted.length) await appendToOutbox(tx, toOutboxMessages(account.pullEvents(), work.get(customerId)![0]!.context, () => this.ids.next()));
     }
-    return row ? { row } : undefined;
+    rows = await select();
+    return rows;
   }
 
-  private async load(tx: SqlExecutor, loaded: { row: AccountRow }, batch: readonly QueuedCommand[]) {
-    const { row } = loaded;
-    const grantIds = batch.flatMap(({ command }) => (command.type === 'Grant' || command.type === 'Revoke' ? [command.grantId] : []));
-    const reservationIds = batch.flatMap(({ command }) => ('reservationId' in command ? [command.reservationId] : []));
-    const [grants, reservations] = await Promise.all([
-      // Live grants, plus any a command names (a duplicate grant or a revoke must see a spent grant too).
-      tx.query<GrantRow>('select * from credit_grants where account_id = $1 and (remaining > 0 or grant_id = any($2::uuid[]))', [row.account_id, grantIds]),
-      tx.query<ReservationRow>(
-        "select * from credit_reservations where account_id = $1 and (status = 'HELD' or reservation_id = any($2::uuid[]))",
-        [row.account_id, reservationIds],
-      ),
-    ]);
-    const state: CreditAccountState = {
-      accountId: row.account_id,
-      customerId: row.customer_id,
-      openedAt: toDate(row.opened_at),
-      lowBalanceThreshold: row.low_balance_threshold === null ? null : Number(row.low_balance_threshold),
-      lowBalanceArmed: row.low_balance_armed,
-      grants: grants.map(grantFromRow),
-      reservations: reservations.map(reservationFromRow),
-      ledgerBase: { sequence: Number(row.ledger_sequence), balance: Number(row.balance), held: Number(row.held) },
-      ledger: [],
-    };
-    const before = {
-      sequence: state.ledgerBase.sequence,
-      grants: new Map(state.grants.map((grant) => [grant.grantId, fingerprint(grant)])),
-      reservations: new Map(state.reservations.map((reservation) => [reservation.reservationId, fingerprint(reservation)])),
-      account: fingerprint([state.lowBalanceThreshold, state.lowBalanceArmed]),
-    };
-    return { account: CreditAccount.reconstitute(state, this.ids), before };
+  private async load(tx: SqlExecutor, rows: AccountRow[], work: ReadonlyMap<string, readonly QueuedCommand[]>) {
+    const commands = rows.flatMap((row) => work.get(row.customer_id)!.map((item) => item.command));
+    const accountIds = rows.map((row) => row.account_id);
+    const grantIds = commands.flatMap((command) => (command.type === 'Grant' || command.type === 'Revoke' ? [command.grantId] : []));
+    const reservationIds = commands.flatMap((command) => ('reservationId' in command ? [command.reservationId] : []));
+    // Live grants, plus any a command names (a duplicate grant or a revoke must see a spent grant too); held
+    // reservations, plus any a command names (a replayed capture must see the captured one).
+    const grants = await tx.query<GrantRow & { account_id: string }>(
+      // A union, not an OR: each half has its index (the live-grants partial index, the primary key).
+      `select * from credit_grants where account_id = any($1::uuid[]) and remaining > 0
+       union select * from credit_grants where grant_id = any($2::uuid[]) and account_id = any($1::uuid[])`,
+      [accountIds, grantIds],
+    );
+    const reservations = await tx.query<ReservationRow & { account_id: string }>(
+      `select * from credit_reservations where account_id = any($1::uuid[]) and status = 'HELD'
+       union select * from credit_reservations where reservation_id = any($2::uuid[]) and account_id = any($1::uuid[])`,
+      [accountIds, reservationIds],
+    );
+    return rows.map((row) => {
+      const state: CreditAccountState = {
+        accountId: row.account_id,
+        customerId: row.customer_id,
+        openedAt: toDate(row.opened_at),
+        lowBalanceThreshold: row.low_balance_threshold === null ? null : Number(row.low_balance_threshold),
+        lowBalanceArmed: row.low_balance_armed,
+        grants: grants.filter((grant) => grant.account_id === row.account_id).map(grantFromRow),
+        reservations: reservations.filter((reservation) => reservation.account_id === row.account_id).map(reservationFromRow),
+        ledgerBase: { sequence: Number(row.ledger_sequence), balance: Number(row.balance), held: Number(row.held) },
+        ledger: [],
+      };
+      const before: Before = {
+        sequence: state.ledgerBase.sequence,
+        grants: new Map(state.grants.map((grant) => [grant.grantId, fingerprint(grant)])),
+        reservations: new Map(state.reservations.map((reservation) => [reservation.reservationId, fingerprint(reservation)])),
+        account: fingerprint([state.lowBalanceThreshold, state.lowBalanceArmed]),
+      };
+      return { account: CreditAccount.reconstitute(state, this.ids), before };
+    });
   }
 
-  private async persist(
-    tx: SqlExecutor,
-    account: CreditAccount,
-    before: { sequence: number; grants: Map<string, string>; reservations: Map<string, string>; account: string },
-    messages: Parameters<typeof appendToOutbox>[1],
-  ): Promise<void> {
-    const state = account.toState();
-    const entries = account.ledgerEntries(before.sequence);
-    const grants = state.grants.filter((grant) => before.grants.get(grant.grantId) !== fingerprint(grant));
-    const reservations = state.reservations.filter((reservation) => before.reservations.get(reservation.reservationId) !== fingerprint(reservation));
-    const accountChanged = entries.length > 0 || before.account !== fingerprint([state.lowBalanceThreshold, state.lowBalanceArmed]);
-    if (accountChanged) {
+  private async persist(tx: SqlExecutor, changes: Changes): Promise<void> {
+    const { accounts, grants, reservations, entries, messages } = changes;
+    if (accounts.length) {
       await tx.query(
-          'update credit_accounts set ledger_sequence = $2, balance = $3, held = $4, low_balance_threshold = $5, low_balance_armed = $6 where account_id = $1',
-          [state.accountId, account.ledgerSequence, account.balance, account.held, state.lowBalanceThreshold, state.lowBalanceArmed],
+        `update credit_accounts a set ledger_sequence = u.ledger_sequence, balance = u.balance, held = u.held,
+           low_balance_threshold = u.low_balance_threshold, low_balance_armed = u.low_balance_armed
+         from unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::boolean[])
+           as u(account_id, ledger_sequence, balance, held, low_balance_threshold, low_balance_armed)
+         where a.account_id = u.account_id`,
+        [
+          accounts.map((account) => account.accountId),
+          accounts.map((account) => account.ledgerSequence),
+          accounts.map((account) => account.balance),
+          accounts.map((account) => account.held),
+          accounts.map((account) => account.lowBalanceThreshold),
+          accounts.map((account) => account.lowBalanceArmed),
+        ],
       );
     }
-    if (grants.length) await this.upsertGrants(tx, state.accountId, grants);
-    if (reservations.length) await this.upsertReservations(tx, state.accountId, reservations);
+    if (grants.length) await this.upsertGrants(tx, grants);
+    if (reservations.length) await this.upsertReservations(tx, reservations);
     if (entries.length) {
       await tx.query(
-          `insert into credit_ledger (entry_id, account_id, sequence, type, grant_id, reservation_id, amount, balance_delta, held_delta, occurred_at)
-           select * from unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::uuid[], $6::uuid[], $7::bigint[], $8::bigint[], $9::bigint[], $10::timestamptz[])`,
-          [
-            entries.map((entry) => entry.entryId),
-            entries.map((entry) => entry.accountId),
-            entries.map((entry) => entry.sequence),
-            entries.map((entry) => entry.type),
-            entries.map((entry) => entry.grantId),
-            entries.map((entry) => entry.reservationId),
-            entries.map((entry) => entry.amount),
-            entries.map((entry) => entry.balanceDelta),
-            entries.map((entry) => entry.heldDelta),
-            entries.map((entry) => entry.occurredAt.toISOString()),
-          ],
+        `insert into credit_ledger (entry_id, account_id, sequence, type, grant_id, reservation_id, amount, balance_delta, held_delta, occurred_at)
+         select * from unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::uuid[], $6::uuid[], $7::bigint[], $8::bigint[], $9::bigint[], $10::timestamptz[])`,
+        [
+          entries.map((entry) => entry.entryId),
+          entries.map((entry) => entry.accountId),
+          entries.map((entry) => entry.sequence),
+          entries.map((entry) => entry.type),
+          entries.map((entry) => entry.grantId),
+          entries.map((entry) => entry.reservationId),
+          entries.map((entry) => entry.amount),
+          entries.map((entry) => entry.balanceDelta),
+          entries.map((entry) => entry.heldDelta),
+          entries.map((entry) => entry.occurredAt.toISOString()),
+        ],
       );
     }
     if (messages.length) await appendToOutbox(tx, messages);
   }
 
-  private upsertGrants(tx: SqlExecutor, accountId: string, grants: GrantState[]) {
+  private upsertGrants(tx: SqlExecutor, grants: (GrantState & { accountId: string })[]) {
     return tx.query(
       `insert into credit_grants (grant_id, account_id, source_type, source_id, source_period, amount, priority, granted_at, expires_at,
                                   remaining, held, consumed, expired_amount, revoked_amount, expired_at, revoked_at)
@@ -215,7 +295,7 @@ export class CreditAccountStore {
          expired_amount = excluded.expired_amount, revoked_amount = excluded.revoked_amount, expired_at = excluded.expired_at, revoked_at = excluded.revoked_at`,
       [
         grants.map((grant) => grant.grantId),
-        grants.map(() => accountId),
+        grants.map((grant) => grant.accountId),
         grants.map((grant) => grant.source.type),
         grants.map((grant) => grant.source.id),
         grants.map((grant) => grant.source.period),
@@ -234,14 +314,14 @@ export class CreditAccountStore {
     );
   }
 
-  private upsertReservations(tx: SqlExecutor, accountId: string, reservations: ReservationState[]) {
+  private upsertReservations(tx: SqlExecutor, reservations: (ReservationState & { accountId: string })[]) {
     return tx.query(
       `insert into credit_reservations (reservation_id, account_id, amount, status, reserved_at, expires_at, resolved_at, allocations)
        select * from unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::jsonb[])
        on conflict (reservation_id) do update set status = excluded.status, resolved_at = excluded.resolved_at, allocations = excluded.allocations`,
       [
         reservations.map((reservation) => reservation.reservationId),
-        reservations.map(() => accountId),
+        reservations.map((reservation) => reservation.accountId),
         reservations.map((reservation) => reservation.amount),
         reservations.map((reservation) => reservation.status),
         reservations.map((reservation) => iso(reservation.reservedAt)),

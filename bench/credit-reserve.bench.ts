@@ -1,0 +1,118 @@
+/**
+ * credit-reserve: reserve+capture pairs/s through gRPC against the credit service running as its own process, on one
+ * hot account and spread over 1,000 accounts, against a raw baseline through a pg pool of the same size in the same
+ * run: single-statement `UPDATE … RETURNING` transactions/s on one row and on 1,000 rows.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { dropDatabase, databaseUrlFor, ensureDatabase, loadProto } from '@billing/platform';
+import { uniqueName } from '@billing/platform/testing';
+import * as grpc from '@grpc/grpc-js';
+import pg from 'pg';
+import { percentile, round } from './stats';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const poolSize = Number(process.env.BENCH_POOL ?? 16);
+const accounts = 1000;
+const token = `bench-${randomUUID()}`;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Runs `operation` from `concurrency` loops for the duration; returns operations/s and latencies in ms. */
+async function load(operation: (worker: number) => Promise<void>): Promise<{ perSecond: number; latencies: number[] }> {
+  const latencies: number[] = [];
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (performance.now() < deadline) {
+        const begin = performance.now();
+        await operation(worker);
+        latencies.push(performance.now() - begin);
+      }
+    }),
+  );
+  return { perSecond: latencies.length / ((performance.now() - started) / 1000), latencies };
+}
+
+async function rawBaseline(databaseUrl: string) {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  await pool.query('create table bench_raw (id int primary key, n bigint not null)');
+  await pool.query('insert into bench_raw select g, 0 from generate_series(1, $1) g', [accounts]);
+  const update = (id: number) => pool.query('update bench_raw set n = n + 1 where id = $1 returning n', [id]).then(() => undefined);
+  const hot = await load(() => update(1));
+  const spread = await load(() => update(1 + Math.floor(Math.random() * accounts)));
+  await pool.end();
+  return { hot: hot.perSecond, spread: spread.perSecond };
+}
+
+export async function run(): Promise<void> {
+  const serverUrl = process.env.DATABASE_URL!;
+  const database = uniqueName('bench_credit');
+  await ensureDatabase(serverUrl, database);
+  const [httpPort, grpcPort] = [await freePort(), await freePort()];
+  const service = spawn(process.execPath, [...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ') ?? []), '--import', 'tsx', 'services/credit/src/main.ts'], {
+    env: { ...process.env, DATABASE_NAME: database, HTTP_PORT: String(httpPort), GRPC_PORT: String(grpcPort), SERVICE_TOKENS: `bench:${token}`, CREDIT_DB_POOL: String(poolSize), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const stopService = () => new Promise((resolve) => (service.exitCode !== null ? resolve(undefined) : (service.once('exit', resolve), service.kill('SIGTERM'))));
+  try {
+    const base = `http://127.0.0.1:${httpPort}`;
+    for (let ready = false; !ready; ) {
+      ready = await fetch(`${base}/readyz`).then((response) => response.ok, () => false);
+      if (!ready) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    // Seed the accounts with SQL (setup is not what is measured): each holds one grant of 1e9 credits, with its ledger
+    // entry, exactly as the service would have written it.
+    const customers = Array.from({ length: accounts + 1 }, () => `bench-${randomUUID()}`);
+    const seed = new pg.Client({ connectionString: databaseUrlFor(serverUrl, database) });
+    await seed.connect();
+    await seed.query(
+      `with accounts as (
+         insert into credit_accounts (account_id, customer_id, opened_at, low_balance_threshold, low_balance_armed, ledger_sequence, balance, held)
+         select gen_random_uuid(), customer_id, now(), null, false, 1, 1000000000, 0 from unnest($1::text[]) customer_id
+         returning account_id),
+       grants as (
+         insert into credit_grants (grant_id, account_id, source_type, source_id, source_period, amount, priority, granted_at, expires_at,
+                                    remaining, held, consumed, expired_amount, revoked_amount, expired_at, revoked_at)
+         select gen_random_uuid(), account_id, 'MANUAL', gen_random_uuid()::text, null, 1000000000, 100, now(), null, 1000000000, 0, 0, 0, 0, null, null from accounts
+         returning grant_id, account_id)
+       insert into credit_ledger (entry_id, account_id, sequence, type, grant_id, reservation_id, amount, balance_delta, held_delta, occurred_at)
+       select gen_random_uuid(), account_id, 1, 'grant', grant_id, null, 1000000000, 1000000000, 0, now() from grants`,
+      [customers],
+    );
+    await seed.end();
+    const proto = loadProto('billing/credit/v1/credit.proto') as any;
+    const clients = Array.from({ length: 4 }, () => new proto.billing.credit.v1.CreditService(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure()));
+    const metadata = new grpc.Metadata();
+    metadata.set('authorization', `Bearer ${token}`);
+    const call = <T>(worker: number, method: string, request: object) =>
+      new Promise<T>((resolve, reject) => clients[worker % clients.length][method](request, metadata, (error: Error | null, response: T) => (error ? reject(error) : resolve(response))));
+    const pair = async (worker: number, customerId: string) => {
+      const reservation = await call<{ reservationId: string }>(worker, 'Reserve', { customerId, amount: 1, ttlSeconds: 60, idempotencyKey: randomUUID() });
+      await call(worker, 'Capture', { reservationId: reservation.reservationId, amount: 1 });
+    };
+    const hot = await load((worker) => pair(worker, customers[accounts]!));
+    const spread = await load((worker) => pair(worker, customers[Math.floor(Math.random() * accounts)]!));
+    for (const client of clients) client.close();
+
+    const raw = await rawBaseline(databaseUrlFor(serverUrl, database));
+    console.log(`concurrency=${concurrency} pool=${poolSize} seconds=${seconds} raw_hot_tx_s=${round(raw.hot)} raw_spread_tx_s=${round(raw.spread)}`);
+    console.log(`hot: ${round(hot.perSecond)} pairs/s p50=${round(percentile(hot.latencies, 50), 1)}ms p99=${round(percentile(hot.latencies, 99), 1)}ms`);
+    console.log(`spread: ${round(spread.perSecond)} pairs/s p50=${round(percentile(spread.latencies, 50), 1)}ms p99=${round(percentile(spread.latencies, 99), 1)}ms`);
+    console.log(
+      `credit-reserve hot_ratio=${round(hot.perSecond / raw.hot, 2)} spread_ratio=${round(spread.perSecond / raw.spread, 2)} hot_pairs_s=${round(hot.perSecond)} spread_pairs_s=${round(spread.perSecond)} hot_p99_ms=${round(percentile(hot.latencies, 99), 1)}`,
+    );
+  } finally {
+    await stopService();
+    await dropDatabase(serverUrl, database);
+  }
+}
