@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { PgUnitOfWork } from '../sql/pg-unit-of-work';
+import { MessagingMetrics, outboxBacklogQuery } from '../observability/messaging-metrics';
+import { PgExecutor, PgUnitOfWork } from '../sql/pg-unit-of-work';
 import { type MessagingTestBed, messagingTestBed } from '../testing';
 import { appendToOutbox, type OutboxMessage } from './outbox-writer';
 
@@ -47,5 +48,14 @@ describe('Outbox writer (real PostgreSQL)', function () {
     expect(failure).to.be.instanceOf(Error);
     expect(await count('select count(*) from test_accounts where id = $1', ['rolled-back'])).to.equal(0);
     expect(await count('select count(*) from outbox where id = $1', [message.eventId])).to.equal(0);
+  });
+
+  it('reports the unpublished backlog and its age on /metrics', async () => {
+    const metrics = new MessagingMetrics(undefined, async () => (await new PgExecutor(bed.pool).query<{ rows: number; oldestAgeSeconds: number }>(outboxBacklogQuery))[0]!);
+    const unpublished = await count('select count(*) from outbox where published_at is null', []);
+    await new PgUnitOfWork(bed.pool).transaction((tx) => appendToOutbox(tx, [amountAdded('metered'), amountAdded('metered')]));
+    const text = await metrics.registry.metrics();
+    expect(text).to.match(new RegExp(`^outbox_backlog_rows ${unpublished + 2}$`, 'm'));
+    expect(Number(/^outbox_oldest_age_seconds (\S+)$/m.exec(text)?.[1])).to.be.at.least(0);
   });
 });
