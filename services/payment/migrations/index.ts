@@ -1,0 +1,13 @@
+import { IdempotencyKeysMigration, MessagingTablesMigration, type MigrationClass } from '@billing/platform';
+import { PaymentsMigration } from './Migration20261126100000_payments';
+import { ProcessedWebhookEventsMigration } from './Migration20261126100001_processed_webhook_events';
+import { CustomerGatewayLinksMigration } from './Migration20261126100002_customer_gateway_links';
+
+/** billing_payment, in order: the shared outbox/inbox and idempotency tables, then the payment service's own. */
+export const paymentMigrations: readonly MigrationClass[] = [
+  MessagingTablesMigration,
+  IdempotencyKeysMigration,
+  PaymentsMigration,
+  ProcessedWebhookEventsMigration,
+  CustomerGatewayLinksMigration,
+];

@@ -1,0 +1,101 @@
+import * as grpc from '@grpc/grpc-js';
+import { loadProto, type UnitOfWork } from '@billing/platform';
+import type { Logger } from 'pino';
+import type { CustomerDirectory } from '../application/ports/customer-directory.port';
+import { CustomerGatewayLinks, STRIPE_GATEWAY } from './customer-gateway-links';
+
+/** The customer service did not answer (down, timeout, bad token): the caller retries later. */
+export class CustomerDirectoryUnavailableError extends Error {
+  readonly code = 'CUSTOMER_DIRECTORY_UNAVAILABLE' as const;
+  readonly retryable = true;
+  constructor(customerId: string, cause: unknown) {
+    super(`the customer service could not be asked about customer ${customerId}: ${(cause as Error)?.message ?? String(cause)}`);
+    this.cause = cause;
+  }
+}
+
+interface GatewayLinkMessage {
+  gateway: string;
+  gatewayCustomerId: string;
+  linkedAt: string;
+}
+interface CustomerMessage {
+  id: string;
+  gatewayLinks: GatewayLinkMessage[];
+}
+type GetCustomer = (
+  request: { customerId: string },
+  metadata: grpc.Metadata,
+  options: grpc.CallOptions,
+  callback: (error: grpc.ServiceError | null, response?: CustomerMessage) => void,
+) => void;
+
+/** `host:port`, `grpc://host:port` (plaintext) or `grpcs://host:port` (TLS). */
+export function grpcTarget(url: string): { address: string; credentials: grpc.ChannelCredentials } {
+  const match = /^(grpcs?|https?):\/\/(.+?)\/?$/.exec(url.trim());
+  if (match === null) return { address: url.trim(), credentials: grpc.credentials.createInsecure() };
+  const secure = match[1] === 'grpcs' || match[1] === 'https';
+  return { address: match[2]!, credentials: secure ? grpc.credentials.createSsl() : grpc.credentials.createInsecure() };
+}
+
+/** billing.customer.v1.CustomerService/GetCustomer → the Stripe gateway link, or undefined when there is none. */
+export class CustomerServiceClient {
+  private readonly client: grpc.Client & { GetCustomer: GetCustomer };
+
+  constructor(
+    url: string,
+    private readonly token: string,
+    private readonly deadlineMs = 3_000,
+  ) {
+    const proto = loadProto('billing/customer/v1/customer.proto') as unknown as {
+      billing: { customer: { v1: { CustomerService: grpc.ServiceClientConstructor } } };
+    };
+    const target = grpcTarget(url);
+    this.client = new proto.billing.customer.v1.CustomerService(target.address, target.credentials) as unknown as grpc.Client & { GetCustomer: GetCustomer };
+  }
+
+  stripeLinkOf(customerId: string, correlationId?: string): Promise<GatewayLinkMessage | undefined> {
+    const metadata = new grpc.Metadata();
+    metadata.set('authorization', `Bearer ${this.token}`);
+    if (correlationId) metadata.set('x-correlation-id', correlationId);
+    return new Promise((resolve, reject) => {
+      this.client.GetCustomer({ customerId }, metadata, { deadline: Date.now() + this.deadlineMs }, (error, response) => {
+        if (error) {
+          if (error.code === grpc.status.NOT_FOUND || error.code === grpc.status.INVALID_ARGUMENT) return resolve(undefined);
+          return reject(new CustomerDirectoryUnavailableError(customerId, error));
+        }
+        resolve(response?.gatewayLinks.find((link) => link.gateway === STRIPE_GATEWAY && link.gatewayCustomerId !== ''));
+      });
+    });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
+
+/**
+ * CustomerDirectory: the local PaymentGatewayLinked projection first; when it has not caught up, GetCustomer on the
+ * customer service, whose answer is written to the projection so the next lookup stays local.
+ */
+export class ProjectedCustomerDirectory implements CustomerDirectory {
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly customerService: Pick<CustomerServiceClient, 'stripeLinkOf'> | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  async gatewayCustomerIdOf(customerId: string): Promise<string | undefined> {
+    const projected = await this.unitOfWork.transaction((tx) => CustomerGatewayLinks.find(tx, customerId));
+    if (projected !== undefined) return projected;
+    if (this.customerService === undefined) return undefined;
+    const link = await this.customerService.stripeLinkOf(customerId);
+    this.logger.info({ customerId, found: link !== undefined }, 'gateway link not projected yet; asked the customer service');
+    if (link === undefined) return undefined;
+    const linkedAt = Number.isNaN(Date.parse(link.linkedAt)) ? new Date(0) : new Date(link.linkedAt);
+    await this.unitOfWork.transaction((tx) =>
+      CustomerGatewayLinks.upsert(tx, { customerId, gateway: STRIPE_GATEWAY, gatewayCustomerId: link.gatewayCustomerId, linkedAt }, 'grpc'),
+    );
+    return link.gatewayCustomerId;
+  }
+}

@@ -1,0 +1,93 @@
+import { appendToOutbox, type MessageContext, type SqlExecutor } from '@billing/platform';
+import { Payment } from '../domain/payment.aggregate';
+import { PaymentAlreadyExistsError } from '../domain/payment.errors';
+import type { PaymentRepository } from '../domain/payment.repository.port';
+import type { PaymentPurpose } from '../domain/payment-reference.value-object';
+import { toOutboxMessages } from './integration-events';
+import { PAYMENT_COLUMNS, type PaymentRow, stateOf, valuesOf } from './payment-row';
+import type { Transactor } from './sql-transactor';
+
+/** Another transaction saved the payment since it was loaded: reload and apply again (the webhook route retries). */
+export class PaymentConcurrentUpdateError extends Error {
+  readonly code = 'PAYMENT_CONCURRENT_UPDATE' as const;
+  readonly retryable = true;
+  constructor(readonly paymentId: string) {
+    super(`payment ${paymentId} was changed by another transaction`);
+  }
+}
+
+/**
+ * PaymentRepository over SQL. add() and save() write the payment's pulled events, mapped to integration events, to the
+ * outbox in the same transaction as the row. The version each payment was loaded with is remembered per instance, so
+ * use one repository per unit of work.
+ */
+export class SqlPaymentRepository implements PaymentRepository {
+  private readonly versions = new WeakMap<Payment, number>();
+
+  constructor(
+    private readonly run: Transactor,
+    private readonly context: MessageContext,
+  ) {}
+
+  findById(paymentId: string): Promise<Payment | null> {
+    return this.findOne('payment_id = $1', [paymentId]);
+  }
+
+  findByGatewayIntentId(gatewayPaymentIntentId: string): Promise<Payment | null> {
+    return this.findOne('gateway_payment_intent_id = $1', [gatewayPaymentIntentId]);
+  }
+
+  findByReference(purpose: PaymentPurpose, referenceKey: string): Promise<Payment | null> {
+    return this.findOne('reference_key = $1 and purpose = $2', [referenceKey, purpose]);
+  }
+
+  async add(payment: Payment): Promise<void> {
+    const state = payment.toState();
+    const values = valuesOf(state);
+    const placeholders = values.map((_, index) => `$${index + 1}`).join(', ');
+    await this.run(async (tx) => {
+      // `on conflict do nothing` instead of catching 23505: a failed statement would abort the caller's transaction.
+      const inserted = await tx.query(
+        `insert into payments (${PAYMENT_COLUMNS}) values (${placeholders}, 1) on conflict do nothing returning payment_id`,
+        values,
+      );
+      if (inserted.length === 0) throw new PaymentAlreadyExistsError(state.paymentId, state.referenceKey);
+      await this.appendEvents(tx, payment);
+    });
+    this.versions.set(payment, 1);
+  }
+
+  async save(payment: Payment): Promise<void> {
+    const version = this.versions.get(payment);
+    if (version === undefined) throw new Error(`payment ${payment.paymentId} was not loaded or added through this repository`);
+    const values = valuesOf(payment.toState());
+    const columns = PAYMENT_COLUMNS.split(',').map((column) => column.trim());
+    const assignments = columns
+      .slice(1, -1) // neither the id nor the version
+      .map((column, index) => `${column} = $${index + 2}`)
+      .join(', ');
+    await this.run(async (tx) => {
+      const updated = await tx.query(
+        `update payments set ${assignments}, version = version + 1, updated_at = now()
+         where payment_id = $1 and version = $${values.length + 1} returning version`,
+        [...values, version],
+      );
+      if (updated.length === 0) throw new PaymentConcurrentUpdateError(payment.paymentId);
+      await this.appendEvents(tx, payment);
+    });
+    this.versions.set(payment, version + 1);
+  }
+
+  private async findOne(where: string, params: unknown[]): Promise<Payment | null> {
+    const [row] = await this.run((tx) => tx.query<PaymentRow>(`select ${PAYMENT_COLUMNS} from payments where ${where}`, params));
+    if (row === undefined) return null;
+    const payment = Payment.reconstitute(stateOf(row));
+    this.versions.set(payment, row.version);
+    return payment;
+  }
+
+  /** Pulled only once the row statement succeeded; if the transaction later rolls back, the caller retries from a reload. */
+  private async appendEvents(tx: SqlExecutor, payment: Payment): Promise<void> {
+    await appendToOutbox(tx, toOutboxMessages(payment.pullEvents(), this.context));
+  }
+}

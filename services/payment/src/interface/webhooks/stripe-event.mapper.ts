@@ -1,0 +1,97 @@
+import type Stripe from 'stripe';
+import {
+  type ChargeSnapshot,
+  type DisputeSnapshot,
+  type GatewayEvent,
+  gatewayEventKindOf,
+  type RefundSnapshot,
+} from '../../application/commands/handle-gateway-webhook/gateway-event';
+import { refundSnapshotOf } from '../../infrastructure/stripe/stripe-payment-gateway';
+import { idOf, intentSnapshotOf, metadataOf } from '../../infrastructure/stripe/stripe-snapshots';
+
+/** A verified payload that is not a Stripe event we can read (no id/type/created/data.object): refused with 400. */
+export class InvalidWebhookPayloadError extends Error {
+  readonly code = 'INVALID_WEBHOOK_PAYLOAD' as const;
+  constructor(reason: string) {
+    super(`the webhook payload is not a Stripe event: ${reason}`);
+  }
+}
+
+/** Lists the refunds of a charge when the payload does not carry them all. */
+export type ChargeRefundsSource = (chargeId: string) => Promise<RefundSnapshot[]>;
+
+/** Checks the envelope every Stripe event has; the object's own fields are checked by the mapping below. */
+export function requireEventEnvelope(event: unknown): Stripe.Event {
+  const candidate = event as { id?: unknown; type?: unknown; created?: unknown; data?: unknown } | null;
+  if (candidate === null || typeof candidate !== 'object' || Array.isArray(candidate)) throw new InvalidWebhookPayloadError('not a JSON object');
+  if (typeof candidate.id !== 'string' || candidate.id === '') throw new InvalidWebhookPayloadError('no id');
+  if (typeof candidate.type !== 'string' || candidate.type === '') throw new InvalidWebhookPayloadError('no type');
+  if (typeof candidate.created !== 'number' || !Number.isFinite(candidate.created)) throw new InvalidWebhookPayloadError('no created timestamp');
+  const object = (candidate.data as { object?: unknown } | undefined)?.object;
+  if (object === null || typeof object !== 'object') throw new InvalidWebhookPayloadError('no data.object');
+  return candidate as unknown as Stripe.Event;
+}
+
+const requireString = (value: unknown, field: string): string => {
+  if (typeof value !== 'string' || value === '') throw new InvalidWebhookPayloadError(`${field} is missing`);
+  return value;
+};
+const requireNumber = (value: unknown, field: string): number => {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidWebhookPayloadError(`${field} is missing`);
+  return value;
+};
+
+/**
+ * Stripe.Event → the application's GatewayEvent:
+ * - payment_intent.* → kind payment_intent with the intent snapshot;
+ * - charge.refunded → kind charge_refunded with every refund of the charge (from the payload when it embeds the
+ *   complete list, else listed from Stripe: API versions since 2022-11-15 no longer embed them);
+ * - charge.dispute.created | updated | closed → kind dispute;
+ * - anything else → kind unhandled (acknowledged and logged, nothing stored).
+ */
+export async function toGatewayEvent(event: Stripe.Event, refundsOf: ChargeRefundsSource): Promise<GatewayEvent> {
+  const base = { eventId: event.id, type: event.type, created: event.created };
+  const object = event.data.object as unknown as Record<string, unknown>;
+  switch (gatewayEventKindOf(event.type)) {
+    case 'payment_intent': {
+      const intent = object as unknown as Stripe.PaymentIntent;
+      requireString(intent.id, 'data.object.id');
+      requireNumber(intent.amount, 'data.object.amount');
+      requireString(intent.currency, 'data.object.currency');
+      return { ...base, kind: 'payment_intent', intent: intentSnapshotOf(intent) };
+    }
+    case 'charge_refunded':
+      return { ...base, kind: 'charge_refunded', charge: await chargeSnapshotOf(object as unknown as Stripe.Charge, refundsOf) };
+    case 'dispute':
+      return { ...base, kind: 'dispute', dispute: disputeSnapshotOf(object as unknown as Stripe.Dispute) };
+    case 'unhandled':
+      return { ...base, kind: 'unhandled' };
+  }
+}
+
+async function chargeSnapshotOf(charge: Stripe.Charge, refundsOf: ChargeRefundsSource): Promise<ChargeSnapshot> {
+  const id = requireString(charge.id, 'data.object.id');
+  const embedded = charge.refunds as Stripe.ApiList<Stripe.Refund> | null | undefined;
+  const complete = Array.isArray(embedded?.data) && embedded.has_more === false;
+  const refunds = complete ? embedded.data.map(refundSnapshotOf) : await refundsOf(id);
+  return {
+    id,
+    paymentIntentId: idOf(charge.payment_intent),
+    amount: requireNumber(charge.amount, 'data.object.amount'),
+    amountRefunded: requireNumber(charge.amount_refunded, 'data.object.amount_refunded'),
+    currency: requireString(charge.currency, 'data.object.currency'),
+    refunds,
+    metadata: metadataOf(charge.metadata),
+  };
+}
+
+function disputeSnapshotOf(dispute: Stripe.Dispute): DisputeSnapshot {
+  return {
+    id: requireString(dispute.id, 'data.object.id'),
+    chargeId: requireString(idOf(dispute.charge), 'data.object.charge'),
+    paymentIntentId: idOf(dispute.payment_intent),
+    status: requireString(dispute.status, 'data.object.status'),
+    amount: requireNumber(dispute.amount, 'data.object.amount'),
+    currency: requireString(dispute.currency, 'data.object.currency'),
+  };
+}

@@ -1,0 +1,380 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { signWebhook } from '@billing/platform/testing';
+import { startPaymentHarness, type PaymentHarness } from './testing/payment-service.test-harness';
+
+/**
+ * The payment service started in-process on PostgreSQL, Kafka and the schema registry, talking to the local
+ * Stripe-compatible server and a fake customer gRPC service.
+ */
+describe('Payment service (PostgreSQL, Kafka, Stripe test server)', function () {
+  this.timeout(60_000);
+  let h: PaymentHarness;
+
+  before(async () => {
+    h = await startPaymentHarness();
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  /** A customer with a Stripe customer (default card) that only the customer service's gRPC API knows about. */
+  async function linkedCustomer(defaultPaymentMethod: string | null = 'pm_card_visa'): Promise<{ customerId: string; stripeCustomerId: string }> {
+    const customerId = randomUUID();
+    const stripeCustomer = await h.stripe.customers.create({
+      email: `${customerId}@example.com`,
+      ...(defaultPaymentMethod === null ? {} : { invoice_settings: { default_payment_method: defaultPaymentMethod } }),
+    });
+    h.customerService.link(customerId, stripeCustomer.id);
+    return { customerId, stripeCustomerId: stripeCustomer.id };
+  }
+
+  /** POST /v1/top-ups → the payment view (intent open at the Stripe server, requires_payment_method). */
+  async function topUp(amount = 1_000): Promise<{ paymentId: string; intentId: string; customerId: string }> {
+    const { customerId } = await linkedCustomer();
+    const response = await h.api('POST', '/v1/top-ups', { body: { customerId, credits: 500, amount, currency: 'EUR' }, idempotencyKey: randomUUID() });
+    expect(response.status, JSON.stringify(response.body)).to.equal(201);
+    return { paymentId: response.body.paymentId, intentId: response.body.gatewayPaymentIntentId, customerId };
+  }
+
+  /** A top-up the customer paid at Stripe (card confirmed); returns the exact signed-able payment_intent.succeeded body. */
+  async function paidTopUp(amount = 1_000) {
+    const payment = await topUp(amount);
+    await h.stripe.paymentIntents.confirm(payment.intentId, { payment_method: 'pm_card_visa' });
+    return { ...payment, succeeded: h.eventPayload('payment_intent.succeeded', payment.intentId) };
+  }
+
+  describe('POST /v1/webhooks/stripe', () => {
+    describe('when the same signed event is delivered 3 times', () => {
+      it('changes the payment once and publishes one PaymentSucceeded on billing.payment.v1', async () => {
+        const { paymentId, succeeded } = await paidTopUp();
+        const before = await h.paymentRow(paymentId);
+        const signature = signWebhook(succeeded.payload, h.webhookSecret);
+        const headers = { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signature };
+
+        const answers = await Promise.all([1, 2, 3].map(() => h.deliver(succeeded.payload, headers)));
+
+        expect(answers.map((answer) => answer.status)).to.deep.equal([200, 200, 200]);
+        expect(answers.map((answer) => answer.body.outcome).sort()).to.deep.equal(['applied', 'duplicate', 'duplicate']);
+        const after = await h.paymentRow(paymentId);
+        expect(after.status).to.equal('succeeded');
+        expect(after.version, 'one payment change').to.equal(before.version + 1);
+        const { rows } = await h.pool.query('select count(*)::int as n from processed_webhook_events where event_id = $1', [succeeded.id]);
+        expect(rows[0].n).to.equal(1);
+        expect((await h.outboxOf(paymentId)).map((row) => row.event_type)).to.deep.equal(['PaymentSucceeded']);
+        const published = await h.paymentEvents(paymentId, (events) => events.some((event) => event.type === 'PaymentSucceeded'));
+        expect(published.map((event) => event.type)).to.deep.equal(['PaymentSucceeded']);
+        expect(published[0]!.payload).to.include({ paymentId, purpose: 'CREDIT_TOP_UP', amount: 1_000, currency: 'EUR', credits: 500 });
+      });
+    });
+
+    describe('when succeeded is delivered before processing', () => {
+      it('ends succeeded: the late processing event changes nothing', async () => {
+        const { paymentId, intentId } = await topUp();
+        await h.stripe.paymentIntents.confirm(intentId, { payment_method: 'pm_test_processing' });
+        const processing = h.eventPayload('payment_intent.processing', intentId);
+        h.stripeServer.succeedPaymentIntent(intentId);
+        const succeeded = h.eventPayload('payment_intent.succeeded', intentId);
+
+        expect((await h.deliver(succeeded.payload)).body.outcome).to.equal('applied');
+        expect((await h.deliver(processing.payload)).body.outcome).to.equal('unchanged');
+
+        expect((await h.paymentRow(paymentId)).status).to.equal('succeeded');
+        expect((await h.outboxOf(paymentId)).map((row) => row.event_type)).to.deep.equal(['PaymentSucceeded']);
+      });
+    });
+
+    describe('when an event is older than the state held', () => {
+      it('re-reads the intent from Stripe and applies what is true now', async () => {
+        const { paymentId, intentId } = await topUp();
+        await h.stripe.paymentIntents.confirm(intentId, { payment_method: 'pm_test_processing' });
+        const processing = JSON.parse(h.eventPayload('payment_intent.processing', intentId).payload);
+        h.stripeServer.failPaymentIntent(intentId, { code: 'card_declined', declineCode: 'insufficient_funds' });
+        const failed = h.eventPayload('payment_intent.payment_failed', intentId);
+        await h.stripe.paymentIntents.confirm(intentId, { payment_method: 'pm_card_visa' }); // the customer tries another card
+
+        // `processing` stamped later than the failure, as if delivered out of order across seconds (re-signed by us).
+        processing.created += 60;
+        expect((await h.deliver(JSON.stringify(processing))).body.outcome).to.equal('applied');
+        const stale = await h.deliver(failed.payload);
+
+        expect(stale.body).to.include({ outcome: 'applied', status: 'succeeded', refetched: true });
+        expect((await h.outboxOf(paymentId)).map((row) => row.event_type)).to.deep.equal(['PaymentSucceeded']);
+      });
+    });
+
+    describe('when the delivery cannot be trusted or read', () => {
+      const cases: [name: string, code: string, make: (payload: string, secret: string) => { body: string | Buffer; headers: Record<string, string> }][] = [
+        ['a bad signature', 'WEBHOOK_SIGNATURE_INVALID', (payload) => ({ body: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signWebhook(payload, 'whsec_someone_else') } })],
+        [
+          'a timestamp older than 300 s',
+          'WEBHOOK_TIMESTAMP_OUTSIDE_TOLERANCE',
+          (payload, secret) => ({ body: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signWebhook(payload, secret, Math.floor(Date.now() / 1000) - 301) } }),
+        ],
+        ['no signature header', 'WEBHOOK_SIGNATURE_MISSING', (payload) => ({ body: payload, headers: { 'content-type': 'application/json' } })],
+        [
+          'a signed body that is not JSON',
+          'WEBHOOK_PAYLOAD_NOT_JSON',
+          (payload, secret) => {
+            const body = payload.slice(0, -1); // cut the closing brace
+            return { body, headers: { 'content-type': 'application/json', 'stripe-signature': signWebhook(body, secret) } };
+          },
+        ],
+        [
+          'a 2 MB body',
+          'WEBHOOK_PAYLOAD_TOO_LARGE',
+          (payload, secret) => {
+            const body = JSON.stringify({ ...JSON.parse(payload), padding: 'x'.repeat(2 * 1024 * 1024) });
+            return { body, headers: { 'content-type': 'application/json', 'stripe-signature': signWebhook(body, secret) } };
+          },
+        ],
+      ];
+      for (const [name, code, make] of cases) {
+        it(`answers 400 ${code} to ${name} and writes nothing`, async () => {
+          const { succeeded } = await paidTopUp();
+          const before = await h.counts();
+          const { body, headers } = make(succeeded.payload, h.webhookSecret);
+
+          const answer = await h.deliver(body, headers);
+
+          expect(answer.status).to.equal(400);
+          expect(answer.body.error.code).to.equal(code);
+          expect(await h.counts()).to.deep.equal(before);
+        });
+      }
+    });
+
+    describe('when a succeeded payment is refunded', () => {
+      it('publishes PaymentRefunded with the refunded amount', async () => {
+        const { paymentId, intentId, succeeded } = await paidTopUp(1_000);
+        await h.deliver(succeeded.payload);
+        await h.stripe.refunds.create({ payment_intent: intentId, amount: 400 });
+        const refunded = h.eventPayload('charge.refunded', intentId);
+
+        expect((await h.deliver(refunded.payload)).body.outcome).to.equal('applied');
+        expect((await h.deliver(refunded.payload)).body.outcome).to.equal('duplicate');
+
+        const published = await h.paymentEvents(paymentId, (events) => events.some((event) => event.type === 'PaymentRefunded'));
+        const refundEvents = published.filter((event) => event.type === 'PaymentRefunded');
+        expect(refundEvents).to.have.length(1);
+        expect(refundEvents[0]!.payload).to.include({ paymentId, amount: 1_000, amountRefunded: 400, totalRefunded: 400, gatewayPaymentIntentId: intentId });
+      });
+    });
+
+    describe('when a succeeded payment is disputed', () => {
+      it('publishes PaymentDisputed; closing the dispute adds no integration event', async () => {
+        const { paymentId, intentId, succeeded } = await paidTopUp(2_500);
+        await h.deliver(succeeded.payload);
+        const dispute = h.stripeServer.createDispute(intentId, { amount: 2_500 });
+        expect((await h.deliver(h.eventPayload('charge.dispute.created', dispute.id).payload)).body.outcome).to.equal('applied');
+        h.stripeServer.updateDispute(dispute.id, 'lost');
+        expect((await h.deliver(h.eventPayload('charge.dispute.closed', dispute.id).payload)).body.outcome).to.equal('applied');
+
+        const published = await h.paymentEvents(paymentId, (events) => events.some((event) => event.type === 'PaymentDisputed'));
+        expect(published.map((event) => event.type)).to.deep.equal(['PaymentSucceeded', 'PaymentDisputed']);
+        expect(published[1]!.payload).to.include({ paymentId, disputeId: dispute.id, disputeStatus: 'needs_response', amountDisputed: 2_500 });
+        expect((await h.paymentRow(paymentId)).disputes).to.have.length(1);
+      });
+    });
+
+    describe('when Stripe itself delivers (webhook endpoint registered at the test server)', () => {
+      it('acknowledges unknown types, applies payment_intent.succeeded, and drops a redelivery', async () => {
+        h.stripeServer.addWebhookEndpoint(`${h.service.httpUrl}/v1/webhooks/stripe`, h.webhookSecret);
+        try {
+          const { paymentId, intentId } = await topUp();
+          await h.stripe.paymentIntents.confirm(intentId, { payment_method: 'pm_card_visa' });
+          await h.stripeServer.flushWebhooks();
+          await h.stripeServer.redeliverEvent(h.eventPayload('payment_intent.succeeded', intentId).id);
+
+          const deliveries = h.stripeServer.deliveries().filter((delivery) => delivery.url.startsWith(h.service.httpUrl));
+          expect(deliveries.map((delivery) => delivery.status)).to.satisfy((statuses: number[]) => statuses.every((status) => status === 200));
+          expect(deliveries.map((delivery) => delivery.type)).to.include.members(['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded']);
+          expect((await h.paymentRow(paymentId)).status).to.equal('succeeded');
+          expect((await h.outboxOf(paymentId)).map((row) => row.event_type)).to.deep.equal(['PaymentSucceeded']);
+        } finally {
+          h.stripeServer.removeWebhookEndpoints();
+        }
+      });
+    });
+  });
+
+  describe('consuming billing.subscription.v1', () => {
+    before(async () => {
+      await h.waitUntilConsuming('subscription-payments', 'billing.subscription.v1', (partition) =>
+        h.produce('SubscriptionCreated', subscriptionCreated(`probe-${randomUUID()}`, randomUUID(), 0), { key: 'probe', partition }),
+      );
+      await h.waitUntilConsuming('customer-gateway-links', 'billing.customer.v1', (partition) =>
+        h.produce('PaymentGatewayLinked', gatewayLinked(randomUUID(), 'cus_probe', 'probe-gateway'), { key: 'probe', partition }),
+      );
+    });
+
+    describe('when SubscriptionCreated is consumed (and then redelivered, and re-sent under a new event id)', () => {
+      it('opens one PaymentIntent whose client secret the front end reads over REST', async () => {
+        const customerId = randomUUID();
+        const stripeCustomer = await h.stripe.customers.create({ email: `${customerId}@example.com` });
+        // The link arrives as the customer service publishes it: through the projection, not gRPC.
+        await h.produce('PaymentGatewayLinked', gatewayLinked(customerId, stripeCustomer.id), { key: customerId });
+        expect(await h.projectedLink(customerId)).to.deep.equal({ gateway_customer_id: stripeCustomer.id, source: 'event' });
+        const grpcCallsBefore = h.customerService.calls;
+        const subscriptionId = randomUUID();
+        const created = subscriptionCreated(subscriptionId, customerId, 2_900);
+        const eventId = await h.produce('SubscriptionCreated', created, { key: subscriptionId });
+        await h.produce('SubscriptionCreated', created, { key: subscriptionId, eventId });
+        const resent = await h.produce('SubscriptionCreated', created, { key: subscriptionId });
+
+        const found = await eventuallyFound(() => h.api('GET', `/v1/payments?subscriptionId=${subscriptionId}&periodIndex=1`), (view) => view.clientSecret !== null);
+        expect(await h.eventuallyProcessed('subscription-payments', [eventId, resent])).to.equal(2);
+        const paymentId = found.body.data[0].paymentId;
+        const payment = await h.api('GET', `/v1/payments/${paymentId}`);
+
+        const intents = h.stripeServer.paymentIntents().filter((intent) => intent.metadata.subscriptionId === subscriptionId);
+        expect(intents).to.have.length(1);
+        expect(intents[0]).to.deep.include({ amount: 2_900, currency: 'eur', customer: stripeCustomer.id, status: 'requires_payment_method' });
+        expect(intents[0]!.metadata).to.include({ paymentId, purpose: 'SUBSCRIPTION_PERIOD', periodIndex: '1' });
+        expect(payment.status).to.equal(200);
+        expect(payment.body).to.include({ paymentId, status: 'requires_payment_method', clientSecret: intents[0]!.client_secret, offSession: false });
+        const creates = h.stripeServer.requests().filter((request) => request.method === 'POST' && request.path === '/v1/payment_intents' && request.idempotencyKey === `subscription:${subscriptionId}:period:1`);
+        expect(creates).to.have.length(1);
+        expect(h.customerService.calls - grpcCallsBefore, 'the projection answered, not gRPC').to.equal(0);
+      });
+    });
+
+    describe('when SubscriptionRenewalDue is consumed', () => {
+      it('charges the default card off-session and publishes PaymentSucceeded', async () => {
+        const { customerId, stripeCustomerId } = await linkedCustomer();
+        const subscriptionId = randomUUID();
+        await h.produce('SubscriptionRenewalDue', renewalDue(subscriptionId, customerId, 2), { key: subscriptionId });
+
+        const found = await eventuallyFound(() => h.api('GET', `/v1/payments?subscriptionId=${subscriptionId}&periodIndex=2&attempt=2`), (view) => view.status === 'succeeded');
+        const paymentId = found.body.data[0].paymentId;
+        expect(found.body.data[0]).to.include({ status: 'succeeded', offSession: true, attempt: 2, clientSecret: null });
+        const intent = h.stripeServer.paymentIntents().find((candidate) => candidate.metadata.paymentId === paymentId)!;
+        expect(intent).to.deep.include({ customer: stripeCustomerId, payment_method: 'pm_card_visa', status: 'succeeded' });
+        const published = await h.paymentEvents(paymentId, (events) => events.some((event) => event.type === 'PaymentSucceeded'));
+        expect(published[0]!.payload).to.include({ purpose: 'SUBSCRIPTION_PERIOD', referenceId: subscriptionId, periodIndex: 2 });
+      });
+    });
+
+    describe('when a renewal cannot be charged', () => {
+      it('publishes PaymentFailed with the decline reason and the attempt (card declined, or no card at all)', async () => {
+        const declined = await linkedCustomer('pm_card_chargeDeclinedInsufficientFunds');
+        const cardless = await linkedCustomer(null);
+        const [first, second] = [randomUUID(), randomUUID()];
+        await h.produce('SubscriptionRenewalDue', renewalDue(first, declined.customerId, 3), { key: first });
+        await h.produce('SubscriptionRenewalDue', renewalDue(second, cardless.customerId, 1), { key: second });
+
+        const failed = await eventuallyFound(() => h.api('GET', `/v1/payments?subscriptionId=${first}&periodIndex=2&attempt=3`), (view) => view.status === 'failed');
+        const missing = await eventuallyFound(() => h.api('GET', `/v1/payments?subscriptionId=${second}&periodIndex=2&attempt=1`), (view) => view.status === 'failed');
+
+        expect(failed.body.data[0].failure).to.include({ code: 'card_declined', declineCode: 'insufficient_funds', attempt: 3 });
+        expect(missing.body.data[0].failure).to.include({ code: 'payment_method_missing', attempt: 1 });
+        const events = await h.paymentEvents(failed.body.data[0].paymentId, (read) => read.some((event) => event.type === 'PaymentFailed'));
+        expect(events.map((event) => event.type)).to.deep.equal(['PaymentFailed']);
+        expect(events[0]!.payload).to.include({ reason: 'insufficient_funds', attempt: 3, referenceId: first, periodIndex: 2 });
+      });
+    });
+  });
+
+  describe('REST', () => {
+    it('serves /openapi.json built from the route schemas', async () => {
+      const document = await h.api('GET', '/openapi.json', { token: null });
+      expect(document.status).to.equal(200);
+      expect(Object.keys(document.body.paths)).to.include.members(['/v1/top-ups', '/v1/payments/{paymentId}', '/v1/payments', '/v1/webhooks/stripe']);
+      expect(document.body.paths['/v1/top-ups'].post.requestBody.content['application/json'].schema.required).to.deep.equal(['customerId', 'credits', 'amount', 'currency']);
+      expect(document.body.paths['/v1/webhooks/stripe'].post.security).to.deep.equal([]);
+    });
+
+    it('requires a service token, an Idempotency-Key, and refuses a reused key with another body', async () => {
+      const { customerId } = await linkedCustomer();
+      const body = { customerId, credits: 100, amount: 500, currency: 'USD' };
+      expect((await h.api('POST', '/v1/top-ups', { body, idempotencyKey: 'k', token: null })).status).to.equal(401);
+      expect((await h.api('POST', '/v1/top-ups', { body })).body.error.code).to.equal('IDEMPOTENCY_KEY_REQUIRED');
+      expect((await h.api('POST', '/v1/top-ups', { body: { ...body, amount: 0 }, idempotencyKey: randomUUID() })).status).to.equal(400);
+
+      const key = randomUUID();
+      const first = await h.api('POST', '/v1/top-ups', { body, idempotencyKey: key });
+      const replay = await h.api('POST', '/v1/top-ups', { body, idempotencyKey: key });
+      const other = await h.api('POST', '/v1/top-ups', { body: { ...body, credits: 101 }, idempotencyKey: key });
+
+      expect(first.status).to.equal(201);
+      expect(replay).to.deep.equal(first);
+      expect(other.status).to.equal(422);
+      expect(other.body.error.code).to.equal('IDEMPOTENCY_KEY_REUSED');
+      expect(h.stripeServer.paymentIntents().filter((intent) => intent.metadata.paymentId === first.body.paymentId)).to.have.length(1);
+    });
+
+    it('answers 503 while Stripe is down and opens exactly one intent when the same request is retried', async () => {
+      const { customerId } = await linkedCustomer();
+      const body = { customerId, credits: 100, amount: 700, currency: 'EUR' };
+      const key = randomUUID();
+      await h.stripeServer.setDown(true, 'connection-refused');
+      let down;
+      try {
+        down = await h.api('POST', '/v1/top-ups', { body, idempotencyKey: key });
+      } finally {
+        await h.stripeServer.setDown(false);
+      }
+      const retried = await h.api('POST', '/v1/top-ups', { body, idempotencyKey: key });
+
+      expect(down.status).to.equal(503);
+      expect(down.body.error.code).to.equal('PAYMENT_GATEWAY_UNAVAILABLE');
+      expect(retried.status).to.equal(201);
+      expect(h.stripeServer.paymentIntents().filter((intent) => intent.metadata.topUpId === retried.body.reference.topUpId)).to.have.length(1);
+    });
+
+    it('answers 404 for an unknown payment and 409 for a customer without a Stripe customer', async () => {
+      expect((await h.api('GET', `/v1/payments/${randomUUID()}`)).body.error.code).to.equal('PAYMENT_NOT_FOUND');
+      const unlinked = await h.api('POST', '/v1/top-ups', { body: { customerId: randomUUID(), credits: 1, amount: 100, currency: 'EUR' }, idempotencyKey: randomUUID() });
+      expect(unlinked.status).to.equal(409);
+      expect(unlinked.body.error.code).to.equal('CUSTOMER_NOT_LINKED');
+    });
+  });
+});
+
+function subscriptionCreated(subscriptionId: string, customerId: string, amountDue: number) {
+  return {
+    subscriptionId,
+    customerId,
+    planId: 'plan-pro',
+    planVersion: 1,
+    status: amountDue === 0 ? 'trialing' : 'incomplete',
+    periodIndex: 1,
+    amountDue,
+    currency: 'EUR',
+    trialEndsAt: null,
+    occurredAt: new Date().toISOString(),
+  };
+}
+
+function renewalDue(subscriptionId: string, customerId: string, attempt: number) {
+  return {
+    subscriptionId,
+    customerId,
+    planId: 'plan-pro',
+    planVersion: 1,
+    periodIndex: 2,
+    periodStart: new Date().toISOString(),
+    periodEnd: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    amount: 2_900,
+    currency: 'EUR',
+    attempt,
+    occurredAt: new Date().toISOString(),
+  };
+}
+
+function gatewayLinked(customerId: string, gatewayCustomerId: string, gateway = 'stripe') {
+  return { customerId, externalAccountId: `ext-${customerId}`, gateway, gatewayCustomerId, occurredAt: new Date().toISOString() };
+}
+
+/** Polls a GET /v1/payments?… until it lists a payment that satisfies `done` (consumers are asynchronous). */
+async function eventuallyFound(read: () => Promise<{ status: number; body: any }>, done: (payment: any) => boolean) {
+  const deadline = Date.now() + 20_000;
+  let last = await read();
+  while (!(last.body?.data?.length === 1 && done(last.body.data[0])) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    last = await read();
+  }
+  expect(last.status).to.equal(200);
+  expect(last.body.data, 'the consumer opened a payment').to.have.length(1);
+  return last;
+}

@@ -1,0 +1,40 @@
+import * as grpc from '@grpc/grpc-js';
+import { GrpcError, loadProto, ServiceTokens, silentLogger, startGrpcServer, unaryHandlers } from '@billing/platform';
+
+/**
+ * A stand-in for the customer service's gRPC API (billing.customer.v1.CustomerService/GetCustomer only), so the
+ * payment service's fallback lookup runs over real gRPC in tests. `calls` counts GetCustomer requests.
+ */
+export async function startFakeCustomerService(token: string) {
+  const links = new Map<string, string>();
+  let calls = 0;
+  const proto = loadProto('billing/customer/v1/customer.proto') as unknown as {
+    billing: { customer: { v1: { CustomerService: grpc.ServiceClientConstructor } } };
+  };
+  const handlers = unaryHandlers(
+    { tokens: new ServiceTokens(`payment:${token}`), logger: silentLogger(), errorStatus: {} },
+    {
+      GetCustomer: async (request: { customerId: string }) => {
+        calls += 1;
+        const gatewayCustomerId = links.get(request.customerId);
+        if (gatewayCustomerId === undefined) throw new GrpcError(grpc.status.NOT_FOUND, `no customer ${request.customerId}`);
+        return {
+          id: request.customerId,
+          status: 'active',
+          gatewayLinks: [{ gateway: 'stripe', gatewayCustomerId, linkedAt: new Date().toISOString() }],
+        };
+      },
+    },
+  );
+  const { server, port } = await startGrpcServer((s) => s.addService(proto.billing.customer.v1.CustomerService.service, handlers), 0);
+  return {
+    url: `127.0.0.1:${port}`,
+    link(customerId: string, gatewayCustomerId: string) {
+      links.set(customerId, gatewayCustomerId);
+    },
+    get calls() {
+      return calls;
+    },
+    close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+  };
+}
