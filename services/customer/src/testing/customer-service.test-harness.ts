@@ -44,6 +44,10 @@ export interface CustomerServiceHarness {
   http(method: string, path: string, call?: HttpCall): Promise<HttpAnswer>;
   counts(): Promise<StoredCounts>;
   outboxEventTypes(customerId: string): Promise<string[]>;
+  /** Stops the service (as on SIGTERM) but keeps its database for inspection; close() drops it. */
+  stopService(): Promise<void>;
+  /** Another instance of the service on the same database and Stripe (the caller closes it). */
+  startAnother(): Promise<RunningCustomerService>;
   close(): Promise<void>;
 }
 
@@ -64,15 +68,19 @@ export async function startCustomerServiceHarness(options: { linkIntervalMs?: nu
     infrastructure: { databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, schemaRegistryUrl: infra.schemaRegistryUrl },
     serviceTokens: `tests:${token},scoped:${scopedToken}:${scopedCustomerId}`,
   };
-  const service = await startCustomerService(settings, {
-    stripe: { secretKey: stripe.apiKey, ...stripe.clientOptions, timeoutMs: 2_000, maxNetworkRetries: 0 },
-    // Long by default so a test decides when the job runs (runOnce); the outage tests shorten it.
-    linkIntervalMs: options.linkIntervalMs ?? 60_000,
-    env: {},
-    // Quiet unless something is wrong; LOG_LEVEL=info shows every request.
-    logger: pino({ level: process.env.LOG_LEVEL ?? 'error', base: { service: 'customer' } }),
-  });
+  const start = () =>
+    startCustomerService(settings, {
+      stripe: { secretKey: stripe.apiKey, ...stripe.clientOptions, timeoutMs: 2_000, maxNetworkRetries: 0 },
+      // Long by default so a test decides when the job runs (runOnce); the outage tests shorten it.
+      linkIntervalMs: options.linkIntervalMs ?? 60_000,
+      env: {},
+      // Quiet unless something is wrong; LOG_LEVEL=info shows every request.
+      logger: pino({ level: process.env.LOG_LEVEL ?? 'error', base: { service: 'customer' } }),
+    });
+  const service = await start();
   const pool = new pg.Pool({ connectionString: databaseUrlFor(infra.databaseUrl, database), max: 2 });
+  let stopped: Promise<void> | undefined;
+  const stopService = () => (stopped ??= service.close());
   const count = async (table: string) => Number((await pool.query<{ n: string }>(`select count(*) as n from ${table}`)).rows[0]!.n);
 
   return {
@@ -114,8 +122,10 @@ export async function startCustomerServiceHarness(options: { linkIntervalMs?: nu
       const rows = await pool.query<{ event_type: string }>('select event_type from outbox where aggregate_id = $1 order by seq', [customerId]);
       return rows.rows.map((row) => row.event_type);
     },
+    stopService,
+    startAnother: start,
     async close() {
-      await service.close();
+      await stopService();
       await pool.end();
       await stripe.close();
       await dropDatabase(infra.databaseUrl, database);

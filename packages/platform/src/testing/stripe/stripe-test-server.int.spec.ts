@@ -93,6 +93,39 @@ describe('Stripe test server, driven through the real stripe SDK', () => {
     });
   });
 
+  describe('lost answers, slow answers and a lagging search index', () => {
+    it('carries out a dropped request but never answers it; the idempotent retry gets the same object', async () => {
+      // Two: stripe-node retries a closed connection once by itself (a replay, dropped too).
+      server.dropResponses(2, { method: 'POST', path: '/v1/customers' });
+      const lost = await stripe.customers.create({ email: 'a@example.com' }, { idempotencyKey: 'k-lost' }).catch((e: unknown) => e);
+      expect(lost).to.be.instanceOf(Stripe.errors.StripeConnectionError);
+      expect(server.customers()).to.have.length(1);
+      const retried = await stripe.customers.create({ email: 'a@example.com' }, { idempotencyKey: 'k-lost' });
+      expect(retried.id).to.equal(server.customers()[0]!.id);
+      expect(server.customers()).to.have.length(1);
+    });
+
+    it('delays only the matching requests, and still carries them out when the client gave up', async () => {
+      server.setLatency(400, { method: 'POST', path: '/v1/customers' });
+      const impatient = new Stripe(server.apiKey, { ...server.clientOptions, maxNetworkRetries: 0, timeout: 100 });
+      const started = Date.now();
+      await impatient.customers.list();
+      expect(Date.now() - started).to.be.below(300);
+      expect(await impatient.customers.create({ email: 'slow@example.com' }).catch((e: unknown) => e)).to.be.instanceOf(Stripe.errors.StripeConnectionError);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(server.customers().map((c) => c.email)).to.deep.equal(['slow@example.com']);
+    });
+
+    it('hides objects younger than the search lag from search only', async () => {
+      server.setSearchLag(60_000);
+      const created = await stripe.customers.create({ metadata: { customerId: 'lagging' } });
+      expect((await stripe.customers.search({ query: "metadata['customerId']:'lagging'" })).data).to.have.length(0);
+      expect((await stripe.customers.retrieve(created.id)).id).to.equal(created.id);
+      server.setSearchLag(0);
+      expect((await stripe.customers.search({ query: "metadata['customerId']:'lagging'" })).data).to.have.length(1);
+    });
+  });
+
   describe('payment intents', () => {
     let customer: Stripe.Customer;
     beforeEach(async () => {

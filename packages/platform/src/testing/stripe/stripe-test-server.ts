@@ -17,7 +17,13 @@
  *
  * Outages: `setDown(down, mode = 'http-500')` → Promise<void>. 'http-500' answers every request with 500 api_error
  * (nothing changes state); 'connection-refused' closes the listener and every open socket (keep-alive included), so
- * the SDK gets ECONNREFUSED; `setDown(false)` listens again on the same port. `setLatency(ms)` delays every answer.
+ * the SDK gets ECONNREFUSED; `setDown(false)` listens again on the same port. `setLatency(ms, match?)` delays every
+ * answer (or those matching {method?, path?}); the request is still carried out if the client gave up meanwhile.
+ * `dropResponses(count, match?)`: the next `count` matching requests are carried out, then their connection is
+ * destroyed instead of answered — "Stripe did it, we never heard". stripe-node retries a closed connection once even
+ * with maxNetworkRetries: 0 (with the same idempotency key), so drop 2 for the caller to see the connection error.
+ * `setSearchLag(ms)`: search (not retrieve or list) does not see objects younger than `ms`, as Stripe's search index
+ * lags writes by up to about a minute.
  *
  * Inspection (deep copies, oldest first, shaped like the API's objects): `customers()`, `paymentIntents()`,
  * `charges()`, `refunds()`, `disputes()`, `events()`, and `requests()` — every request that reached the server:
@@ -90,6 +96,12 @@ export interface PaymentFailure {
   readonly message?: string;
 }
 
+/** Which requests a knob applies to; omitted fields match anything. `path` is the exact path, without query. */
+export interface RequestMatch {
+  readonly method?: string;
+  readonly path?: string;
+}
+
 export interface RecordedStripeRequest {
   readonly method: string;
   /** Without the query string. */
@@ -129,7 +141,9 @@ export interface StripeTestServer {
 
   setDown(down: boolean, mode?: StripeDownMode): Promise<void>;
   isDown(): boolean;
-  setLatency(ms: number): void;
+  setLatency(ms: number, match?: RequestMatch): void;
+  dropResponses(count: number, match?: RequestMatch): void;
+  setSearchLag(ms: number): void;
 
   customers(): Stripe.Customer[];
   paymentIntents(): Stripe.PaymentIntent[];
@@ -312,6 +326,9 @@ class StripeState {
   confirmQueue: ConfirmOutcome[] = [];
   stickyOutcome: ConfirmOutcome | undefined;
   refundStatus: 'succeeded' | 'pending' = 'succeeded';
+  /** Milliseconds each searchable object was created at, for the search lag. */
+  createdAtMs = new Map<string, number>();
+  searchLagMs = 0;
   /** Events recorded during the current request, delivered to webhooks after it answers. */
   fresh: Obj[] = [];
   currentRequest: { id: string; idempotencyKey: string | null } | null = null;
@@ -397,7 +414,9 @@ function paginate(items: Obj[], params: FormParams, url: string): Obj {
   return { object: 'list', data: ordered.slice(0, limit).map(clone), has_more: ordered.length > limit, url };
 }
 
-function search(items: Obj[], params: FormParams, url: string, fields: readonly string[]): Obj {
+function search(state: StripeState, all: Obj[], params: FormParams, url: string, fields: readonly string[]): Obj {
+  const indexedBefore = Date.now() - state.searchLagMs;
+  const items = all.filter((item) => (state.createdAtMs.get(item.id) ?? 0) <= indexedBefore);
   onlyParams(params, ['query', 'limit', 'page']);
   const query = str(params, 'query');
   if (!query) throw invalid('Missing required param: query.', 'query');
@@ -625,12 +644,13 @@ function createRoutes(state: StripeState, server: { outcomeFor(intent: Obj, offS
         };
         applyCustomerParams(customer, params);
         state.customers.set(customer.id, customer);
+        state.createdAtMs.set(customer.id, Date.now());
         state.emit('customer.created', customer);
         return state.expand(customer, expandPaths(params));
       },
     ],
     ['GET', /^\/v1\/customers\/search$/, ({ params }) =>
-      search([...state.customers.values()].filter((c) => !c.deleted), params, '/v1/customers/search', ['email', 'name', 'phone', 'created'])],
+      search(state, [...state.customers.values()].filter((c) => !c.deleted), params, '/v1/customers/search', ['email', 'name', 'phone', 'created'])],
     [
       'GET',
       /^\/v1\/customers$/,
@@ -731,13 +751,14 @@ function createRoutes(state: StripeState, server: { outcomeFor(intent: Obj, offS
         };
         if (confirmNow && !paymentMethod) confirm(intent, offSession); // throws the missing-payment-method error
         state.paymentIntents.set(id, intent);
+        state.createdAtMs.set(id, Date.now());
         state.emit('payment_intent.created', intent);
         if (confirmNow) confirm(intent, offSession);
         return state.expand(intent, expandPaths(params));
       },
     ],
     ['GET', /^\/v1\/payment_intents\/search$/, ({ params }) =>
-      search([...state.paymentIntents.values()], params, '/v1/payment_intents/search', ['amount', 'currency', 'customer', 'status', 'created'])],
+      search(state, [...state.paymentIntents.values()], params, '/v1/payment_intents/search', ['amount', 'currency', 'customer', 'status', 'created'])],
     [
       'GET',
       /^\/v1\/payment_intents$/,
@@ -962,7 +983,8 @@ class StripeTestServerImpl implements StripeTestServer {
   private readonly routes;
   private readonly intentOps;
   private down: StripeDownMode | null = null;
-  private latencyMs = 0;
+  private latency: { ms: number; match: RequestMatch } = { ms: 0, match: {} };
+  private drops: { count: number; match: RequestMatch } = { count: 0, match: {} };
   private readonly sockets = new Set<Socket>();
   private readonly endpoints: Endpoint[] = [];
   private readonly deliveryLog: WebhookDelivery[] = [];
@@ -1021,8 +1043,16 @@ class StripeTestServerImpl implements StripeTestServer {
     return this.down !== null;
   }
 
-  setLatency(ms: number): void {
-    this.latencyMs = ms;
+  setLatency(ms: number, match: RequestMatch = {}): void {
+    this.latency = { ms, match };
+  }
+
+  dropResponses(count: number, match: RequestMatch = {}): void {
+    this.drops = { count, match };
+  }
+
+  setSearchLag(ms: number): void {
+    this.state.searchLagMs = ms;
   }
 
   private async listenAgain(): Promise<void> {
@@ -1275,7 +1305,8 @@ class StripeTestServerImpl implements StripeTestServer {
     const fresh = new StripeState();
     Object.assign(this.state, fresh);
     this.down = null;
-    this.latencyMs = 0;
+    this.latency = { ms: 0, match: {} };
+    this.drops = { count: 0, match: {} };
     this.endpoints.splice(0);
     this.deliveryLog.splice(0);
   }
@@ -1294,9 +1325,11 @@ class StripeTestServerImpl implements StripeTestServer {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const url = new URL(request.url ?? '/', 'http://stripe.test');
     const method = (request.method ?? 'GET').toUpperCase();
+    const matches = (match: RequestMatch) =>
+      (match.method === undefined || match.method.toUpperCase() === method) && (match.path === undefined || match.path === url.pathname);
+    if (this.latency.ms > 0 && matches(this.latency.match)) await new Promise((resolve) => setTimeout(resolve, this.latency.ms));
     const idempotencyKey = method === 'POST' ? (request.headers['idempotency-key'] as string | undefined) ?? null : null;
     const requestId = `req_${randomId(14)}`;
     const headers: Record<string, string> = {
@@ -1308,6 +1341,11 @@ class StripeTestServerImpl implements StripeTestServer {
     const record = (status: number, replayed = false) =>
       this.state.requests.push({ method, path: url.pathname, idempotencyKey, status, replayed });
     const send = (status: number, body: string, extra: Record<string, string> = {}) => {
+      if (this.drops.count > 0 && matches(this.drops.match)) {
+        this.drops = { ...this.drops, count: this.drops.count - 1 };
+        request.socket.destroy();
+        return;
+      }
       response.writeHead(status, { ...headers, ...extra });
       response.end(body);
     };
