@@ -10,6 +10,8 @@ export interface Infrastructure {
   kafkaBrokers: string;
   schemaRegistryUrl: string;
   summary: string[];
+  /** The daemons this call started (not those it reused): what a caller that owns them may stop. */
+  started: Daemon[];
 }
 
 const daemonNames = ['apicurio', 'kafka', 'postgres'] as const;
@@ -51,6 +53,7 @@ export async function infraUp(env: NodeJS.ProcessEnv = process.env): Promise<Inf
     if (registryResult.status === 'rejected') throw registryResult.reason;
     const [kafka, registry] = [kafkaResult.value, registryResult.value];
     return {
+      started: launched,
       databaseUrl: postgres.url,
       kafkaBrokers: kafka.brokers,
       schemaRegistryUrl: registry.url,
@@ -64,6 +67,12 @@ export async function infraUp(env: NodeJS.ProcessEnv = process.env): Promise<Inf
     await Promise.all(launched.map((daemon) => stopDaemon(daemon)));
     throw error;
   }
+}
+
+/** Stops the given daemons (those one infraUp call started). */
+export async function stopStarted(daemons: readonly Daemon[]): Promise<string[]> {
+  for (const daemon of daemons) await stopDaemon(daemon);
+  return daemons.map((daemon) => `stopped ${daemon.name} (pid ${daemon.pid})`);
 }
 
 /** Stops only the daemons whose pid files infra:up wrote. */
