@@ -1,0 +1,90 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { dropDatabase } from '@billing/platform';
+import { startStripeTestServer, type StripeTestServer, testInfrastructure, uniqueName } from '@billing/platform/testing';
+import { expect } from 'chai';
+
+const mainTs = fileURLToPath(new URL('./main.ts', import.meta.url));
+
+/** Waits for a JSON log line with `msg` and returns it. */
+function logLine(child: ChildProcess, msg: string, timeoutMs = 30_000): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error(`no "${msg}" log line within ${timeoutMs} ms; got:\n${buffer.slice(-2000)}`)), timeoutMs);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      for (const line of buffer.split('\n')) {
+        if (!line.includes(msg)) continue;
+        try {
+          const parsed = JSON.parse(line) as Record<string, unknown>;
+          if (parsed.msg === msg) {
+            clearTimeout(timer);
+            resolve(parsed);
+          }
+        } catch {
+          // a partial line: wait for the rest
+        }
+      }
+    });
+  });
+}
+
+describe('src/main.ts as a process (the composition root)', function () {
+  this.timeout(90_000);
+  let stripe: StripeTestServer;
+  let child: ChildProcess | undefined;
+  const database = uniqueName('billing_customer_main_test');
+
+  before(async () => {
+    stripe = await startStripeTestServer();
+  });
+  after(async () => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    await stripe.close();
+    await dropDatabase((await testInfrastructure()).databaseUrl, database);
+  });
+
+  it('starts from the environment, serves REST, and exits 0 on SIGTERM', async () => {
+    const infra = await testInfrastructure();
+    const token = randomBytes(24).toString('base64url');
+    child = spawn(process.execPath, ['--import', 'tsx', mainTs], {
+      env: {
+        ...process.env,
+        DATABASE_URL: infra.databaseUrl,
+        KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+        SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
+        DATABASE_NAME: database,
+        HTTP_PORT: '0',
+        GRPC_PORT: '0',
+        SERVICE_TOKENS: `main-test:${token}`,
+        STRIPE_SECRET_KEY: stripe.apiKey,
+        STRIPE_API_HOST: stripe.host,
+        STRIPE_API_PORT: String(stripe.port),
+        STRIPE_API_PROTOCOL: 'http',
+        LINK_PENDING_INTERVAL_MS: '500',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Drained (a full pipe would block the child) and shown only if the start fails.
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const listening = await logLine(child, 'customer service listening').catch((error: Error) => {
+      throw new Error(`${error.message}\nstderr:\n${stderr.slice(-2000)}`);
+    });
+    const httpUrl = listening.http as string;
+    expect(listening.grpcPort).to.be.a('number').above(0);
+
+    const answer = await fetch(`${httpUrl}/v1/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'idempotency-key': uniqueName('key'), 'content-type': 'application/json' },
+      body: JSON.stringify({ externalAccountId: uniqueName('acct'), email: 'main@example.com', defaultCurrency: 'SEK' }),
+    });
+    expect(answer.status).to.equal(201);
+    expect(((await answer.json()) as { gatewayLink: string }).gatewayLink).to.equal('linked');
+
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).to.equal(0);
+  });
+});
