@@ -8,13 +8,11 @@ import { expect } from 'chai';
 const mainTs = fileURLToPath(new URL('./main.ts', import.meta.url));
 
 /** Waits for a JSON log line with `msg` and returns it. */
-function logLine(child: ChildProcess, msg: string, timeoutMs = 30_000): Promise<Record<string, unknown>> {
+function logLine(child: ChildProcess, output: { stdout: string }, msg: string, timeoutMs = 30_000): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`no "${msg}" log line within ${timeoutMs} ms; got:\n${buffer.slice(-2000)}`)), timeoutMs);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      for (const line of buffer.split('\n')) {
+    const timer = setTimeout(() => reject(new Error(`no "${msg}" log line within ${timeoutMs} ms`)), timeoutMs);
+    const check = () => {
+      for (const line of output.stdout.split('\n')) {
         if (!line.includes(msg)) continue;
         try {
           const parsed = JSON.parse(line) as Record<string, unknown>;
@@ -26,9 +24,14 @@ function logLine(child: ChildProcess, msg: string, timeoutMs = 30_000): Promise<
           // a partial line: wait for the rest
         }
       }
-    });
+    };
+    child.stdout!.on('data', check);
+    check();
   });
 }
+
+const within = <T>(promise: Promise<T>, ms: number, what: string) =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms))]);
 
 describe('src/main.ts as a process (the composition root)', function () {
   this.timeout(90_000);
@@ -66,25 +69,33 @@ describe('src/main.ts as a process (the composition root)', function () {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    // Drained (a full pipe would block the child) and shown only if the start fails.
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const listening = await logLine(child, 'customer service listening').catch((error: Error) => {
-      throw new Error(`${error.message}\nstderr:\n${stderr.slice(-2000)}`);
-    });
-    const httpUrl = listening.http as string;
-    expect(listening.grpcPort).to.be.a('number').above(0);
-
-    const answer = await fetch(`${httpUrl}/v1/customers`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'idempotency-key': uniqueName('key'), 'content-type': 'application/json' },
-      body: JSON.stringify({ externalAccountId: uniqueName('acct'), email: 'main@example.com', defaultCurrency: 'SEK' }),
-    });
-    expect(answer.status).to.equal(201);
-    expect(((await answer.json()) as { gatewayLink: string }).gatewayLink).to.equal('linked');
-
-    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).to.equal(0);
+    // Both pipes drained (a full pipe would block the child); shown when a step fails.
+    const output = { stdout: '', stderr: '' };
+    child.stdout!.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+    try {
+      await run(child, output, token);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nstdout:\n${output.stdout.slice(-3000)}\nstderr:\n${output.stderr.slice(-1500)}`);
+    }
   });
 });
+
+async function run(child: ChildProcess, output: { stdout: string }, token: string): Promise<void> {
+  const listening = await logLine(child, output, 'customer service listening');
+  const httpUrl = listening.http as string;
+  expect(listening.grpcPort).to.be.a('number').above(0);
+
+  const answer = await fetch(`${httpUrl}/v1/customers`, {
+    signal: AbortSignal.timeout(15_000),
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'idempotency-key': uniqueName('key'), 'content-type': 'application/json' },
+    body: JSON.stringify({ externalAccountId: uniqueName('acct'), email: 'main@example.com', defaultCurrency: 'SEK' }),
+  });
+  expect(answer.status).to.equal(201);
+  expect(((await answer.json()) as { gatewayLink: string }).gatewayLink).to.equal('linked');
+
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  expect(await within(exited, 30_000, 'exit after SIGTERM')).to.equal(0);
+}
