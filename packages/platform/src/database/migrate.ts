@@ -17,6 +17,8 @@ export async function migrateDatabase(serverUrl: string, database: string, migra
     migrations: {
       silent: true,
       transactional: true,
+      // Migrations are classes listed here, not files: no snapshot file beside whatever folder the process runs in.
+      snapshot: false,
       migrationsList: migrations.map((migration) => ({ name: migration.migrationName ?? migration.name, class: migration })),
     },
   });

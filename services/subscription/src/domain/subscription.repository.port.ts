@@ -10,7 +10,10 @@ export interface SubscriptionRepository {
   save(subscription: Subscription): Promise<void>;
   /** Trialing or active subscriptions whose `renewalDueAt` ≤ now, for markRenewalDue. */
   findRenewalDue(now: Date, limit: number): Promise<Subscription[]>;
-  /** past_due subscriptions whose `dunning.nextAttemptAt` ≤ now, for dunningAttemptDue. */
+  /**
+   * past_due subscriptions whose `dunning.nextAttemptAt` ≤ now, for dunningAttemptDue. An implementation may leave
+   * out those whose next attempt was already requested (the SQL one does, so they are not claimed on every tick).
+   */
   findDunningAttemptDue(now: Date, limit: number): Promise<Subscription[]>;
   /** incomplete subscriptions created at or before `createdAtOrBefore`, for expireIfUnpaid. */
   findIncompleteCreatedBefore(createdAtOrBefore: Date, limit: number): Promise<Subscription[]>;

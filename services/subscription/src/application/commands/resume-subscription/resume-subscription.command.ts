@@ -1,0 +1,4 @@
+export interface ResumeSubscriptionCommand {
+  readonly subscriptionId: string;
+  readonly customerScope?: string;
+}

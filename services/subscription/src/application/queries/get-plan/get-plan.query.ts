@@ -1,0 +1,5 @@
+export interface GetPlanQuery {
+  readonly code: string;
+  /** The latest version when omitted. */
+  readonly version?: number;
+}

@@ -1,0 +1,4 @@
+export interface GetSubscriptionQuery {
+  readonly subscriptionId: string;
+  readonly customerScope?: string;
+}

@@ -1,0 +1,5 @@
+export interface ListCustomerSubscriptionsQuery {
+  readonly customerId: string;
+  /** 1..100, default 50. */
+  readonly limit?: number;
+}

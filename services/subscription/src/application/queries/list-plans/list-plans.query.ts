@@ -1,0 +1,4 @@
+export interface ListPlansQuery {
+  /** 1..100, default 100. */
+  readonly limit?: number;
+}

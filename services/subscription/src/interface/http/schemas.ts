@@ -1,0 +1,191 @@
+/**
+ * The JSON schemas the routes validate requests with and serialize responses by; /openapi.json is generated from
+ * these same objects (openapi.ts), so the document cannot drift from what the server enforces.
+ */
+export type JsonSchema = Record<string, unknown>;
+
+const nullable = (schema: JsonSchema): JsonSchema => ({ ...schema, type: [schema.type as string, 'null'] });
+const instant: JsonSchema = { type: 'string', format: 'date-time' };
+const planCode: JsonSchema = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'lower-case plan code' };
+const id: JsonSchema = { type: 'string', minLength: 1, maxLength: 200 };
+const currency: JsonSchema = { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, upper case' };
+const interval: JsonSchema = { type: 'string', enum: ['day', 'month', 'year'] };
+
+export const priceInput: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['amount', 'currency'],
+  properties: {
+    amount: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'minor units of currency' },
+    currency,
+  },
+};
+
+const planTerms = {
+  name: { type: 'string', minLength: 1, maxLength: 200 },
+  price: priceInput,
+  interval,
+  creditsPerPeriod: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+  creditRollover: { type: 'boolean', description: 'false: a period’s credits expire at its end' },
+  trialDays: { type: 'integer', minimum: 0, maximum: 365 },
+};
+
+export const createPlanBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['code', 'name', 'price', 'interval', 'creditsPerPeriod'],
+  properties: { code: planCode, ...planTerms },
+};
+
+export const planRevisionBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: planTerms,
+};
+
+export const createSubscriptionBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['customerId', 'planCode'],
+  properties: { customerId: id, planCode, planVersion: { type: 'integer', minimum: 1 } },
+};
+
+export const cancelBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['mode'],
+  properties: { mode: { type: 'string', enum: ['now', 'at_period_end'] } },
+};
+
+export const changePlanBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['planCode'],
+  properties: { planCode, planVersion: { type: 'integer', minimum: 1 } },
+};
+
+export const codeParams: JsonSchema = { type: 'object', required: ['code'], properties: { code: planCode } };
+export const subscriptionParams: JsonSchema = { type: 'object', required: ['id'], properties: { id } };
+export const customerParams: JsonSchema = { type: 'object', required: ['customerId'], properties: { customerId: id } };
+/** Query values arrive as text and the server does not coerce types, so integers are validated as digit strings. */
+const positiveIntegerText: JsonSchema = { type: 'string', pattern: '^[1-9][0-9]{0,8}$' };
+export const planVersionQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { version: { ...positiveIntegerText, description: 'a plan version (default: the latest)' } },
+};
+export const limitQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { limit: { ...positiveIntegerText, description: '1 to 100' } },
+};
+
+const money: JsonSchema = {
+  type: 'object',
+  required: ['amount', 'currency'],
+  properties: { amount: { type: 'integer' }, currency: { type: 'string' } },
+};
+
+const planTermsView: JsonSchema = {
+  type: 'object',
+  required: ['planId', 'version', 'price', 'interval', 'creditsPerPeriod', 'creditRollover'],
+  properties: {
+    planId: { type: 'string' },
+    version: { type: 'integer' },
+    price: money,
+    interval: { type: 'string' },
+    creditsPerPeriod: { type: 'integer' },
+    creditRollover: { type: 'boolean' },
+  },
+};
+
+export const planView: JsonSchema = {
+  type: 'object',
+  required: ['planId', 'code', 'version', 'name', 'price', 'interval', 'creditsPerPeriod', 'creditRollover', 'trialDays', 'active'],
+  properties: {
+    planId: { type: 'string' },
+    code: { type: 'string' },
+    version: { type: 'integer' },
+    name: { type: 'string' },
+    price: money,
+    interval: { type: 'string' },
+    creditsPerPeriod: { type: 'integer' },
+    creditRollover: { type: 'boolean' },
+    trialDays: { type: 'integer' },
+    active: { type: 'boolean' },
+  },
+};
+
+export const planList: JsonSchema = { type: 'object', required: ['plans'], properties: { plans: { type: 'array', items: planView } } };
+
+export const subscriptionView: JsonSchema = {
+  type: 'object',
+  required: [
+    'id',
+    'customerId',
+    'status',
+    'plan',
+    'pendingPlan',
+    'createdAt',
+    'trialEndsAt',
+    'currentPeriod',
+    'renewalDueAt',
+    'cancelAtPeriodEnd',
+    'dunning',
+    'cancellation',
+  ],
+  properties: {
+    id: { type: 'string' },
+    customerId: { type: 'string' },
+    status: { type: 'string', enum: ['incomplete', 'trialing', 'active', 'past_due', 'canceled', 'incomplete_expired'] },
+    plan: planTermsView,
+    pendingPlan: nullable(planTermsView),
+    createdAt: instant,
+    trialEndsAt: nullable(instant),
+    currentPeriod: nullable({
+      type: 'object',
+      required: ['index', 'start', 'end'],
+      properties: { index: { type: 'integer' }, start: instant, end: instant },
+    }),
+    renewalDueAt: nullable(instant),
+    cancelAtPeriodEnd: { type: 'boolean' },
+    dunning: nullable({
+      type: 'object',
+      required: ['periodIndex', 'attempt', 'nextAttemptAt'],
+      properties: { periodIndex: { type: 'integer' }, attempt: { type: 'integer' }, nextAttemptAt: instant },
+    }),
+    cancellation: nullable({
+      type: 'object',
+      required: ['reason', 'effectiveAt'],
+      properties: { reason: { type: 'string' }, effectiveAt: instant },
+    }),
+  },
+};
+
+export const subscriptionList: JsonSchema = {
+  type: 'object',
+  required: ['subscriptions'],
+  properties: { subscriptions: { type: 'array', items: subscriptionView } },
+};
+
+export const planChangeResult: JsonSchema = {
+  type: 'object',
+  required: ['outcome', 'subscription'],
+  properties: {
+    outcome: { type: 'string', enum: ['applied_now', 'scheduled_at_period_end', 'scheduled_change_withdrawn', 'unchanged'] },
+    subscription: subscriptionView,
+  },
+};
+
+export const errorBody: JsonSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+    },
+  },
+};
