@@ -27,7 +27,8 @@ describe('Customer service lifecycle', function () {
   it('shuts down gracefully: stops taking requests and gRPC calls; committed events stay in the outbox and the next start publishes them', async () => {
     const registered = await harness.http('POST', '/v1/customers', { body: registrationBody(), idempotencyKey: newKey() });
     expect(registered.status).to.equal(201);
-    await harness.stopService();
+    // SIGINT then SIGTERM (Ctrl-C under npm start) closes twice: the second waits for the first.
+    await Promise.all([harness.stopService(), harness.service.close()]);
 
     // The relay finishes the batch in hand; anything committed after it stays in the outbox, never lost.
     expect(await harness.outboxEventTypes(registered.body.customer.id)).to.deep.equal(['CustomerRegistered', 'PaymentGatewayLinked']);

@@ -190,8 +190,18 @@ export class ServiceRuntime {
     process.once('SIGINT', () => shutdown('SIGINT'));
   }
 
-  /** Stops taking requests, then consuming, then drains the relay, then closes the database. */
-  async close(): Promise<void> {
+  /**
+   * Stops taking requests, then consuming, then drains the relay, then closes the database. Idempotent: a second call
+   * (Ctrl-C reaches the process group as SIGINT, then `npm start` sends SIGTERM) waits for the first.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private closing: Promise<void> | undefined;
+
+  private async closeOnce(): Promise<void> {
     await this.http.close();
     for (const close of this.closers) await close();
     for (const consumer of this.consumers) await consumer.stop();
