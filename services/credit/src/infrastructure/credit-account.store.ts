@@ -1,4 +1,4 @@
-import { appendToOutbox, type OutboxMessage, type SqlExecutor } from '@billing/platform';
+import { appendToOutbox, type OutboxMessage, outboxLanes, type SqlExecutor } from '@billing/platform';
 import { type AccountCommand, type AccountCommandOutcome, applyAccountCommand } from '../application/account-command';
 import { AccountNotFoundError } from '../application/credit.errors';
 import type { RequestContext, SubmitOptions } from '../application/ports/account-command-bus.port';
@@ -155,41 +155,94 @@ export class CreditAccountStore {
    * statement per table whatever the number of accounts and commands.
    */
   async applyMany(tx: SqlExecutor, work: ReadonlyMap<string, readonly QueuedCommand[]>): Promise<Map<string, AccountCommandOutcome[]>> {
-    const rows = await this.lockAccounts(tx, work);
-    const outcomes = new Map<string, AccountCommandOutcome[]>();
-    for (const [customerId, batch] of work) {
-      if (!rows.has(customerId)) outcomes.set(customerId, batch.map(() => ({ ok: false, error: new AccountNotFoundError(customerId) })));
+    let snapshot = await this.lockAndLoad(tx, work);
+    const toOpen = [...work.keys()].filter((customerId) => !snapshot.has(customerId) && work.get(customerId)!.some((item) => item.options?.openIfMissing));
+    if (toOpen.length) {
+      await this.open(tx, toOpen, work);
+      snapshot = await this.lockAndLoad(tx, work);
     }
-    const loaded = await this.load(tx, [...rows.values()], work);
+    const outcomes = new Map<string, AccountCommandOutcome[]>();
     const now = this.now();
     const changes: Changes = { accounts: [], grants: [], reservations: [], entries: [], messages: [] };
-    for (const { account, before } of loaded) {
-      const results: AccountCommandOutcome[] = [];
-      for (const item of work.get(account.customerId)!) {
-        results.push(applyAccountCommand(account, item.command, now));
-        changes.messages.push(...toOutboxMessages(account.pullEvents(), item.context, () => this.ids.next()));
+    for (const [customerId, batch] of work) {
+      const loaded = snapshot.get(customerId);
+      if (!loaded) {
+        outcomes.set(customerId, batch.map(() => ({ ok: false, error: new AccountNotFoundError(customerId) })));
+        continue;
       }
-      outcomes.set(account.customerId, results);
+      const { account, before } = loaded;
+      outcomes.set(
+        customerId,
+        batch.map((item) => {
+          const outcome = applyAccountCommand(account, item.command, now);
+          changes.messages.push(...toOutboxMessages(account.pullEvents(), item.context, () => this.ids.next()));
+          return outcome;
+        }),
+      );
       collectChanges(account, before, changes);
     }
     await this.persist(tx, changes);
     return outcomes;
   }
 
-  /** Locks every account of the batch; opens, in the same transaction, those a command may open. */
-  private async lockAccounts(tx: SqlExecutor, work: ReadonlyMap<string, readonly QueuedCommand[]>): Promise<Map<string, AccountRow>> {
-    const customerIds = [...work.keys()].sort();
-    const select = async () =>
-      new Map(
-        (await tx.query<AccountRow>('select * from credit_accounts where customer_id = any($1::text[]) order by customer_id for update', [customerIds])).map((row) => [
-          row.customer_id,
-          row,
-        ]),
-      );
-    let rows = await select();
-    const toOpen = customerIds.filter((customerId) => !rows.has(customerId) && work.get(customerId)!.some((item) => item.options?.openIfMissing));
-    if (toOpen.length === 0) return rows;
-    for (const customerId of toOpen) {
+  /**
+   * One round trip: locks the accounts in customer-id order (so two batches never deadlock) and returns them with their
+   * live grants, their held reservations, and whatever grant or reservation a command names (a duplicate grant, a revoke
+   * of a spent grant, a replayed capture must see those too). Each part is its own indexed scan.
+   */
+  private async lockAndLoad(tx: SqlExecutor, work: ReadonlyMap<string, readonly QueuedCommand[]>) {
+    const commands = [...work.values()].flat().map((item) => item.command);
+    const grantIds = commands.flatMap((command) => (command.type === 'Grant' || command.type === 'Revoke' ? [command.grantId] : []));
+    const reservationIds = commands.flatMap((command) => ('reservationId' in command ? [command.reservationId] : []));
+    const rows = await tx.query<{ kind: 'a' | 'g' | 'r'; row: Record<string, unknown> }>(
+      `with locked as materialized (
+         select * from credit_accounts where customer_id = any($1::text[]) order by customer_id for update)
+       select 'a' as kind, to_jsonb(locked) as row from locked
+       union all
+       select 'g', to_jsonb(g) from credit_grants g where g.account_id in (select account_id from locked) and g.remaining > 0
+       union all
+       select 'g', to_jsonb(g) from credit_grants g
+         where g.grant_id = any($2::uuid[]) and g.remaining = 0 and g.account_id in (select account_id from locked)
+       union all
+       select 'r', to_jsonb(r) from credit_reservations r where r.account_id in (select account_id from locked) and r.status = 'HELD'
+       union all
+       select 'r', to_jsonb(r) from credit_reservations r
+         where r.reservation_id = any($3::uuid[]) and r.status <> 'HELD' and r.account_id in (select account_id from locked)`,
+      [[...work.keys()].sort(), grantIds, reservationIds],
+    );
+    const byAccount = new Map<string, { row: AccountRow; grants: GrantState[]; reservations: ReservationState[] }>();
+    for (const { kind, row } of rows) if (kind === 'a') byAccount.set(row.account_id as string, { row: row as unknown as AccountRow, grants: [], reservations: [] });
+    for (const { kind, row } of rows) {
+      if (kind === 'g') byAccount.get(row.account_id as string)!.grants.push(grantFromRow(row as unknown as GrantRow));
+      if (kind === 'r') byAccount.get(row.account_id as string)!.reservations.push(reservationFromRow(row as unknown as ReservationRow));
+    }
+    const snapshot = new Map<string, { account: CreditAccount; before: Before }>();
+    for (const { row, grants, reservations } of byAccount.values()) {
+      const state: CreditAccountState = {
+        accountId: row.account_id,
+        customerId: row.customer_id,
+        openedAt: toDate(row.opened_at),
+        lowBalanceThreshold: row.low_balance_threshold === null ? null : Number(row.low_balance_threshold),
+        lowBalanceArmed: row.low_balance_armed,
+        grants,
+        reservations,
+        ledgerBase: { sequence: Number(row.ledger_sequence), balance: Number(row.balance), held: Number(row.held) },
+        ledger: [],
+      };
+      const before: Before = {
+        sequence: state.ledgerBase.sequence,
+        grants: new Map(grants.map((grant) => [grant.grantId, fingerprint(grant)])),
+        reservations: new Map(reservations.map((reservation) => [reservation.reservationId, fingerprint(reservation)])),
+        account: fingerprint([state.lowBalanceThreshold, state.lowBalanceArmed]),
+      };
+      snapshot.set(row.customer_id, { account: CreditAccount.reconstitute(state, this.ids), before });
+    }
+    return snapshot;
+  }
+
+  /** Opens accounts for customers that have none yet, with their CreditAccountOpened events. */
+  private async open(tx: SqlExecutor, customerIds: string[], work: ReadonlyMap<string, readonly QueuedCommand[]>): Promise<void> {
+    for (const customerId of customerIds) {
       const account = CreditAccount.create({ accountId: this.ids.next(), customerId, now: this.now() }, this.ids);
       const state = account.toState();
       const inserted = await tx.query(
@@ -199,101 +252,47 @@ export class CreditAccountStore {
       );
       if (inserted.length) await appendToOutbox(tx, toOutboxMessages(account.pullEvents(), work.get(customerId)![0]!.context, () => this.ids.next()));
     }
-    rows = await select();
-    return rows;
   }
 
-  private async load(tx: SqlExecutor, rows: AccountRow[], work: ReadonlyMap<string, readonly QueuedCommand[]>) {
-    const commands = rows.flatMap((row) => work.get(row.customer_id)!.map((item) => item.command));
-    const accountIds = rows.map((row) => row.account_id);
-    const grantIds = commands.flatMap((command) => (command.type === 'Grant' || command.type === 'Revoke' ? [command.grantId] : []));
-    const reservationIds = commands.flatMap((command) => ('reservationId' in command ? [command.reservationId] : []));
-    // Live grants, plus any a command names (a duplicate grant or a revoke must see a spent grant too); held
-    // reservations, plus any a command names (a replayed capture must see the captured one).
-    const grants = await tx.query<GrantRow & { account_id: string }>(
-      // A union, not an OR: each half has its index (the live-grants partial index, the primary key).
-      `select * from credit_grants where account_id = any($1::uuid[]) and remaining > 0
-       union select * from credit_grants where grant_id = any($2::uuid[]) and account_id = any($1::uuid[])`,
-      [accountIds, grantIds],
-    );
-    const reservations = await tx.query<ReservationRow & { account_id: string }>(
-      `select * from credit_reservations where account_id = any($1::uuid[]) and status = 'HELD'
-       union select * from credit_reservations where reservation_id = any($2::uuid[]) and account_id = any($1::uuid[])`,
-      [accountIds, reservationIds],
-    );
-    return rows.map((row) => {
-      const state: CreditAccountState = {
-        accountId: row.account_id,
-        customerId: row.customer_id,
-        openedAt: toDate(row.opened_at),
-        lowBalanceThreshold: row.low_balance_threshold === null ? null : Number(row.low_balance_threshold),
-        lowBalanceArmed: row.low_balance_armed,
-        grants: grants.filter((grant) => grant.account_id === row.account_id).map(grantFromRow),
-        reservations: reservations.filter((reservation) => reservation.account_id === row.account_id).map(reservationFromRow),
-        ledgerBase: { sequence: Number(row.ledger_sequence), balance: Number(row.balance), held: Number(row.held) },
-        ledger: [],
-      };
-      const before: Before = {
-        sequence: state.ledgerBase.sequence,
-        grants: new Map(state.grants.map((grant) => [grant.grantId, fingerprint(grant)])),
-        reservations: new Map(state.reservations.map((reservation) => [reservation.reservationId, fingerprint(reservation)])),
-        account: fingerprint([state.lowBalanceThreshold, state.lowBalanceArmed]),
-      };
-      return { account: CreditAccount.reconstitute(state, this.ids), before };
-    });
-  }
-
+  /**
+   * One round trip for every write of the batch: account totals, touched grants and reservations, new ledger entries
+   * and the outbox rows, as data-modifying CTEs of a single statement (an empty array writes nothing).
+   */
   private async persist(tx: SqlExecutor, changes: Changes): Promise<void> {
     const { accounts, grants, reservations, entries, messages } = changes;
-    if (accounts.length) {
-      await tx.query(
-        `update credit_accounts a set ledger_sequence = u.ledger_sequence, balance = u.balance, held = u.held,
+    if (accounts.length + grants.length + reservations.length + entries.length + messages.length === 0) return;
+    await tx.query(
+      `with accounts as (
+         update credit_accounts a set ledger_sequence = u.ledger_sequence, balance = u.balance, held = u.held,
            low_balance_threshold = u.low_balance_threshold, low_balance_armed = u.low_balance_armed
          from unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::boolean[])
            as u(account_id, ledger_sequence, balance, held, low_balance_threshold, low_balance_armed)
-         where a.account_id = u.account_id`,
-        [
-          accounts.map((account) => account.accountId),
-          accounts.map((account) => account.ledgerSequence),
-          accounts.map((account) => account.balance),
-          accounts.map((account) => account.held),
-          accounts.map((account) => account.lowBalanceThreshold),
-          accounts.map((account) => account.lowBalanceArmed),
-        ],
-      );
-    }
-    if (grants.length) await this.upsertGrants(tx, grants);
-    if (reservations.length) await this.upsertReservations(tx, reservations);
-    if (entries.length) {
-      await tx.query(
-        `insert into credit_ledger (entry_id, account_id, sequence, type, grant_id, reservation_id, amount, balance_delta, held_delta, occurred_at)
-         select * from unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::uuid[], $6::uuid[], $7::bigint[], $8::bigint[], $9::bigint[], $10::timestamptz[])`,
-        [
-          entries.map((entry) => entry.entryId),
-          entries.map((entry) => entry.accountId),
-          entries.map((entry) => entry.sequence),
-          entries.map((entry) => entry.type),
-          entries.map((entry) => entry.grantId),
-          entries.map((entry) => entry.reservationId),
-          entries.map((entry) => entry.amount),
-          entries.map((entry) => entry.balanceDelta),
-          entries.map((entry) => entry.heldDelta),
-          entries.map((entry) => entry.occurredAt.toISOString()),
-        ],
-      );
-    }
-    if (messages.length) await appendToOutbox(tx, messages);
-  }
-
-  private upsertGrants(tx: SqlExecutor, grants: (GrantState & { accountId: string })[]) {
-    return tx.query(
-      `insert into credit_grants (grant_id, account_id, source_type, source_id, source_period, amount, priority, granted_at, expires_at,
-                                  remaining, held, consumed, expired_amount, revoked_amount, expired_at, revoked_at)
-       select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::int[], $8::timestamptz[], $9::timestamptz[],
-                            $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::timestamptz[], $16::timestamptz[])
-       on conflict (grant_id) do update set remaining = excluded.remaining, held = excluded.held, consumed = excluded.consumed,
-         expired_amount = excluded.expired_amount, revoked_amount = excluded.revoked_amount, expired_at = excluded.expired_at, revoked_at = excluded.revoked_at`,
+         where a.account_id = u.account_id),
+       grants as (
+         insert into credit_grants (grant_id, account_id, source_type, source_id, source_period, amount, priority, granted_at, expires_at,
+                                    remaining, held, consumed, expired_amount, revoked_amount, expired_at, revoked_at)
+         select * from unnest($7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::int[], $12::bigint[], $13::int[], $14::timestamptz[],
+                              $15::timestamptz[], $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::timestamptz[], $22::timestamptz[])
+         on conflict (grant_id) do update set remaining = excluded.remaining, held = excluded.held, consumed = excluded.consumed,
+           expired_amount = excluded.expired_amount, revoked_amount = excluded.revoked_amount, expired_at = excluded.expired_at, revoked_at = excluded.revoked_at),
+       reservations as (
+         insert into credit_reservations (reservation_id, account_id, amount, status, reserved_at, expires_at, resolved_at, allocations)
+         select * from unnest($23::uuid[], $24::uuid[], $25::bigint[], $26::text[], $27::timestamptz[], $28::timestamptz[], $29::timestamptz[], $30::jsonb[])
+         on conflict (reservation_id) do update set status = excluded.status, resolved_at = excluded.resolved_at, allocations = excluded.allocations),
+       ledger as (
+         insert into credit_ledger (entry_id, account_id, sequence, type, grant_id, reservation_id, amount, balance_delta, held_delta, occurred_at)
+         select * from unnest($31::uuid[], $32::uuid[], $33::bigint[], $34::text[], $35::uuid[], $36::uuid[], $37::bigint[], $38::bigint[], $39::bigint[], $40::timestamptz[]))
+       insert into outbox (id, lane, aggregate_type, aggregate_id, event_type, payload, headers, occurred_at)
+       select id, abs(hashtext(aggregate_id)) % ${outboxLanes}, aggregate_type, aggregate_id, event_type, payload, headers, occurred_at
+       from unnest($41::uuid[], $42::text[], $43::text[], $44::text[], $45::jsonb[], $46::jsonb[], $47::timestamptz[])
+         as m(id, aggregate_type, aggregate_id, event_type, payload, headers, occurred_at)`,
       [
+        accounts.map((account) => account.accountId),
+        accounts.map((account) => account.ledgerSequence),
+        accounts.map((account) => account.balance),
+        accounts.map((account) => account.held),
+        accounts.map((account) => account.lowBalanceThreshold),
+        accounts.map((account) => account.lowBalanceArmed),
         grants.map((grant) => grant.grantId),
         grants.map((grant) => grant.accountId),
         grants.map((grant) => grant.source.type),
@@ -310,16 +309,6 @@ export class CreditAccountStore {
         grants.map((grant) => grant.revokedAmount),
         grants.map((grant) => iso(grant.expiredAt)),
         grants.map((grant) => iso(grant.revokedAt)),
-      ],
-    );
-  }
-
-  private upsertReservations(tx: SqlExecutor, reservations: (ReservationState & { accountId: string })[]) {
-    return tx.query(
-      `insert into credit_reservations (reservation_id, account_id, amount, status, reserved_at, expires_at, resolved_at, allocations)
-       select * from unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::jsonb[])
-       on conflict (reservation_id) do update set status = excluded.status, resolved_at = excluded.resolved_at, allocations = excluded.allocations`,
-      [
         reservations.map((reservation) => reservation.reservationId),
         reservations.map((reservation) => reservation.accountId),
         reservations.map((reservation) => reservation.amount),
@@ -328,6 +317,23 @@ export class CreditAccountStore {
         reservations.map((reservation) => iso(reservation.expiresAt)),
         reservations.map((reservation) => iso(reservation.resolvedAt)),
         reservations.map((reservation) => JSON.stringify(reservation.allocations)),
+        entries.map((entry) => entry.entryId),
+        entries.map((entry) => entry.accountId),
+        entries.map((entry) => entry.sequence),
+        entries.map((entry) => entry.type),
+        entries.map((entry) => entry.grantId),
+        entries.map((entry) => entry.reservationId),
+        entries.map((entry) => entry.amount),
+        entries.map((entry) => entry.balanceDelta),
+        entries.map((entry) => entry.heldDelta),
+        entries.map((entry) => entry.occurredAt.toISOString()),
+        messages.map((message) => message.eventId),
+        messages.map((message) => message.aggregateType),
+        messages.map((message) => message.aggregateId),
+        messages.map((message) => message.eventType),
+        messages.map((message) => JSON.stringify(message.payload)),
+        messages.map((message) => JSON.stringify(message.context)),
+        messages.map((message) => message.occurredAt.toISOString()),
       ],
     );
   }
