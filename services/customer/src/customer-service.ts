@@ -23,6 +23,8 @@ export interface CustomerServiceOverrides {
   readonly stripe?: StripeSettings;
   /** Pause between runs of the gateway link job; default LINK_PENDING_INTERVAL_MS or 2000. */
   readonly linkIntervalMs?: number;
+  /** How old an unlinked customer must be before the job takes it; default LINK_PENDING_GRACE_MS or 30000. */
+  readonly linkGraceMs?: number;
   readonly linkBatchSize?: number;
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
@@ -49,6 +51,9 @@ export async function startCustomerService(settings: ServiceSettings, overrides:
   const stripeSettings = overrides.paymentGateway ? undefined : (overrides.stripe ?? stripeSettingsFromEnv(env));
   const linkIntervalMs = overrides.linkIntervalMs ?? Number(env.LINK_PENDING_INTERVAL_MS ?? 2_000);
   if (!Number.isFinite(linkIntervalMs) || linkIntervalMs < 10) throw new Error(`LINK_PENDING_INTERVAL_MS must be a number of milliseconds ≥ 10, got ${linkIntervalMs}`);
+  const linkGraceMs = overrides.linkGraceMs ?? Number(env.LINK_PENDING_GRACE_MS ?? 30_000);
+  if (!Number.isFinite(linkGraceMs) || linkGraceMs < 0) throw new Error(`LINK_PENDING_GRACE_MS must be a number of milliseconds ≥ 0, got ${linkGraceMs}`);
+  const clock = overrides.clock ?? systemClock;
 
   const runtime = await ServiceRuntime.create({
     settings,
@@ -63,7 +68,7 @@ export async function startCustomerService(settings: ServiceSettings, overrides:
       customersIn: (tx) => SqlCustomerRepository.within(tx),
       unitOfWork: runtime.unitOfWork,
       paymentGateway,
-      clock: overrides.clock ?? systemClock,
+      clock,
       ids: overrides.ids ?? uuidIdGenerator,
     });
     registerCustomerRoutes(runtime.http, { useCases, logger: runtime.logger });
@@ -74,6 +79,8 @@ export async function startCustomerService(settings: ServiceSettings, overrides:
     );
     const linkJob = new LinkPendingGatewayCustomersJob(useCases.linkPending, runtime.logger.child({ component: 'gateway-link-job' }), {
       intervalMs: linkIntervalMs,
+      graceMs: linkGraceMs,
+      clock,
       ...(overrides.linkBatchSize === undefined ? {} : { batchSize: overrides.linkBatchSize }),
       metrics: runtime.metrics,
     });

@@ -39,8 +39,11 @@ export interface CustomerRepository {
    * added meanwhile (new customers have later createdAt and show up at the end).
    */
   list(query: CustomerListQuery): Promise<CustomerPage>;
-  /** Up to `limit` ACTIVE customers with no link to `gateway`, oldest first ((createdAt, id) ascending). */
-  findUnlinked(gateway: PaymentGatewayName, limit: number): Promise<Customer[]>;
+  /**
+   * Up to `limit` ACTIVE customers with no link to `gateway`, oldest first ((createdAt, id) ascending); with
+   * `registeredBefore`, only those whose createdAt is earlier.
+   */
+  findUnlinked(gateway: PaymentGatewayName, limit: number, registeredBefore?: Date): Promise<Customer[]>;
   /**
    * Inserts a new customer (version 0). Throws DuplicateExternalAccountIdError when its externalAccountId is taken
    * (from the unique constraint, not a prior read, so concurrent registrations cannot both succeed); then nothing

@@ -120,14 +120,15 @@ export class SqlCustomerRepository implements CustomerRepository {
     return { items: page, nextCursor: rows.length > query.limit && last !== undefined ? { createdAt: last.createdAt, id: last.id } : null };
   }
 
-  async findUnlinked(gateway: PaymentGatewayName, limit: number): Promise<Customer[]> {
+  async findUnlinked(gateway: PaymentGatewayName, limit: number, registeredBefore?: Date): Promise<Customer[]> {
     const rows = await this.transaction((tx) =>
       tx.query<CustomerRow>(
         `${selectCustomers}
          where c.status = 'active'
+           and ($3::timestamptz is null or c.created_at < $3)
            and not exists (select 1 from customer_gateway_links l where l.customer_id = c.id and l.gateway = $1)
          order by c.created_at, c.id limit $2`,
-        [gateway, limit],
+        [gateway, limit, registeredBefore ?? null],
       ),
     );
     return rows.map(load);

@@ -73,6 +73,8 @@ export async function startCustomerServiceHarness(options: { linkIntervalMs?: nu
       stripe: { secretKey: stripe.apiKey, ...stripe.clientOptions, timeoutMs: 2_000, maxNetworkRetries: 0 },
       // Long by default so a test decides when the job runs (runOnce); the outage tests shorten it.
       linkIntervalMs: options.linkIntervalMs ?? 60_000,
+      // The tests decide when Stripe comes back; a customer is the job's as soon as it is registered.
+      linkGraceMs: 0,
       env: {},
       // Quiet unless something is wrong; LOG_LEVEL=info shows every request.
       logger: pino({ level: process.env.LOG_LEVEL ?? 'error', base: { service: 'customer' } }),

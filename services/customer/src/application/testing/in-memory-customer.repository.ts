@@ -48,8 +48,9 @@ export class InMemoryCustomerRepository implements CustomerRepository {
     };
   }
 
-  async findUnlinked(gateway: PaymentGatewayName, limit: number): Promise<Customer[]> {
+  async findUnlinked(gateway: PaymentGatewayName, limit: number, registeredBefore?: Date): Promise<Customer[]> {
     return this.sorted()
+      .filter((row) => registeredBefore === undefined || row.createdAt.getTime() < registeredBefore.getTime())
       .filter((row) => row.status === 'active' && !row.gatewayLinks.some((link) => link.gateway === gateway))
       .slice(0, limit)
       .map((row) => Customer.reconstitute(row));

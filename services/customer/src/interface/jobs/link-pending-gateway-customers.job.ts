@@ -2,12 +2,19 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { LinkPendingGatewayCustomersHandler } from '../../application/commands/link-pending-gateway-customers/link-pending-gateway-customers.handler';
 import type { LinkPendingGatewayCustomersResult } from '../../application/commands/link-pending-gateway-customers/link-pending-gateway-customers.handler';
+import type { Clock } from '../../application/ports/clock.port';
 import { newMessageContext, withMessageContext } from '../../infrastructure/message-context';
 
 export interface LinkJobOptions {
   /** Pause between the end of one run and the start of the next. */
   readonly intervalMs: number;
   readonly batchSize?: number;
+  /**
+   * Customers younger than this are left to their registration, which may still be calling the gateway; it should
+   * exceed the longest a registration waits for Stripe (timeout × (retries + 1)).
+   */
+  readonly graceMs: number;
+  readonly clock: Clock;
   readonly metrics?: Registry;
 }
 
@@ -51,8 +58,9 @@ export class LinkPendingGatewayCustomersJob {
   /** One run now (tests call it directly); errors are logged and counted, never thrown. */
   async runOnce(): Promise<LinkPendingGatewayCustomersResult | undefined> {
     try {
+      const registeredBefore = new Date(this.options.clock.now().getTime() - this.options.graceMs);
       const result = await withMessageContext(newMessageContext(), () =>
-        this.handler.execute(this.options.batchSize === undefined ? {} : { batchSize: this.options.batchSize }),
+        this.handler.execute({ registeredBefore, ...(this.options.batchSize === undefined ? {} : { batchSize: this.options.batchSize }) }),
       );
       this.report(result);
       return result;

@@ -108,4 +108,19 @@ describe('LinkPendingGatewayCustomers', () => {
       for (const batchSize of [0, 501, 1.5]) await expectRejection(context.linkPendingGatewayCustomers.execute({ batchSize }), 'INVALID_LIMIT');
     });
   });
+
+  describe('when registeredBefore is given', () => {
+    it('leaves customers registered at or after it alone (their registration may still be calling the gateway)', async () => {
+      const context = createTestContext();
+      await registeredUnlinked(context);
+      expect(await context.linkPendingGatewayCustomers.execute({ registeredBefore: T0 })).to.deep.equal({ linked: 0, pending: 0, failures: [] });
+      expect(context.paymentGateway.requests).to.have.length(1);
+      expect(await context.linkPendingGatewayCustomers.execute({ registeredBefore: new Date(T0.getTime() + 1) })).to.deep.equal({ linked: 1, pending: 0, failures: [] });
+    });
+
+    it('refuses an invalid instant with INVALID_TIMESTAMP', async () => {
+      const context = createTestContext();
+      await expectRejection(context.linkPendingGatewayCustomers.execute({ registeredBefore: new Date(Number.NaN) }), 'INVALID_TIMESTAMP');
+    });
+  });
 });

@@ -1,4 +1,5 @@
 import type { CustomerRepository } from '../../../domain/customer.repository.port';
+import { requireDate } from '../../../domain/domain-guards';
 import { limitOrDefault } from '../../application.errors';
 import { createAndLinkGatewayCustomer } from '../../gateway-customer';
 import type { Clock } from '../../ports/clock.port';
@@ -40,10 +41,11 @@ export interface LinkPendingGatewayCustomersResult {
 export class LinkPendingGatewayCustomersHandler {
   constructor(private readonly deps: LinkPendingGatewayCustomersDeps) {}
 
-  /** Throws INVALID_LIMIT for a bad batchSize; errors of single customers are reported, not thrown. */
+  /** Throws INVALID_LIMIT for a bad batchSize, INVALID_TIMESTAMP for a bad registeredBefore; errors of single customers are reported, not thrown. */
   async execute(command: LinkPendingGatewayCustomersCommand = {}): Promise<LinkPendingGatewayCustomersResult> {
     const batchSize = limitOrDefault(command.batchSize, 'batchSize', DEFAULT_LINK_BATCH_SIZE, MAX_LINK_BATCH_SIZE);
-    const unlinked = await this.deps.customers.findUnlinked(this.deps.paymentGateway.name, batchSize);
+    const registeredBefore = command.registeredBefore === undefined ? undefined : requireDate(command.registeredBefore, 'registeredBefore');
+    const unlinked = await this.deps.customers.findUnlinked(this.deps.paymentGateway.name, batchSize, registeredBefore);
     let linked = 0;
     const failures: LinkFailure[] = [];
     for (const [index, customer] of unlinked.entries()) {
