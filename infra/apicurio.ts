@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { registryAnswers } from '../packages/platform/src/config/probes';
 import { InfraError } from './errors';
 import { findJava } from './java';
 import { runMaven } from './maven';
@@ -10,6 +11,7 @@ const pom = join(infraDir, 'apicurio', 'pom.xml');
 export const apicurioVersion = /<apicurio\.version>([^<]+)</.exec(readFileSync(pom, 'utf8'))![1]!;
 const appDir = join(cacheDir, `apicurio-${apicurioVersion}`);
 export const ccompatPath = '/apis/ccompat/v7';
+export { registryAnswers };
 
 export interface RegistrySettings {
   port: number;
@@ -18,16 +20,6 @@ export interface RegistrySettings {
 
 export function registrySettings(env: NodeJS.ProcessEnv = process.env): RegistrySettings {
   return { port: Number(env.SCHEMA_REGISTRY_PORT ?? 8081), heap: env.SCHEMA_REGISTRY_HEAP ?? '384m' };
-}
-
-/** True when a Confluent-compatible registry answers at the URL (the URL includes the ccompat path). */
-export async function registryAnswers(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${url}/subjects`, { signal: AbortSignal.timeout(2000) });
-    return response.ok;
-  } catch {
-    return false;
-  }
 }
 
 /** Reuses a registry that answers; otherwise fetches Apicurio Registry and starts it with its H2 storage under .cache/. */

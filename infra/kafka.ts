@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkaAnswers } from '../packages/platform/src/config/probes';
 import { InfraError } from './errors';
 import { findJava } from './java';
 import { dependencyPlugin, runMaven } from './maven';
 import { cacheDir, infraDir } from './paths';
 import { type Daemon, portIsOpen, runningDaemon, startDaemon, waitUntil } from './processes';
+
+export { kafkaAnswers };
 
 const pom = join(infraDir, 'kafka', 'pom.xml');
 export const kafkaVersion = /<kafka\.version>([^<]+)</.exec(readFileSync(pom, 'utf8'))![1]!;
@@ -24,27 +26,6 @@ export function kafkaSettings(env: NodeJS.ProcessEnv = process.env): KafkaSettin
     controllerPort: Number(env.KAFKA_CONTROLLER_PORT ?? 9093),
     heap: env.KAFKA_HEAP ?? '512m',
   };
-}
-
-/** True when a Kafka broker answers a metadata request at the address. */
-export async function kafkaAnswers(brokers: string[], timeoutMs = 3000): Promise<boolean> {
-  const admin = new Kafka({
-    brokers,
-    clientId: 'infra-probe',
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: timeoutMs,
-    requestTimeout: timeoutMs,
-    retry: { retries: 0 },
-  }).admin();
-  try {
-    await admin.connect();
-    await admin.describeCluster();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
 }
 
 function ensureJars(): void {

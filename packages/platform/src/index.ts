@@ -20,3 +20,4 @@ export * from './http/http-server';
 export * from './http/idempotency';
 export * from './http/service-tokens';
 export * from './service/service-runtime';
+export * from './config/probes';
