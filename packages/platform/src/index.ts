@@ -21,3 +21,4 @@ export * from './http/idempotency';
 export * from './http/service-tokens';
 export * from './service/service-runtime';
 export * from './config/probes';
+export * from './config/accelerated-clock';

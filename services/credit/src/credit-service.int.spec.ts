@@ -110,6 +110,7 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
       const request = { customerId, amount: 30, ttlSeconds: 60, idempotencyKey: 'once' };
       const [first, second, third] = await Promise.all([call<any>('Reserve', request), call<any>('Reserve', request), call<any>('Reserve', request)]);
       expect(second.reservationId).to.equal(first.reservationId);
+      expect(first.availableAfter).to.equal(70);
       expect(third.reservationId).to.equal(first.reservationId);
       expect(await count("select count(*) from credit_ledger where type = 'hold' and reservation_id = $1", [first.reservationId])).to.equal(1);
       expect((await call<any>('GetBalance', { customerId })).held).to.equal(30);

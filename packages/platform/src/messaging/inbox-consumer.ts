@@ -61,6 +61,16 @@ export class InboxConsumer<Tx extends SqlExecutor> {
   private markJoined!: () => void;
   /** Resolves once the consumer has joined its group and been assigned partitions. */
   readonly joined = new Promise<void>((resolve) => (this.markJoined = resolve));
+  private markFetching!: () => void;
+  /**
+   * Resolves after the first fetch once joined: the start offsets are resolved by then, so even a new group that starts
+   * at the latest offset consumes everything published afterwards (`joined` alone leaves that race open).
+   */
+  readonly fetching = new Promise<void>((resolve) => (this.markFetching = resolve));
+
+  get name(): string {
+    return this.options.consumer;
+  }
 
   constructor(private readonly options: InboxConsumerOptions<Tx>) {
     this.retry = { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 5000, ...options.retry };
@@ -81,7 +91,14 @@ export class InboxConsumer<Tx extends SqlExecutor> {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
     this.consumer = kafka.consumer({ groupId: name, allowAutoTopicCreation: false });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.markJoined());
+    let joinedOnce = false;
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      joinedOnce = true;
+      this.markJoined();
+    });
+    this.consumer.on(this.consumer.events.FETCH, () => {
+      if (joinedOnce) this.markFetching();
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
     await this.consumer.run({
@@ -129,7 +146,12 @@ export class InboxConsumer<Tx extends SqlExecutor> {
           return true;
         });
         (applied ? metrics?.processed : metrics?.duplicates)?.inc(labels);
-        if (!applied) logger.debug({ eventId: event.eventId, consumer: name }, 'duplicate skipped');
+        if (applied) {
+          logger.debug(
+            { eventId: event.eventId, eventType: event.eventType, consumer: name, correlationId: event.context.correlationId, causationId: event.context.causationId },
+            'event applied',
+          );
+        } else logger.debug({ eventId: event.eventId, consumer: name }, 'duplicate skipped');
         return;
       } catch (error) {
         lastError = error;

@@ -5,6 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
 import { infrastructureConfigFromEnv, type InfrastructureConfig } from '../config/infrastructure-config';
+import { kafkaAnswers, registryAnswers } from '../config/probes';
 import { databaseUrlFor } from '../database/database-url';
 import { migrateDatabase, type MigrationClass } from '../database/migrate';
 import { createHttpServer } from '../http/http-server';
@@ -26,12 +27,35 @@ export interface ServiceSettings {
   grpcPort?: number;
   infrastructure: InfrastructureConfig;
   serviceTokens: string;
+  /** SERVICE_INSTANCE: appended to every consumer name (group id, inbox rows), so a second instance (tests) gets its own groups. */
+  instance?: string;
+  /** CONSUME_FROM: where a NEW consumer group starts, overriding the service's default ('earliest' | 'latest'). */
+  consumeFrom?: 'earliest' | 'latest';
+  /** CONSUMER_RETRY_ATTEMPTS / CONSUMER_RETRY_MAX_BACKOFF_MS: a shorter retry before the dead-letter topic (E2E on a shared broker). */
+  consumerRetry?: { attempts?: number; initialBackoffMs?: number; maxBackoffMs?: number };
 }
 
-/** Settings from the environment: HTTP_PORT, GRPC_PORT, SERVICE_TOKENS, DATABASE_NAME, plus DATABASE_URL, KAFKA_BROKERS, SCHEMA_REGISTRY_URL. */
+/**
+ * Settings from the environment: HTTP_PORT, GRPC_PORT, SERVICE_TOKENS, DATABASE_NAME, SERVICE_INSTANCE, CONSUME_FROM,
+ * plus DATABASE_URL, KAFKA_BROKERS, SCHEMA_REGISTRY_URL.
+ */
 export function serviceSettingsFromEnv(defaults: { service: string; database: string; httpPort: number; grpcPort?: number }, env = process.env): ServiceSettings {
   if (!env.SERVICE_TOKENS) throw new Error('SERVICE_TOKENS is not set: give every caller a token (name:token[:customerId],…)');
+  if (env.CONSUME_FROM !== undefined && env.CONSUME_FROM !== 'earliest' && env.CONSUME_FROM !== 'latest') {
+    throw new Error(`CONSUME_FROM must be earliest or latest, got ${env.CONSUME_FROM}`);
+  }
   return {
+    // SERVICE_INSTANCE / CONSUME_FROM: a throwaway instance on a shared broker (E2E tests) — own consumer groups, no replay.
+    ...(env.SERVICE_INSTANCE ? { instance: env.SERVICE_INSTANCE } : {}),
+    ...(env.CONSUME_FROM ? { consumeFrom: env.CONSUME_FROM } : {}),
+    ...(env.CONSUMER_RETRY_ATTEMPTS || env.CONSUMER_RETRY_MAX_BACKOFF_MS
+      ? {
+          consumerRetry: {
+            ...(env.CONSUMER_RETRY_ATTEMPTS ? { attempts: Number(env.CONSUMER_RETRY_ATTEMPTS) } : {}),
+            ...(env.CONSUMER_RETRY_MAX_BACKOFF_MS ? { initialBackoffMs: Math.min(200, Number(env.CONSUMER_RETRY_MAX_BACKOFF_MS)), maxBackoffMs: Number(env.CONSUMER_RETRY_MAX_BACKOFF_MS) } : {}),
+          },
+        }
+      : {}),
     ...defaults,
     // DATABASE_NAME: another database for this process (benchmarks, a second instance for tests).
     database: env.DATABASE_NAME ?? defaults.database,
@@ -126,7 +150,9 @@ export class ServiceRuntime {
     this.consumers.push(
       new InboxConsumer({
         ...options,
-        consumer: `${this.settings.service}.${options.consumer}`,
+        consumer: `${this.settings.service}.${options.consumer}${this.settings.instance ? `.${this.settings.instance}` : ''}`,
+        ...(this.settings.consumeFrom ? { fromBeginning: this.settings.consumeFrom === 'earliest' } : {}),
+        ...(this.settings.consumerRetry ? { retry: { ...options.retry, ...this.settings.consumerRetry } } : {}),
         kafka: this.kafka,
         codec: this.codec,
         unitOfWork: this.unitOfWork,
@@ -141,6 +167,15 @@ export class ServiceRuntime {
     await Promise.all(this.consumers.map((consumer) => consumer.joined));
   }
 
+  /**
+   * Resolves when every consumer has joined its group AND fetched once, i.e. its start offsets are resolved: from then
+   * on an event published is consumed even by a new group that starts at the latest offset. listen() logs
+   * 'consumers fetching' at that point (E2E tests wait for that line before publishing).
+   */
+  async consumersFetching(): Promise<void> {
+    await Promise.all(this.consumers.map((consumer) => consumer.fetching));
+  }
+
   /** Something else to close on shutdown (a gRPC server, a scheduler), closed before the relay drains. */
   onShutdown(close: () => Promise<void>): void {
     this.closers.push(close);
@@ -151,22 +186,8 @@ export class ServiceRuntime {
       () => true,
       () => false,
     );
-    const kafka = (async () => {
-      const admin = this.kafka.admin();
-      try {
-        await admin.connect();
-        await admin.describeCluster();
-        return true;
-      } catch {
-        return false;
-      } finally {
-        await admin.disconnect().catch(() => undefined);
-      }
-    })();
-    const registry = fetch(`${this.settings.infrastructure.schemaRegistryUrl}/subjects`, { signal: AbortSignal.timeout(2000) }).then(
-      (response) => response.ok,
-      () => false,
-    );
+    const kafka = kafkaAnswers(this.settings.infrastructure.kafkaBrokers);
+    const registry = registryAnswers(this.settings.infrastructure.schemaRegistryUrl);
     const [db, broker, schemas] = await Promise.all([database, kafka, registry]);
     return { database: db, kafka: broker, registry: schemas };
   }
@@ -176,7 +197,8 @@ export class ServiceRuntime {
     for (const consumer of this.consumers) await consumer.start();
     await this.http.listen({ host: '127.0.0.1', port: this.settings.httpPort });
     this.logger.info({ httpPort: this.settings.httpPort, grpcPort: this.settings.grpcPort }, `${this.settings.service} ready`);
-    const shutdown = (signal: string) => {
+    void this.consumersFetching().then(() => this.logger.info({ consumers: this.consumers.map((consumer) => consumer.name) }, 'consumers fetching'));
+    const shutdown = (signal: NodeJS.Signals) => {
       this.logger.info({ signal }, 'shutting down');
       this.close().then(
         () => process.exit(0),
@@ -186,8 +208,13 @@ export class ServiceRuntime {
         },
       );
     };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+    // A runtime closed otherwise (tests start many in one process) must not leave its handlers behind.
+    this.closers.push(async () => {
+      process.off('SIGTERM', shutdown);
+      process.off('SIGINT', shutdown);
+    });
   }
 
   /**

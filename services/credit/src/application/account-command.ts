@@ -17,7 +17,7 @@ export type AccountCommand =
 export type AccountCommandResult =
   | { type: 'Open'; accountId: string }
   | { type: 'Grant'; grantId: string; created: boolean }
-  | { type: 'Reserve'; reservation: ReservationState; replayed: boolean }
+  | { type: 'Reserve'; reservation: ReservationState; replayed: boolean; availableAfter: number }
   | { type: 'Capture'; reservationId: string; captured: number; released: number; replayed: boolean }
   | { type: 'Release'; reservationId: string; released: number; replayed: boolean }
   | { type: 'Refund'; reservationId: string; refunded: number }
@@ -61,9 +61,10 @@ function apply(account: CreditAccount, command: AccountCommand, now: Date): Acco
       const existing = account.findReservation(command.reservationId);
       if (existing) {
         if (existing.amount !== command.amount) throw new IdempotencyKeyReusedError(command.reservationId);
-        return { type: 'Reserve', reservation: existing, replayed: true };
+        return { type: 'Reserve', reservation: existing, replayed: true, availableAfter: account.available };
       }
-      return { type: 'Reserve', reservation: account.reserve({ ...command, now }), replayed: false };
+      const reservation = account.reserve({ ...command, now });
+      return { type: 'Reserve', reservation, replayed: false, availableAfter: account.available };
     }
     case 'Capture': {
       const existing = account.findReservation(command.reservationId);

@@ -55,11 +55,11 @@ export function registerCreditGrpc(server: grpc.Server, deps: { useCases: Credit
         },
         Reserve: async (request, call) => {
           guard(call)(request.customerId);
-          const { reservation } = await useCases.reserve.execute(
+          const { reservation, availableAfter } = await useCases.reserve.execute(
             { customerId: request.customerId, amount: request.amount, ttlSeconds: request.ttlSeconds, idempotencyKey: request.idempotencyKey },
             context(call),
           );
-          return { reservationId: reservation.reservationId, customerId: request.customerId, amount: reservation.amount, status: reservation.status, expiresAt: iso(reservation.expiresAt) };
+          return { reservationId: reservation.reservationId, customerId: request.customerId, amount: reservation.amount, status: reservation.status, expiresAt: iso(reservation.expiresAt), availableAfter };
         },
         Capture: async (request, call) => {
           const result = await useCases.capture.execute({ reservationId: request.reservationId, amount: request.amount }, context(call), guard(call));

@@ -1,0 +1,324 @@
+/**
+ * Cross-service E2E: the four services as separate processes (e2e/support/platform.ts) on the shared infrastructure,
+ * driven only through REST, the credit gRPC API, signed Stripe webhooks and the Kafka topics. The subscription and
+ * credit processes run on an accelerated clock (one billing day = DAY_MS of real time) so renewals, dunning and grant
+ * expiry happen within the test.
+ */
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { eventually } from '@billing/platform/testing';
+import { creditGrpcClient, type CreditGrpc, deliverWebhook, OutsideConsumer, restClient, stripeClient } from './support/clients';
+import { type Platform, serviceNames, startPlatform } from './support/platform';
+
+const DAY_MS = 15_000;
+const CLOCK_RATE = 86_400_000 / DAY_MS;
+
+describe('billing flows across the four service processes (E2E)', function () {
+  this.timeout(120_000);
+  let platform: Platform;
+  let outside: OutsideConsumer;
+  let credit: CreditGrpc;
+  let stripe: ReturnType<typeof stripeClient>;
+  let customerApi: ReturnType<typeof restClient>;
+  let subscriptionApi: ReturnType<typeof restClient>;
+  let paymentApi: ReturnType<typeof restClient>;
+  const customers: Record<string, string> = {};
+  let scenario1Correlation: string;
+  let monthlyPlan: string;
+  let dailyPlan: string;
+
+  before(async function () {
+    this.timeout(180_000);
+    const [started, consumer] = await Promise.all([
+      startPlatform({ clockRate: CLOCK_RATE, env: { subscription: { DUNNING_RETRY_DAYS: '1', SUBSCRIPTION_SCHEDULER_TICK_MS: '200' } } }),
+      (async () => {
+        const { testInfrastructure } = await import('@billing/platform/testing');
+        const reader = new OutsideConsumer({ infra: await testInfrastructure() });
+        await reader.start();
+        return reader;
+      })(),
+    ]);
+    platform = started;
+    outside = consumer;
+    credit = creditGrpcClient(platform);
+    stripe = stripeClient(platform);
+    customerApi = restClient(platform, 'customer');
+    subscriptionApi = restClient(platform, 'subscription');
+    paymentApi = restClient(platform, 'payment');
+    monthlyPlan = `e2e-month-${randomUUID().slice(0, 8)}`;
+    dailyPlan = `e2e-day-${randomUUID().slice(0, 8)}`;
+    for (const [code, interval, amount, credits] of [
+      [monthlyPlan, 'month', 2_900, 1_000],
+      [dailyPlan, 'day', 500, 100],
+    ] as const) {
+      const plan = await subscriptionApi('POST', '/v1/plans', { code, name: code, price: { amount, currency: 'EUR' }, interval, creditsPerPeriod: credits });
+      expect(plan.status, JSON.stringify(plan.body)).to.equal(201);
+    }
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    credit?.close();
+    await outside?.stop();
+    if (platform) console.log(`    e2e logs: ${platform.logDir}`);
+    await platform?.stop();
+  });
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // helpers (public interfaces only)
+
+  async function registerCustomer(label: string, headers: Record<string, string> = {}): Promise<{ customerId: string; stripeCustomerId: string }> {
+    const response = await customerApi('POST', '/v1/customers', { externalAccountId: `${platform.runId}-${label}`, email: `${label}@example.com`, defaultCurrency: 'EUR' }, headers);
+    expect(response.status, JSON.stringify(response.body)).to.equal(201);
+    expect(response.body.gatewayLink).to.equal('linked');
+    const customerId: string = response.body.customer.id;
+    customers[label] = customerId;
+    return { customerId, stripeCustomerId: response.body.customer.gatewayLinks[0].gatewayCustomerId };
+  }
+
+  /** Subscribes once the subscription service has projected the customer (CustomerRegistered over Kafka). */
+  async function subscribe(customerId: string, planCode: string, headers: Record<string, string> = {}) {
+    const response = await eventually(
+      () => subscriptionApi('POST', '/v1/subscriptions', { customerId, planCode }, headers),
+      (answer) => answer.status !== 404,
+      30_000,
+      200,
+    );
+    expect(response.status, JSON.stringify(response.body)).to.equal(201);
+    expect(response.body.status).to.equal('incomplete');
+    return response.body as { id: string };
+  }
+
+  const intentsOf = (subscriptionId: string) => platform.stripe.paymentIntents().filter((intent) => intent.metadata.subscriptionId === subscriptionId);
+
+  /** The customer pays period 1 in the browser; Stripe's signed payment_intent.succeeded reaches the payment service. */
+  async function payFirstPeriod(subscriptionId: string) {
+    const intents = await eventually(async () => intentsOf(subscriptionId), (found) => found.length > 0, 30_000, 100);
+    expect(intents, 'PaymentIntent for period 1').to.have.length(1);
+    const intent = intents[0]!;
+    await stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' });
+    const delivered = await deliverWebhook(platform, 'payment_intent.succeeded', intent.id);
+    expect(delivered.status, JSON.stringify(delivered.body)).to.equal(200);
+    expect(delivered.body.outcome).to.equal('applied');
+    return intent;
+  }
+
+  const getSubscription = async (id: string) => {
+    const response = await subscriptionApi('GET', `/v1/subscriptions/${id}`);
+    expect(response.status).to.equal(200);
+    return response.body;
+  };
+  const subscriptionWhen = (id: string, done: (subscription: any) => boolean, timeoutMs = 30_000) => eventually(() => getSubscription(id), done, timeoutMs, 100);
+  const balanceOf = (customerId: string) => credit.call('GetBalance', { customerId }).catch((error: Error) => ({ error: error.message }) as any);
+  const ledgerOf = async (customerId: string) => (await credit.call('ListLedger', { customerId, limit: 500 })).entries as any[];
+  const pick = (entry: any) => ({ type: entry.type, grantId: entry.grantId, reservationId: entry.reservationId, amount: entry.amount, balanceDelta: entry.balanceDelta, heldDelta: entry.heldDelta });
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  it('1. register → subscribe → PaymentIntent → signed webhook → active → credits granted → Reserve/Capture over gRPC', async () => {
+    scenario1Correlation = `e2e-${randomUUID()}`;
+    const { customerId, stripeCustomerId } = await registerCustomer('s1', { 'x-correlation-id': scenario1Correlation });
+    const subscription = await subscribe(customerId, monthlyPlan);
+
+    const intent = await payFirstPeriod(subscription.id);
+    expect(intent).to.deep.include({ amount: 2_900, currency: 'eur', customer: stripeCustomerId });
+    expect(intent.metadata).to.include({ purpose: 'SUBSCRIPTION_PERIOD', subscriptionId: subscription.id, periodIndex: '1' });
+
+    const active = await subscriptionWhen(subscription.id, (s) => s.status === 'active');
+    expect(active.status).to.equal('active');
+    expect(active.currentPeriod.index).to.equal(1);
+
+    const granted = await eventually(() => balanceOf(customerId), (balance) => balance.balance === 1_000);
+    expect(granted).to.deep.include({ customerId, balance: 1_000, available: 1_000, held: 0 });
+    expect(granted.grants).to.have.length(1);
+    const grant = granted.grants[0];
+    expect(grant).to.deep.include({ amount: 1_000, remaining: 1_000, held: 0, sourceType: 'SUBSCRIPTION_PERIOD', sourceId: subscription.id });
+    expect(new Date(grant.expiresAt).toISOString()).to.equal(new Date(active.currentPeriod.end).toISOString());
+
+    // ttl: the credit process's clock is accelerated too; the maximum TTL is DAY_MS of real time.
+    const reservation = await credit.call('Reserve', { customerId, amount: 300, ttlSeconds: 86_400, idempotencyKey: randomUUID() });
+    // Not asserted: available_after (the proto's field 6) — the credit service's gRPC Reserve never sets it (always 0).
+    expect(reservation).to.deep.include({ customerId, amount: 300, status: 'HELD' });
+    expect(await balanceOf(customerId)).to.deep.include({ balance: 1_000, available: 700, held: 300 });
+    const captured = await credit.call('Capture', { reservationId: reservation.reservationId, amount: 120, idempotencyKey: randomUUID() });
+    expect(captured).to.deep.equal({ reservationId: reservation.reservationId, captured: 120, released: 180 });
+    const after = await balanceOf(customerId);
+    expect(after).to.deep.include({ balance: 880, available: 880, held: 0 });
+    expect(after.grants[0]).to.deep.include({ amount: 1_000, remaining: 880, held: 0 });
+
+    const ledger = await ledgerOf(customerId);
+    const { reservationId } = reservation;
+    expect(ledger.map(pick)).to.deep.equal([
+      { type: 'grant', grantId: grant.grantId, reservationId: '', amount: 1_000, balanceDelta: 1_000, heldDelta: 0 },
+      { type: 'hold', grantId: grant.grantId, reservationId, amount: 300, balanceDelta: 0, heldDelta: 300 },
+      { type: 'capture', grantId: grant.grantId, reservationId, amount: 120, balanceDelta: -120, heldDelta: -120 },
+      { type: 'release', grantId: grant.grantId, reservationId, amount: 180, balanceDelta: 0, heldDelta: -180 },
+    ]);
+    expect(ledger.map((entry) => entry.sequence)).to.deep.equal([...ledger.map((entry) => entry.sequence)].sort((a, b) => a - b));
+
+    // The correlation id sent on the first REST call is in the logs of all four processes (customer: the request line;
+    // credit, subscription, payment: the consumers that applied CustomerRegistered / PaymentGatewayLinked under it).
+    const withCorrelation = await eventually(
+      async () => serviceNames.filter((name) => platform.services[name].log().includes(scenario1Correlation)),
+      (names) => names.length === serviceNames.length,
+      15_000,
+      200,
+    );
+    expect(withCorrelation).to.have.members([...serviceNames]);
+  });
+
+  it('2. renewals on the accelerated clock: two more paid periods, credits per period, ended periods expire', async () => {
+    const { customerId, stripeCustomerId } = await registerCustomer('s2');
+    await stripe.customers.update(stripeCustomerId, { invoice_settings: { default_payment_method: 'pm_card_visa' } });
+    const subscription = await subscribe(customerId, dailyPlan);
+    await payFirstPeriod(subscription.id);
+    const first = await subscriptionWhen(subscription.id, (s) => s.status === 'active');
+    expect(first.currentPeriod.index).to.equal(1);
+
+    const third = await subscriptionWhen(subscription.id, (s) => s.status !== 'active' || s.currentPeriod.index >= 3, 4 * DAY_MS);
+    expect(third).to.deep.include({ status: 'active' });
+    expect(third.currentPeriod.index).to.equal(3);
+
+    const renewals = intentsOf(subscription.id).filter((intent) => intent.metadata.periodIndex !== '1');
+    expect(renewals.map((intent) => [intent.metadata.periodIndex, intent.status, intent.payment_method, intent.amount])).to.deep.equal([
+      ['2', 'succeeded', 'pm_card_visa', 500],
+      ['3', 'succeeded', 'pm_card_visa', 500],
+    ]);
+
+    const ledger = await eventually(
+      () => ledgerOf(customerId),
+      (entries) => entries.filter((entry) => entry.type === 'grant').length === 3 && entries.filter((entry) => entry.type === 'expire').length === 2,
+      DAY_MS,
+      100,
+    );
+    const balance = await balanceOf(customerId);
+    expect(balance).to.deep.include({ balance: 100, available: 100, held: 0 });
+    expect(balance.grants.filter((grant: any) => grant.remaining > 0).map((grant: any) => [grant.sourceId, grant.amount, grant.remaining])).to.deep.equal([[subscription.id, 100, 100]]);
+    const grants = ledger.filter((entry) => entry.type === 'grant');
+    expect(grants.map((entry) => [entry.amount, entry.balanceDelta])).to.deep.equal([[100, 100], [100, 100], [100, 100]]);
+    // Periods 1 and 2 ended without rollover: their grants expired, period 3's is the balance.
+    const expired = ledger.filter((entry) => entry.type === 'expire');
+    expect(expired.map((entry) => [entry.grantId, entry.amount, entry.balanceDelta])).to.deep.equal([
+      [grants[0].grantId, 100, -100],
+      [grants[1].grantId, 100, -100],
+    ]);
+    expect(ledger.reduce((sum, entry) => sum + entry.balanceDelta, 0)).to.equal(100);
+
+    // Stop this subscription's renewals (the next scenario switches its customer's card to a declining one).
+    const canceled = await subscriptionApi('POST', `/v1/subscriptions/${subscription.id}/cancel`, { mode: 'now' });
+    expect(canceled.status, JSON.stringify(canceled.body)).to.equal(200);
+  });
+
+  it('3. a failed renewal → past_due → dunning retry fails → canceled → no further grants', async () => {
+    const { customerId, stripeCustomerId } = await registerCustomer('s3');
+    // Off-session charges of this customer decline (the Stripe test card pm_card_chargeDeclined); period 1 is paid with a good card in the browser.
+    await stripe.customers.update(stripeCustomerId, { invoice_settings: { default_payment_method: 'pm_card_chargeDeclined' } });
+    const subscription = await subscribe(customerId, dailyPlan);
+    await payFirstPeriod(subscription.id);
+    await subscriptionWhen(subscription.id, (s) => s.status === 'active');
+
+    const pastDue = await subscriptionWhen(subscription.id, (s) => s.status !== 'active' && s.status !== 'incomplete', 3 * DAY_MS);
+    expect(pastDue.status).to.equal('past_due');
+    expect(pastDue.dunning).to.deep.include({ periodIndex: 2, attempt: 1 });
+
+    const canceled = await subscriptionWhen(subscription.id, (s) => s.status === 'canceled', 3 * DAY_MS);
+    expect(canceled.status).to.equal('canceled');
+    expect(canceled.cancellation.reason).to.be.a('string').and.not.equal('');
+
+    const declined = intentsOf(subscription.id).filter((intent) => intent.metadata.periodIndex !== '1');
+    expect(declined.map((intent) => [intent.metadata.periodIndex, intent.status, intent.last_payment_error?.code])).to.deep.equal([
+      ['2', 'requires_payment_method', 'card_declined'],
+      ['2', 'requires_payment_method', 'card_declined'],
+    ]);
+
+    // No further grants: watch for one more billing day after the cancellation; period 1's grant stays the only one
+    // (and it expired at the end of period 1).
+    const watchUntil = new Date(platform.virtualNow().getTime() + 86_400_000);
+    const watched = await eventually(
+      async () => ({ ledger: await ledgerOf(customerId), now: platform.virtualNow() }),
+      ({ ledger, now }) => ledger.filter((entry) => entry.type === 'grant').length > 1 || now > watchUntil,
+      2 * DAY_MS,
+      250,
+    );
+    expect(watched.ledger.map((entry) => [entry.type, entry.amount])).to.deep.equal([
+      ['grant', 100],
+      ['expire', 100],
+    ]);
+    expect(await balanceOf(customerId)).to.deep.include({ balance: 0, available: 0, held: 0 });
+    expect((await getSubscription(subscription.id)).status).to.equal('canceled');
+  });
+
+  it('4. top-up → signed webhook → credits granted; refund → charge.refunded → the unspent part is revoked', async () => {
+    const { customerId } = await registerCustomer('s4');
+    const topUp = await eventually(
+      () => paymentApi('POST', '/v1/top-ups', { customerId, credits: 500, amount: 1_000, currency: 'EUR' }),
+      (answer) => answer.status !== 404,
+      30_000,
+      200,
+    );
+    expect(topUp.status, JSON.stringify(topUp.body)).to.equal(201);
+    const intentId: string = topUp.body.gatewayPaymentIntentId;
+    await stripe.paymentIntents.confirm(intentId, { payment_method: 'pm_card_visa' });
+    const delivered = await deliverWebhook(platform, 'payment_intent.succeeded', intentId);
+    expect(delivered.status, JSON.stringify(delivered.body)).to.equal(200);
+
+    const granted = await eventually(() => balanceOf(customerId), (balance) => balance.balance === 500);
+    expect(granted).to.deep.include({ balance: 500, available: 500, held: 0 });
+    expect(granted.grants).to.have.length(1);
+    expect(granted.grants[0]).to.deep.include({ amount: 500, remaining: 500, sourceType: 'TOP_UP' });
+
+    const reservation = await credit.call('Reserve', { customerId, amount: 200, ttlSeconds: 86_400, idempotencyKey: randomUUID() });
+    await credit.call('Capture', { reservationId: reservation.reservationId, amount: 200, idempotencyKey: randomUUID() });
+    expect(await balanceOf(customerId)).to.deep.include({ balance: 300, available: 300 });
+
+    const refund = await stripe.refunds.create({ payment_intent: intentId });
+    expect(refund.status).to.equal('succeeded');
+    const refunded = await deliverWebhook(platform, 'charge.refunded', intentId);
+    expect(refunded.status, JSON.stringify(refunded.body)).to.equal(200);
+
+    const revoked = await eventually(() => balanceOf(customerId), (balance) => balance.balance === 0);
+    expect(revoked).to.deep.include({ balance: 0, available: 0, held: 0 });
+    const ledger = await ledgerOf(customerId);
+    expect(ledger.map((entry) => [entry.type, entry.amount, entry.balanceDelta])).to.deep.equal([
+      ['grant', 500, 500],
+      ['hold', 200, 0],
+      ['capture', 200, -200],
+      ['revoke', 300, -300],
+    ]);
+  });
+
+  it('5. an outside consumer decodes every event of this run on all four billing topics', async () => {
+    const ours = Object.values(customers);
+    expect(ours).to.have.length(4);
+    const wanted: Record<string, string[]> = {
+      'billing.customer.v1': ['CustomerRegistered', 'PaymentGatewayLinked'],
+      'billing.subscription.v1': ['SubscriptionCreated', 'SubscriptionActivated', 'SubscriptionRenewalDue', 'SubscriptionRenewed', 'SubscriptionPastDue', 'SubscriptionCanceled'],
+      'billing.payment.v1': ['PaymentSucceeded', 'PaymentFailed', 'PaymentRefunded'],
+      'billing.credit.v1': ['CreditAccountOpened', 'CreditsGranted', 'CreditsReserved', 'ReservationCaptured', 'CreditsExpired', 'CreditsRevoked'],
+    };
+    const typesByTopic = (events: ReturnType<OutsideConsumer['of']>) =>
+      Object.fromEntries(Object.keys(wanted).map((topic) => [topic, [...new Set(events.filter((event) => event.topic === topic).map((event) => event.eventType))]]));
+    const seen = await eventually(
+      async () => outside.of(ours),
+      (events) => Object.entries(wanted).every(([topic, types]) => types.every((type) => typesByTopic(events)[topic]!.includes(type))),
+      30_000,
+      200,
+    );
+    const byTopic = typesByTopic(seen);
+    for (const [topic, types] of Object.entries(wanted)) expect(byTopic[topic], topic).to.include.members(types);
+    for (const event of seen) {
+      expect(event.eventId, `${event.topic} ${event.eventType}`).to.be.a('string');
+      expect(event.correlationId, `${event.topic} ${event.eventType}`).to.be.a('string');
+      expect(ours).to.include(event.payload.customerId);
+    }
+    // Every customer of this run has its CustomerRegistered; scenario 1's carries the caller's correlation id.
+    const registered = seen.filter((event) => event.eventType === 'CustomerRegistered');
+    expect(registered.map((event) => event.payload.customerId)).to.have.members(ours);
+    const first = registered.find((event) => event.payload.customerId === customers.s1)!;
+    expect(first.correlationId).to.equal(scenario1Correlation);
+    // Events caused by it downstream carry it too (PaymentGatewayLinked, CreditAccountOpened).
+    const caused = seen.filter((event) => event.payload.customerId === customers.s1 && ['PaymentGatewayLinked', 'CreditAccountOpened'].includes(event.eventType!));
+    expect(caused.map((event) => event.correlationId)).to.deep.equal(caused.map(() => scenario1Correlation));
+    expect(caused).to.have.length(2);
+  });
+});
