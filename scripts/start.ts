@@ -13,14 +13,9 @@ import { InfraError } from '../infra/errors';
 import { infraUp, stopStarted } from '../infra/infra';
 import { ensureDirs, repoRoot, runDir } from '../infra/paths';
 import { isAlive } from '../infra/processes';
+import { servicePorts } from './service-ports';
 
-/** Where each service listens; the same defaults as each main.ts. */
-const ports: Record<string, { http: number; grpc?: number }> = {
-  customer: { http: 3001, grpc: 50051 },
-  credit: { http: 3002, grpc: 50052 },
-  subscription: { http: 3003 },
-  payment: { http: 3004 },
-};
+const ports = servicePorts;
 
 const startedAt = Date.now();
 ensureDirs();

@@ -6,9 +6,14 @@ import { infrastructureConfigFromEnv } from '../../packages/platform/src/config/
 import { apicurioVersion } from '../../infra/apicurio';
 import { kafkaVersion } from '../../infra/kafka';
 import { repoRoot } from '../../infra/paths';
+import { serviceSettingsFromEnv } from '../../packages/platform/src/service/service-runtime';
+import { servicePorts } from '../../scripts/service-ports';
+import { existsSync, readdirSync } from 'node:fs';
 
 interface ComposeService {
-  image: string;
+  image?: string;
+  build?: { context: string; args?: Record<string, string> };
+  depends_on?: Record<string, { condition: string }>;
   ports?: string[];
   environment?: Record<string, string | number>;
   healthcheck?: { test: string[] };
@@ -46,7 +51,7 @@ describe('docker-compose.yml', () => {
 
   it('runs the same Kafka major version in KRaft mode and the same Apicurio Registry as infra:up', () => {
     const kafka = compose.services.kafka!;
-    expect(kafka.image.split(':')[1]!.split('.')[0]).to.equal(kafkaVersion.split('.')[0]);
+    expect(kafka.image!.split(':')[1]!.split('.')[0]).to.equal(kafkaVersion.split('.')[0]);
     expect(kafka.environment?.KAFKA_PROCESS_ROLES).to.equal('broker,controller');
     expect(kafka.environment?.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR).to.equal(1);
     expect(compose.services['schema-registry']!.image).to.equal(`apicurio/apicurio-registry:${apicurioVersion}`);
@@ -58,5 +63,40 @@ describe('docker-compose.yml', () => {
     expect(env.SCHEMA_REGISTRY_URL).to.match(/^http:\/\/schema-registry:\d+\/apis\/ccompat\/v7$/);
     expect(env.KAFKA_BROKERS).to.match(/^kafka:\d+$/);
     expect(new URL(env.DATABASE_URL!).hostname).to.equal('postgres');
+  });
+
+  const services = readdirSync(join(repoRoot, 'services')).filter((name) => existsSync(join(repoRoot, 'services', name, 'src', 'main.ts')));
+
+  /** Every variable a service process reads through serviceSettingsFromEnv, found the same way as above. */
+  function variablesReadByServices(): string[] {
+    const read = new Set<string>();
+    serviceSettingsFromEnv({ service: 'x', database: 'x', httpPort: 1 }, new Proxy({}, { get: (_, key) => (read.add(String(key)), key === 'SERVICE_TOKENS' ? 'x' : undefined) }));
+    return [...read];
+  }
+
+  for (const name of services) {
+    it(`runs the ${name} service from the Dockerfile with the variables and ports its code expects`, () => {
+      const service = compose.services[name];
+      expect(service, name).to.not.equal(undefined);
+      expect(service!.build?.args?.SERVICE).to.equal(name);
+      const environment = service!.environment ?? {};
+      const required = variablesReadByServices().filter((variable) => ['DATABASE_URL', 'KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'SERVICE_TOKENS', 'HTTP_PORT'].includes(variable));
+      expect(required).to.have.length(5);
+      expect(Object.keys(environment)).to.include.members(required);
+      expect(Number(environment.HTTP_PORT)).to.equal(servicePorts[name]!.http);
+      expect(hostPort(service!)).to.include(servicePorts[name]!.http);
+      if (servicePorts[name]!.grpc) {
+        expect(Number(environment.GRPC_PORT)).to.equal(servicePorts[name]!.grpc);
+        expect(hostPort(service!)).to.include(servicePorts[name]!.grpc);
+      }
+      expect(service!.healthcheck?.test.join(' ')).to.contain('/readyz');
+      expect(Object.keys(service!.depends_on ?? {}).sort()).to.deep.equal(['kafka', 'postgres', 'schema-registry']);
+    });
+  }
+
+  it("points the payment service at the customer service's gRPC port and Stripe settings", () => {
+    const environment = compose.services.payment!.environment ?? {};
+    expect(environment.CUSTOMER_GRPC_URL).to.equal(`customer:${servicePorts.customer!.grpc}`);
+    expect(Object.keys(environment)).to.include.members(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'CUSTOMER_SERVICE_TOKEN']);
   });
 });

@@ -102,7 +102,7 @@ export async function startGrpcServer(
     ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: readFileSync(tls.certFile), private_key: readFileSync(tls.keyFile) }], false)
     : grpc.ServerCredentials.createInsecure();
   const bound = await new Promise<number>((resolvePort, reject) =>
-    server.bindAsync(`127.0.0.1:${port}`, credentials, (error, actual) => (error ? reject(error) : resolvePort(actual))),
+    server.bindAsync(`${process.env.BIND_HOST ?? '127.0.0.1'}:${port}`, credentials, (error, actual) => (error ? reject(error) : resolvePort(actual))),
   );
   return { server, port: bound };
 }

@@ -19,6 +19,9 @@ import { createLogger } from '../observability/logger';
 import { MessagingMetrics, outboxBacklogQuery } from '../observability/messaging-metrics';
 import { MikroOrmExecutor, MikroOrmUnitOfWork } from '../sql/mikro-orm-unit-of-work';
 
+/** BIND_HOST: the address servers listen on; loopback unless a container needs 0.0.0.0. */
+export const bindHost = (env: NodeJS.ProcessEnv = process.env) => env.BIND_HOST ?? '127.0.0.1';
+
 export interface ServiceSettings {
   service: string;
   /** This service's own database, e.g. billing_credit. */
@@ -195,7 +198,7 @@ export class ServiceRuntime {
   async listen(): Promise<void> {
     await this.relay.start();
     for (const consumer of this.consumers) await consumer.start();
-    await this.http.listen({ host: '127.0.0.1', port: this.settings.httpPort });
+    await this.http.listen({ host: bindHost(), port: this.settings.httpPort });
     this.logger.info({ httpPort: this.settings.httpPort, grpcPort: this.settings.grpcPort }, `${this.settings.service} ready`);
     void this.consumersFetching().then(() => this.logger.info({ consumers: this.consumers.map((consumer) => consumer.name) }, 'consumers fetching'));
     const shutdown = (signal: NodeJS.Signals) => {
