@@ -6,7 +6,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { SubscriptionDomainEvent } from './events/subscription.domain-event';
-import type { Subscription } from './subscription.aggregate';
 import { DomainError } from './subscription.errors';
 import {
   aHigherPlan,
