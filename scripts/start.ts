@@ -15,9 +15,10 @@ import { ensureDirs, repoRoot, runDir } from '../infra/paths';
 import { isAlive } from '../infra/processes';
 import { servicePorts } from './service-ports';
 
-const ports = servicePorts;
-
 const startedAt = Date.now();
+const services = readdirSync(join(repoRoot, 'services')).filter((name) => existsSync(join(repoRoot, 'services', name, 'src', 'main.ts')));
+const unknown = services.filter((name) => !servicePorts[name]);
+if (unknown.length) throw new Error(`no ports for ${unknown.join(', ')}: add them to scripts/service-ports.ts`);
 ensureDirs();
 const lockFile = join(runDir, 'platform.pid');
 if (existsSync(lockFile) && isAlive(Number(readFileSync(lockFile, 'utf8')))) {
@@ -44,7 +45,7 @@ const env: NodeJS.ProcessEnv = {
   KAFKA_BROKERS: infra.kafkaBrokers,
   SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
   SERVICE_TOKENS: serviceTokens,
-  CUSTOMER_GRPC_URL: process.env.CUSTOMER_GRPC_URL ?? `127.0.0.1:${ports.customer!.grpc}`,
+  CUSTOMER_GRPC_URL: process.env.CUSTOMER_GRPC_URL ?? `127.0.0.1:${servicePorts.customer!.grpc}`,
   CUSTOMER_SERVICE_TOKEN: process.env.CUSTOMER_SERVICE_TOKEN ?? devToken,
 };
 let stripeServer: { close(): Promise<void>; clientOptions: { host: string; port: number; protocol: string }; apiKey: string } | undefined;
@@ -61,10 +62,9 @@ if (!process.env.STRIPE_SECRET_KEY) {
   console.log(`stripe    local Stripe-compatible server on ${stripeServer.clientOptions.protocol}://${stripeServer.clientOptions.host}:${stripeServer.clientOptions.port} (set STRIPE_SECRET_KEY for Stripe test mode)`);
 }
 
-const services = readdirSync(join(repoRoot, 'services')).filter((name) => existsSync(join(repoRoot, 'services', name, 'src', 'main.ts')));
 const children = new Map<string, ChildProcess>();
 for (const name of services) {
-  const port = ports[name] ?? { http: 3100 + children.size };
+  const port = servicePorts[name]!;
   const child = spawn(process.execPath, ['--import', 'tsx', join('services', name, 'src', 'main.ts')], {
     cwd: repoRoot,
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -97,7 +97,7 @@ for (const [name, child] of children) {
 
 const deadline = Date.now() + 180_000;
 for (const name of services) {
-  const url = `http://127.0.0.1:${(ports[name] ?? { http: 0 }).http}`;
+  const url = `http://127.0.0.1:${servicePorts[name]!.http}`;
   while (!(await fetch(`${url}/readyz`).then((response) => response.ok, () => false))) {
     if (Date.now() > deadline) {
       console.error(`${name} did not become ready at ${url}/readyz within 180 s`);
@@ -105,7 +105,7 @@ for (const name of services) {
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  const grpc = ports[name]?.grpc ? `  grpc 127.0.0.1:${ports[name]!.grpc}` : '';
+  const grpc = servicePorts[name]!.grpc ? `  grpc 127.0.0.1:${servicePorts[name]!.grpc}` : '';
   const webhook = name === 'payment' ? `  stripe webhook ${url}/v1/webhooks/stripe` : '';
   console.log(`ready ${name} ${url}/v1  openapi ${url}/openapi.json${grpc}${webhook}`);
 }

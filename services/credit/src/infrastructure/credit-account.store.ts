@@ -56,8 +56,8 @@ interface ReservationRow {
 }
 
 /** node-postgres returns timestamptz as Date, MikroORM's connection as text: accept both. */
-export const toDate = (value: Date | string) => (value instanceof Date ? value : new Date(value));
-export const toOptionalDate = (value: Date | string | null) => (value === null ? null : toDate(value));
+const toDate = (value: Date | string) => (value instanceof Date ? value : new Date(value));
+const toOptionalDate = (value: Date | string | null) => (value === null ? null : toDate(value));
 
 const grantFromRow = (row: GrantRow): GrantState => ({
   grantId: row.grant_id,
@@ -135,9 +135,10 @@ function collectChanges(account: CreditAccount, before: Before, changes: Changes
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 /**
- * Loads one customer's account under its row lock (SELECT … FOR UPDATE), applies a batch of commands to the aggregate
- * in order, and writes back only what changed — account totals, touched grants and reservations, the new ledger entries
- * and the events, all in the caller's transaction. Each command's events carry that command's tracing context.
+ * Applies batches of commands to customers' accounts in the caller's transaction: the accounts are locked
+ * (SELECT … FOR UPDATE) and loaded in one statement, each account's commands run in order on its aggregate, and only
+ * what changed — totals, touched grants and reservations, new ledger entries, outbox rows — is written back in one more
+ * statement. Each command's events carry that command's tracing context.
  */
 export class CreditAccountStore {
   constructor(
