@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { AvroCodec, InboxConsumer, OutboxRelay, PgExecutor, PgUnitOfWork, SchemaCatalog, appendToOutbox, dropDatabase, migrateDatabase, MessagingMetrics, MessagingTablesMigration, databaseUrlFor, silentLogger, type OutboxMessage, type SqlExecutor, type UnitOfWork } from '@billing/platform';
+import { AvroCodec, InboxConsumer, OutboxRelay, PgExecutor, PgUnitOfWork, SchemaCatalog, appendToOutbox, dropDatabase, migrateDatabase, MessagingMetrics, MessagingTablesMigration, databaseUrlFor, ensureTopics, silentLogger, type OutboxMessage, type SqlExecutor, type UnitOfWork } from '@billing/platform';
 import { uniqueName } from '@billing/platform/testing';
 import { percentile, round } from './stats';
 
@@ -54,10 +54,7 @@ export async function run(): Promise<void> {
   pool.on('error', () => undefined);
   const kafka = new Kafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'bench', logLevel: logLevel.NOTHING });
   const namespace = `${uniqueName('bench')}.v1`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic: namespace, numPartitions: 3 }], waitForLeaders: true });
-  await admin.disconnect();
+  await ensureTopics(kafka, [namespace]);
   const codec = new AvroCodec(process.env.SCHEMA_REGISTRY_URL!, SchemaCatalog.of([schema(namespace)]));
   const keys = Array.from({ length: 100 }, (_, index) => `account-${index}`);
 

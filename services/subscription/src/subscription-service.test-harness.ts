@@ -6,6 +6,7 @@ import {
   AvroCodec,
   databaseUrlFor,
   dropDatabase,
+  ensureTopics,
   SchemaCatalog,
   silentLogger,
   type ServiceSettings,
@@ -103,19 +104,7 @@ export async function startTestService(
   const database = uniqueName('billing_subscription_test');
   const clock = new ManualClock(options.start ?? new Date('2030-01-31T10:00:00.000Z'));
   const kafka = new Kafka({ brokers: infra.kafkaBrokers, clientId: uniqueName('subscription-test'), logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const missing = [SUBSCRIPTION_TOPIC].filter((topic) => !existing.has(topic));
-    if (missing.length) {
-      await admin
-        .createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true })
-        .catch(() => undefined); // another run created it meanwhile
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  await ensureTopics(kafka, [SUBSCRIPTION_TOPIC]);
   // A unique service name gives this run its own consumer groups on the shared topics; they start at the topics' current
   // end, since what other runs published before is not this run's business (and replaying it would take seconds).
   const serviceName = uniqueName('subscription');

@@ -1,5 +1,6 @@
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import { ensureTopics } from '../kafka/ensure-topics';
 import type { MessagingMetrics } from '../observability/messaging-metrics';
 import type { SqlExecutor, UnitOfWork } from '../sql/sql-executor';
 import type { AvroCodec } from './avro-codec';
@@ -78,16 +79,7 @@ export class InboxConsumer<Tx extends SqlExecutor> {
 
   async start(): Promise<void> {
     const { kafka, consumer: name, topics } = this.options;
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const wanted = topics.flatMap((topic) => [topic, deadLetterTopic(topic, name)]);
-      const existing = new Set(await admin.listTopics());
-      const missing = wanted.filter((topic) => !existing.has(topic));
-      if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
-    } finally {
-      await admin.disconnect();
-    }
+    await ensureTopics(kafka, topics.flatMap((topic) => [topic, deadLetterTopic(topic, name)]));
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
     this.consumer = kafka.consumer({ groupId: name, allowAutoTopicCreation: false });

@@ -2,6 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { databaseUrlFor, dropDatabase } from '../database/database-url';
+import { ensureTopics } from '../kafka/ensure-topics';
 import { migrateDatabase } from '../database/migrate';
 import { type AvroRecordSchema, SchemaCatalog } from '../messaging/schema-catalog';
 import { MessagingTablesMigration } from '../messaging/messaging.migration';
@@ -53,10 +54,7 @@ export async function messagingTestBed(): Promise<MessagingTestBed> {
   // dispose() drops the database WITH (FORCE): a connection still idle in the pool then is terminated, which is expected.
   pool.on('error', () => undefined);
   const kafka = new Kafka({ brokers: infra.kafkaBrokers, clientId: 'messaging-test', logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic: namespace, numPartitions: 3 }], waitForLeaders: true });
-  await admin.disconnect();
+  await ensureTopics(kafka, [namespace]);
   return {
     namespace,
     topic: namespace,
