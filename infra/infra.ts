@@ -1,7 +1,8 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { apicurioVersion, registryAnswers, registrySettings, startRegistry } from './apicurio';
 import { InfraError } from './errors';
 import { kafkaAnswers, kafkaSettings, kafkaVersion, startKafka } from './kafka';
-import { ensureDirs } from './paths';
+import { ensureDirs, runDir } from './paths';
 import { redactUrl, startPostgres } from './postgres';
 import { type Daemon, runningDaemon, stopDaemon } from './processes';
 
@@ -15,6 +16,10 @@ export interface Infrastructure {
 }
 
 const daemonNames = ['apicurio', 'kafka', 'postgres'] as const;
+
+/** Brokers that infra/private-kafka.ts started for a run that did not get to stop them. */
+const privateBrokerNames = () =>
+  existsSync(runDir) ? readdirSync(runDir).filter((file) => /^kafka-.+\.pid$/.test(file)).map((file) => file.slice(0, -'.pid'.length)) : [];
 
 /** KAFKA_BROKERS / SCHEMA_REGISTRY_URL, when set, point at servers someone else runs: check them, start nothing. */
 async function external(name: string, value: string, answers: () => Promise<boolean>): Promise<string> {
@@ -78,7 +83,7 @@ export async function stopStarted(daemons: readonly Daemon[]): Promise<string[]>
 /** Stops only the daemons whose pid files infra:up wrote. */
 export async function infraDown(): Promise<string[]> {
   const lines: string[] = [];
-  for (const name of daemonNames) {
+  for (const name of [...daemonNames, ...privateBrokerNames()]) {
     const daemon = runningDaemon(name);
     if (!daemon) continue;
     await stopDaemon(daemon);

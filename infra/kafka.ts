@@ -18,6 +18,8 @@ export interface KafkaSettings {
   port: number;
   controllerPort: number;
   heap: string;
+  /** Daemon name (pid and log file) and storage folder under the cache: one per broker on this machine. */
+  instance: string;
 }
 
 export function kafkaSettings(env: NodeJS.ProcessEnv = process.env): KafkaSettings {
@@ -25,8 +27,11 @@ export function kafkaSettings(env: NodeJS.ProcessEnv = process.env): KafkaSettin
     port: Number(env.KAFKA_PORT ?? 9092),
     controllerPort: Number(env.KAFKA_CONTROLLER_PORT ?? 9093),
     heap: env.KAFKA_HEAP ?? '512m',
+    instance: 'kafka',
   };
 }
+
+export const kafkaDataDir = (instance: string) => join(cacheDir, `${instance}-data`);
 
 function ensureJars(): void {
   if (existsSync(libsDir) && readdirSync(libsDir).some((jar) => jar.startsWith(`kafka_2.13-${kafkaVersion}`))) return;
@@ -39,7 +44,7 @@ function writeConfig(settings: KafkaSettings, dataDir: string): string {
     .replaceAll('${KAFKA_PORT}', String(settings.port))
     .replaceAll('${CONTROLLER_PORT}', String(settings.controllerPort))
     .replaceAll('${DATA_DIR}', dataDir);
-  const file = join(cacheDir, 'kafka-server.properties');
+  const file = join(cacheDir, `${settings.instance}-server.properties`);
   writeFileSync(file, config);
   return file;
 }
@@ -77,7 +82,7 @@ async function format(java: string, settings: KafkaSettings, config: string, dat
 /** Reuses a broker we started or one that already answers; otherwise fetches, formats and starts one. */
 export async function startKafka(settings: KafkaSettings, launched: Daemon[]): Promise<{ brokers: string; started?: Daemon }> {
   const brokers = `127.0.0.1:${settings.port}`;
-  if (runningDaemon('kafka') && (await kafkaAnswers([brokers]))) return { brokers };
+  if (runningDaemon(settings.instance) && (await kafkaAnswers([brokers]))) return { brokers };
   if (await portIsOpen(settings.port)) {
     if (await kafkaAnswers([brokers])) return { brokers };
     throw new InfraError(`port ${settings.port} is taken by a process that is not a Kafka broker: stop it or set KAFKA_PORT to a free port`);
@@ -87,11 +92,11 @@ export async function startKafka(settings: KafkaSettings, launched: Daemon[]): P
   }
   const java = findJava(17, [process.env.JAVA_HOME], `Apache Kafka ${kafkaVersion}`);
   ensureJars();
-  const dataDir = join(cacheDir, 'kafka-data');
+  const dataDir = kafkaDataDir(settings.instance);
   const config = writeConfig(settings, dataDir);
   await format(java, settings, config, dataDir);
   const [bin, args] = javaArgs(java, settings, 'kafka.Kafka', [config]);
-  const daemon = startDaemon('kafka', bin, args);
+  const daemon = startDaemon(settings.instance, bin, args);
   launched.push(daemon);
   await waitUntil(daemon, `Kafka ${kafkaVersion}`, 60_000, () => kafkaAnswers([brokers], 1000));
   return { brokers, started: daemon };
