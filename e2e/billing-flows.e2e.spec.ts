@@ -118,7 +118,7 @@ describe('billing flows across the four service processes (E2E)', function () {
   it('1. register → subscribe → PaymentIntent → signed webhook → active → credits granted → Reserve/Capture over gRPC', async () => {
     scenario1Correlation = `e2e-${randomUUID()}`;
     const { customerId, stripeCustomerId } = await registerCustomer('s1', { 'x-correlation-id': scenario1Correlation });
-    const subscription = await subscribe(customerId, monthlyPlan);
+    const subscription = await subscribe(customerId, monthlyPlan, { 'x-correlation-id': scenario1Correlation });
 
     const intent = await payFirstPeriod(subscription.id);
     expect(intent).to.deep.include({ amount: 2_900, currency: 'eur', customer: stripeCustomerId });
@@ -156,15 +156,23 @@ describe('billing flows across the four service processes (E2E)', function () {
     ]);
     expect(ledger.map((entry) => entry.sequence)).to.deep.equal([...ledger.map((entry) => entry.sequence)].sort((a, b) => a - b));
 
-    // The correlation id sent on the first REST call is in the logs of all four processes (customer: the request line;
-    // credit, subscription, payment: the consumers that applied CustomerRegistered / PaymentGatewayLinked under it).
-    const withCorrelation = await eventually(
-      async () => serviceNames.filter((name) => platform.services[name].log().includes(scenario1Correlation)),
+    // The caller's correlation id leads through the four logs along the whole path: the REST calls, the PaymentIntent
+    // opened for SubscriptionCreated, the Stripe webhook (which knows nothing of it: the payment remembers it), the
+    // activation, and the grant behind the ledger's first row.
+    const linesOf = (name: (typeof serviceNames)[number]) => platform.services[name].log().split('\n').filter((line) => line.includes(scenario1Correlation));
+    const path = {
+      customer: (line: string) => line.includes('"url":"/v1/customers"'),
+      subscription: (line: string) => line.includes('"url":"/v1/subscriptions"'),
+      payment: (line: string) => line.includes('"stripeEventType":"payment_intent.succeeded"'),
+      credit: (line: string) => line.includes('"msg":"credits granted"') && line.includes(grant.grantId),
+    };
+    const found = await eventually(
+      async () => serviceNames.filter((name) => linesOf(name).some(path[name])),
       (names) => names.length === serviceNames.length,
       15_000,
       200,
     );
-    expect(withCorrelation).to.have.members([...serviceNames]);
+    expect(found).to.have.members([...serviceNames]);
   });
 
   it('2. renewals on the accelerated clock: two more paid periods, credits per period, ended periods expire', async () => {
@@ -320,5 +328,9 @@ describe('billing flows across the four service processes (E2E)', function () {
     const caused = seen.filter((event) => event.payload.customerId === customers.s1 && ['PaymentGatewayLinked', 'CreditAccountOpened'].includes(event.eventType!));
     expect(caused.map((event) => event.correlationId)).to.deep.equal(caused.map(() => scenario1Correlation));
     expect(caused).to.have.length(2);
+    // The paid first period's events, across the webhook, carry it as well.
+    const flow = ['SubscriptionCreated', 'PaymentSucceeded', 'SubscriptionActivated', 'CreditsGranted'];
+    const paidPeriod = seen.filter((event) => event.payload.customerId === customers.s1 && flow.includes(event.eventType!) && (event.eventType !== 'CreditsGranted' || event.payload.sourceType === 'SUBSCRIPTION_PERIOD'));
+    expect(paidPeriod.map((event) => [event.eventType, event.correlationId])).to.deep.include.members(flow.map((type) => [type, scenario1Correlation]));
   });
 });

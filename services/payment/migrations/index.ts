@@ -2,6 +2,7 @@ import { IdempotencyKeysMigration, MessagingTablesMigration, type MigrationClass
 import { PaymentsMigration } from './Migration20261126100000_payments';
 import { ProcessedWebhookEventsMigration } from './Migration20261126100001_processed_webhook_events';
 import { CustomerGatewayLinksMigration } from './Migration20261126100002_customer_gateway_links';
+import { PaymentFlowContextMigration } from './Migration20261126100003_payment_flow_context';
 
 /** billing_payment, in order: the shared outbox/inbox and idempotency tables, then the payment service's own. */
 export const paymentMigrations: readonly MigrationClass[] = [
@@ -10,4 +11,5 @@ export const paymentMigrations: readonly MigrationClass[] = [
   PaymentsMigration,
   ProcessedWebhookEventsMigration,
   CustomerGatewayLinksMigration,
+  PaymentFlowContextMigration,
 ];

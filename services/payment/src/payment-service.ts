@@ -105,6 +105,7 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
         clock,
       }),
     refundsOf: (chargeId) => gateway.refundsOfCharge(chargeId),
+    flowContextOf: (intentId, eventId) => readOnly().payments.flowContextOf(intentId, eventId),
     logger: runtime.logger.child({ component: 'stripe-webhook' }),
   });
   openApi.serve(runtime.http, {

@@ -1,4 +1,4 @@
-import { appendToOutbox, type MessageContext, type SqlExecutor } from '@billing/platform';
+import { appendToOutbox, childTraceparent, type MessageContext, type SqlExecutor } from '@billing/platform';
 import { Payment } from '../domain/payment.aggregate';
 import { PaymentAlreadyExistsError } from '../domain/payment.errors';
 import type { PaymentRepository } from '../domain/payment.repository.port';
@@ -45,11 +45,13 @@ export class SqlPaymentRepository implements PaymentRepository {
     const state = payment.toState();
     const values = valuesOf(state);
     const placeholders = values.map((_, index) => `$${index + 1}`).join(', ');
+    const flow = [this.context.correlationId, this.context.traceparent ?? null];
     await this.run(async (tx) => {
       // `on conflict do nothing` instead of catching 23505: a failed statement would abort the caller's transaction.
       const inserted = await tx.query(
-        `insert into payments (${PAYMENT_COLUMNS}) values (${placeholders}, 1) on conflict do nothing returning payment_id`,
-        values,
+        `insert into payments (${PAYMENT_COLUMNS}, correlation_id, traceparent)
+         values (${placeholders}, 1, $${values.length + 1}, $${values.length + 2}) on conflict do nothing returning payment_id`,
+        [...values, ...flow],
       );
       if (inserted.length === 0) throw new PaymentAlreadyExistsError(state.paymentId, state.referenceKey);
       await this.appendEvents(tx, payment);
@@ -84,6 +86,21 @@ export class SqlPaymentRepository implements PaymentRepository {
     const payment = Payment.reconstitute(stateOf(row));
     this.versions.set(payment, row.version);
     return payment;
+  }
+
+  /**
+   * The tracing context of the call that opened the payment behind this PaymentIntent, continued as caused by a gateway
+   * event; undefined for an unknown intent (or a payment opened before the context was stored).
+   */
+  async flowContextOf(gatewayPaymentIntentId: string, gatewayEventId: string): Promise<MessageContext | undefined> {
+    const [row] = await this.run((tx) =>
+      tx.query<{ correlation_id: string | null; traceparent: string | null }>(
+        'select correlation_id, traceparent from payments where gateway_payment_intent_id = $1',
+        [gatewayPaymentIntentId],
+      ),
+    );
+    if (!row?.correlation_id) return undefined;
+    return { correlationId: row.correlation_id, causationId: gatewayEventId, traceparent: childTraceparent(row.traceparent ?? undefined) };
   }
 
   /** Pulled only once the row statement succeeded; if the transaction later rolls back, the caller retries from a reload. */

@@ -21,8 +21,13 @@ export interface StripeWebhookDeps {
   /** The handler, wired to repositories that use this transaction and write outbox rows with this context. */
   handlerFor: (tx: SqlExecutor, context: MessageContext) => HandleGatewayWebhookHandler;
   refundsOf: ChargeRefundsSource;
+  /** The tracing context of the flow that opened the payment behind this PaymentIntent, caused by this gateway event. */
+  flowContextOf: (gatewayPaymentIntentId: string, gatewayEventId: string) => Promise<MessageContext | undefined>;
   logger: Logger;
 }
+
+const paymentIntentOf = (event: GatewayEvent): string | null =>
+  event.kind === 'payment_intent' ? event.intent.id : event.kind === 'charge_refunded' ? event.charge.paymentIntentId : event.kind === 'dispute' ? event.dispute.paymentIntentId : null;
 
 /** 400 refusals: nothing is read or written before the signature holds. */
 const refuse = (code: string, message: string) => new ApiError(400, code, message);
@@ -110,7 +115,6 @@ export async function registerStripeWebhookRoute(app: FastifyInstance, openApi: 
 
     scope.post(STRIPE_WEBHOOK_PATH, { bodyLimit: WEBHOOK_BODY_LIMIT_BYTES }, async (request, reply) => {
       const stripeEvent = verifiedEvent(request, deps.webhookSecret);
-      const log = deps.logger.child({ stripeEventId: stripeEvent.id, stripeEventType: stripeEvent.type, correlationId: request.messageContext.correlationId });
       let event: GatewayEvent;
       try {
         event = await toGatewayEvent(stripeEvent, deps.refundsOf);
@@ -118,6 +122,15 @@ export async function registerStripeWebhookRoute(app: FastifyInstance, openApi: 
         if (error instanceof InvalidWebhookPayloadError) throw refuse(error.code, error.message);
         throw asRetryLater(error);
       }
+      // Stripe knows nothing of our correlation ids: the webhook (its request log line included) joins the payment's flow.
+      const intentId = paymentIntentOf(event);
+      const flow = intentId
+        ? await deps.flowContextOf(intentId, stripeEvent.id).catch((error: unknown) => {
+            throw asRetryLater(error);
+          })
+        : undefined;
+      request.messageContext = flow ?? { ...request.messageContext, causationId: stripeEvent.id };
+      const log = deps.logger.child({ stripeEventId: stripeEvent.id, stripeEventType: stripeEvent.type, correlationId: request.messageContext.correlationId });
       if (event.kind === 'unhandled') {
         log.info('stripe event type not handled; acknowledged');
         return reply.status(200).send({ received: true, outcome: 'ignored', reason: 'unhandled_event_type' });
