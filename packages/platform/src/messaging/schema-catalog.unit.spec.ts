@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { typescriptForCatalog } from './avro-typescript';
+import { eventCatalogueFile, markdownForCatalog } from './event-catalogue';
 import { SchemaCatalog, UnknownEventTypeError } from './schema-catalog';
 
 const generatedFile = fileURLToPath(new URL('../contracts/integration-events.generated.ts', import.meta.url));
@@ -39,6 +40,18 @@ describe('SchemaCatalog over schemas/', () => {
 
   it('matches the committed TypeScript payload types (run `npm run schemas -- types` after changing a schema)', () => {
     expect(readFileSync(generatedFile, 'utf8')).to.equal(typescriptForCatalog(catalog));
+  });
+
+  it('matches the committed docs/event-catalogue.md (run `npm run schemas -- docs` after changing a schema)', () => {
+    expect(readFileSync(eventCatalogueFile, 'utf8')).to.equal(markdownForCatalog(catalog));
+  });
+
+  it('documents every event with its topic, subject and every field', () => {
+    const markdown = markdownForCatalog(catalog);
+    for (const { eventType, subject, schema } of catalog.all()) {
+      expect(markdown).to.include(`### ${eventType}\n`).and.include(`Subject \`${subject}\``);
+      for (const field of schema.fields) expect(markdown, `${eventType}.${field.name}`).to.include(`| \`${field.name}\` |`);
+    }
   });
 
   it('generates optional fields for defaults and literal unions for enums', () => {

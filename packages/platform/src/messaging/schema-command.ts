@@ -3,11 +3,13 @@
  *   check     every schemas/**\/*.avsc against the registry under BACKWARD compatibility (exit 1 when one breaks)
  *   register  check, then register them all
  *   types     regenerate packages/platform/src/contracts/integration-events.generated.ts from the .avsc files
+ *   docs      regenerate docs/event-catalogue.md from the .avsc files
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { infrastructureConfigFromEnv } from '../config/infrastructure-config';
 import { typescriptForCatalog } from './avro-typescript';
+import { eventCatalogueFile, markdownForCatalog } from './event-catalogue';
 import { SchemaCatalog, schemasRoot } from './schema-catalog';
 import { checkSchemas, IncompatibleSchemaError, registerSchemas } from './schema-registration';
 
@@ -21,6 +23,9 @@ const { schemaRegistryUrl } = infrastructureConfigFromEnv();
 if (command === 'types') {
   writeFileSync(generatedTypesFile, typescriptForCatalog(catalog));
   console.log(`wrote ${generatedTypesFile} (${catalog.all().length} event types)`);
+} else if (command === 'docs') {
+  writeFileSync(eventCatalogueFile, markdownForCatalog(catalog));
+  console.log(`wrote ${eventCatalogueFile} (${catalog.all().length} event types)`);
 } else if (command === 'check') {
   const checks = await checkSchemas(schemaRegistryUrl, catalog.all());
   for (const check of checks) console.log(`${check.status.padEnd(12)} ${check.subject}${check.detail ? `: ${check.detail}` : ''}`);
@@ -35,6 +40,6 @@ if (command === 'types') {
     process.exitCode = 1;
   }
 } else {
-  console.error('usage: npm run schemas -- check|register|types');
+  console.error('usage: npm run schemas -- check|register|types|docs');
   process.exitCode = 2;
 }
