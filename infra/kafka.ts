@@ -32,6 +32,7 @@ export function kafkaSettings(env: NodeJS.ProcessEnv = process.env): KafkaSettin
 }
 
 export const kafkaDataDir = (instance: string) => join(cacheDir, `${instance}-data`);
+export const kafkaConfigFile = (instance: string) => join(cacheDir, `${instance}-server.properties`);
 
 function ensureJars(): void {
   if (existsSync(libsDir) && readdirSync(libsDir).some((jar) => jar.startsWith(`kafka_2.13-${kafkaVersion}`))) return;
@@ -44,7 +45,7 @@ function writeConfig(settings: KafkaSettings, dataDir: string): string {
     .replaceAll('${KAFKA_PORT}', String(settings.port))
     .replaceAll('${CONTROLLER_PORT}', String(settings.controllerPort))
     .replaceAll('${DATA_DIR}', dataDir);
-  const file = join(cacheDir, `${settings.instance}-server.properties`);
+  const file = kafkaConfigFile(settings.instance);
   writeFileSync(file, config);
   return file;
 }

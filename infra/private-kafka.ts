@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { kafkaDataDir, startKafka } from './kafka';
+import { kafkaConfigFile, kafkaDataDir, startKafka } from './kafka';
 import { type Daemon, stopDaemon } from './processes';
 
 /**
@@ -16,7 +16,7 @@ export interface PrivateKafka {
   kill(): Promise<void>;
   /** Starts it again on the same ports and storage; resolves when it answers. */
   start(): Promise<void>;
-  /** Stops it and deletes its storage. */
+  /** Stops it and deletes its storage and config. */
   dispose(): Promise<void>;
 }
 
@@ -51,6 +51,7 @@ export async function startPrivateKafka(name: string, heap = '384m'): Promise<Pr
     async dispose() {
       await stop();
       rmSync(kafkaDataDir(settings.instance), { recursive: true, force: true });
+      rmSync(kafkaConfigFile(settings.instance), { force: true });
     },
   };
 }
