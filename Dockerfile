@@ -20,4 +20,5 @@ COPY services services
 COPY schemas schemas
 COPY proto proto
 USER node
-CMD ["sh", "-c", "exec node --import tsx services/${SERVICE}/src/main.ts"]
+# The same node arguments as scripts/service-ports.ts serviceNodeArgs (a test compares them).
+CMD ["sh", "-c", "exec node --max-semi-space-size=1 --import tsx services/${SERVICE}/src/main.ts"]

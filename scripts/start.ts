@@ -13,7 +13,7 @@ import { InfraError } from '../infra/errors';
 import { infraUp, stopStarted } from '../infra/infra';
 import { ensureDirs, repoRoot, runDir } from '../infra/paths';
 import { isAlive } from '../infra/processes';
-import { servicePorts } from './service-ports';
+import { serviceNodeArgs, servicePorts } from './service-ports';
 
 const startedAt = Date.now();
 const services = readdirSync(join(repoRoot, 'services')).filter((name) => existsSync(join(repoRoot, 'services', name, 'src', 'main.ts')));
@@ -65,7 +65,7 @@ if (!process.env.STRIPE_SECRET_KEY) {
 const children = new Map<string, ChildProcess>();
 for (const name of services) {
   const port = servicePorts[name]!;
-  const child = spawn(process.execPath, ['--import', 'tsx', join('services', name, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, serviceNodeArgs(name), {
     cwd: repoRoot,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...env, HTTP_PORT: String(port.http), ...(port.grpc ? { GRPC_PORT: String(port.grpc) } : {}) },

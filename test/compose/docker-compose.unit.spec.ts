@@ -7,7 +7,7 @@ import { apicurioVersion } from '../../infra/apicurio';
 import { kafkaVersion } from '../../infra/kafka';
 import { repoRoot } from '../../infra/paths';
 import { serviceSettingsFromEnv } from '../../packages/platform/src/service/service-runtime';
-import { servicePorts } from '../../scripts/service-ports';
+import { serviceNodeArgs, servicePorts } from '../../scripts/service-ports';
 import { existsSync, readdirSync } from 'node:fs';
 
 interface ComposeService {
@@ -93,6 +93,11 @@ describe('docker-compose.yml', () => {
       expect(Object.keys(service!.depends_on ?? {}).sort()).to.deep.equal(['kafka', 'postgres', 'schema-registry']);
     });
   }
+
+  it('starts a service in the image with the node arguments npm start uses', () => {
+    const cmd = /^CMD \["sh", "-c", "exec node (.+)"\]$/m.exec(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8'))?.[1];
+    expect(cmd?.split(' ')).to.deep.equal(serviceNodeArgs('${SERVICE}'));
+  });
 
   it("points the payment service at the customer service's gRPC port and Stripe settings", () => {
     const environment = compose.services.payment!.environment ?? {};
