@@ -67,7 +67,7 @@ export function registerPaymentRoutes(app: FastifyInstance, openApi: OpenApiRegi
   app.post<{ Body: TopUpBody }>('/v1/top-ups', { schema: { body: topUpBody } }, async (request, reply) => {
     const principal = request.principal!;
     const key = idempotencyKeyOf(request);
-    if (!canActFor(principal, request.body.customerId)) throw new ApiError(403, 'FORBIDDEN_CUSTOMER', 'this token may not act for that customer');
+    if (!canActFor(principal, request.body.customerId)) throw new ApiError(403, 'FORBIDDEN', 'this token may not act for that customer');
     const idempotent: IdempotentRequest = { principal: principal.name, key, route: 'POST /v1/top-ups', body: request.body };
     const earlier = await storedResponseOf(deps.unitOfWork, idempotent);
     if (earlier) return reply.status(earlier.status).header('idempotent-replayed', 'true').send(earlier.body);
