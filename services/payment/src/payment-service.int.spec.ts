@@ -45,6 +45,23 @@ describe('Payment service (PostgreSQL, Kafka, Stripe test server)', function () 
   }
 
   describe('POST /v1/webhooks/stripe', () => {
+    describe('while the webhook secret is rolled (STRIPE_WEBHOOK_SECRET=new,old)', () => {
+      it('accepts an event signed with the old secret and refuses one signed with neither', async () => {
+        const { paymentId, succeeded } = await paidTopUp();
+        const signedWith = (secret: string) => ({ 'content-type': 'application/json', 'stripe-signature': signWebhook(succeeded.payload, secret) });
+        const before = await h.counts();
+
+        const stranger = await h.deliver(succeeded.payload, signedWith(`whsec_${randomUUID().replaceAll('-', '')}`));
+        expect(stranger.status).to.equal(400);
+        expect(stranger.body.error.code).to.equal('WEBHOOK_SIGNATURE_INVALID');
+        expect(await h.counts()).to.deep.equal(before);
+
+        const old = await h.deliver(succeeded.payload, signedWith(h.previousWebhookSecret));
+        expect(old.status, JSON.stringify(old.body)).to.equal(200);
+        expect(old.body).to.include({ outcome: 'applied', paymentId });
+      });
+    });
+
     describe('when the same signed event is delivered 3 times', () => {
       it('changes the payment once and publishes one PaymentSucceeded on billing.payment.v1', async () => {
         const { paymentId, succeeded } = await paidTopUp();

@@ -15,7 +15,7 @@ import { SqlProcessedWebhookEvents } from './infrastructure/sql-processed-webhoo
 import { eachInOwnTransaction, inTransaction } from './infrastructure/sql-transactor';
 import { createStripeClient } from './infrastructure/stripe/stripe-client';
 import { StripePaymentGateway } from './infrastructure/stripe/stripe-payment-gateway';
-import { type StripeSettings, stripeSettingsFromEnv } from './infrastructure/stripe/stripe-settings';
+import { type StripeSettings, stripeSettingsFromEnv, webhookSecretsOf } from './infrastructure/stripe/stripe-settings';
 import { systemClock, uuidGenerator } from './infrastructure/system-clock';
 import { CUSTOMER_GATEWAY_LINKS_CONSUMER, CUSTOMER_TOPIC, customerGatewayLinkHandlers } from './interface/consumers/customer-gateway-links.consumer';
 import { SUBSCRIPTION_PAYMENTS_CONSUMER, SUBSCRIPTION_TOPIC, subscriptionPaymentHandlers } from './interface/consumers/subscription-payments.consumer';
@@ -95,7 +95,7 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
     findPayment: () => new FindPaymentByReferenceHandler(readOnly()),
   });
   await registerStripeWebhookRoute(runtime.http, openApi, {
-    webhookSecret: stripeSettings.webhookSecret,
+    webhookSecrets: webhookSecretsOf(stripeSettings),
     unitOfWork,
     handlerFor: (tx: SqlExecutor, context: MessageContext) =>
       new HandleGatewayWebhookHandler({

@@ -29,6 +29,8 @@ export async function startPaymentHarness(options: { stripeTestModeKey?: string 
   const database = uniqueName('billing_payment_test');
   const token = `tok-${randomBytes(16).toString('hex')}`;
   const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
+  // Configured as while the endpoint's secret is rolled (docs/runbook.md): the new one first, then the old one.
+  const previousWebhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
   const settings: ServiceSettings = {
     service: uniqueName('payment'),
     database,
@@ -37,7 +39,7 @@ export async function startPaymentHarness(options: { stripeTestModeKey?: string 
     serviceTokens: `tests:${token}`,
   };
   const service: PaymentService = await startPaymentService(settings, {
-    stripe: { ...stripeSettings, webhookSecret },
+    stripe: { ...stripeSettings, webhookSecret: `${webhookSecret},${previousWebhookSecret}` },
     customerService: { url: customerService.url, token: customerToken },
     consumersFromBeginning: false,
     consumerRetry: { attempts: 3, initialBackoffMs: 100, maxBackoffMs: 500 },
@@ -60,6 +62,7 @@ export async function startPaymentHarness(options: { stripeTestModeKey?: string 
     customerService,
     pool,
     webhookSecret,
+    previousWebhookSecret,
     settings,
 
     async api(method: 'GET' | 'POST', path: string, options: { body?: unknown; idempotencyKey?: string; token?: string | null } = {}) {

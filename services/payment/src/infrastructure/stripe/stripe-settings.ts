@@ -2,7 +2,10 @@
 export interface StripeSettings {
   /** sk_test_… / sk_live_… (the local test server accepts any key). */
   secretKey: string;
-  /** whsec_… : the signing secret of the webhook endpoint (or of `stripe listen`). */
+  /**
+   * whsec_… : the signing secret of the webhook endpoint (or of `stripe listen`); while the secret is rolled, the new and
+   * the old separated by a comma (see webhookSecretsOf).
+   */
   webhookSecret: string;
   /** API host, port and protocol; unset = api.stripe.com:443 over https. */
   host?: string;
@@ -26,3 +29,10 @@ export function stripeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Str
     ...(protocol ? { protocol } : {}),
   };
 }
+
+/** The secrets a webhook signature may match: STRIPE_WEBHOOK_SECRET split on commas (docs/runbook.md, rotation). */
+export const webhookSecretsOf = (settings: Pick<StripeSettings, 'webhookSecret'>): string[] =>
+  settings.webhookSecret
+    .split(',')
+    .map((secret) => secret.trim())
+    .filter(Boolean);

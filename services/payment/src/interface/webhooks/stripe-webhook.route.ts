@@ -16,7 +16,8 @@ export const SIGNATURE_TOLERANCE_SECONDS = 300;
 export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface StripeWebhookDeps {
-  webhookSecret: string;
+  /** The endpoint's signing secrets: one, or the new and the old while the secret is rolled. */
+  webhookSecrets: readonly string[];
   unitOfWork: UnitOfWork;
   /** The handler, wired to repositories that use this transaction and write outbox rows with this context. */
   handlerFor: (tx: SqlExecutor, context: MessageContext) => HandleGatewayWebhookHandler;
@@ -32,14 +33,14 @@ const paymentIntentOf = (event: GatewayEvent): string | null =>
 /** 400 refusals: nothing is read or written before the signature holds. */
 const refuse = (code: string, message: string) => new ApiError(400, code, message);
 
-function verifiedEvent(request: FastifyRequest, secret: string): Stripe.Event {
+function verifiedEvent(request: FastifyRequest, secrets: readonly string[]): Stripe.Event {
   const signature = request.headers['stripe-signature'];
   if (typeof signature !== 'string' || signature.trim() === '') throw refuse('WEBHOOK_SIGNATURE_MISSING', 'the Stripe-Signature header is required');
   const body = request.body;
   if (!Buffer.isBuffer(body) || body.length === 0) throw refuse('WEBHOOK_PAYLOAD_MISSING', 'the request has no body');
   let event: unknown;
   try {
-    event = Stripe.webhooks.constructEvent(body, signature, secret, SIGNATURE_TOLERANCE_SECONDS);
+    event = constructWithAnyOf(secrets, body, signature);
   } catch (error) {
     if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
       if (/tolerance/i.test(error.message)) {
@@ -57,6 +58,23 @@ function verifiedEvent(request: FastifyRequest, secret: string): Stripe.Event {
     if (error instanceof InvalidWebhookPayloadError) throw refuse(error.code, error.message);
     throw error;
   }
+}
+
+/**
+ * The event under the first secret its signature matches. Failing all: a timestamp-tolerance failure wins, since Stripe
+ * checks the timestamp only after a secret matched.
+ */
+function constructWithAnyOf(secrets: readonly string[], body: Buffer, signature: string): unknown {
+  const failures: unknown[] = [];
+  for (const secret of secrets) {
+    try {
+      return Stripe.webhooks.constructEvent(body, signature, secret, SIGNATURE_TOLERANCE_SECONDS);
+    } catch (error) {
+      if (!(error instanceof Stripe.errors.StripeSignatureVerificationError)) throw error;
+      failures.push(error);
+    }
+  }
+  throw failures.find((failure) => /tolerance/i.test((failure as Error).message)) ?? failures[0];
 }
 
 const ATTEMPTS_ON_CONFLICT = 3;
@@ -114,7 +132,7 @@ export async function registerStripeWebhookRoute(app: FastifyInstance, openApi: 
     });
 
     scope.post(STRIPE_WEBHOOK_PATH, { bodyLimit: WEBHOOK_BODY_LIMIT_BYTES }, async (request, reply) => {
-      const stripeEvent = verifiedEvent(request, deps.webhookSecret);
+      const stripeEvent = verifiedEvent(request, deps.webhookSecrets);
       let event: GatewayEvent;
       try {
         event = await toGatewayEvent(stripeEvent, deps.refundsOf);
