@@ -18,6 +18,7 @@ export * from './grpc/grpc-server';
 export * from './kafka/ensure-topics';
 export * from './http/api-error';
 export * from './http/http-server';
+export * from './http/unstorable-text';
 export * from './http/idempotency';
 export * from './http/service-tokens';
 export * from './service/service-runtime';

@@ -48,7 +48,8 @@ export async function startCreditService(settings: ServiceSettings, overrides: C
   const clock = overrides.clock ?? systemClock;
   const runtime = await ServiceRuntime.create({ settings, migrations: creditMigrations, errorStatus: httpErrorStatus });
   const poolSize = overrides.poolSize ?? Number(process.env.CREDIT_DB_POOL ?? 16);
-  const pool = new pg.Pool({ connectionString: runtime.databaseUrl, max: poolSize });
+  // As the runtime's own pool: while PostgreSQL is unreachable a command fails in 2 s (503 / UNAVAILABLE), not after a hang.
+  const pool = new pg.Pool({ connectionString: runtime.databaseUrl, max: poolSize, connectionTimeoutMillis: 2_000 });
   pool.on('error', (error) => runtime.logger.warn({ err: error }, 'idle database connection lost'));
   const hotPath = new PgUnitOfWork(pool);
   const ids = new UuidV5Ids();
@@ -82,7 +83,7 @@ export async function startCreditService(settings: ServiceSettings, overrides: C
   const grpc = await startGrpcServer(
     (server) => registerCreditGrpc(server, { useCases, tokens: runtime.tokens, logger: runtime.logger }),
     settings.grpcPort ?? 0,
-    process.env.GRPC_TLS_CERT && process.env.GRPC_TLS_KEY ? { certFile: process.env.GRPC_TLS_CERT, keyFile: process.env.GRPC_TLS_KEY } : undefined,
+    settings.grpcTls,
   );
   runtime.onShutdown(async () => {
     await new Promise<void>((resolve) => grpc.server.tryShutdown(() => resolve()));

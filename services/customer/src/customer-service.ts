@@ -75,7 +75,7 @@ export async function startCustomerService(settings: ServiceSettings, overrides:
     const grpc = await startGrpcServer(
       (server) => registerCustomerGrpc(server, { useCases, tokens: runtime.tokens, logger: runtime.logger.child({ component: 'grpc' }) }),
       settings.grpcPort ?? 0,
-      env.GRPC_TLS_CERT && env.GRPC_TLS_KEY ? { certFile: env.GRPC_TLS_CERT, keyFile: env.GRPC_TLS_KEY } : undefined,
+      settings.grpcTls,
     );
     const linkJob = new LinkPendingGatewayCustomersJob(useCases.linkPending, runtime.logger.child({ component: 'gateway-link-job' }), {
       intervalMs: linkIntervalMs,

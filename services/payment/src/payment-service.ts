@@ -72,7 +72,7 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
   const unitOfWork = runtime.unitOfWork;
   const stripe = createStripeClient(stripeSettings);
   const gateway = new StripePaymentGateway(stripe);
-  const customerClient = customerService === null ? undefined : new CustomerServiceClient(customerService.url, customerService.token);
+  const customerClient = customerService === null ? undefined : new CustomerServiceClient(customerService.url, customerService.token, settings.grpcTlsCaFile);
   if (customerClient) runtime.onShutdown(async () => customerClient.close());
   if (customerService === null && !overrides.customerDirectory) runtime.logger.warn('CUSTOMER_GRPC_URL is not set: Stripe customers come from the PaymentGatewayLinked projection only');
   const customers = overrides.customerDirectory ?? new ProjectedCustomerDirectory(unitOfWork, customerClient, runtime.logger.child({ component: 'customer-directory' }));

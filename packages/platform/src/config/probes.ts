@@ -29,3 +29,17 @@ export async function registryAnswers(url: string, timeoutMs = 2000): Promise<bo
     return false;
   }
 }
+
+/**
+ * True when the database answers `ping` (a `select 1` through the service's own pool) within `timeoutMs`: a server
+ * that hangs must not hang /readyz, and a failed connection attempt is the answer, not an error.
+ */
+export async function databaseAnswers(ping: () => Promise<unknown>, timeoutMs = 1500): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  try {
+    return await Promise.race([ping().then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

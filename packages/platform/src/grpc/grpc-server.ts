@@ -5,9 +5,21 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { isCodedError } from '../http/api-error';
+import { databaseUnavailableCode, databaseUnavailableMessage, isDatabaseUnavailable } from '../http/database-unavailable';
 import type { Principal, ServiceTokens } from '../http/service-tokens';
 
 export const protoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../proto');
+
+/**
+ * A request that protobuf could not decode. grpc-js answers a throwing deserializer with INTERNAL; a server built from
+ * loadProto gets this instead, and unaryHandlers answers it INVALID_ARGUMENT / INVALID_MESSAGE.
+ */
+export class MalformedGrpcMessage {
+  constructor(readonly reason: string) {}
+}
+
+const isMethodDefinition = (value: unknown): value is grpc.MethodDefinition<unknown, unknown> =>
+  typeof (value as { requestDeserialize?: unknown }).requestDeserialize === 'function';
 
 /** Loads a service definition from proto/ (e.g. billing/credit/v1/credit.proto), keeping field names as written. */
 export function loadProto(relativePath: string): grpc.GrpcObject {
@@ -19,6 +31,19 @@ export function loadProto(relativePath: string): grpc.GrpcObject {
     oneofs: true,
     includeDirs: [protoRoot],
   });
+  for (const service of Object.values(definition)) {
+    for (const method of Object.values(service)) {
+      if (!isMethodDefinition(method)) continue;
+      const decode = method.requestDeserialize;
+      method.requestDeserialize = (bytes: Buffer) => {
+        try {
+          return decode(bytes);
+        } catch (error) {
+          return new MalformedGrpcMessage(error instanceof Error ? error.message : String(error));
+        }
+      };
+    }
+  }
   return grpc.loadPackageDefinition(definition);
 }
 
@@ -47,6 +72,15 @@ export interface GrpcServiceOptions {
   errorStatus: Record<string, grpc.status>;
 }
 
+/**
+ * The status message travels percent-encoded in the grpc-message trailer: a message quoting a huge input would outgrow
+ * the header limit and stall the whole connection, every other call on it included. So it is bounded.
+ */
+function statusDetails(message: string): string {
+  const characters = [...message];
+  return characters.length > 300 ? `${characters.slice(0, 300).join('')}…` : message;
+}
+
 const metadataValue = (metadata: grpc.Metadata, key: string) => {
   const [value] = metadata.get(key);
   return typeof value === 'string' && value.length <= 200 ? value : undefined;
@@ -64,10 +98,11 @@ export function unaryHandlers(options: GrpcServiceOptions, implementations: Reco
         const fail = (status: grpc.status, code: string, message: string) => {
           const trailer = new grpc.Metadata();
           trailer.set('error-code', code);
-          callback({ code: status, details: message, metadata: trailer });
+          callback({ code: status, details: statusDetails(message), metadata: trailer });
         };
         const principal = options.tokens.authenticate(metadataValue(call.metadata, 'authorization'));
         if (!principal) return fail(grpc.status.UNAUTHENTICATED, 'UNAUTHENTICATED', 'a valid service token is required');
+        if (call.request instanceof MalformedGrpcMessage) return fail(grpc.status.INVALID_ARGUMENT, 'INVALID_MESSAGE', `the request is not a valid protobuf message: ${call.request.reason}`);
         const context: GrpcCallContext = {
           principal,
           correlationId: metadataValue(call.metadata, 'x-correlation-id') ?? crypto.randomUUID(),
@@ -77,6 +112,8 @@ export function unaryHandlers(options: GrpcServiceOptions, implementations: Reco
           (response) => callback(null, response),
           (error: unknown) => {
             if (error instanceof GrpcError) return fail(error.status, error.code, error.message);
+            // Before the coded errors: node's ECONNREFUSED looks like one.
+            if (isDatabaseUnavailable(error)) return fail(grpc.status.UNAVAILABLE, databaseUnavailableCode, databaseUnavailableMessage);
             if (isCodedError(error)) {
               const status = options.errorStatus[error.code] ?? (error.code.startsWith('INVALID_') ? grpc.status.INVALID_ARGUMENT : grpc.status.FAILED_PRECONDITION);
               return fail(status, error.code, error.message);
@@ -90,11 +127,31 @@ export function unaryHandlers(options: GrpcServiceOptions, implementations: Reco
   );
 }
 
-/** Starts a server on the port: TLS when GRPC_TLS_CERT and GRPC_TLS_KEY name files, plaintext otherwise. */
+/** Certificate and key (PEM files) the gRPC server serves TLS with. */
+export interface GrpcServerTls {
+  certFile: string;
+  keyFile: string;
+}
+
+/** GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE: both set → TLS, neither → plaintext, one alone is a configuration error. */
+export function grpcServerTlsFromEnv(env: NodeJS.ProcessEnv = process.env): GrpcServerTls | undefined {
+  const certFile = env.GRPC_TLS_CERT_FILE;
+  const keyFile = env.GRPC_TLS_KEY_FILE;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw new Error('set both GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE to serve gRPC over TLS, or neither for plaintext');
+  return { certFile, keyFile };
+}
+
+/** Client credentials: TLS verified against the CA file (GRPC_TLS_CA_FILE) when one is given, plaintext otherwise. */
+export function grpcChannelCredentials(caFile?: string): grpc.ChannelCredentials {
+  return caFile ? grpc.credentials.createSsl(readFileSync(caFile)) : grpc.credentials.createInsecure();
+}
+
+/** Starts a server on the port: TLS with the certificate and key files when given, plaintext otherwise. */
 export async function startGrpcServer(
   register: (server: grpc.Server) => void,
   port: number,
-  tls?: { certFile: string; keyFile: string },
+  tls?: GrpcServerTls,
 ): Promise<{ server: grpc.Server; port: number }> {
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 1024 * 1024 });
   register(server);

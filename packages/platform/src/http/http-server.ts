@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Histogram, type Registry } from 'prom-client';
 import { childTraceparent, type MessageContext } from '../messaging/message-headers';
 import { ApiError, type ApiErrorBody, isCodedError } from './api-error';
+import { databaseUnavailableCode, databaseUnavailableMessage, isDatabaseUnavailable } from './database-unavailable';
 import { type Principal, type ServiceTokens } from './service-tokens';
+import { holdsUnstorableText } from './unstorable-text';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,6 +24,11 @@ export interface HttpServerOptions {
   errorStatus: Record<string, number>;
   /** Each dependency's readiness for /readyz (database, kafka, registry…). */
   readiness: () => Promise<Record<string, boolean>>;
+  /**
+   * Checks whose failure leaves the service degraded but ready (/readyz 200, status "degraded"): e.g. Kafka, whose
+   * events wait in the outbox. Any other failing check makes /readyz 503.
+   */
+  degradableChecks?: string[];
   metrics: Registry;
   /** Paths that authenticate by other means (Stripe webhooks: by signature). */
   publicPaths?: string[];
@@ -41,6 +49,19 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     // One line per request comes from the onResponse hook below, with the correlation id and the caller.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
+    // What Fastify refuses before routing (a malformed URL, a path parameter over maxParamLength) and what Node's HTTP
+    // parser refuses before Fastify (a request line or headers over 16 kB) is answered in the shared error shape too.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode ?? 400;
+      send(reply, status, status === 414 ? 'URI_TOO_LONG' : status < 500 ? 'INVALID_URL' : 'INTERNAL', error.message);
+    },
+    clientErrorHandler: (error: Error & { code?: string }, socket) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      const [status, code] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'HEADERS_TOO_LARGE'] : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'REQUEST_TIMEOUT'] : [400, 'MALFORMED_REQUEST'];
+      const body = JSON.stringify({ error: { code, message: 'the request could not be read as HTTP within the limits' } } satisfies ApiErrorBody);
+      if (socket.writable) socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+      socket.destroy(error);
+    },
   });
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
@@ -65,6 +86,12 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     if (!principal) return send(reply, 401, 'UNAUTHENTICATED', 'a valid service token is required (Authorization: Bearer <token>)');
     request.principal = principal;
   });
+  // Before validation, so every route refuses it alike, and never a 500 from the database or an altered value stored.
+  app.addHook('preValidation', async (request, reply) => {
+    if ([request.params, request.query, request.body].some(holdsUnstorableText)) {
+      return send(reply, 400, 'INVALID_TEXT', 'text must be well-formed Unicode without NUL characters');
+    }
+  });
   app.addHook('onResponse', async (request, reply) => {
     duration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     const level = reply.statusCode >= 500 ? 'error' : 'info';
@@ -76,6 +103,11 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof ApiError) return send(reply, error.status, error.code, error.message, error.details);
+    // Before the coded errors: node's ECONNREFUSED looks like one. Retry-After: a restart or failover takes seconds.
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error, correlationId: request.messageContext?.correlationId }, 'database unavailable');
+      return send(reply.header('retry-after', '1'), 503, databaseUnavailableCode, databaseUnavailableMessage);
+    }
     const fastifyError = error as { validation?: unknown; statusCode?: number; code?: string; message: string };
     if (fastifyError.validation) return send(reply, 400, 'INVALID_REQUEST', fastifyError.message);
     if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, 413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than allowed');
@@ -99,10 +131,14 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   app.setNotFoundHandler((request, reply) => send(reply, 404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
 
   app.get('/healthz', async () => ({ status: 'ok', service: options.service }));
+  const degradable = new Set(options.degradableChecks ?? []);
   app.get('/readyz', async (_, reply) => {
-    const checks = await options.readiness().catch(() => ({ readiness: false }));
-    const ready = Object.values(checks).every(Boolean);
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
+    const checks: Record<string, boolean> = await options.readiness().catch(() => ({ readiness: false }));
+    const failing = Object.keys(checks).filter((name) => !checks[name]);
+    const unavailable = failing.filter((name) => !degradable.has(name));
+    const degraded = failing.filter((name) => degradable.has(name));
+    if (unavailable.length > 0) return reply.status(503).send({ status: 'not_ready', checks, unavailable, degraded });
+    return reply.status(200).send({ status: degraded.length > 0 ? 'degraded' : 'ready', checks, degraded });
   });
   app.get('/metrics', async (_, reply) => reply.header('content-type', options.metrics.contentType).send(await options.metrics.metrics()));
   return app;

@@ -1,5 +1,6 @@
-import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, ConsumerCrashEvent, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../http/database-unavailable';
 import { ensureTopics } from '../kafka/ensure-topics';
 import type { MessagingMetrics } from '../observability/messaging-metrics';
 import type { SqlExecutor, UnitOfWork } from '../sql/sql-executor';
@@ -39,6 +40,8 @@ export interface InboxConsumerOptions<Tx extends SqlExecutor> {
   metrics?: MessagingMetrics;
   retry?: Partial<RetryPolicy>;
   fromBeginning?: boolean;
+  /** Pause before replacing a consumer kafkajs gave up on (it restarts only after errors it deems retriable); 5 s. */
+  crashRestartDelayMs?: number;
 }
 
 export const deadLetterTopic = (topic: string, consumer: string) => `${topic}.dlq.${consumer}`;
@@ -58,6 +61,8 @@ class UndecodableMessageError extends Error {
 export class InboxConsumer<Tx extends SqlExecutor> {
   private consumer?: Consumer;
   private producer?: Producer;
+  private stopping = false;
+  private restartTimer?: NodeJS.Timeout;
   private readonly retry: RetryPolicy;
   private markJoined!: () => void;
   /** Resolves once the consumer has joined its group and been assigned partitions. */
@@ -82,18 +87,25 @@ export class InboxConsumer<Tx extends SqlExecutor> {
     await ensureTopics(kafka, topics.flatMap((topic) => [topic, deadLetterTopic(topic, name)]));
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
-    this.consumer = kafka.consumer({ groupId: name, allowAutoTopicCreation: false });
+    await this.consume();
+  }
+
+  private async consume(): Promise<void> {
+    const { kafka, consumer: name, topics } = this.options;
+    const consumer = kafka.consumer({ groupId: name, allowAutoTopicCreation: false });
+    this.consumer = consumer;
     let joinedOnce = false;
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+    consumer.on(consumer.events.GROUP_JOIN, () => {
       joinedOnce = true;
       this.markJoined();
     });
-    this.consumer.on(this.consumer.events.FETCH, () => {
+    consumer.on(consumer.events.FETCH, () => {
       if (joinedOnce) this.markFetching();
     });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
-    await this.consumer.run({
+    consumer.on(consumer.events.CRASH, (event: ConsumerCrashEvent) => this.crashed(consumer, event.payload.error, event.payload.restart));
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
+    await consumer.run({
       eachBatchAutoResolve: false,
       autoCommit: true,
       autoCommitInterval: 500,
@@ -108,7 +120,36 @@ export class InboxConsumer<Tx extends SqlExecutor> {
     });
   }
 
+  /**
+   * kafkajs restarts a crashed consumer itself after errors it deems retriable (a broker gone for longer than its retry
+   * budget is one); after any other crash the consumer would stay stopped for good, silently. So: log every crash, and
+   * replace a consumer kafkajs gave up on, again and again until it runs.
+   */
+  private crashed(consumer: Consumer, error: Error, restartedByKafkajs: boolean): void {
+    if (this.stopping) return;
+    const { consumer: name, logger } = this.options;
+    if (restartedByKafkajs) {
+      logger.warn({ err: error, consumer: name }, 'consumer crashed; kafkajs restarts it');
+      return;
+    }
+    const delayMs = this.options.crashRestartDelayMs ?? 5_000;
+    logger.error({ err: error, consumer: name, inMs: delayMs }, 'consumer crashed and kafkajs gave up on it; replacing it');
+    this.restartTimer = setTimeout(() => void this.replace(consumer), delayMs);
+  }
+
+  private async replace(crashed: Consumer): Promise<void> {
+    if (this.stopping || this.consumer !== crashed) return;
+    await crashed.disconnect().catch(() => undefined);
+    try {
+      await this.consume();
+    } catch (error) {
+      this.crashed(this.consumer!, error as Error, false);
+    }
+  }
+
   async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
   }
@@ -117,6 +158,7 @@ export class InboxConsumer<Tx extends SqlExecutor> {
     const { consumer: name, logger, metrics } = this.options;
     const labels = { consumer: name, topic };
     let lastError: unknown;
+    let waitingForDatabase = false;
     let event: ConsumedEvent | undefined;
     try {
       event = await this.decode(topic, partition, message);
@@ -146,6 +188,17 @@ export class InboxConsumer<Tx extends SqlExecutor> {
         } else logger.debug({ eventId: event.eventId, consumer: name }, 'duplicate skipped');
         return;
       } catch (error) {
+        if (isDatabaseUnavailable(error)) {
+          // Not the event's fault: wait for the database without using up the attempts that end in the dead-letter topic.
+          // On shutdown the offset stays unresolved, so the event is consumed again after the restart.
+          if (this.stopping) throw error;
+          if (!waitingForDatabase) logger.warn({ err: error, eventId: event.eventId, consumer: name }, 'database unavailable; the event waits for it');
+          waitingForDatabase = true;
+          await sleep(Math.min(this.retry.maxBackoffMs, 1_000));
+          await heartbeat();
+          attempt -= 1;
+          continue;
+        }
         lastError = error;
         metrics?.handlerFailures.inc(labels);
         logger.warn(

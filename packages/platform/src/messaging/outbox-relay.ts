@@ -61,7 +61,8 @@ export class OutboxRelay {
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.workers = options.workers ?? 4;
-    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: this.workers });
+    // A connect that hangs (PostgreSQL unreachable rather than stopped) fails after 5 s and is retried like any other.
+    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: this.workers, connectionTimeoutMillis: 5_000 });
     // An idle pooled connection that dies (server restart) must not take the process down; the next batch reconnects.
     this.pool.on('error', (error) => options.logger.warn({ err: error }, 'outbox relay: idle database connection lost'));
     this.batchSize = options.batchSize ?? 500;
@@ -79,7 +80,7 @@ export class OutboxRelay {
 
   /** The connection that holds the lane locks and listens for inserts. Losing it loses the locks, so the lanes too. */
   private async openSession(): Promise<void> {
-    const session = new pg.Client({ connectionString: this.options.databaseUrl });
+    const session = new pg.Client({ connectionString: this.options.databaseUrl, connectionTimeoutMillis: 5_000 });
     session.on('notification', () => this.wakeAll());
     session.on('error', (error) => {
       this.options.logger.error({ err: error }, 'outbox relay lost its session: giving up its lanes');
@@ -154,6 +155,10 @@ export class OutboxRelay {
 
   private async publishBatch(lane: number, producer: Producer): Promise<number> {
     const client = await this.pool.connect();
+    // pg-pool takes its error listener off a checked-out client: a connection lost while the batch is being produced
+    // (PostgreSQL restarting) would be an unhandled 'error' event and end the process. The next statement fails instead.
+    const onLost = (error: Error) => this.options.logger.warn({ err: error }, 'outbox relay: database connection lost during a batch');
+    client.on('error', onLost);
     try {
       await client.query('begin');
       // Losing this commit in a crash only means the batch is produced again, which consumers absorb; so no fsync wait.
@@ -186,6 +191,7 @@ export class OutboxRelay {
       await client.query('rollback').catch(() => undefined);
       throw error;
     } finally {
+      client.off('error', onLost);
       client.release();
     }
   }

@@ -5,9 +5,10 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
 import { infrastructureConfigFromEnv, type InfrastructureConfig } from '../config/infrastructure-config';
-import { kafkaAnswers, registryAnswers } from '../config/probes';
+import { databaseAnswers, kafkaAnswers, registryAnswers } from '../config/probes';
 import { databaseUrlFor } from '../database/database-url';
 import { migrateDatabase, type MigrationClass } from '../database/migrate';
+import { grpcServerTlsFromEnv, type GrpcServerTls } from '../grpc/grpc-server';
 import { createHttpServer } from '../http/http-server';
 import { ServiceTokens } from '../http/service-tokens';
 import { AvroCodec } from '../messaging/avro-codec';
@@ -36,17 +37,22 @@ export interface ServiceSettings {
   consumeFrom?: 'earliest' | 'latest';
   /** CONSUMER_RETRY_ATTEMPTS / CONSUMER_RETRY_MAX_BACKOFF_MS: a shorter retry before the dead-letter topic (E2E on a shared broker). */
   consumerRetry?: { attempts?: number; initialBackoffMs?: number; maxBackoffMs?: number };
+  /** GRPC_TLS_CERT_FILE / GRPC_TLS_KEY_FILE: the gRPC server serves TLS; unset = plaintext. */
+  grpcTls?: GrpcServerTls;
+  /** GRPC_TLS_CA_FILE: gRPC clients of this service connect with TLS and verify the server against this CA. */
+  grpcTlsCaFile?: string;
 }
 
 /**
  * Settings from the environment: HTTP_PORT, GRPC_PORT, SERVICE_TOKENS, DATABASE_NAME, SERVICE_INSTANCE, CONSUME_FROM,
- * plus DATABASE_URL, KAFKA_BROKERS, SCHEMA_REGISTRY_URL.
+ * GRPC_TLS_CERT_FILE / GRPC_TLS_KEY_FILE / GRPC_TLS_CA_FILE, plus DATABASE_URL, KAFKA_BROKERS, SCHEMA_REGISTRY_URL.
  */
 export function serviceSettingsFromEnv(defaults: { service: string; database: string; httpPort: number; grpcPort?: number }, env = process.env): ServiceSettings {
   if (!env.SERVICE_TOKENS) throw new Error('SERVICE_TOKENS is not set: give every caller a token (name:token[:customerId],…)');
   if (env.CONSUME_FROM !== undefined && env.CONSUME_FROM !== 'earliest' && env.CONSUME_FROM !== 'latest') {
     throw new Error(`CONSUME_FROM must be earliest or latest, got ${env.CONSUME_FROM}`);
   }
+  const grpcTls = grpcServerTlsFromEnv(env);
   return {
     // SERVICE_INSTANCE / CONSUME_FROM: a throwaway instance on a shared broker (E2E tests) — own consumer groups, no replay.
     ...(env.SERVICE_INSTANCE ? { instance: env.SERVICE_INSTANCE } : {}),
@@ -66,6 +72,8 @@ export function serviceSettingsFromEnv(defaults: { service: string; database: st
     grpcPort: env.GRPC_PORT ? Number(env.GRPC_PORT) : defaults.grpcPort,
     infrastructure: infrastructureConfigFromEnv(env),
     serviceTokens: env.SERVICE_TOKENS,
+    ...(grpcTls ? { grpcTls } : {}),
+    ...(env.GRPC_TLS_CA_FILE ? { grpcTlsCaFile: env.GRPC_TLS_CA_FILE } : {}),
   };
 }
 
@@ -105,7 +113,10 @@ export class ServiceRuntime {
     this.tokens = new ServiceTokens(settings.serviceTokens);
     this.unitOfWork = new MikroOrmUnitOfWork(orm.em as EntityManager);
     this.messagingMetrics = new MessagingMetrics(this.metrics, async () => {
-      const [backlog] = await new MikroOrmExecutor(orm.em.fork() as EntityManager).query<{ rows: number; oldestAgeSeconds: number }>(outboxBacklogQuery);
+      // Unknown (NaN) while the database is away, so /metrics still serves everything else during an outage.
+      const [backlog] = await new MikroOrmExecutor(orm.em.fork() as EntityManager)
+        .query<{ rows: number; oldestAgeSeconds: number }>(outboxBacklogQuery)
+        .catch(() => [{ rows: Number.NaN, oldestAgeSeconds: Number.NaN }]);
       return backlog ?? { rows: 0, oldestAgeSeconds: 0 };
     });
     this.kafka = new Kafka({ brokers: settings.infrastructure.kafkaBrokers, clientId: settings.service, logLevel: logLevel.WARN });
@@ -123,6 +134,8 @@ export class ServiceRuntime {
       tokens: this.tokens,
       errorStatus: options.errorStatus,
       readiness: () => this.readiness(),
+      // The outbox keeps taking events while Kafka or the registry is away: still ready, only degraded.
+      degradableChecks: ['kafka', 'registry'],
       metrics: this.metrics,
       publicPaths: options.publicPaths,
     });
@@ -145,6 +158,8 @@ export class ServiceRuntime {
       entities: [],
       discovery: { warnWhenNoEntities: false },
       pool: { min: 1, max: 10 },
+      // Fail fast while PostgreSQL is away (503 DATABASE_UNAVAILABLE) rather than hold requests for knex's 60 s.
+      driverOptions: { connection: { connectionTimeoutMillis: 2_000 }, acquireConnectionTimeout: 5_000 },
     });
     return new ServiceRuntime(settings, logger, orm, options);
   }
@@ -179,16 +194,18 @@ export class ServiceRuntime {
     await Promise.all(this.consumers.map((consumer) => consumer.fetching));
   }
 
+  /** Stops consuming before close() (tests that count rows while other runs publish to the shared topics). */
+  async stopConsumers(): Promise<void> {
+    for (const consumer of this.consumers) await consumer.stop();
+  }
+
   /** Something else to close on shutdown (a gRPC server, a scheduler), closed before the relay drains. */
   onShutdown(close: () => Promise<void>): void {
     this.closers.push(close);
   }
 
   async readiness(): Promise<Record<string, boolean>> {
-    const database = new MikroOrmExecutor(this.orm.em.fork() as EntityManager).query('select 1').then(
-      () => true,
-      () => false,
-    );
+    const database = databaseAnswers(() => new MikroOrmExecutor(this.orm.em.fork() as EntityManager).query('select 1'));
     const kafka = kafkaAnswers(this.settings.infrastructure.kafkaBrokers);
     const registry = registryAnswers(this.settings.infrastructure.schemaRegistryUrl);
     const [db, broker, schemas] = await Promise.all([database, kafka, registry]);

@@ -16,6 +16,10 @@ export class PgUnitOfWork implements UnitOfWork<PgExecutor> {
 
   async transaction<T>(work: (tx: PgExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // pg-pool takes its error listener off a checked-out client: a connection lost between two statements (PostgreSQL
+    // restarting) would be an unhandled 'error' event and end the process. The next statement fails instead.
+    const ignoreLost = () => undefined;
+    client.on('error', ignoreLost);
     try {
       await client.query('begin');
       const result = await work(new PgExecutor(client));
@@ -25,6 +29,7 @@ export class PgUnitOfWork implements UnitOfWork<PgExecutor> {
       await client.query('rollback').catch(() => undefined);
       throw error;
     } finally {
+      client.off('error', ignoreLost);
       client.release();
     }
   }

@@ -81,6 +81,8 @@ export async function startCustomerServiceHarness(options: { linkIntervalMs?: nu
     });
   const service = await start();
   const pool = new pg.Pool({ connectionString: databaseUrlFor(infra.databaseUrl, database), max: 2 });
+  // close() drops the database WITH (FORCE): a connection of this pool still open then is terminated, as expected.
+  pool.on('error', () => undefined);
   let stopped: Promise<void> | undefined;
   const stopService = () => (stopped ??= service.close());
   const count = async (table: string) => Number((await pool.query<{ n: string }>(`select count(*) as n from ${table}`)).rows[0]!.n);

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { loadProto, type UnitOfWork } from '@billing/platform';
+import { grpcChannelCredentials, loadProto, type UnitOfWork } from '@billing/platform';
 import type { Logger } from 'pino';
 import type { CustomerDirectory } from '../application/ports/customer-directory.port';
 import { CustomerGatewayLinks, STRIPE_GATEWAY } from './customer-gateway-links';
@@ -30,12 +30,16 @@ type GetCustomer = (
   callback: (error: grpc.ServiceError | null, response?: CustomerMessage) => void,
 ) => void;
 
-/** `host:port`, `grpc://host:port` (plaintext) or `grpcs://host:port` (TLS). */
-export function grpcTarget(url: string): { address: string; credentials: grpc.ChannelCredentials } {
+/**
+ * `grpc://host:port` (plaintext), `grpcs://host:port` (TLS), or `host:port`: TLS when a CA file (GRPC_TLS_CA_FILE) is
+ * configured, plaintext otherwise. With a CA file, TLS verifies the server against it instead of the system roots.
+ */
+export function grpcTarget(url: string, caFile?: string): { address: string; credentials: grpc.ChannelCredentials } {
   const match = /^(grpcs?|https?):\/\/(.+?)\/?$/.exec(url.trim());
-  if (match === null) return { address: url.trim(), credentials: grpc.credentials.createInsecure() };
+  if (match === null) return { address: url.trim(), credentials: grpcChannelCredentials(caFile) };
   const secure = match[1] === 'grpcs' || match[1] === 'https';
-  return { address: match[2]!, credentials: secure ? grpc.credentials.createSsl() : grpc.credentials.createInsecure() };
+  if (!secure) return { address: match[2]!, credentials: grpc.credentials.createInsecure() };
+  return { address: match[2]!, credentials: caFile ? grpcChannelCredentials(caFile) : grpc.credentials.createSsl() };
 }
 
 /** billing.customer.v1.CustomerService/GetCustomer → the Stripe gateway link, or undefined when there is none. */
@@ -45,12 +49,13 @@ export class CustomerServiceClient {
   constructor(
     url: string,
     private readonly token: string,
+    caFile?: string,
     private readonly deadlineMs = 3_000,
   ) {
     const proto = loadProto('billing/customer/v1/customer.proto') as unknown as {
       billing: { customer: { v1: { CustomerService: grpc.ServiceClientConstructor } } };
     };
-    const target = grpcTarget(url);
+    const target = grpcTarget(url, caFile);
     this.client = new proto.billing.customer.v1.CustomerService(target.address, target.credentials) as unknown as grpc.Client & { GetCustomer: GetCustomer };
   }
 

@@ -1,11 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
-import { GrpcError, loadProto, ServiceTokens, silentLogger, startGrpcServer, unaryHandlers } from '@billing/platform';
+import { GrpcError, type GrpcServerTls, loadProto, ServiceTokens, silentLogger, startGrpcServer, unaryHandlers } from '@billing/platform';
 
 /**
  * A stand-in for the customer service's gRPC API (billing.customer.v1.CustomerService/GetCustomer only), so the
- * payment service's fallback lookup runs over real gRPC in tests. `calls` counts GetCustomer requests.
+ * payment service's fallback lookup runs over real gRPC in tests (over TLS with `tls`). `calls` counts GetCustomer requests.
  */
-export async function startFakeCustomerService(token: string) {
+export async function startFakeCustomerService(token: string, tls?: GrpcServerTls) {
   const links = new Map<string, string>();
   let calls = 0;
   const proto = loadProto('billing/customer/v1/customer.proto') as unknown as {
@@ -26,9 +26,10 @@ export async function startFakeCustomerService(token: string) {
       },
     },
   );
-  const { server, port } = await startGrpcServer((s) => s.addService(proto.billing.customer.v1.CustomerService.service, handlers), 0);
+  const { server, port } = await startGrpcServer((s) => s.addService(proto.billing.customer.v1.CustomerService.service, handlers), 0, tls);
   return {
-    url: `127.0.0.1:${port}`,
+    // TLS checks the server's name, and an IP address is not a valid one (SNI).
+    url: `${tls ? 'localhost' : '127.0.0.1'}:${port}`,
     link(customerId: string, gatewayCustomerId: string) {
       links.set(customerId, gatewayCustomerId);
     },

@@ -1,3 +1,4 @@
+import { holdsUnstorableText } from '@billing/platform';
 import type Stripe from 'stripe';
 import {
   type ChargeSnapshot,
@@ -24,6 +25,8 @@ export type ChargeRefundsSource = (chargeId: string) => Promise<RefundSnapshot[]
 export function requireEventEnvelope(event: unknown): Stripe.Event {
   const candidate = event as { id?: unknown; type?: unknown; created?: unknown; data?: unknown } | null;
   if (candidate === null || typeof candidate !== 'object' || Array.isArray(candidate)) throw new InvalidWebhookPayloadError('not a JSON object');
+  // NUL would fail in PostgreSQL (a 500, so Stripe would retry it for days), a lone surrogate would be stored altered.
+  if (holdsUnstorableText(candidate)) throw new InvalidWebhookPayloadError('text that is not well-formed Unicode, or holds NUL');
   if (typeof candidate.id !== 'string' || candidate.id === '') throw new InvalidWebhookPayloadError('no id');
   if (typeof candidate.type !== 'string' || candidate.type === '') throw new InvalidWebhookPayloadError('no type');
   if (typeof candidate.created !== 'number' || !Number.isFinite(candidate.created)) throw new InvalidWebhookPayloadError('no created timestamp');
@@ -69,20 +72,24 @@ export async function toGatewayEvent(event: Stripe.Event, refundsOf: ChargeRefun
   }
 }
 
+/** An embedded refund, checked like the event itself: a malformed one is refused, not retried by Stripe for days. */
+function embeddedRefundOf(refund: unknown, index: number): RefundSnapshot {
+  const candidate = (typeof refund === 'object' && refund !== null ? refund : {}) as Stripe.Refund;
+  requireString(candidate.id, `data.object.refunds.data[${index}].id`);
+  requireNumber(candidate.amount, `data.object.refunds.data[${index}].amount`);
+  return refundSnapshotOf(candidate);
+}
+
 async function chargeSnapshotOf(charge: Stripe.Charge, refundsOf: ChargeRefundsSource): Promise<ChargeSnapshot> {
+  // Everything the payload must hold is checked before Stripe is asked for the refunds.
   const id = requireString(charge.id, 'data.object.id');
-  const embedded = charge.refunds as Stripe.ApiList<Stripe.Refund> | null | undefined;
+  const amount = requireNumber(charge.amount, 'data.object.amount');
+  const amountRefunded = requireNumber(charge.amount_refunded, 'data.object.amount_refunded');
+  const currency = requireString(charge.currency, 'data.object.currency');
+  const embedded = charge.refunds as Stripe.ApiList<unknown> | null | undefined;
   const complete = Array.isArray(embedded?.data) && embedded.has_more === false;
-  const refunds = complete ? embedded.data.map(refundSnapshotOf) : await refundsOf(id);
-  return {
-    id,
-    paymentIntentId: idOf(charge.payment_intent),
-    amount: requireNumber(charge.amount, 'data.object.amount'),
-    amountRefunded: requireNumber(charge.amount_refunded, 'data.object.amount_refunded'),
-    currency: requireString(charge.currency, 'data.object.currency'),
-    refunds,
-    metadata: metadataOf(charge.metadata),
-  };
+  const refunds = complete ? embedded.data.map(embeddedRefundOf) : await refundsOf(id);
+  return { id, paymentIntentId: idOf(charge.payment_intent), amount, amountRefunded, currency, refunds, metadata: metadataOf(charge.metadata) };
 }
 
 function disputeSnapshotOf(dispute: Stripe.Dispute): DisputeSnapshot {

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import {
+  describeGrpcCase,
+  describeHttpCase,
+  endpointName,
+  fuzzEndpoint,
+  grpcFuzzSender,
+  grpcMethods,
+  httpFuzzSender,
+  invalidGrpcMessages,
+  invalidHttpRequests,
+  registeredWriteRoutes,
+  tableRowCounts,
+  type WriteEndpoint,
+} from '@billing/platform/testing';
+import { expect } from 'chai';
+import { MAX_CREDIT_AMOUNT } from '../domain/credit-amount.value-object';
+import { type CreditServiceHarness, CreditServiceClient, startCreditServiceHarness } from '../testing/credit-service.test-harness';
+import { creditRoutes } from './http/credit-routes';
+
+// 1,000 invalid requests per REST write route and per CreditService method, against an account that holds credits,
+// a held reservation and a captured one: every answer must be a coded 4xx / client-error status, no table may change.
+
+const customerId = `customer-${randomUUID()}`;
+const credits = (value: unknown) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 && value <= MAX_CREDIT_AMOUNT;
+const sameId = (value: unknown, id: string) => typeof value === 'string' && value.toLowerCase() === id;
+
+describe('Credit service interface (real PostgreSQL, Kafka and registry)', function () {
+  this.timeout(120_000);
+  let harness: CreditServiceHarness;
+  let held: string;
+  let captured: string;
+  const rowCounts = () => tableRowCounts(harness.pool);
+
+  before(async () => {
+    harness = await startCreditServiceHarness();
+    await harness.openAccount(customerId, 1_000);
+    held = (await harness.call('Reserve', { customerId, amount: 10, ttlSeconds: 86_400, idempotencyKey: 'held' })).reservationId;
+    captured = (await harness.call('Reserve', { customerId, amount: 10, ttlSeconds: 86_400, idempotencyKey: 'captured' })).reservationId;
+    await harness.call('Capture', { reservationId: captured, amount: 5 });
+    // Other runs publish on the shared topics: from here on only the fuzzed requests could write.
+    await harness.service.runtime.stopConsumers();
+  });
+
+  after(async () => {
+    await harness?.close();
+  });
+
+  const restEndpoints = (): WriteEndpoint[] => [
+    { method: 'POST', url: creditRoutes.reserve.url, params: { customerId }, body: { schema: creditRoutes.reserve.schema.body, valid: { amount: 1, ttlSeconds: 60 } } },
+    { method: 'POST', url: creditRoutes.grant.url, params: { customerId }, body: { schema: creditRoutes.grant.schema.body, valid: { amount: 1, source: { type: 'MANUAL', id: 'fuzz' }, priority: 1 } } },
+    { method: 'POST', url: creditRoutes.capture.url, params: { reservationId: held }, body: { schema: creditRoutes.capture.schema.body, valid: { amount: 1 } } },
+    { method: 'POST', url: creditRoutes.release.url, params: { reservationId: held } },
+    { method: 'POST', url: creditRoutes.refund.url, params: { reservationId: captured }, body: { schema: creditRoutes.refund.schema.body, valid: { amount: 1 } } },
+  ];
+
+  // What each method must accept (so it is never generated): the contract in proto/billing/credit/v1/credit.proto.
+  const grpcCases = (): Record<string, { valid: Record<string, unknown>; accepts: (message: Record<string, any>) => boolean }> => ({
+    GetBalance: { valid: { customerId }, accepts: (m) => m.customerId === customerId },
+    Reserve: {
+      valid: { customerId, amount: 1, ttlSeconds: 60, idempotencyKey: 'fuzz' },
+      accepts: (m) => m.customerId === customerId && credits(m.amount) && m.ttlSeconds >= 1 && m.ttlSeconds <= 86_400 && /^[\x21-\x7e]{1,255}$/.test(m.idempotencyKey),
+    },
+    Capture: { valid: { reservationId: held, amount: 1, idempotencyKey: 'fuzz' }, accepts: (m) => (sameId(m.reservationId, held) || sameId(m.reservationId, captured)) && credits(m.amount) },
+    Release: { valid: { reservationId: held, idempotencyKey: 'fuzz' }, accepts: (m) => sameId(m.reservationId, held) || sameId(m.reservationId, captured) },
+    ListLedger: {
+      valid: { customerId, limit: 10, cursor: '' },
+      accepts: (m) => m.customerId === customerId && m.limit >= 0 && m.limit <= 500 && (m.cursor === '' || (Number.isSafeInteger(Number(m.cursor)) && Number(m.cursor) >= 0)),
+    },
+  });
+
+  describe('when every write route gets 1,000 invalid requests', () => {
+    it('fuzzes exactly the write routes the server registers', () => {
+      const registered = registeredWriteRoutes(harness.service.runtime.http).map(endpointName);
+      expect(restEndpoints().map(endpointName)).to.have.members(registered);
+    });
+
+    for (const name of ['reserve', 'grant', 'capture', 'release', 'refund'] as const) {
+      it(`answers ${creditRoutes[name].method} ${creditRoutes[name].url} with a coded 4xx and writes nothing`, async () => {
+        const endpoint = restEndpoints().find((candidate) => candidate.url === creditRoutes[name].url)!;
+        const report = await fuzzEndpoint({
+          name: endpointName(endpoint),
+          cases: invalidHttpRequests(endpoint),
+          send: httpFuzzSender(harness.service.httpUrl, harness.token),
+          describe: describeHttpCase,
+          rowCounts,
+        });
+        expect(report.serverErrors).to.equal(0);
+      });
+    }
+  });
+
+  describe('when every CreditService method gets 1,000 invalid messages', () => {
+    it('fuzzes exactly the methods of the service', () => {
+      expect(Object.keys(grpcCases())).to.have.members(grpcMethods(CreditServiceClient).map((method) => method.name));
+    });
+
+    for (const method of grpcMethods(CreditServiceClient)) {
+      it(`answers ${method.name} with a coded client error and writes nothing`, async () => {
+        const { valid, accepts } = grpcCases()[method.name]!;
+        const report = await fuzzEndpoint({
+          name: `gRPC ${method.name}`,
+          cases: invalidGrpcMessages({ fields: method.fields, valid, decode: method.decode, accepts }),
+          send: grpcFuzzSender(harness.client, method.path, harness.token),
+          describe: describeGrpcCase,
+          rowCounts,
+        });
+        expect(report.serverErrors).to.equal(0);
+      });
+    }
+  });
+});
