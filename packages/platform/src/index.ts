@@ -2,6 +2,8 @@ export * from './config/infrastructure-config';
 export * from './database/database-url';
 export * from './database/migrate';
 export * from './messaging/avro-codec';
+export * from './messaging/consumer-lag';
+export * from './messaging/dead-letter-replay';
 export * from './messaging/inbox-consumer';
 export * from './messaging/message-headers';
 export * from './messaging/messaging.migration';

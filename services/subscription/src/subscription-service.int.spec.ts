@@ -100,6 +100,19 @@ describe('Subscription service REST (real PostgreSQL, Kafka, registry)', functio
     });
   });
 
+  describe('GET /metrics', () => {
+    it("serves each consumer group's lag per topic, 0 once what was published is consumed", async () => {
+      await registeredCustomer(t, 'EUR'); // published on billing.customer.v1 and projected
+      const lagOf = async () => {
+        const text = await (await fetch(`${t.service.httpUrl}/metrics`)).text();
+        const line = text.split('\n').find((candidate) => candidate.startsWith('consumer_lag_messages{') && candidate.includes(`consumer="${t.service.runtime.settings.service}.customer-projection"`));
+        return line === undefined ? undefined : { line, lag: Number(line.split(' ').at(-1)) };
+      };
+      const metric = await until(lagOf, (found) => found?.lag === 0, 'the customer projection to have no lag');
+      expect(metric!.line).to.equal(`consumer_lag_messages{consumer="${t.service.runtime.settings.service}.customer-projection",topic="billing.customer.v1"} 0`);
+    });
+  });
+
   describe('a subscription over REST', () => {
     it('changes plan (upgrade now), cancels at period end, resumes, and lists by customer', async () => {
       const { id, customerId } = await activeSubscription(t);

@@ -78,6 +78,10 @@ export class InboxConsumer<Tx extends SqlExecutor> {
     return this.options.consumer;
   }
 
+  get topics(): readonly string[] {
+    return this.options.topics;
+  }
+
   constructor(private readonly options: InboxConsumerOptions<Tx>) {
     this.retry = { attempts: 5, initialBackoffMs: 200, maxBackoffMs: 5000, ...options.retry };
   }

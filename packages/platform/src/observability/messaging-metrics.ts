@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { TopicLag } from '../messaging/consumer-lag';
 
 /** Outbox, relay and consumer metrics, registered once per service registry (served at /metrics). */
 export class MessagingMetrics {
@@ -9,10 +10,13 @@ export class MessagingMetrics {
   readonly handlerFailures: Counter<'consumer' | 'topic'>;
   readonly outboxBacklogRows: Gauge;
   readonly outboxOldestAgeSeconds: Gauge;
+  readonly consumerLag: Gauge<'consumer' | 'topic'>;
 
   constructor(
     readonly registry: Registry = new Registry(),
     outboxBacklog?: () => Promise<{ rows: number; oldestAgeSeconds: number }>,
+    /** Read from the broker at each scrape; while it cannot answer, the gauge keeps its last values. */
+    consumerLag?: () => Promise<TopicLag[]>,
   ) {
     this.published = new Counter({ name: 'relay_published_total', help: 'Outbox events produced to Kafka', labelNames: ['topic'], registers: [registry] });
     this.processed = new Counter({ name: 'consumer_processed_total', help: 'Messages whose handler committed', labelNames: ['consumer', 'topic'], registers: [registry] });
@@ -36,6 +40,16 @@ export class MessagingMetrics {
       registers: [registry],
       async collect() {
         this.set((await readBacklog()).oldestAgeSeconds);
+      },
+    });
+    this.consumerLag = new Gauge({
+      name: 'consumer_lag_messages',
+      help: "Messages on a topic after the consumer group's committed offsets",
+      labelNames: ['consumer', 'topic'],
+      registers: [registry],
+      async collect() {
+        const lags = await consumerLag?.().catch(() => undefined);
+        for (const { groupId, topic, lag } of lags ?? []) this.set({ consumer: groupId, topic }, lag);
       },
     });
   }

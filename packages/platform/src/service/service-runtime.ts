@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
 import { PostgreSqlDriver, type EntityManager } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
-import { Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
 import { infrastructureConfigFromEnv, type InfrastructureConfig } from '../config/infrastructure-config';
@@ -12,6 +12,7 @@ import { grpcServerTlsFromEnv, type GrpcServerTls } from '../grpc/grpc-server';
 import { createHttpServer } from '../http/http-server';
 import { ServiceTokens } from '../http/service-tokens';
 import { AvroCodec } from '../messaging/avro-codec';
+import { consumerLag, type TopicLag } from '../messaging/consumer-lag';
 import { InboxConsumer, type InboxConsumerOptions } from '../messaging/inbox-consumer';
 import { OutboxRelay } from '../messaging/outbox-relay';
 import { SchemaCatalog } from '../messaging/schema-catalog';
@@ -118,7 +119,7 @@ export class ServiceRuntime {
         .query<{ rows: number; oldestAgeSeconds: number }>(outboxBacklogQuery)
         .catch(() => [{ rows: Number.NaN, oldestAgeSeconds: Number.NaN }]);
       return backlog ?? { rows: 0, oldestAgeSeconds: 0 };
-    });
+    }, () => this.consumerLag());
     this.kafka = new Kafka({ brokers: settings.infrastructure.kafkaBrokers, clientId: settings.service, logLevel: logLevel.WARN });
     this.codec = new AvroCodec(settings.infrastructure.schemaRegistryUrl, SchemaCatalog.fromDirectory());
     this.relay = new OutboxRelay({
@@ -248,11 +249,34 @@ export class ServiceRuntime {
 
   private closing: Promise<void> | undefined;
 
+  private lagAdmin?: Promise<Admin>;
+
+  /** Each consumer group's lag, asked of the broker at scrape time; a broker that does not answer in 2 s fails the read. */
+  private async consumerLag(): Promise<TopicLag[]> {
+    this.lagAdmin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })().catch((error: unknown) => {
+      this.lagAdmin = undefined;
+      throw error;
+    });
+    const groups = this.consumers.map((consumer) => ({ groupId: consumer.name, topics: consumer.topics }));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('consumer lag: the broker did not answer in 2 s')), 2_000)));
+    try {
+      return await Promise.race([this.lagAdmin.then((admin) => consumerLag(admin, groups)), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async closeOnce(): Promise<void> {
     await this.http.close();
     for (const close of this.closers) await close();
     for (const consumer of this.consumers) await consumer.stop();
     await this.relay.stop();
+    await (await this.lagAdmin?.catch(() => undefined))?.disconnect();
     await this.orm.close();
   }
 }
