@@ -5,9 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { dropDatabase, databaseUrlFor, ensureDatabase, loadProto } from '@billing/platform';
-import { uniqueName } from '@billing/platform/testing';
+import { freePort, uniqueName } from '@billing/platform/testing';
 import * as grpc from '@grpc/grpc-js';
 import pg from 'pg';
 import { percentile, round } from './stats';
@@ -18,13 +17,6 @@ const poolSize = Number(process.env.BENCH_POOL ?? 16);
 const accounts = 1000;
 const token = `bench-${randomUUID()}`;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Runs `operation` from `concurrency` loops for the duration; returns operations/s and latencies in ms. */
 async function load(operation: (worker: number) => Promise<void>): Promise<{ perSecond: number; latencies: number[] }> {

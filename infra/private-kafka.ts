@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { kafkaConfigFile, kafkaDataDir, startKafka } from './kafka';
 import { type Daemon, stopDaemon } from './processes';
+import { freePort } from '../packages/platform/src/testing/free-port';
 
 /**
  * A broker of its own for a test that stops, kills or restarts Kafka (chaos run, degradation) without taking the shared
@@ -20,16 +20,6 @@ export interface PrivateKafka {
   dispose(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 export async function startPrivateKafka(name: string, heap = '384m'): Promise<PrivateKafka> {
   const settings = { port: await freePort(), controllerPort: await freePort(), heap, instance: `kafka-${name}` };

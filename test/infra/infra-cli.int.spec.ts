@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { repoRoot } from '../../infra/paths';
-import { testInfrastructure } from '../../packages/platform/src/testing';
+import { freePort, testInfrastructure } from '../../packages/platform/src/testing';
 
 const cli = join(repoRoot, 'infra', 'cli.ts');
 const tsx = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -15,13 +15,6 @@ function infra(command: 'up' | 'down', env: NodeJS.ProcessEnv) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function occupiedPort(): Promise<{ port: number; server: Server }> {
   const server = createServer((socket) => socket.end('not kafka\n'));

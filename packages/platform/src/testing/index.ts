@@ -15,3 +15,4 @@ export * from './fuzz/invalid-http-requests';
 export * from './fuzz/json-schema-conformance';
 export * from './fuzz/registered-routes';
 export * from './fuzz/table-row-counts';
+export * from './free-port';
