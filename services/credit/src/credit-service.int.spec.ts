@@ -175,6 +175,53 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
     });
   });
 
+  describe('when the grant a resolved hold drew on is spent', () => {
+    it('answers a repeated capture with the first outcome and a release with RESERVATION_ALREADY_RESOLVED, not INTERNAL', async () => {
+      const customerId = `customer-${randomUUID()}`;
+      await openAccount(customerId);
+      await grant(customerId, 40);
+      const reservation = await call<any>('Reserve', { customerId, amount: 40, ttlSeconds: 60, idempotencyKey: 'all-of-it' });
+      expect(await call('Capture', { reservationId: reservation.reservationId, amount: 40 })).to.deep.include({ captured: 40, released: 0 });
+      expect(await count('select count(*) from credit_grants g join credit_accounts a using (account_id) where a.customer_id = $1 and g.remaining = 0', [customerId])).to.equal(1);
+
+      expect(await call('Capture', { reservationId: reservation.reservationId, amount: 40 })).to.deep.include({ captured: 40, released: 0 });
+      const released = await call('Release', { reservationId: reservation.reservationId }).catch((error: grpc.ServiceError) => error);
+      expect([grpc.status[(released as grpc.ServiceError).code], (released as grpc.ServiceError).metadata.get('error-code')[0]]).to.deep.equal(['FAILED_PRECONDITION', 'RESERVATION_ALREADY_RESOLVED']);
+      expect(await ledgerSum(customerId)).to.deep.equal({ balance: 0, held: 0 });
+    });
+  });
+
+  describe('when a batch waits for the account lock while another transaction changes its grants', () => {
+    it('loads the grants as that transaction left them, with the account (no stale snapshot)', async () => {
+      const customerId = `customer-${randomUUID()}`;
+      await openAccount(customerId);
+      await grant(customerId, 50);
+      const other = await db.connect();
+      try {
+        // Another writer (another instance, the sweeper) holds the account and spends part of its grant, balance with it.
+        await other.query('begin');
+        await other.query('select 1 from credit_accounts where customer_id = $1 for update', [customerId]);
+        await other.query(
+          `update credit_grants g set remaining = remaining - 20, consumed = consumed + 20 from credit_accounts a
+           where a.account_id = g.account_id and a.customer_id = $1`,
+          [customerId],
+        );
+        await other.query('update credit_accounts set balance = balance - 20 where customer_id = $1', [customerId]);
+        const reserve = call<any>('Reserve', { customerId, amount: 30, ttlSeconds: 60, idempotencyKey: 'behind-the-lock' });
+        await eventually(
+          () => count("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%credit_accounts%for update%'", []),
+          (waiting) => waiting === 1,
+        );
+        await other.query('commit');
+        // Loaded stale, the grant would show 50 left against a balance of 30: an invariant violation, answered INTERNAL.
+        expect(await reserve).to.deep.include({ amount: 30, status: 'HELD' });
+      } finally {
+        other.release();
+      }
+      expect(await call<any>('GetBalance', { customerId })).to.deep.include({ balance: 30, held: 30, available: 0 });
+    });
+  });
+
   describe('when the input is bad', () => {
     it('answers 4xx / INVALID_ARGUMENT or FAILED_PRECONDITION with a code and writes nothing', async () => {
       const customerId = `customer-${randomUUID()}`;

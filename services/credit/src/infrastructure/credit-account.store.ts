@@ -187,32 +187,37 @@ export class CreditAccountStore {
   }
 
   /**
-   * One round trip: locks the accounts in customer-id order (so two batches never deadlock) and returns them with their
-   * live grants, their held reservations, and whatever grant or reservation a command names (a duplicate grant, a revoke
-   * of a spent grant, a replayed capture must see those too). Each part is its own indexed scan.
+   * Two round trips: first the accounts are locked in customer-id order (so two batches never deadlock); then, in a
+   * statement of its own, their live grants, held reservations and whatever grant or reservation a command names (a
+   * duplicate grant, a revoke of a spent grant, a replayed capture) with the grants those reservations hold or held.
+   * Not one statement: under READ COMMITTED a statement that waited for a row lock sees the locked rows as committed
+   * meanwhile but every other table as of its start, so grants and reservations could be older than the account.
    */
   private async lockAndLoad(tx: SqlExecutor, work: ReadonlyMap<string, readonly QueuedCommand[]>) {
     const commands = [...work.values()].flat().map((item) => item.command);
     const grantIds = commands.flatMap((command) => (command.type === 'Grant' || command.type === 'Revoke' ? [command.grantId] : []));
     const reservationIds = commands.flatMap((command) => ('reservationId' in command ? [command.reservationId] : []));
-    const rows = await tx.query<{ kind: 'a' | 'g' | 'r'; row: Record<string, unknown> }>(
-      `with locked as materialized (
-         select * from credit_accounts where customer_id = any($1::text[]) order by customer_id for update)
-       select 'a' as kind, to_jsonb(locked) as row from locked
+    const accounts = await tx.query<Record<string, unknown>>(
+      'select * from credit_accounts where customer_id = any($1::text[]) order by customer_id for update',
+      [[...work.keys()].sort()],
+    );
+    const accountIds = accounts.map((account) => account.account_id as string);
+    const rows = accountIds.length === 0 ? [] : await tx.query<{ kind: 'g' | 'r'; row: Record<string, unknown> }>(
+      `with r as materialized (
+         select * from credit_reservations where account_id = any($1::uuid[]) and status = 'HELD'
+         union
+         select * from credit_reservations where reservation_id = any($3::uuid[]) and account_id = any($1::uuid[]))
+       select 'r' as kind, to_jsonb(r) as row from r
        union all
-       select 'g', to_jsonb(g) from credit_grants g where g.account_id in (select account_id from locked) and g.remaining > 0
+       select 'g', to_jsonb(g) from credit_grants g where g.account_id = any($1::uuid[]) and g.remaining > 0
        union all
        select 'g', to_jsonb(g) from credit_grants g
-         where g.grant_id = any($2::uuid[]) and g.remaining = 0 and g.account_id in (select account_id from locked)
-       union all
-       select 'r', to_jsonb(r) from credit_reservations r where r.account_id in (select account_id from locked) and r.status = 'HELD'
-       union all
-       select 'r', to_jsonb(r) from credit_reservations r
-         where r.reservation_id = any($3::uuid[]) and r.status <> 'HELD' and r.account_id in (select account_id from locked)`,
-      [[...work.keys()].sort(), grantIds, reservationIds],
+         where g.remaining = 0 and g.account_id = any($1::uuid[])
+           and g.grant_id in (select unnest($2::uuid[]) union select (a ->> 'grantId')::uuid from r, jsonb_array_elements(r.allocations) a)`,
+      [accountIds, grantIds, reservationIds],
     );
     const byAccount = new Map<string, { row: AccountRow; grants: GrantState[]; reservations: ReservationState[] }>();
-    for (const { kind, row } of rows) if (kind === 'a') byAccount.set(row.account_id as string, { row: row as unknown as AccountRow, grants: [], reservations: [] });
+    for (const row of accounts) byAccount.set(row.account_id as string, { row: row as unknown as AccountRow, grants: [], reservations: [] });
     for (const { kind, row } of rows) {
       if (kind === 'g') byAccount.get(row.account_id as string)!.grants.push(grantFromRow(row as unknown as GrantRow));
       if (kind === 'r') byAccount.get(row.account_id as string)!.reservations.push(reservationFromRow(row as unknown as ReservationRow));
