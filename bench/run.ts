@@ -5,8 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InfraError } from '../infra/errors';
-import { infraUp } from '../infra/infra';
+import { exportInfrastructure } from '../infra/infra';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const available = readdirSync(benchDir)
@@ -17,15 +16,7 @@ if (!name || !available.includes(name)) {
   console.error(`usage: npm run bench -- <name>; available: ${available.join(', ')}`);
   process.exit(2);
 }
-try {
-  const infra = await infraUp();
-  process.env.DATABASE_URL = infra.databaseUrl;
-  process.env.KAFKA_BROKERS = infra.kafkaBrokers;
-  process.env.SCHEMA_REGISTRY_URL = infra.schemaRegistryUrl;
-} catch (error) {
-  console.error(error instanceof InfraError ? `infra: ${error.message}` : error);
-  process.exit(1);
-}
+await exportInfrastructure({ printSummary: false });
 const bench = (await import(`./${name}.bench.ts`)) as { run(): Promise<void> };
 await bench.run();
 process.exit(0);

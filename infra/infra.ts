@@ -91,3 +91,20 @@ export async function infraDown(): Promise<string[]> {
   }
   return lines.length ? lines : ['nothing of ours was running'];
 }
+
+/**
+ * For the project's commands (test, bench, chaos): the infrastructure started or reused and its three URLs exported to
+ * this process's environment; a failure is one line on stderr and exit code 1.
+ */
+export async function exportInfrastructure(options: { printSummary: boolean }): Promise<void> {
+  try {
+    const infra = await infraUp();
+    if (options.printSummary) for (const line of infra.summary) console.log(line);
+    process.env.DATABASE_URL = infra.databaseUrl;
+    process.env.KAFKA_BROKERS = infra.kafkaBrokers;
+    process.env.SCHEMA_REGISTRY_URL = infra.schemaRegistryUrl;
+  } catch (error) {
+    console.error(error instanceof InfraError ? `infra: ${error.message}` : error);
+    process.exit(1);
+  }
+}

@@ -8,8 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import Mocha from 'mocha';
-import { InfraError } from '../infra/errors';
-import { infraUp } from '../infra/infra';
+import { exportInfrastructure } from '../infra/infra';
 import { repoRoot } from '../infra/paths';
 
 const tiers = ['unit', 'app', 'int', 'e2e'] as const;
@@ -39,16 +38,7 @@ function typecheck(): void {
 const scope = resolve(process.argv[2] ?? process.cwd());
 const wholeRepo = scope === repoRoot;
 
-try {
-  const infra = await infraUp();
-  for (const line of infra.summary) console.log(line);
-  process.env.DATABASE_URL = infra.databaseUrl;
-  process.env.KAFKA_BROKERS = infra.kafkaBrokers;
-  process.env.SCHEMA_REGISTRY_URL = infra.schemaRegistryUrl;
-} catch (error) {
-  console.error(error instanceof InfraError ? `infra: ${error.message}` : error);
-  process.exit(1);
-}
+await exportInfrastructure({ printSummary: true });
 
 if (wholeRepo) typecheck();
 

@@ -38,7 +38,8 @@ export interface CreditGrpc {
   close(): void;
 }
 
-export function creditGrpcClient(platform: Platform): CreditGrpc {
+/** `deadlineMs`: each call fails with DEADLINE_EXCEEDED after that long (a killed server otherwise leaves a call hanging). */
+export function creditGrpcClient(platform: Platform, options: { deadlineMs?: number } = {}): CreditGrpc {
   const proto = loadProto('billing/credit/v1/credit.proto') as any;
   const client = new proto.billing.credit.v1.CreditService(platform.services.credit.grpcAddress, grpc.credentials.createInsecure());
   return {
@@ -46,7 +47,9 @@ export function creditGrpcClient(platform: Platform): CreditGrpc {
       new Promise((resolveCall, reject) => {
         const metadata = new grpc.Metadata();
         metadata.set('authorization', `Bearer ${platform.token}`);
-        client[method](request, metadata, (error: grpc.ServiceError | null, response: any) => (error ? reject(error) : resolveCall(response)));
+        const callback = (error: grpc.ServiceError | null, response: any) => (error ? reject(error) : resolveCall(response));
+        if (options.deadlineMs === undefined) client[method](request, metadata, callback);
+        else client[method](request, metadata, { deadline: Date.now() + options.deadlineMs }, callback);
       }),
     close: () => client.close(),
   };

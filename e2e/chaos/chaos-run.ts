@@ -1,0 +1,152 @@
+/**
+ * One chaos run (issue #8): a broker of its own, the four services as processes on it, N customers doing business
+ * while every Stripe webhook arrives 3 times shuffled, each service is SIGKILLed once and the broker once; then wait
+ * for quiescence and audit the data. Used by `npm run chaos` (run.ts) and by e2e/chaos.e2e.spec.ts (size small).
+ */
+import { startPrivateKafka } from '../../infra/private-kafka';
+import { creditGrpcClient, restClient, stripeClient } from '../support/clients';
+import { type Platform, type ServiceName, startPlatform } from '../support/platform';
+import { audit, type AuditResult } from './audit';
+import { ServiceDatabases } from './databases';
+import { type FaultOutcome, planFaults, runFaults } from './faults';
+import { customerJourney, IntentIndex, type CustomerRecord } from './journeys';
+import { type Backlog, QuiescenceProbe } from './quiescence';
+import { Random } from './random';
+import type { ChaosSize } from './sizes';
+import { Supervisor } from './supervisor';
+import { type WebhookStats, WebhookStorm } from './webhook-storm';
+
+export interface ChaosOptions {
+  size: ChaosSize;
+  seed: number;
+  /** Progress lines (default: stdout). */
+  log?: (line: string) => void;
+}
+
+export interface ChaosOutcome {
+  size: ChaosSize;
+  seed: number;
+  startedAt: Date;
+  customers: number;
+  lost: number;
+  double: number;
+  invariantViolations: number;
+  kills: number;
+  brokerRestarts: number;
+  faults: FaultOutcome[];
+  /** Exits nobody caused (a process that could not start while the broker was down), restarted by the supervisor. */
+  unexpectedExits: Record<ServiceName, number>;
+  webhooks: WebhookStats;
+  quiescence: { quiet: boolean; tookMs: number; last: Backlog };
+  audit: AuditResult;
+  durations: { startupMs: number; loadMs: number; quiescenceMs: number; totalMs: number };
+  logDir: string;
+}
+
+const PLAN = { price: 500, credits: 100 };
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
+  const { size, seed } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const startedAt = new Date();
+  const random = new Random(seed);
+  const faultPlan = planFaults(size, random.fork());
+  const stormRandom = random.fork();
+  const customerRandoms = Array.from({ length: size.customers }, () => random.fork());
+
+  log(`chaos: size=${size.name} seed=${seed} customers=${size.customers} day=${size.dayMs / 1_000}s load=${size.loadMs / 1_000}s`);
+  const kafka = await startPrivateKafka(`chaos-${process.pid}-${seed}`);
+  let platform: Platform | undefined;
+  const cleanup: (() => Promise<unknown>)[] = [];
+  try {
+    // Production consumer retries (5 attempts, backoff up to 5 s): this broker carries no other run's events.
+    const retry = { CONSUMER_RETRY_ATTEMPTS: '5', CONSUMER_RETRY_MAX_BACKOFF_MS: '5000' };
+    const env: Record<ServiceName, NodeJS.ProcessEnv> = { customer: retry, credit: retry, payment: retry, subscription: { ...retry, SUBSCRIPTION_SCHEDULER_TICK_MS: '200' } };
+    platform = await startPlatform({
+      clockRate: 86_400_000 / size.dayMs,
+      kafkaBrokers: kafka.brokers,
+      consumeFrom: 'earliest',
+      logLevel: 'info',
+      env,
+      startTimeoutMs: 180_000,
+    });
+    const started = platform;
+    log(`chaos: platform up in ${((Date.now() - startedAt.getTime()) / 1_000).toFixed(1)} s (logs: ${platform.logDir})`);
+
+    const credit = creditGrpcClient(platform, { deadlineMs: 5_000 });
+    cleanup.push(async () => credit.close());
+    const databases = new ServiceDatabases(platform);
+    cleanup.push(() => databases.close());
+    const storm = new WebhookStorm(platform, stormRandom, { concurrency: 4, scanEveryMs: size.customers > 50 ? 1_000 : 300 });
+    cleanup.push(() => storm.stop());
+    const probe = new QuiescenceProbe(kafka.brokers, databases, storm);
+    cleanup.push(() => probe.close());
+
+    const supervisor = new Supervisor(platform, log);
+    supervisor.start();
+    cleanup.push(async () => supervisor.stop());
+
+    const planCode = `chaos-daily-${seed}`;
+    const plan = await restClient(platform, 'subscription')('POST', '/v1/plans', {
+      code: planCode,
+      name: 'Chaos daily',
+      price: { amount: PLAN.price, currency: 'EUR' },
+      interval: 'day',
+      creditsPerPeriod: PLAN.credits,
+      creditRollover: false,
+    });
+    if (plan.status !== 201) throw new Error(`plan: ${plan.status} ${JSON.stringify(plan.body)}`);
+
+    storm.start();
+    const loadStartedAt = Date.now();
+    const startupMs = loadStartedAt - startedAt.getTime();
+    const context = { platform, size, credit, stripe: stripeClient(platform), planCode, loadStartedAt, intents: new IntentIndex(platform), log };
+    const progress = setInterval(() => {
+      log(`chaos: +${((Date.now() - loadStartedAt) / 1_000).toFixed(0)}s virtual ${started.virtualNow().toISOString()} webhooks ${storm.stats.delivered}/${storm.stats.events * WebhookStorm.COPIES}`);
+    }, 15_000);
+    let customers: CustomerRecord[];
+    let faults: FaultOutcome[];
+    try {
+      [customers, faults] = await Promise.all([
+        Promise.all(customerRandoms.map((customerRandom, index) => customerJourney(context, index, customerRandom))),
+        runFaults(faultPlan, { platform, kafka, supervisor, loadStartedAt, log }),
+      ]);
+    } finally {
+      clearInterval(progress);
+    }
+    const loadMs = Date.now() - loadStartedAt;
+    log(`chaos: load done after ${(loadMs / 1_000).toFixed(1)} s; waiting for quiescence`);
+
+    const quiescence = await probe.waitForQuiescence(size.quiescenceTimeoutMs, 3_000, log);
+    log(`chaos: ${quiescence.quiet ? 'quiescent' : 'NOT quiescent'} after ${(quiescence.tookMs / 1_000).toFixed(1)} s: ${JSON.stringify(quiescence.last)}`);
+    const result = await audit({ databases, intents: platform.stripe.paymentIntents(), customers, deadLettered: await probe.deadLettered() });
+    // Not quiescent: the figures may still move; count it as a violation rather than pass on a snapshot.
+    if (!quiescence.quiet) {
+      result.invariantViolations += 1;
+      result.findings.push(`INVARIANT not quiescent within ${size.quiescenceTimeoutMs / 1_000} s: ${JSON.stringify(quiescence.last)}`);
+    }
+    for (const customer of customers) for (const error of customer.errors) log(`chaos: customer ${customer.index}: ${error}`);
+    return {
+      size,
+      seed,
+      startedAt,
+      customers: result.figures.customers,
+      lost: result.lost,
+      double: result.double,
+      invariantViolations: result.invariantViolations,
+      kills: faults.filter((fault) => fault.target !== 'kafka' && fault.done).length,
+      brokerRestarts: faults.filter((fault) => fault.target === 'kafka' && fault.done).length,
+      faults,
+      unexpectedExits: { ...supervisor.unexpectedExits },
+      webhooks: storm.stats,
+      quiescence,
+      audit: result,
+      durations: { startupMs, loadMs, quiescenceMs: quiescence.tookMs, totalMs: Date.now() - startedAt.getTime() },
+      logDir: platform.logDir,
+    };
+  } finally {
+    for (const close of cleanup.reverse()) await close().catch(() => undefined);
+    await platform?.stop().catch(() => undefined);
+    await kafka.dispose().catch(() => undefined);
+  }
+}

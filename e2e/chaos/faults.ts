@@ -1,0 +1,97 @@
+/**
+ * The faults: each of the four service processes SIGKILLed once and respawned (same environment, ports, database),
+ * and the broker SIGKILLed once and started again on its storage. The five faults are shuffled and each falls at a
+ * random moment inside its own fifth of the fault window, so all are spread over the load and reproducible from the
+ * seed. A killed process is respawned after a short random downtime without waiting for the others to recover.
+ */
+import type { PrivateKafka } from '../../infra/private-kafka';
+import { type Platform, type ServiceName, serviceNames } from '../support/platform';
+import type { Random } from './random';
+import type { ChaosSize } from './sizes';
+import type { Supervisor } from './supervisor';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export type FaultTarget = ServiceName | 'kafka';
+
+export interface PlannedFault {
+  target: FaultTarget;
+  /** ms after the load started. */
+  atMs: number;
+  /** ms between the kill and the respawn. */
+  downMs: number;
+}
+
+export interface FaultOutcome extends PlannedFault {
+  /** Killed and started again. */
+  done: boolean;
+  /** ms from the kill until the process was ready again (/readyz and its consumers fetching; the broker answering). */
+  recoveredAfterMs?: number;
+  error?: string;
+}
+
+export function planFaults(size: ChaosSize, random: Random): PlannedFault[] {
+  const targets: FaultTarget[] = random.shuffle([...serviceNames, 'kafka']);
+  const slot = (size.faultsUntilMs - size.faultsFromMs) / targets.length;
+  return targets.map((target, index) => ({
+    target,
+    atMs: Math.round(size.faultsFromMs + index * slot + random.next() * slot * 0.8),
+    downMs: random.int(300, 2_000),
+  }));
+}
+
+export async function runFaults(
+  plan: readonly PlannedFault[],
+  deps: { platform: Platform; kafka: PrivateKafka; supervisor: Supervisor; loadStartedAt: number; log: (line: string) => void },
+): Promise<FaultOutcome[]> {
+  const { platform, kafka, supervisor, loadStartedAt, log } = deps;
+  /** Ready again, through any exit on the way (the supervisor restarts a process that cannot start yet). */
+  const recovered = async (name: ServiceName, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await platform.waitReady(name, Math.max(1_000, deadline - Date.now()));
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await sleep(1_000);
+      }
+    }
+  };
+  const at = () => `+${((Date.now() - loadStartedAt) / 1_000).toFixed(1)}s`;
+  return Promise.all(
+    plan.map(async (fault): Promise<FaultOutcome> => {
+      await sleep(Math.max(0, loadStartedAt + fault.atMs - Date.now()));
+      const killedAt = Date.now();
+      try {
+        if (fault.target === 'kafka') {
+          log(`${at()} kill -9 kafka broker`);
+          await kafka.kill();
+          await sleep(fault.downMs);
+          await kafka.start();
+        } else {
+          log(`${at()} kill -9 ${fault.target} (pid ${platform.services[fault.target].child.pid})`);
+          supervisor.pause(fault.target);
+          try {
+            await platform.kill(fault.target);
+            await sleep(fault.downMs);
+            await platform.restart(fault.target);
+          } finally {
+            supervisor.resume(fault.target);
+          }
+        }
+      } catch (error) {
+        log(`${at()} ${fault.target} fault failed: ${(error as Error).message.split('\n')[0]}`);
+        return { ...fault, done: false, error: (error as Error).message };
+      }
+      try {
+        if (fault.target !== 'kafka') await recovered(fault.target, 180_000);
+        const recoveredAfterMs = Date.now() - killedAt;
+        log(`${at()} ${fault.target} back (${(recoveredAfterMs / 1_000).toFixed(1)} s after the kill)`);
+        return { ...fault, done: true, recoveredAfterMs };
+      } catch (error) {
+        log(`${at()} ${fault.target} not ready again: ${(error as Error).message.split('\n')[0]}`);
+        return { ...fault, done: true, error: `not ready again: ${(error as Error).message}` };
+      }
+    }),
+  );
+}
