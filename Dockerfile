@@ -21,4 +21,4 @@ COPY schemas schemas
 COPY proto proto
 USER node
 # The same node arguments as scripts/service-ports.ts serviceNodeArgs (a test compares them).
-CMD ["sh", "-c", "exec node --max-semi-space-size=1 --import tsx services/${SERVICE}/src/main.ts"]
+CMD ["sh", "-c", "exec node --max-semi-space-size=1 --optimize-for-size --import tsx services/${SERVICE}/src/main.ts"]

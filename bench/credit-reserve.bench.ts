@@ -9,6 +9,7 @@ import { dropDatabase, databaseUrlFor, ensureDatabase, loadProto } from '@billin
 import { freePort, uniqueName } from '@billing/platform/testing';
 import * as grpc from '@grpc/grpc-js';
 import pg from 'pg';
+import { serviceNodeArgs } from '../scripts/service-ports';
 import { percentile, round } from './stats';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -51,7 +52,7 @@ export async function run(): Promise<void> {
   const database = uniqueName('bench_credit');
   await ensureDatabase(serverUrl, database);
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
-  const service = spawn(process.execPath, [...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ') ?? []), '--import', 'tsx', 'services/credit/src/main.ts'], {
+  const service = spawn(process.execPath, [...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ') ?? []), ...serviceNodeArgs('credit')], {
     env: { ...process.env, DATABASE_NAME: database, HTTP_PORT: String(httpPort), GRPC_PORT: String(grpcPort), SERVICE_TOKENS: `bench:${token}`, CREDIT_DB_POOL: String(poolSize), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -345,7 +345,11 @@ describe('billing flows across the four service processes (E2E)', function () {
         return [name, Math.round(Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)![1]) / 1024)];
       }),
     );
-    for (const [name, mb] of Object.entries(rssMb)) console.log(`    rss at rest: ${name} ${mb} MB`);
+    for (const [name, mb] of Object.entries(rssMb)) {
+      const metrics = await (await fetch(`${platform.services[name as (typeof serviceNames)[number]].httpUrl}/metrics`)).text();
+      const value = (metric: string) => Math.round(Number(new RegExp(`^${metric} (\\S+)`, 'm').exec(metrics)?.[1]) / 1048576);
+      console.log(`    rss at rest: ${name} ${mb} MB (heap ${value('nodejs_heap_size_used_bytes')}/${value('nodejs_heap_size_total_bytes')} MB, external ${value('nodejs_external_memory_bytes')} MB)`);
+    }
     for (const [name, mb] of Object.entries(rssMb)) expect(mb, name).to.be.below(150);
   });
 });

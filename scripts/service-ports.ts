@@ -11,4 +11,4 @@ export const servicePorts: Record<string, { http: number; grpc?: number }> = {
  * the same. V8 grows the young generation to 16 MB per semi-space under load and keeps it; capped at 1 MB, a resting
  * service stays under 150 MB RSS (docs/performance.md has the measurements).
  */
-export const serviceNodeArgs = (name: string): string[] => ['--max-semi-space-size=1', '--import', 'tsx', `services/${name}/src/main.ts`];
+export const serviceNodeArgs = (name: string): string[] => ['--max-semi-space-size=1', '--optimize-for-size', '--import', 'tsx', `services/${name}/src/main.ts`];
