@@ -7,8 +7,9 @@ export const servicePorts: Record<string, { http: number; grpc?: number }> = {
 };
 
 /**
- * The node arguments a service process runs with — npm start and the E2E platform use these, the Dockerfile's CMD says
- * the same. V8 grows the young generation to 16 MB per semi-space under load and keeps it; capped at 1 MB, a resting
- * service stays under 150 MB RSS (docs/performance.md has the measurements).
+ * The node arguments a service process runs with — npm start, the E2E platform and the credit benchmark use these, the
+ * Dockerfile's CMD says the same. V8 grows the young generation to 16 MB per semi-space under load and keeps it, and
+ * favours speed over heap size: with both capped a service rests under 150 MB RSS, at a throughput cost
+ * (docs/performance.md, "Memory at rest").
  */
 export const serviceNodeArgs = (name: string): string[] => ['--max-semi-space-size=1', '--optimize-for-size', '--import', 'tsx', `services/${name}/src/main.ts`];
