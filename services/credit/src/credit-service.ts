@@ -56,8 +56,11 @@ export async function startCreditService(settings: ServiceSettings, overrides: C
   const store = new CreditAccountStore({ next: randomUUID }, () => clock.now());
   const readModel = new SqlCreditReadModel(() => new PgExecutor(pool));
   const reservations = new CachedReservationDirectory(readModel);
-  // Two connections stay free for reads (balance, reservation lookups) while batches hold the others.
-  const bus = new AccountCommandBatcher(hotPath, store, runtime.logger.child({ component: 'batcher' }), Math.max(1, poolSize - 2), (customerId, outcome) => {
+  // Group commit works when few transactions each carry many commands: with 14 concurrent batches of 1–2 commands the
+  // database was busy with commits, with 2 the spread benchmark gained 20–40 % (docs/performance.md). The other
+  // connections serve reads (balance, reservation lookups).
+  const concurrentBatches = Math.min(Number(process.env.CREDIT_CONCURRENT_BATCHES ?? 2), Math.max(1, poolSize - 2));
+  const bus = new AccountCommandBatcher(hotPath, store, runtime.logger.child({ component: 'batcher' }), concurrentBatches, (customerId, outcome) => {
     if (outcome.ok && outcome.result.type === 'Reserve') reservations.remember(outcome.result.reservation.reservationId, customerId);
   });
   const busIn = (tx: SqlExecutor): AccountCommandBus => ({
