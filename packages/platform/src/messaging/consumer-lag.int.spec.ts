@@ -11,7 +11,8 @@ describe('consumerLag (real Kafka)', function () {
     const kafka = new Kafka({ brokers: (await testInfrastructure()).kafkaBrokers, clientId: 'lag-test', logLevel: logLevel.NOTHING });
     const topic = uniqueName('lag.v1');
     await ensureTopics(kafka, [topic], { numPartitions: 2 });
-    const producer = kafka.producer();
+    // Idempotent: a send retried under load (CI) must not write a message twice, since the test counts them.
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await producer.send({ topic, acks: -1, messages: [0, 0, 0, 1, 1].map((partition, index) => ({ partition, value: `m${index}` })) });
     await producer.disconnect();

@@ -17,7 +17,8 @@ describe('dead-letter replay (real Kafka)', function () {
     const original = uniqueName('replay.v1');
     const dlq = deadLetterTopic(original, 'some-consumer');
     await ensureTopics(kafka, [original, dlq]);
-    const producer = kafka.producer();
+    // Idempotent: a send retried under load (CI) must not write a message twice, since the test counts them.
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     const letters = [1, 2, 3].map((index) => ({
       key: `aggregate-${index}`,
