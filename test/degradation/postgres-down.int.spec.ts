@@ -40,6 +40,7 @@ describe('Degradation: PostgreSQL down (customer and credit services on a privat
   const pool = (url: string, settings: ServiceSettings) => {
     const created = new pg.Pool({ connectionString: databaseUrlFor(url, settings.database), max: 2 });
     created.on('error', () => undefined); // its idle connections die with the server
+    created.on('connect', (client) => client.on('error', () => undefined)); // and so may one being released
     return created;
   };
   const unpublished = async (db: pg.Pool) => Number((await db.query('select count(*) as n from outbox where published_at is null')).rows[0].n);

@@ -51,6 +51,9 @@ export async function startCreditService(settings: ServiceSettings, overrides: C
   // As the runtime's own pool: while PostgreSQL is unreachable a command fails in 2 s (503 / UNAVAILABLE), not after a hang.
   const pool = new pg.Pool({ connectionString: runtime.databaseUrl, max: poolSize, connectionTimeoutMillis: 2_000 });
   pool.on('error', (error) => runtime.logger.warn({ err: error }, 'idle database connection lost'));
+  // pg-pool listens for errors only while a connection is idle: one the server ends while it is being released or closed
+  // would raise an unhandled 'error' and end the process. Its failure reaches the statement that used it anyway.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const hotPath = new PgUnitOfWork(pool);
   const ids = new UuidV5Ids();
   const store = new CreditAccountStore({ next: randomUUID }, () => clock.now());

@@ -65,6 +65,9 @@ export class OutboxRelay {
     this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: this.workers, connectionTimeoutMillis: 5_000 });
     // An idle pooled connection that dies (server restart) must not take the process down; the next batch reconnects.
     this.pool.on('error', (error) => options.logger.warn({ err: error }, 'outbox relay: idle database connection lost'));
+    // pg-pool listens for errors only while a connection is idle: one the server ends while it is being released or
+    // closed would raise an unhandled 'error' and end the process. Its failure reaches the statement that used it anyway.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.maxLanes = options.maxLanes ?? outboxLanes;
