@@ -32,7 +32,7 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
       serviceTokens: `tests:${token},scoped:${scopedToken}:${scopedCustomer}`,
     };
     service = await startCreditService(settings, { consumeFromBeginning: false, sweepIntervalMs: 200 });
-    await service.runtime.consumersJoined();
+    await service.runtime.consumersFetching();
     db = new pg.Pool({ connectionString: service.runtime.databaseUrl, max: 4 });
     const kafka = new Kafka({ brokers: infra.kafkaBrokers, clientId: 'credit-test', logLevel: logLevel.NOTHING });
     producer = await connectedProducer(kafka);
@@ -67,7 +67,8 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
     rest('POST', `/v1/accounts/${customerId}/grants`, { amount, source: { type: 'MANUAL', id } }, { 'idempotency-key': randomUUID() });
   const openAccount = async (customerId: string) => {
     await publishEvent(producer, codec, 'CustomerRegistered', { customerId, externalAccountId: customerId, email: 'a@example.com', name: null, defaultCurrency: 'EUR', occurredAt: new Date().toISOString() }, { key: customerId });
-    await eventually(() => db.query('select 1 from credit_accounts where customer_id = $1', [customerId]), (result) => result.rowCount === 1);
+    const opened = await eventually(() => db.query('select 1 from credit_accounts where customer_id = $1', [customerId]), (result) => result.rowCount === 1);
+    expect(opened.rowCount, 'account opened from CustomerRegistered').to.equal(1);
   };
   const count = async (sql: string, params: unknown[]) => Number((await db.query(sql, params)).rows[0].count);
   const ledgerSum = async (customerId: string) =>
@@ -208,10 +209,11 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
         );
         await other.query('update credit_accounts set balance = balance - 20 where customer_id = $1', [customerId]);
         const reserve = call<any>('Reserve', { customerId, amount: 30, ttlSeconds: 60, idempotencyKey: 'behind-the-lock' });
-        await eventually(
+        const waiting = await eventually(
           () => count("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%credit_accounts%for update%'", []),
-          (waiting) => waiting === 1,
+          (blocked) => blocked === 1,
         );
+        expect(waiting, 'the reserve waits for the row lock').to.equal(1);
         await other.query('commit');
         // Loaded stale, the grant would show 50 left against a balance of 30: an invariant violation, answered INTERNAL.
         expect(await reserve).to.deep.include({ amount: 30, status: 'HELD' });

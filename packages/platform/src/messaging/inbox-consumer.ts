@@ -64,13 +64,10 @@ export class InboxConsumer<Tx extends SqlExecutor> {
   private stopping = false;
   private restartTimer?: NodeJS.Timeout;
   private readonly retry: RetryPolicy;
-  private markJoined!: () => void;
-  /** Resolves once the consumer has joined its group and been assigned partitions. */
-  readonly joined = new Promise<void>((resolve) => (this.markJoined = resolve));
   private markFetching!: () => void;
   /**
    * Resolves after the first fetch once joined: the start offsets are resolved by then, so even a new group that starts
-   * at the latest offset consumes everything published afterwards (`joined` alone leaves that race open).
+   * at the latest offset consumes everything published afterwards (having joined alone leaves that race open).
    */
   readonly fetching = new Promise<void>((resolve) => (this.markFetching = resolve));
 
@@ -101,7 +98,6 @@ export class InboxConsumer<Tx extends SqlExecutor> {
     let joinedOnce = false;
     consumer.on(consumer.events.GROUP_JOIN, () => {
       joinedOnce = true;
-      this.markJoined();
     });
     consumer.on(consumer.events.FETCH, () => {
       if (joinedOnce) this.markFetching();

@@ -181,15 +181,10 @@ export class ServiceRuntime {
     );
   }
 
-  /** Resolves when every consumer has joined its group (tests publish only after this). */
-  async consumersJoined(): Promise<void> {
-    await Promise.all(this.consumers.map((consumer) => consumer.joined));
-  }
-
   /**
    * Resolves when every consumer has joined its group AND fetched once, i.e. its start offsets are resolved: from then
    * on an event published is consumed even by a new group that starts at the latest offset. listen() logs
-   * 'consumers fetching' at that point (E2E tests wait for that line before publishing).
+   * 'consumers fetching' at that point (tests wait for this, E2E tests for that line, before publishing).
    */
   async consumersFetching(): Promise<void> {
     await Promise.all(this.consumers.map((consumer) => consumer.fetching));

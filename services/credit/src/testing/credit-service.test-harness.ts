@@ -77,7 +77,8 @@ export async function startCreditServiceHarness(options: { grpcTls?: GrpcServerT
     /** Opens an account as production does (CustomerRegistered consumed from Kafka) and grants `credits` by REST. */
     async openAccount(customerId: string, credits: number): Promise<void> {
       await publishEvent(producer, codec, 'CustomerRegistered', { customerId, externalAccountId: customerId, email: 'a@example.com', name: null, defaultCurrency: 'EUR', occurredAt: new Date().toISOString() }, { key: customerId });
-      await eventually(() => pool.query('select 1 from credit_accounts where customer_id = $1', [customerId]), (result) => result.rowCount === 1);
+      const opened = await eventually(() => pool.query('select 1 from credit_accounts where customer_id = $1', [customerId]), (result) => result.rowCount === 1);
+      if (opened.rowCount !== 1) throw new Error(`no account opened for ${customerId} from CustomerRegistered`);
       const granted = await harness.rest('POST', `/v1/accounts/${customerId}/grants`, { body: { amount: credits, source: { type: 'MANUAL', id: randomUUID() } }, idempotencyKey: randomUUID() });
       if (granted.status !== 201) throw new Error(`grant refused: ${JSON.stringify(granted.body)}`);
     },

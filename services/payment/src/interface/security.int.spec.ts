@@ -147,7 +147,8 @@ describe('Payment service security (PostgreSQL, Kafka, Stripe test server; the c
       const producer = await connectedProducer(service.runtime.kafka);
       await publishEvent(producer, service.runtime.codec, 'PaymentGatewayLinked', { customerId: linked, externalAccountId: linked, gateway: 'stripe', gatewayCustomerId: 'cus_linked', occurredAt: new Date().toISOString() }, { key: linked });
       await producer.disconnect();
-      await eventually(() => pool.query('select 1 from customer_gateway_links where customer_id = $1', [linked]), (result) => result.rowCount === 1);
+      const link = await eventually(() => pool.query('select 1 from customer_gateway_links where customer_id = $1', [linked]), (result) => result.rowCount === 1);
+      expect(link.rowCount, 'PaymentGatewayLinked consumed').to.equal(1);
 
       const log = logLines.join('');
       // Requests, webhooks and (at debug level) consumed events were all logged.
