@@ -62,7 +62,9 @@ export class OutboxRelay {
   constructor(private readonly options: OutboxRelayOptions) {
     this.workers = options.workers ?? 4;
     // A connect that hangs (PostgreSQL unreachable rather than stopped) fails after 5 s and is retried like any other.
-    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: this.workers, connectionTimeoutMillis: 5_000 });
+    // Losing a relay commit in a crash only means its batch is produced again, which consumers absorb: no fsync wait,
+    // set once per connection rather than once per batch.
+    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: this.workers, connectionTimeoutMillis: 5_000, options: '-c synchronous_commit=off' });
     // An idle pooled connection that dies (server restart) must not take the process down; the next batch reconnects.
     this.pool.on('error', (error) => options.logger.warn({ err: error }, 'outbox relay: idle database connection lost'));
     // pg-pool listens for errors only while a connection is idle: one the server ends while it is being released or
@@ -120,8 +122,9 @@ export class OutboxRelay {
           await this.claimLanes();
         }
         // One lane per batch: `lane = $1 order by seq` walks the partial index in order, where `lane = any(…)` would
-        // collect and sort every unpublished row of those lanes for each batch.
-        for (const lane of this.lanes.filter((_, rank) => rank % this.workers === worker)) {
+        // collect and sort every unpublished row of those lanes for each batch. Only lanes with work get a transaction:
+        // most wake-ups find one or two of a worker's lanes written to.
+        for (const lane of await this.lanesWithWork(this.lanes.filter((_, rank) => rank % this.workers === worker))) {
           published = Math.max(published, await this.publishBatch(lane, this.producers[worker]!));
         }
       } catch (error) {
@@ -156,6 +159,16 @@ export class OutboxRelay {
     }
   }
 
+  /** One index probe per lane, in one statement. */
+  private async lanesWithWork(lanes: number[]): Promise<number[]> {
+    if (lanes.length === 0) return [];
+    const { rows } = await this.pool.query<{ lane: number }>(
+      'select l.lane from unnest($1::smallint[]) as l(lane) where exists (select 1 from outbox o where o.lane = l.lane and o.published_at is null)',
+      [lanes],
+    );
+    return rows.map((row) => row.lane);
+  }
+
   private async publishBatch(lane: number, producer: Producer): Promise<number> {
     const client = await this.pool.connect();
     // pg-pool takes its error listener off a checked-out client: a connection lost while the batch is being produced
@@ -164,8 +177,6 @@ export class OutboxRelay {
     client.on('error', onLost);
     try {
       await client.query('begin');
-      // Losing this commit in a crash only means the batch is produced again, which consumers absorb; so no fsync wait.
-      await client.query('set local synchronous_commit = off');
       // Claim and mark in one statement; the mark only becomes visible if the commit after producing happens.
       const { rows } = await client.query<OutboxRow & { seq: string }>(
         `update outbox set published_at = now() where id = any(array(
