@@ -13,16 +13,23 @@ import { serviceNodeArgs } from '../scripts/service-ports';
 import { percentile, round } from './stats';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+/** Unmeasured load before each measured phase, so V8 has compiled the hot code and sized its heap. */
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const poolSize = Number(process.env.BENCH_POOL ?? 16);
 const accounts = 1000;
 const token = `bench-${randomUUID()}`;
 
 
-/** Runs `operation` from `concurrency` loops for the duration; returns operations/s and latencies in ms. */
+/** Runs `operation` from `concurrency` loops for the warm-up and then the measured duration; returns operations/s and latencies in ms of the latter. */
 async function load(operation: (worker: number) => Promise<void>): Promise<{ perSecond: number; latencies: number[] }> {
+  await drive(operation, warmupSeconds);
+  return drive(operation, seconds);
+}
+
+async function drive(operation: (worker: number) => Promise<void>, duration: number): Promise<{ perSecond: number; latencies: number[] }> {
   const latencies: number[] = [];
-  const deadline = performance.now() + seconds * 1000;
+  const deadline = performance.now() + duration * 1000;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
@@ -98,7 +105,7 @@ export async function run(): Promise<void> {
     for (const client of clients) client.close();
 
     const raw = await rawBaseline(databaseUrlFor(serverUrl, database));
-    console.log(`concurrency=${concurrency} pool=${poolSize} seconds=${seconds} raw_hot_tx_s=${round(raw.hot)} raw_spread_tx_s=${round(raw.spread)}`);
+    console.log(`concurrency=${concurrency} pool=${poolSize} seconds=${seconds} warmup_seconds=${warmupSeconds} raw_hot_tx_s=${round(raw.hot)} raw_spread_tx_s=${round(raw.spread)}`);
     console.log(`hot: ${round(hot.perSecond)} pairs/s p50=${round(percentile(hot.latencies, 50), 1)}ms p99=${round(percentile(hot.latencies, 99), 1)}ms`);
     console.log(`spread: ${round(spread.perSecond)} pairs/s p50=${round(percentile(spread.latencies, 50), 1)}ms p99=${round(percentile(spread.latencies, 99), 1)}ms`);
     console.log(
