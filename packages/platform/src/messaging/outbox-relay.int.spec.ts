@@ -113,6 +113,23 @@ describe('Outbox relay and inbox consumer (real PostgreSQL, Kafka and registry)'
     expect((await metrics.duplicates.get()).values[0]!.value).to.equal(3);
   });
 
+  it('publishes rows whose NOTIFY it never heard, by polling', async () => {
+    await startRelay();
+    const first = amountAdded('acc-heard', 1);
+    await new PgUnitOfWork(bed.pool).transaction((tx) => appendToOutbox(tx, [first]));
+    await readTopic(bed.kafka, bed.topic, (messages) => messages.length >= 1);
+    // session_replication_role = replica skips the outbox trigger: these inserts send no NOTIFY.
+    const unheard = [amountAdded('acc-unheard', 1), amountAdded('acc-unheard', 2)];
+    await new PgUnitOfWork(bed.pool).transaction(async (tx) => {
+      await tx.query('set local session_replication_role = replica');
+      await appendToOutbox(tx, unheard);
+    });
+    const onTopic = await readTopic(bed.kafka, bed.topic, (messages) => messages.length >= 3);
+    expect(onTopic.map((message) => message.headers!['event-id']!.toString())).to.have.members([first, ...unheard].map((event) => event.eventId));
+    const unpublished = await query<{ count: number }>('select count(*)::int as count from outbox where published_at is null');
+    expect(unpublished[0]!.count).to.equal(0);
+  });
+
   it('two relays publish 10,000 events of 100 aggregates: each aggregate in order, none missing, none twice', async () => {
     const keys = 100;
     const perKey = 100;

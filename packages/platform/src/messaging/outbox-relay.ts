@@ -54,6 +54,7 @@ export class OutboxRelay {
   private readonly sleepers = new Set<() => void>();
   /** Counts NOTIFYs, so a worker that was busy when one arrived does not go to sleep on it. */
   private notifications = 0;
+  private probe?: { notifications: number; lanes: Promise<number[]> };
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly maxLanes: number;
@@ -114,23 +115,20 @@ export class OutboxRelay {
   /** Worker `worker` publishes the owned lanes whose rank among them is `worker` modulo the number of workers. */
   private async run(worker: number): Promise<void> {
     while (this.running) {
-      let published = 0;
+      let backlog = false;
       const notificationsBefore = this.notifications;
       try {
         if (worker === 0) {
           if (!this.session) await this.openSession();
           await this.claimLanes();
         }
-        // One lane per batch: `lane = $1 order by seq` walks the partial index in order, where `lane = any(…)` would
-        // collect and sort every unpublished row of those lanes for each batch. Only lanes with work get a transaction:
-        // most wake-ups find one or two of a worker's lanes written to.
-        for (const lane of await this.lanesWithWork(this.lanes.filter((_, rank) => rank % this.workers === worker))) {
-          published = Math.max(published, await this.publishBatch(lane, this.producers[worker]!));
-        }
+        const mine = new Set(this.lanes.filter((_, rank) => rank % this.workers === worker));
+        const lanes = (await this.lanesWithWork(notificationsBefore)).filter((lane) => mine.has(lane));
+        if (lanes.length > 0) backlog = await this.publishBatch(lanes, this.producers[worker]!);
       } catch (error) {
         this.options.logger.error({ err: error }, 'outbox relay batch failed; retrying after the poll interval');
       }
-      if (published < this.batchSize && this.notifications === notificationsBefore) await this.idle();
+      if (!backlog && this.notifications === notificationsBefore) await this.idle();
     }
   }
 
@@ -146,7 +144,11 @@ export class OutboxRelay {
         this.sleepers.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, this.pollIntervalMs);
+      // Polling is the safety net for a missed NOTIFY: it must look again, not reuse the last probe.
+      const timer = setTimeout(() => {
+        this.probe = undefined;
+        done();
+      }, this.pollIntervalMs);
       this.sleepers.add(done);
     });
   }
@@ -159,17 +161,31 @@ export class OutboxRelay {
     }
   }
 
-  /** One index probe per lane, in one statement. */
-  private async lanesWithWork(lanes: number[]): Promise<number[]> {
-    if (lanes.length === 0) return [];
-    const { rows } = await this.pool.query<{ lane: number }>(
-      'select l.lane from unnest($1::smallint[]) as l(lane) where exists (select 1 from outbox o where o.lane = l.lane and o.published_at is null)',
-      [lanes],
-    );
-    return rows.map((row) => row.lane);
+  /**
+   * The owned lanes with unpublished rows: one statement, an index probe per lane, shared by the workers that woke for
+   * the same notification, so a NOTIFY costs one query and a transaction only where there is work.
+   */
+  private lanesWithWork(notifications: number): Promise<number[]> {
+    if (this.probe?.notifications !== notifications) {
+      const lanes = this.lanes;
+      const probe = lanes.length === 0 ? Promise.resolve([]) : this.pool
+        .query<{ lane: number }>('select l.lane from unnest($1::smallint[]) as l(lane) where exists (select 1 from outbox o where o.lane = l.lane and o.published_at is null)', [lanes])
+        .then(({ rows }) => rows.map((row) => row.lane));
+      // A failed probe is not shared: the next worker asks again.
+      probe.catch(() => {
+        if (this.probe?.lanes === probe) this.probe = undefined;
+      });
+      this.probe = { notifications, lanes: probe };
+    }
+    return this.probe.lanes;
   }
 
-  private async publishBatch(lane: number, producer: Producer): Promise<number> {
+  /**
+   * Claims up to `batchSize` rows of each lane in one transaction, produces them in one request and commits them as
+   * published; answers whether a lane may have more. Each lane is claimed on its own (`lane = l.lane order by seq`
+   * walks the partial index in order, where `lane = any(…)` would collect and sort every unpublished row of those lanes).
+   */
+  private async publishBatch(lanes: number[], producer: Producer): Promise<boolean> {
     const client = await this.pool.connect();
     // pg-pool takes its error listener off a checked-out client: a connection lost while the batch is being produced
     // (PostgreSQL restarting) would be an unhandled 'error' event and end the process. The next statement fails instead.
@@ -178,15 +194,16 @@ export class OutboxRelay {
     try {
       await client.query('begin');
       // Claim and mark in one statement; the mark only becomes visible if the commit after producing happens.
-      const { rows } = await client.query<OutboxRow & { seq: string }>(
+      const { rows } = await client.query<OutboxRow & { seq: string; lane: number }>(
         `update outbox set published_at = now() where id = any(array(
-           select id from outbox where published_at is null and lane = $1 order by seq limit $2 for update skip locked))
-         returning id, seq, aggregate_id, event_type, payload, headers, occurred_at`,
-        [lane, this.batchSize],
+           select claimed.id from unnest($1::smallint[]) as l(lane) cross join lateral (
+             select id from outbox where published_at is null and lane = l.lane order by seq limit $2 for update skip locked) claimed))
+         returning id, seq, lane, aggregate_id, event_type, payload, headers, occurred_at`,
+        [lanes, this.batchSize],
       );
       if (rows.length === 0) {
         await client.query('commit');
-        return 0;
+        return false;
       }
       rows.sort((a, b) => Number(BigInt(a.seq) - BigInt(b.seq)));
       const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
@@ -200,7 +217,9 @@ export class OutboxRelay {
       await this.options.afterProduce?.(rows.map((row) => row.id));
       await client.query('commit');
       for (const [topic, messages] of byTopic) this.options.metrics?.published.inc({ topic }, messages.length);
-      return rows.length;
+      const perLane = new Map<number, number>();
+      for (const row of rows) perLane.set(row.lane, (perLane.get(row.lane) ?? 0) + 1);
+      return [...perLane.values()].some((count) => count === this.batchSize);
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
       throw error;
