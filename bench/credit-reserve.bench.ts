@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dropDatabase, databaseUrlFor, ensureDatabase, loadProto } from '@billing/platform';
 import { freePort, uniqueName } from '@billing/platform/testing';
 import * as grpc from '@grpc/grpc-js';
@@ -21,10 +22,44 @@ const accounts = 1000;
 const token = `bench-${randomUUID()}`;
 
 
-/** Runs `operation` from `concurrency` loops for the warm-up and then the measured duration; returns operations/s and latencies in ms of the latter. */
-async function load(operation: (worker: number) => Promise<void>): Promise<{ perSecond: number; latencies: number[] }> {
+/** CPU seconds used so far by a process (Linux /proc: utime + stime, in 100 Hz ticks). */
+function processCpuSeconds(pid: number | string): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0; // the process ended, or this is not Linux
+  }
+}
+
+/** CPU seconds used so far by the credit service, by every PostgreSQL process and by this load generator. */
+function cpuSeconds(servicePid: number | undefined) {
+  const postgres = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+      } catch {
+        return false;
+      }
+    })
+    .reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
+  const own = process.cpuUsage();
+  return { service: servicePid ? processCpuSeconds(servicePid) : 0, postgres, client: (own.user + own.system) / 1e6 };
+}
+
+/**
+ * Runs `operation` from `concurrency` loops for the warm-up and then the measured duration; returns operations/s,
+ * latencies in ms and the CPU ms per operation of the service, PostgreSQL and this client, all of the latter.
+ */
+async function load(operation: (worker: number) => Promise<void>, servicePid?: number) {
   await drive(operation, warmupSeconds);
-  return drive(operation, seconds);
+  const before = cpuSeconds(servicePid);
+  const measured = await drive(operation, seconds);
+  const after = cpuSeconds(servicePid);
+  const operations = measured.latencies.length;
+  const perOperation = (key: keyof typeof before) => round(((after[key] - before[key]) * 1000) / operations, 2);
+  return { ...measured, cpuMs: { service: perOperation('service'), postgres: perOperation('postgres'), client: perOperation('client') } };
 }
 
 async function drive(operation: (worker: number) => Promise<void>, duration: number): Promise<{ perSecond: number; latencies: number[] }> {
@@ -100,14 +135,18 @@ export async function run(): Promise<void> {
       const reservation = await call<{ reservationId: string }>(worker, 'Reserve', { customerId, amount: 1, ttlSeconds: 60, idempotencyKey: randomUUID() });
       await call(worker, 'Capture', { reservationId: reservation.reservationId, amount: 1 });
     };
-    const hot = await load((worker) => pair(worker, customers[accounts]!));
-    const spread = await load((worker) => pair(worker, customers[Math.floor(Math.random() * accounts)]!));
+    const hot = await load((worker) => pair(worker, customers[accounts]!), service.pid);
+    const spread = await load((worker) => pair(worker, customers[Math.floor(Math.random() * accounts)]!), service.pid);
     for (const client of clients) client.close();
 
     const raw = await rawBaseline(databaseUrlFor(serverUrl, database));
     console.log(`concurrency=${concurrency} pool=${poolSize} seconds=${seconds} warmup_seconds=${warmupSeconds} raw_hot_tx_s=${round(raw.hot)} raw_spread_tx_s=${round(raw.spread)}`);
-    console.log(`hot: ${round(hot.perSecond)} pairs/s p50=${round(percentile(hot.latencies, 50), 1)}ms p99=${round(percentile(hot.latencies, 99), 1)}ms`);
-    console.log(`spread: ${round(spread.perSecond)} pairs/s p50=${round(percentile(spread.latencies, 50), 1)}ms p99=${round(percentile(spread.latencies, 99), 1)}ms`);
+    for (const [name, phase] of [['hot', hot], ['spread', spread]] as const) {
+      const { service: serviceCpu, postgres, client } = phase.cpuMs;
+      console.log(
+        `${name}: ${round(phase.perSecond)} pairs/s p50=${round(percentile(phase.latencies, 50), 1)}ms p99=${round(percentile(phase.latencies, 99), 1)}ms cpu_ms_per_pair service=${serviceCpu} postgres=${postgres} client=${client}`,
+      );
+    }
     console.log(
       `credit-reserve hot_ratio=${round(hot.perSecond / raw.hot, 2)} spread_ratio=${round(spread.perSecond / raw.spread, 2)} hot_pairs_s=${round(hot.perSecond)} spread_pairs_s=${round(spread.perSecond)} hot_p99_ms=${round(percentile(hot.latencies, 99), 1)}`,
     );
