@@ -167,9 +167,11 @@ export class OutboxRelay {
    */
   private lanesWithWork(notifications: number): Promise<number[]> {
     if (this.probe?.notifications !== notifications) {
-      const lanes = this.lanes;
-      const probe = lanes.length === 0 ? Promise.resolve([]) : this.pool
-        .query<{ lane: number }>('select l.lane from unnest($1::smallint[]) as l(lane) where exists (select 1 from outbox o where o.lane = l.lane and o.published_at is null)', [lanes])
+      const probe = this.pool
+        .query<{ lane: number }>(
+          'select l.lane from unnest($1::smallint[]) as l(lane) where exists (select 1 from outbox o where o.lane = l.lane and o.published_at is null)',
+          [this.lanes],
+        )
         .then(({ rows }) => rows.map((row) => row.lane));
       // A failed probe is not shared: the next worker asks again.
       probe.catch(() => {
