@@ -11,9 +11,7 @@ RUN npm ci --omit=optional --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 ARG SERVICE
-# V8 flags per service (scripts/service-ports.ts serviceV8Flags; docker-compose.yml sets the credit service's).
-ARG NODE_FLAGS="--max-semi-space-size=1 --optimize-for-size"
-ENV SERVICE=${SERVICE} NODE_FLAGS=${NODE_FLAGS} NODE_ENV=production BIND_HOST=0.0.0.0
+ENV SERVICE=${SERVICE} NODE_ENV=production BIND_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=dependencies /app/node_modules node_modules
 COPY package.json tsconfig.json ./
@@ -23,4 +21,4 @@ COPY schemas schemas
 COPY proto proto
 USER node
 # The same node arguments as scripts/service-ports.ts serviceNodeArgs (a test compares them).
-CMD ["sh", "-c", "exec node ${NODE_FLAGS} --import tsx services/${SERVICE}/src/main.ts"]
+CMD ["sh", "-c", "exec node --max-semi-space-size=1 --optimize-for-size --import tsx services/${SERVICE}/src/main.ts"]

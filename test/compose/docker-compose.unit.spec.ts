@@ -94,15 +94,10 @@ describe('docker-compose.yml', () => {
     });
   }
 
-  for (const name of services) {
-    it(`starts the ${name} service in the image with the node arguments npm start uses`, () => {
-      const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
-      const cmd = /^CMD \["sh", "-c", "exec node (.+)"\]$/m.exec(dockerfile)?.[1];
-      const defaultFlags = /^ARG NODE_FLAGS="(.*)"$/m.exec(dockerfile)?.[1];
-      const flags = compose.services[name]!.build?.args?.NODE_FLAGS ?? defaultFlags;
-      expect(cmd?.replace('${NODE_FLAGS}', flags!).replace('${SERVICE}', name).split(' ')).to.deep.equal(serviceNodeArgs(name));
-    });
-  }
+  it('starts a service in the image with the node arguments npm start uses', () => {
+    const cmd = /^CMD \["sh", "-c", "exec node (.+)"\]$/m.exec(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8'))?.[1];
+    expect(cmd?.split(' ')).to.deep.equal(serviceNodeArgs('${SERVICE}'));
+  });
 
   it("points the payment service at the customer service's gRPC port and Stripe settings", () => {
     const environment = compose.services.payment!.environment ?? {};
