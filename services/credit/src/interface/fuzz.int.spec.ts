@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
-  describeGrpcCase,
   describeHttpCase,
   endpointName,
   fuzzEndpoint,
-  grpcFuzzSender,
+  fuzzGrpcMethod,
+  type GrpcMethodCases,
   grpcMethods,
   httpFuzzSender,
-  invalidGrpcMessages,
   invalidHttpRequests,
   registeredWriteRoutes,
   tableRowCounts,
@@ -55,7 +54,7 @@ describe('Credit service interface (real PostgreSQL, Kafka and registry)', funct
   ];
 
   // What each method must accept (so it is never generated): the contract in proto/billing/credit/v1/credit.proto.
-  const grpcCases = (): Record<string, { valid: Record<string, unknown>; accepts: (message: Record<string, any>) => boolean }> => ({
+  const grpcCases = (): Record<string, GrpcMethodCases> => ({
     GetBalance: { valid: { customerId }, accepts: (m) => m.customerId === customerId },
     Reserve: {
       valid: { customerId, amount: 1, ttlSeconds: 60, idempotencyKey: 'fuzz' },
@@ -97,14 +96,7 @@ describe('Credit service interface (real PostgreSQL, Kafka and registry)', funct
 
     for (const method of grpcMethods(CreditServiceClient)) {
       it(`answers ${method.name} with a coded client error and writes nothing`, async () => {
-        const { valid, accepts } = grpcCases()[method.name]!;
-        const report = await fuzzEndpoint({
-          name: `gRPC ${method.name}`,
-          cases: invalidGrpcMessages({ fields: method.fields, valid, decode: method.decode, accepts }),
-          send: grpcFuzzSender(harness.client, method.path, harness.token),
-          describe: describeGrpcCase,
-          rowCounts,
-        });
+        const report = await fuzzGrpcMethod({ method, cases: grpcCases()[method.name]!, client: harness.client, token: harness.token, rowCounts });
         expect(report.serverErrors).to.equal(0);
       });
     }

@@ -1,13 +1,12 @@
 import { loadProto } from '@billing/platform';
 import {
-  describeGrpcCase,
   describeHttpCase,
   endpointName,
   fuzzEndpoint,
-  grpcFuzzSender,
+  fuzzGrpcMethod,
+  type GrpcMethodCases,
   grpcMethods,
   httpFuzzSender,
-  invalidGrpcMessages,
   invalidHttpRequests,
   registeredWriteRoutes,
   tableRowCounts,
@@ -53,7 +52,7 @@ describe('Customer service interface (real PostgreSQL, Kafka and registry; Strip
   ];
 
   // What each method must accept (so it is never generated): the contract in proto/billing/customer/v1/customer.proto.
-  const grpcCases = (): Record<string, { valid: Record<string, unknown>; accepts: (message: Record<string, any>) => boolean }> => ({
+  const grpcCases = (): Record<string, GrpcMethodCases> => ({
     GetCustomer: { valid: { customerId: customer.id }, accepts: (m) => m.customerId.toLowerCase() === customer.id },
     GetCustomerByExternalId: { valid: { externalAccountId: customer.externalAccountId }, accepts: (m) => m.externalAccountId.trim() === customer.externalAccountId },
     GetCustomerByGatewayId: {
@@ -88,14 +87,7 @@ describe('Customer service interface (real PostgreSQL, Kafka and registry; Strip
 
     for (const method of grpcMethods(CustomerService)) {
       it(`answers ${method.name} with a coded client error and writes nothing`, async () => {
-        const { valid, accepts } = grpcCases()[method.name]!;
-        const report = await fuzzEndpoint({
-          name: `gRPC ${method.name}`,
-          cases: invalidGrpcMessages({ fields: method.fields, valid, decode: method.decode, accepts }),
-          send: grpcFuzzSender(client, method.path, harness.token),
-          describe: describeGrpcCase,
-          rowCounts,
-        });
+        const report = await fuzzGrpcMethod({ method, cases: grpcCases()[method.name]!, client: client, token: harness.token, rowCounts });
         expect(report.serverErrors).to.equal(0);
       });
     }

@@ -1,5 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
-import type { ProtoField } from './invalid-grpc-messages';
+import { type FuzzReport, fuzzEndpoint } from './fuzz-runner';
+import { describeGrpcCase, grpcFuzzSender } from './fuzz-senders';
+import { invalidGrpcMessages, type ProtoField } from './invalid-grpc-messages';
 
 export interface GrpcMethod {
   name: string;
@@ -18,4 +20,30 @@ export function grpcMethods(service: grpc.ServiceClientConstructor): GrpcMethod[
     fields: (method as unknown as { requestType: { type: { field: ProtoField[] } } }).requestType.type.field,
     decode: (bytes) => method.requestDeserialize(bytes),
   }));
+}
+
+/** What a method's invalid messages are built around: a valid request, and which decoded requests it must accept. */
+export interface GrpcMethodCases {
+  valid: Record<string, unknown>;
+  // Tests read the decoded request's fields freely.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  accepts: (message: Record<string, any>) => boolean;
+}
+
+/** Sends one method 1,000 invalid messages over `client` with the token: every answer a coded client error, no row written. */
+export function fuzzGrpcMethod(options: {
+  method: GrpcMethod;
+  cases: GrpcMethodCases;
+  client: grpc.Client;
+  token: string;
+  rowCounts: () => Promise<Record<string, number>>;
+}): Promise<FuzzReport> {
+  const { method, cases, client, token, rowCounts } = options;
+  return fuzzEndpoint({
+    name: `gRPC ${method.name}`,
+    cases: invalidGrpcMessages({ fields: method.fields, valid: cases.valid, decode: method.decode, accepts: cases.accepts }),
+    send: grpcFuzzSender(client, method.path, token),
+    describe: describeGrpcCase,
+    rowCounts,
+  });
 }
