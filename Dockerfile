@@ -1,4 +1,20 @@
 # One image for the four services: `docker build --build-arg SERVICE=credit .` (docker-compose.yml builds all four).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json ./
+COPY packages/platform/package.json packages/platform/
+COPY services/customer/package.json services/customer/
+COPY services/credit/package.json services/credit/
+COPY services/subscription/package.json services/subscription/
+COPY services/payment/package.json services/payment/
+RUN npm ci --no-audit --no-fund
+COPY infra infra
+COPY scripts scripts
+COPY packages packages
+COPY services services
+RUN npx tsx scripts/build-services.ts
+
+# The bundles import only the services' npm dependencies: no dev tools, no optional binaries in the image.
 FROM node:20-bookworm-slim AS dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -7,18 +23,16 @@ COPY services/customer/package.json services/customer/
 COPY services/credit/package.json services/credit/
 COPY services/subscription/package.json services/subscription/
 COPY services/payment/package.json services/payment/
-RUN npm ci --omit=optional --no-audit --no-fund
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 ARG SERVICE
 ENV SERVICE=${SERVICE} NODE_ENV=production BIND_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=dependencies /app/node_modules node_modules
-COPY package.json tsconfig.json ./
-COPY packages packages
-COPY services services
+COPY --from=build /app/dist dist
 COPY schemas schemas
 COPY proto proto
 USER node
 # The same node arguments as scripts/service-ports.ts serviceNodeArgs (a test compares them).
-CMD ["sh", "-c", "exec node --max-semi-space-size=1 --optimize-for-size --import tsx services/${SERVICE}/src/main.ts"]
+CMD ["sh", "-c", "exec node --max-semi-space-size=1 dist/services/${SERVICE}/main.mjs"]

@@ -10,6 +10,7 @@ import { dropDatabase, databaseUrlFor, ensureDatabase, loadProto } from '@billin
 import { freePort, uniqueName } from '@billing/platform/testing';
 import * as grpc from '@grpc/grpc-js';
 import pg from 'pg';
+import { buildServices } from '../scripts/build-services';
 import { serviceNodeArgs } from '../scripts/service-ports';
 import { percentile, round } from './stats';
 
@@ -93,6 +94,7 @@ export async function run(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL!;
   const database = uniqueName('bench_credit');
   await ensureDatabase(serverUrl, database);
+  await buildServices(['credit']);
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
   const service = spawn(process.execPath, [...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ') ?? []), ...serviceNodeArgs('credit')], {
     env: { ...process.env, DATABASE_NAME: database, HTTP_PORT: String(httpPort), GRPC_PORT: String(grpcPort), SERVICE_TOKENS: `bench:${token}`, CREDIT_DB_POOL: String(poolSize), LOG_LEVEL: 'warn' },

@@ -1,6 +1,6 @@
 /**
  * `npm start`: the infrastructure, then every service that has a composition root (services/<name>/src/main.ts), each
- * as its own process with its database migrated and the schemas registered at its start. Waits until every /readyz
+ * bundled (scripts/build-services.ts) and run as its own process with its database migrated and the schemas registered at its start. Waits until every /readyz
  * answers 200 and prints one `ready <service> <rest-base-url>` line each, then `platform ready in <seconds>s`.
  * Ctrl-C stops the services and the infrastructure this run started. Without STRIPE_SECRET_KEY the payment service talks
  * to the local Stripe-compatible server (packages/platform/src/testing/stripe), started here.
@@ -13,6 +13,7 @@ import { InfraError } from '../infra/errors';
 import { infraUp, stopStarted } from '../infra/infra';
 import { ensureDirs, repoRoot, runDir } from '../infra/paths';
 import { isAlive } from '../infra/processes';
+import { buildServices } from './build-services';
 import { serviceNodeArgs, servicePorts } from './service-ports';
 
 const startedAt = Date.now();
@@ -62,6 +63,7 @@ if (!process.env.STRIPE_SECRET_KEY) {
   console.log(`stripe    local Stripe-compatible server on ${stripeServer.clientOptions.protocol}://${stripeServer.clientOptions.host}:${stripeServer.clientOptions.port} (set STRIPE_SECRET_KEY for Stripe test mode)`);
 }
 
+await buildServices(services);
 const children = new Map<string, ChildProcess>();
 for (const name of services) {
   const port = servicePorts[name]!;

@@ -1,8 +1,9 @@
 /**
- * The four services as separate OS processes (`node --import tsx services/<name>/src/main.ts`), as `npm start` runs
- * them, against the shared test infrastructure and a local Stripe-compatible server in the test process. Each run gets
- * its own databases (DATABASE_NAME), its own consumer groups (SERVICE_INSTANCE) that start at the end of the shared
- * topics (CONSUME_FROM=latest), free ports, and one log file per process (stdout + stderr) under a temp dir.
+ * The four services as separate OS processes, run from their bundles as `npm start` runs them (built from the current
+ * sources at every start), against the shared test infrastructure and a local Stripe-compatible server in the test
+ * process. Each run gets its own databases (DATABASE_NAME), its own consumer groups (SERVICE_INSTANCE) that start at
+ * the end of the shared topics (CONSUME_FROM=latest), free ports, and one log file per process (stdout + stderr) under a
+ * temp dir.
  * A process can be SIGKILLed and respawned with the same environment, ports and database (kill / restart): the chaos
  * run (e2e/chaos) does that, against a broker of its own (options.kafkaBrokers) whose topics hold only its events.
  */
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dropDatabase } from '@billing/platform';
 import { freePort, startStripeTestServer, type StripeTestServer, testInfrastructure, type TestInfrastructure, uniqueName } from '@billing/platform/testing';
+import { buildServices } from '../../scripts/build-services';
 import { serviceNodeArgs } from '../../scripts/service-ports';
 
 export const serviceNames = ['customer', 'credit', 'subscription', 'payment'] as const;
@@ -78,6 +80,7 @@ const tail = (text: string, lines = 40) => text.split('\n').slice(-lines).join('
 
 /** Starts the Stripe test server and the four processes; resolves when every /readyz answers 200 and every consumer fetches. */
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  await buildServices(serviceNames);
   const sharedInfra = await testInfrastructure();
   const infra: TestInfrastructure = options.kafkaBrokers ? { ...sharedInfra, kafkaBrokers: options.kafkaBrokers } : sharedInfra;
   const runId = uniqueName('e2e');

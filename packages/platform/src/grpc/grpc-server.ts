@@ -1,14 +1,14 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { repositoryRoot } from '../config/repository-root';
 import { isCodedError } from '../http/api-error';
 import { databaseUnavailableCode, databaseUnavailableMessage, isDatabaseUnavailable } from '../http/database-unavailable';
 import type { Principal, ServiceTokens } from '../http/service-tokens';
 
-export const protoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../proto');
+export const protoRoot = join(repositoryRoot(), 'proto');
 
 /**
  * A request that protobuf could not decode. grpc-js answers a throwing deserializer with INTERNAL; a server built from

@@ -1,7 +1,8 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { repositoryRoot } from '../config/repository-root';
 import type { SchemaCatalog } from './schema-catalog';
 
-export const eventCatalogueFile = fileURLToPath(new URL('../../../../docs/event-catalogue.md', import.meta.url));
+export const eventCatalogueFile = join(repositoryRoot(), 'docs', 'event-catalogue.md');
 
 type AvroType = string | AvroType[] | { type: string; name?: string; symbols?: string[]; items?: AvroType; values?: AvroType; logicalType?: string };
 

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { repositoryRoot } from '../config/repository-root';
 
-export const schemasRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../schemas');
+export const schemasRoot = join(repositoryRoot(), 'schemas');
 
 export interface AvroRecordSchema {
   type: 'record';
