@@ -1,7 +1,8 @@
 /**
  * credit-reserve: reserve+capture pairs/s through gRPC against the credit service running as its own process, on one
  * hot account and spread over 1,000 accounts, against a raw baseline through a pg pool of the same size in the same
- * run: single-statement `UPDATE … RETURNING` transactions/s on one row and on 1,000 rows.
+ * run: single-statement `UPDATE … RETURNING` transactions/s on one row and on 1,000 rows. For context, the same load
+ * against a CreditService that does no work (bench/grpc-noop-server.ts): what gRPC alone leaves to any implementation.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -90,6 +91,44 @@ async function rawBaseline(databaseUrl: string) {
   return { hot: hot.perSecond, spread: spread.perSecond };
 }
 
+/** Reserve (1 credit, a new idempotency key) + capture over gRPC, as a product service would call them; four channels. */
+function pairClient(port: number) {
+  const proto = loadProto('billing/credit/v1/credit.proto') as any;
+  const clients = Array.from({ length: 4 }, () => new proto.billing.credit.v1.CreditService(`127.0.0.1:${port}`, grpc.credentials.createInsecure()));
+  const metadata = new grpc.Metadata();
+  metadata.set('authorization', `Bearer ${token}`);
+  const call = <T>(worker: number, method: string, request: object) =>
+    new Promise<T>((resolve, reject) => clients[worker % clients.length][method](request, metadata, (error: Error | null, response: T) => (error ? reject(error) : resolve(response))));
+  return {
+    async pair(worker: number, customerId: string) {
+      const reservation = await call<{ reservationId: string }>(worker, 'Reserve', { customerId, amount: 1, ttlSeconds: 60, idempotencyKey: randomUUID() });
+      await call(worker, 'Capture', { reservationId: reservation.reservationId, amount: 1 });
+    },
+    close: () => clients.forEach((client) => client.close()),
+  };
+}
+
+/** The same load against bench/grpc-noop-server.ts, a CreditService that does no work, run with the service's V8 flags. */
+async function grpcFloor() {
+  const flags = serviceNodeArgs('credit').filter((argument) => argument.startsWith('--'));
+  const server = spawn(process.execPath, [...flags, '--import', 'tsx', 'bench/grpc-noop-server.ts'], {
+    env: { ...process.env, SERVICE_TOKENS: `bench:${token}` },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      server.stdout.once('data', (line: Buffer) => resolve(Number(line.toString().trim())));
+      server.once('exit', (code) => reject(new Error(`grpc-noop-server exited with ${code}`)));
+    });
+    const noop = pairClient(port);
+    const result = await load((worker) => noop.pair(worker, 'noop'), server.pid);
+    noop.close();
+    return result;
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
 export async function run(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL!;
   const database = uniqueName('bench_credit');
@@ -127,28 +166,22 @@ export async function run(): Promise<void> {
       [customers],
     );
     await seed.end();
-    const proto = loadProto('billing/credit/v1/credit.proto') as any;
-    const clients = Array.from({ length: 4 }, () => new proto.billing.credit.v1.CreditService(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure()));
-    const metadata = new grpc.Metadata();
-    metadata.set('authorization', `Bearer ${token}`);
-    const call = <T>(worker: number, method: string, request: object) =>
-      new Promise<T>((resolve, reject) => clients[worker % clients.length][method](request, metadata, (error: Error | null, response: T) => (error ? reject(error) : resolve(response))));
-    const pair = async (worker: number, customerId: string) => {
-      const reservation = await call<{ reservationId: string }>(worker, 'Reserve', { customerId, amount: 1, ttlSeconds: 60, idempotencyKey: randomUUID() });
-      await call(worker, 'Capture', { reservationId: reservation.reservationId, amount: 1 });
-    };
-    const hot = await load((worker) => pair(worker, customers[accounts]!), service.pid);
-    const spread = await load((worker) => pair(worker, customers[Math.floor(Math.random() * accounts)]!), service.pid);
-    for (const client of clients) client.close();
+    const credit = pairClient(grpcPort);
+    const hot = await load((worker) => credit.pair(worker, customers[accounts]!), service.pid);
+    const spread = await load((worker) => credit.pair(worker, customers[Math.floor(Math.random() * accounts)]!), service.pid);
+    credit.close();
+    const floor = await grpcFloor();
 
     const raw = await rawBaseline(databaseUrlFor(serverUrl, database));
     console.log(`concurrency=${concurrency} pool=${poolSize} seconds=${seconds} warmup_seconds=${warmupSeconds} raw_hot_tx_s=${round(raw.hot)} raw_spread_tx_s=${round(raw.spread)}`);
+    const latency = (latencies: number[]) => `p50=${round(percentile(latencies, 50), 1)}ms p99=${round(percentile(latencies, 99), 1)}ms`;
     for (const [name, phase] of [['hot', hot], ['spread', spread]] as const) {
       const { service: serviceCpu, postgres, client } = phase.cpuMs;
-      console.log(
-        `${name}: ${round(phase.perSecond)} pairs/s p50=${round(percentile(phase.latencies, 50), 1)}ms p99=${round(percentile(phase.latencies, 99), 1)}ms cpu_ms_per_pair service=${serviceCpu} postgres=${postgres} client=${client}`,
-      );
+      console.log(`${name}: ${round(phase.perSecond)} pairs/s ${latency(phase.latencies)} cpu_ms_per_pair service=${serviceCpu} postgres=${postgres} client=${client}`);
     }
+    console.log(`grpc_noop: ${round(floor.perSecond)} pairs/s ${latency(floor.latencies)} cpu_ms_per_pair server=${floor.cpuMs.service} client=${floor.cpuMs.client}`);
+    // What a pair costs in gRPC alone: the best any service behind this API could do here, as ratios of the same baseline.
+    console.log(`grpc_noop_ceiling hot_ratio=${round(floor.perSecond / raw.hot, 2)} spread_ratio=${round(floor.perSecond / raw.spread, 2)}`);
     console.log(
       `credit-reserve hot_ratio=${round(hot.perSecond / raw.hot, 2)} spread_ratio=${round(spread.perSecond / raw.spread, 2)} hot_pairs_s=${round(hot.perSecond)} spread_pairs_s=${round(spread.perSecond)} hot_p99_ms=${round(percentile(hot.latencies, 99), 1)}`,
     );
