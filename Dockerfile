@@ -27,12 +27,13 @@ RUN npm ci --omit=dev --omit=optional --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 ARG SERVICE
-ENV SERVICE=${SERVICE} NODE_ENV=production BIND_HOST=0.0.0.0
+ARG NODE_FLAGS
+ENV SERVICE=${SERVICE} NODE_FLAGS=${NODE_FLAGS} NODE_ENV=production BIND_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=dependencies /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY schemas schemas
 COPY proto proto
 USER node
-# The same node arguments as scripts/service-ports.ts serviceNodeArgs (a test compares them).
-CMD ["sh", "-c", "exec node --max-semi-space-size=1 dist/services/${SERVICE}/main.mjs"]
+# NODE_FLAGS per service from docker-compose.yml: scripts/service-ports.ts serviceNodeFlags (a test compares them).
+CMD ["sh", "-c", "exec node ${NODE_FLAGS} dist/services/${SERVICE}/main.mjs"]

@@ -12,7 +12,7 @@ import { freePort, uniqueName } from '@billing/platform/testing';
 import * as grpc from '@grpc/grpc-js';
 import pg from 'pg';
 import { buildServices } from '../scripts/build-services';
-import { serviceNodeArgs } from '../scripts/service-ports';
+import { serviceNodeArgs, serviceNodeFlags } from '../scripts/service-ports';
 import { percentile, round } from './stats';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -110,8 +110,7 @@ function pairClient(port: number) {
 
 /** The same load against bench/grpc-noop-server.ts, a CreditService that does no work, run with the service's V8 flags. */
 async function grpcFloor() {
-  const flags = serviceNodeArgs('credit').filter((argument) => argument.startsWith('--'));
-  const server = spawn(process.execPath, [...flags, '--import', 'tsx', 'bench/grpc-noop-server.ts'], {
+  const server = spawn(process.execPath, [...serviceNodeFlags('credit'), '--import', 'tsx', 'bench/grpc-noop-server.ts'], {
     env: { ...process.env, SERVICE_TOKENS: `bench:${token}` },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

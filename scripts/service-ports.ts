@@ -10,11 +10,16 @@ export const servicePorts: Record<string, { http: number; grpc?: number }> = {
 export const bundleOf = (name: string) => `dist/services/${name}/main.mjs`;
 
 /**
- * The node arguments a service process runs with, from the repository root — npm start, the E2E platform and the
- * credit benchmark use these, the Dockerfile's CMD says the same. The compiled bundle, not tsx; a 1 MB young generation
- * because V8 otherwise grows it to 16 MB per semi-space under load and keeps it: so a service rests under 150 MB RSS
- * (docs/performance.md, "Memory at rest"). Not --enable-source-maps: with it the subscription process, which
- * formats error stacks in the dunning flow, rested at 182–185 MB; set it in NODE_OPTIONS to read a stack against the
- * sources (the .map files are built).
+ * The V8 flags a service process runs with — npm start, the E2E platform and the credit benchmark use these, and
+ * docker-compose.yml passes the same to the image (a test compares them). A 1 MB young generation, because V8 otherwise
+ * grows it to 16 MB per semi-space under load and keeps it; and --optimize-for-size, which makes V8 collect the old
+ * generation before it grows: without it the subscription process rested at 182–185 MB after the E2E flows in three of
+ * seven runs (heap 111 MB used), against the 150 MB bound. Not for credit: the flag more than doubles the CPU of every
+ * gRPC call (V8 recompiles hot code over and over), and credit rests at 113–128 MB without it (docs/performance.md,
+ * "Memory at rest"). Source maps are off (the .map files are built): NODE_OPTIONS=--enable-source-maps to read a stack
+ * against the sources.
  */
-export const serviceNodeArgs = (name: string): string[] => ['--max-semi-space-size=1', bundleOf(name)];
+export const serviceNodeFlags = (name: string): string[] => ['--max-semi-space-size=1', ...(name === 'credit' ? [] : ['--optimize-for-size'])];
+
+/** The node arguments of a service process, from the repository root: its flags, then its bundle. */
+export const serviceNodeArgs = (name: string): string[] => [...serviceNodeFlags(name), bundleOf(name)];

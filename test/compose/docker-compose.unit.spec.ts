@@ -7,7 +7,7 @@ import { apicurioVersion } from '../../infra/apicurio';
 import { kafkaVersion } from '../../infra/kafka';
 import { repoRoot } from '../../infra/paths';
 import { serviceSettingsFromEnv } from '../../packages/platform/src/service/service-runtime';
-import { serviceNodeArgs, servicePorts } from '../../scripts/service-ports';
+import { bundleOf, serviceNodeArgs, servicePorts } from '../../scripts/service-ports';
 import { existsSync, readdirSync } from 'node:fs';
 
 interface ComposeService {
@@ -94,9 +94,13 @@ describe('docker-compose.yml', () => {
     });
   }
 
-  it('starts a service in the image with the node arguments npm start uses', () => {
+  it('starts each service in the image with the node arguments npm start uses', () => {
     const cmd = /^CMD \["sh", "-c", "exec node (.+)"\]$/m.exec(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8'))?.[1];
-    expect(cmd?.split(' ')).to.deep.equal(serviceNodeArgs('${SERVICE}'));
+    expect(cmd).to.equal('${NODE_FLAGS} dist/services/${SERVICE}/main.mjs');
+    for (const name of services) {
+      const args = compose.services[name]!.build?.args ?? {};
+      expect([...String(args.NODE_FLAGS).split(' '), bundleOf(name)], name).to.deep.equal(serviceNodeArgs(name));
+    }
   });
 
   it("points the payment service at the customer service's gRPC port and Stripe settings", () => {
