@@ -12,7 +12,7 @@ import { freePort, uniqueName } from '@billing/platform/testing';
 import * as grpc from '@grpc/grpc-js';
 import pg from 'pg';
 import { buildServices } from '../scripts/build-services';
-import { serviceNodeArgs, serviceNodeFlags } from '../scripts/service-ports';
+import { bundleOf, serviceNodeFlags } from '../scripts/service-ports';
 import { percentile, round } from './stats';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -134,7 +134,9 @@ export async function run(): Promise<void> {
   await ensureDatabase(serverUrl, database);
   await buildServices(['credit']);
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
-  const service = spawn(process.execPath, [...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ') ?? []), ...serviceNodeArgs('credit')], {
+  // Extra node arguments (a profiler, another V8 flag) go after the service's own flags: V8 takes the last of a flag.
+  const extraNodeArgs = process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const service = spawn(process.execPath, [...serviceNodeFlags('credit'), ...extraNodeArgs, bundleOf('credit')], {
     env: { ...process.env, DATABASE_NAME: database, HTTP_PORT: String(httpPort), GRPC_PORT: String(grpcPort), SERVICE_TOKENS: `bench:${token}`, CREDIT_DB_POOL: String(poolSize), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
