@@ -47,7 +47,7 @@ describe('Outbox relay and inbox consumer (real PostgreSQL, Kafka and registry)'
     await bed.dispose();
   });
 
-  const startRelay = async (options: { maxLanes?: number; metrics?: MessagingMetrics } = {}) => {
+  const startRelay = async (options: { maxLanes?: number; metrics?: MessagingMetrics; pollIntervalMs?: number } = {}) => {
     const relay = new OutboxRelay({ databaseUrl: bed.databaseUrl, kafka: bed.kafka, codec, logger: silentLogger(), pollIntervalMs: 200, ...options });
     await relay.start();
     stops.push(() => relay.stop());
@@ -128,6 +128,18 @@ describe('Outbox relay and inbox consumer (real PostgreSQL, Kafka and registry)'
     expect(onTopic.map((message) => message.headers!['event-id']!.toString())).to.have.members([first, ...unheard].map((event) => event.eventId));
     const unpublished = await query<{ count: number }>('select count(*)::int as count from outbox where published_at is null');
     expect(unpublished[0]!.count).to.equal(0);
+  });
+
+  it('publishes a backlog that was there before it started at once, not at its first poll', async () => {
+    const backlog = Array.from({ length: 20 }, (_, index) => amountAdded(`acc-backlog-${index}`, 1));
+    await new PgUnitOfWork(bed.pool).transaction((tx) => appendToOutbox(tx, backlog));
+    const started = Date.now();
+    // No NOTIFY comes (the rows were committed before it listened) and the poll is a minute away: only the start-up
+    // look at the lanes it has just claimed can find them.
+    await startRelay({ pollIntervalMs: 60_000 });
+    const onTopic = await readTopic(bed.kafka, bed.topic, (messages) => messages.length >= backlog.length);
+    expect(onTopic.map((message) => message.headers!['event-id']!.toString())).to.have.members(backlog.map((event) => event.eventId));
+    expect(Date.now() - started, "well before the first poll").to.be.below(5_000);
   });
 
   it('two relays publish 10,000 events of 100 aggregates: each aggregate in order, none missing, none twice', async () => {

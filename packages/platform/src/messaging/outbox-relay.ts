@@ -154,11 +154,15 @@ export class OutboxRelay {
   }
 
   private async claimLanes(): Promise<void> {
+    const owned = this.ownedLanes.size;
     for (let lane = 0; lane < outboxLanes && this.ownedLanes.size < this.maxLanes; lane += 1) {
       if (this.ownedLanes.has(lane)) continue;
       const { rows } = await this.session!.query<{ locked: boolean }>('select pg_try_advisory_lock($1, $2) as locked', [laneLockNamespace, lane]);
       if (rows[0]?.locked) this.ownedLanes.add(lane);
     }
+    // A new lane may hold rows whose NOTIFY went to nobody (committed before any relay listened, or while another
+    // relay owned it), and the probe shared for the last notification did not look at it: as good as a notification.
+    if (this.ownedLanes.size > owned) this.wakeAll();
   }
 
   /**
