@@ -139,7 +139,7 @@ describe('Outbox relay and inbox consumer (real PostgreSQL, Kafka and registry)'
     await startRelay({ pollIntervalMs: 60_000 });
     const onTopic = await readTopic(bed.kafka, bed.topic, (messages) => messages.length >= backlog.length);
     expect(onTopic.map((message) => message.headers!['event-id']!.toString())).to.have.members(backlog.map((event) => event.eventId));
-    expect(Date.now() - started, "well before the first poll").to.be.below(5_000);
+    expect(Date.now() - started, 'well before the first poll').to.be.below(5_000);
   });
 
   it('two relays publish 10,000 events of 100 aggregates: each aggregate in order, none missing, none twice', async () => {
