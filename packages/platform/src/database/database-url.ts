@@ -27,11 +27,22 @@ export async function ensureDatabase(serverUrl: string, database: string): Promi
   }
 }
 
-export async function dropDatabase(serverUrl: string, database: string): Promise<void> {
+/**
+ * Drops the database, terminating the sessions still connected after `graceMs`. The grace is for sessions that are
+ * closing: pg-pool's end() resolves once it has asked its connections to close, and a session terminated before it
+ * has is raised as an 'error' on its pool.
+ */
+export async function dropDatabase(serverUrl: string, database: string, graceMs = 2_000): Promise<void> {
   if (!identifier.test(database)) throw new Error(`invalid database name: ${database}`);
   const client = new pg.Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });
   await client.connect();
   try {
+    const deadline = Date.now() + graceMs;
+    for (;;) {
+      const { rows } = await client.query<{ sessions: number }>('select count(*)::int as sessions from pg_stat_activity where datname = $1', [database]);
+      if (rows[0]!.sessions === 0 || Date.now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     await client.query(`drop database if exists ${database} with (force)`);
   } finally {
     await client.end();

@@ -51,8 +51,6 @@ export async function messagingTestBed(): Promise<MessagingTestBed> {
   const databaseUrl = databaseUrlFor(infra.databaseUrl, database);
   const namespace = `${uniqueName('t')}.v1`;
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 8 });
-  // dispose() drops the database WITH (FORCE): a connection still idle in the pool then is terminated, which is expected.
-  pool.on('error', () => undefined);
   const kafka = new Kafka({ brokers: infra.kafkaBrokers, clientId: 'messaging-test', logLevel: logLevel.NOTHING });
   await ensureTopics(kafka, [namespace]);
   return {
