@@ -66,6 +66,8 @@ describe('src/main.ts as a process (the composition root)', function () {
         STRIPE_API_PORT: String(stripe.port),
         STRIPE_API_PROTOCOL: 'http',
         LINK_PENDING_INTERVAL_MS: '500',
+        // The test reads the process's info lines, whatever level the shell running the tests asks for.
+        LOG_LEVEL: 'info',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
