@@ -11,6 +11,7 @@ export * from './messaging/outbox-relay';
 export * from './messaging/outbox-writer';
 export * from './messaging/schema-catalog';
 export * from './messaging/schema-registration';
+export * from './observability/library-logs';
 export * from './observability/logger';
 export * from './observability/messaging-metrics';
 export * from './sql/mikro-orm-unit-of-work';

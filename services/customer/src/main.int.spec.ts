@@ -83,7 +83,7 @@ describe('src/main.ts as a process (the composition root)', function () {
   });
 });
 
-async function run(child: ChildProcess, output: { stdout: string }, token: string): Promise<void> {
+async function run(child: ChildProcess, output: { stdout: string; stderr: string }, token: string): Promise<void> {
   const listening = await logLine(child, output, 'customer service listening');
   const httpUrl = listening.http as string;
   expect(listening.grpcPort).to.be.a('number').above(0);
@@ -100,4 +100,17 @@ async function run(child: ChildProcess, output: { stdout: string }, token: strin
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.kill('SIGTERM');
   expect(await within(exited, 30_000, 'exit after SIGTERM')).to.equal(0);
+  // Everything the process says is one JSON stream on stdout: kafkajs and knex log through the service's logger.
+  expect(output.stderr).to.equal('');
+  const notJson = output.stdout.split('\n').filter((line) => line !== '' && !isJson(line));
+  expect(notJson).to.deep.equal([]);
+}
+
+function isJson(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,5 @@
 import type { IHeaders, Kafka } from 'kafkajs';
+import { orderedProducer } from '../kafka/ordered-producer';
 
 export const replayGroupOf = (deadLetterTopic: string) => `dlq-replay.${deadLetterTopic}`;
 
@@ -62,7 +63,7 @@ export async function replayDeadLetters(kafka: Kafka, deadLetterTopic: string): 
   }
   const caughtUp = () => [...targets].every(([partition, high]) => position.get(partition)! >= high);
   if (caughtUp()) return 0;
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = orderedProducer(kafka);
   const consumer = kafka.consumer({ groupId: replayGroupOf(deadLetterTopic), allowAutoTopicCreation: false });
   await Promise.all([producer.connect(), consumer.connect()]);
   let replayed = 0;

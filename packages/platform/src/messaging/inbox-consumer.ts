@@ -2,6 +2,7 @@ import type { Consumer, ConsumerCrashEvent, IHeaders, Kafka, KafkaMessage, Produ
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../http/database-unavailable';
 import { ensureTopics } from '../kafka/ensure-topics';
+import { orderedProducer } from '../kafka/ordered-producer';
 import type { MessagingMetrics } from '../observability/messaging-metrics';
 import type { SqlExecutor, UnitOfWork } from '../sql/sql-executor';
 import type { AvroCodec } from './avro-codec';
@@ -86,7 +87,7 @@ export class InboxConsumer<Tx extends SqlExecutor> {
   async start(): Promise<void> {
     const { kafka, consumer: name, topics } = this.options;
     await ensureTopics(kafka, topics.flatMap((topic) => [topic, deadLetterTopic(topic, name)]));
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = orderedProducer(kafka);
     await this.producer.connect();
     await this.consume();
   }

@@ -1,6 +1,7 @@
 import type { Kafka, Producer } from 'kafkajs';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { orderedProducer } from '../kafka/ordered-producer';
 import type { MessagingMetrics } from '../observability/messaging-metrics';
 import type { AvroCodec } from './avro-codec';
 import type { MessageContext } from './message-headers';
@@ -77,7 +78,7 @@ export class OutboxRelay {
   }
 
   async start(): Promise<void> {
-    this.producers = Array.from({ length: this.workers }, () => this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 }));
+    this.producers = Array.from({ length: this.workers }, () => orderedProducer(this.options.kafka));
     await Promise.all(this.producers.map((producer) => producer.connect()));
     await this.openSession();
     this.running = true;

@@ -17,6 +17,7 @@ import { InboxConsumer, type InboxConsumerOptions } from '../messaging/inbox-con
 import { OutboxRelay } from '../messaging/outbox-relay';
 import { SchemaCatalog } from '../messaging/schema-catalog';
 import { registerSchemas } from '../messaging/schema-registration';
+import { kafkaLogCreator, knexLog } from '../observability/library-logs';
 import { createLogger } from '../observability/logger';
 import { MessagingMetrics, outboxBacklogQuery } from '../observability/messaging-metrics';
 import { MikroOrmExecutor, MikroOrmUnitOfWork } from '../sql/mikro-orm-unit-of-work';
@@ -120,7 +121,7 @@ export class ServiceRuntime {
         .catch(() => [{ rows: Number.NaN, oldestAgeSeconds: Number.NaN }]);
       return backlog ?? { rows: 0, oldestAgeSeconds: 0 };
     }, () => this.consumerLag());
-    this.kafka = new Kafka({ brokers: settings.infrastructure.kafkaBrokers, clientId: settings.service, logLevel: logLevel.WARN });
+    this.kafka = new Kafka({ brokers: settings.infrastructure.kafkaBrokers, clientId: settings.service, logLevel: logLevel.WARN, logCreator: kafkaLogCreator(logger) });
     this.codec = new AvroCodec(settings.infrastructure.schemaRegistryUrl, SchemaCatalog.fromDirectory());
     this.relay = new OutboxRelay({
       databaseUrl: this.databaseUrl,
@@ -160,7 +161,7 @@ export class ServiceRuntime {
       discovery: { warnWhenNoEntities: false },
       pool: { min: 1, max: 10 },
       // Fail fast while PostgreSQL is away (503 DATABASE_UNAVAILABLE) rather than hold requests for knex's 60 s.
-      driverOptions: { connection: { connectionTimeoutMillis: 2_000 }, acquireConnectionTimeout: 5_000 },
+      driverOptions: { connection: { connectionTimeoutMillis: 2_000 }, acquireConnectionTimeout: 5_000, log: knexLog(logger) },
     });
     return new ServiceRuntime(settings, logger, orm, options);
   }

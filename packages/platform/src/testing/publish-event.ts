@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
+import { orderedProducer } from '../kafka/ordered-producer';
 import type { AvroCodec } from '../messaging/avro-codec';
 
 /** Publishes an integration event the way another service's relay would: Avro value, aggregate key, standard headers. */
@@ -27,7 +28,7 @@ export async function publishEvent(
 }
 
 export const connectedProducer = async (kafka: Kafka): Promise<Producer> => {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = orderedProducer(kafka);
   await producer.connect();
   return producer;
 };
