@@ -50,8 +50,17 @@ function writeConfig(settings: KafkaSettings, dataDir: string): string {
   return file;
 }
 
-/** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (what `kafka-storage random-uuid` prints). */
-const newClusterId = () => randomBytes(16).toString('base64url');
+/**
+ * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (what `kafka-storage random-uuid` prints). Like
+ * Kafka's own Uuid.randomUuid(), never one that starts with '-': `format -t -…` reads it as an option and prints its
+ * usage (1 run in 64; a CI run failed so).
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
 
 function javaArgs(java: string, settings: KafkaSettings, mainClass: string, args: string[]): [string, string[]] {
   return [
@@ -77,7 +86,8 @@ async function format(java: string, settings: KafkaSettings, config: string, dat
     'format', '-t', newClusterId(), '-c', config,
   ]);
   const result = spawnSync(bin, args, { encoding: 'utf8' });
-  if (result.status !== 0) throw new InfraError(`formatting Kafka storage in ${dataDir} failed: ${result.stderr.trim().split('\n')[0]}`);
+  // The usage comes first, what went wrong last.
+  if (result.status !== 0) throw new InfraError(`formatting Kafka storage in ${dataDir} failed: ${result.stderr.trim().split('\n').at(-1)}`);
 }
 
 /** Reuses a broker we started or one that already answers; otherwise fetches, formats and starts one. */
