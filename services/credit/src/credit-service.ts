@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IdempotencyKeysMigration, MessagingTablesMigration, PgExecutor, PgUnitOfWork, ServiceRuntime, type ServiceSettings, type SqlExecutor, startGrpcServer } from '@billing/platform';
+import { IdempotencyKeysMigration, MessagingTablesMigration, PgExecutor, PgUnitOfWork, type Logger, ServiceRuntime, type ServiceSettings, type SqlExecutor, startGrpcServer } from '@billing/platform';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { CreditTablesMigration } from '../migrations/credit-tables.migration';
@@ -31,6 +31,8 @@ export interface CreditServiceOverrides {
   poolSize?: number;
   /** A new consumer group reads topics from the start (no event missed on first deploy); tests start at the end. */
   consumeFromBeginning?: boolean;
+  /** Where it logs (tests read it); JSON on stdout by default. */
+  logger?: Logger;
 }
 
 export interface RunningCreditService {
@@ -46,7 +48,7 @@ const systemClock: Clock = { now: () => new Date() };
 /** Wires the credit service: the composition root (main.ts) and the integration tests both start it through here. */
 export async function startCreditService(settings: ServiceSettings, overrides: CreditServiceOverrides = {}): Promise<RunningCreditService> {
   const clock = overrides.clock ?? systemClock;
-  const runtime = await ServiceRuntime.create({ settings, migrations: creditMigrations, errorStatus: httpErrorStatus });
+  const runtime = await ServiceRuntime.create({ settings, migrations: creditMigrations, errorStatus: httpErrorStatus, logger: overrides.logger });
   const poolSize = overrides.poolSize ?? Number(process.env.CREDIT_DB_POOL ?? 16);
   // As the runtime's own pool: while PostgreSQL is unreachable a command fails in 2 s (503 / UNAVAILABLE), not after a hang.
   const pool = new pg.Pool({ connectionString: runtime.databaseUrl, max: poolSize, connectionTimeoutMillis: 2_000 });

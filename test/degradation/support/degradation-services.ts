@@ -79,8 +79,8 @@ export function startCustomer(settings: ServiceSettings, stripe: StripeTestServe
 }
 
 /** consumeFromBeginning: on a private broker (no history, no start-offset race); never on the shared one. */
-export function startCredit(settings: ServiceSettings, consumeFromBeginning: boolean): Promise<RunningCreditService> {
-  return startCreditService(settings, { consumeFromBeginning, sweepIntervalMs: 60_000 });
+export function startCredit(settings: ServiceSettings, consumeFromBeginning: boolean, logger?: Logger): Promise<RunningCreditService> {
+  return startCreditService(settings, { consumeFromBeginning, sweepIntervalMs: 60_000, logger });
 }
 
 /** A unary gRPC call with the test token and a deadline (a hang shows as DEADLINE_EXCEEDED), timed; never throws. */

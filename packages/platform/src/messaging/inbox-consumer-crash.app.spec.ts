@@ -12,7 +12,11 @@ class FakeConsumer extends EventEmitter {
   readonly events = { GROUP_JOIN: 'group_join', FETCH: 'fetch', CRASH: 'crash' };
   connected = 0;
   disconnected = 0;
+  constructor(private readonly broker: { up: boolean }) {
+    super();
+  }
   async connect() {
+    if (!this.broker.up) throw new Error('KafkaJSNumberOfRetriesExceeded: Connection error: connect ECONNREFUSED');
     this.connected += 1;
   }
   async subscribe() {}
@@ -25,8 +29,9 @@ class FakeConsumer extends EventEmitter {
   }
 }
 
-function fakeKafka() {
+function fakeKafka(broker = { up: true }) {
   const consumers: FakeConsumer[] = [];
+  const producers = { connected: 0, disconnected: 0 };
   const kafka = {
     admin: () => ({
       connect: async () => undefined,
@@ -35,14 +40,21 @@ function fakeKafka() {
       createTopics: async () => true,
       fetchTopicMetadata: async () => ({ topics: ['t', 't.dlq.c'].map((name) => ({ name, partitions: [{ leader: 1 }] })) }),
     }),
-    producer: () => ({ connect: async () => undefined, disconnect: async () => undefined }),
+    producer: () => ({
+      connect: async () => {
+        producers.connected += 1;
+      },
+      disconnect: async () => {
+        producers.disconnected += 1;
+      },
+    }),
     consumer: () => {
-      const consumer = new FakeConsumer();
+      const consumer = new FakeConsumer(broker);
       consumers.push(consumer);
       return consumer;
     },
   };
-  return { kafka: kafka as unknown as Kafka, consumers };
+  return { kafka: kafka as unknown as Kafka, consumers, producers };
 }
 
 function capturedLogger() {
@@ -80,6 +92,44 @@ describe('InboxConsumer', () => {
       consumers[1]!.crash(new Error('after stop'), false);
       await pause(20);
       expect(consumers).to.have.length(2);
+    });
+  });
+
+  describe('when the broker does not answer at start (startWhenReachable)', () => {
+    it('tries again until it does, leaving nothing connected from the failed tries', async () => {
+      const broker = { up: false };
+      const { kafka, consumers, producers } = fakeKafka(broker);
+      const { logger, messages } = capturedLogger();
+      const inbox = new InboxConsumer({ consumer: 'c', kafka, topics: ['t'], codec: {} as AvroCodec, unitOfWork: noUnitOfWork, handlers: {}, logger, crashRestartDelayMs: 5 });
+      inbox.startWhenReachable();
+      await pause(40);
+      const failedTries = consumers.length;
+      expect(failedTries).to.be.at.least(2);
+      expect(consumers.every((consumer) => consumer.connected === 0 && consumer.disconnected === 1)).to.equal(true);
+      expect(producers.disconnected).to.equal(producers.connected);
+      expect(new Set(messages)).to.deep.equal(new Set(['consumer cannot start: Kafka does not answer; trying again']));
+
+      broker.up = true;
+      await pause(40);
+      expect(consumers.filter((consumer) => consumer.connected === 1 && consumer.disconnected === 0)).to.have.length(1);
+      const tries = consumers.length;
+      await pause(40);
+      expect(consumers, 'no try after one succeeded').to.have.length(tries);
+
+      await inbox.stop();
+      expect(consumers.at(-1)!.disconnected).to.equal(1);
+      expect(producers.disconnected).to.equal(producers.connected);
+    });
+
+    it('stops trying once stopped', async () => {
+      const { kafka, consumers } = fakeKafka({ up: false });
+      const inbox = new InboxConsumer({ consumer: 'c', kafka, topics: ['t'], codec: {} as AvroCodec, unitOfWork: noUnitOfWork, handlers: {}, logger: capturedLogger().logger, crashRestartDelayMs: 5 });
+      inbox.startWhenReachable();
+      await pause(20);
+      await inbox.stop();
+      const tries = consumers.length;
+      await pause(40);
+      expect(consumers).to.have.length(tries);
     });
   });
 });

@@ -64,6 +64,7 @@ export class InboxConsumer<Tx extends SqlExecutor> {
   private producer?: Producer;
   private stopping = false;
   private restartTimer?: NodeJS.Timeout;
+  private starting?: Promise<void>;
   private readonly retry: RetryPolicy;
   private markFetching!: () => void;
   /**
@@ -90,6 +91,28 @@ export class InboxConsumer<Tx extends SqlExecutor> {
     this.producer = orderedProducer(kafka);
     await this.producer.connect();
     await this.consume();
+  }
+
+  /**
+   * start() in the background, tried again every crashRestartDelayMs until the broker answers: a service started while
+   * Kafka is down serves meanwhile (its events wait in the outbox) and consumes once Kafka is back.
+   */
+  startWhenReachable(): void {
+    const { consumer: name, logger } = this.options;
+    const delayMs = this.options.crashRestartDelayMs ?? 5_000;
+    const attempt = async (): Promise<void> => {
+      try {
+        await this.start();
+        logger.info({ consumer: name }, 'consumer started: Kafka answers again');
+      } catch (error) {
+        await this.consumer?.disconnect().catch(() => undefined);
+        await this.producer?.disconnect().catch(() => undefined);
+        if (this.stopping) return;
+        logger.warn({ err: error, consumer: name, inMs: delayMs }, 'consumer cannot start: Kafka does not answer; trying again');
+        this.restartTimer = setTimeout(() => (this.starting = attempt()), delayMs);
+      }
+    };
+    this.starting = attempt();
   }
 
   private async consume(): Promise<void> {
@@ -151,6 +174,9 @@ export class InboxConsumer<Tx extends SqlExecutor> {
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
+    // An attempt of startWhenReachable() in flight ends first (kafkajs's connect retries: seconds), so nothing it
+    // connects outlives stop().
+    await this.starting;
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
   }

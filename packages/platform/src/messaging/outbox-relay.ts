@@ -49,6 +49,7 @@ export class OutboxRelay {
   private session?: pg.Client;
   /** One idempotent producer per worker: concurrent sends through one kafkajs idempotent producer queue behind each other. */
   private producers: Producer[] = [];
+  private readonly connectedProducers = new Set<Producer>();
   private readonly ownedLanes = new Set<number>();
   private running = false;
   private loops: Promise<void>[] = [];
@@ -77,9 +78,9 @@ export class OutboxRelay {
     this.maxLanes = options.maxLanes ?? outboxLanes;
   }
 
+  /** Takes lanes and starts publishing. Kafka need not answer yet: each worker connects its producer before its first batch. */
   async start(): Promise<void> {
     this.producers = Array.from({ length: this.workers }, () => orderedProducer(this.options.kafka));
-    await Promise.all(this.producers.map((producer) => producer.connect()));
     await this.openSession();
     this.running = true;
     this.loops = Array.from({ length: this.workers }, (_, worker) => this.run(worker));
@@ -125,12 +126,22 @@ export class OutboxRelay {
         }
         const mine = new Set(this.lanes.filter((_, rank) => rank % this.workers === worker));
         const lanes = (await this.lanesWithWork(notificationsBefore)).filter((lane) => mine.has(lane));
-        if (lanes.length > 0) backlog = await this.publishBatch(lanes, this.producers[worker]!);
+        if (lanes.length > 0) backlog = await this.publishBatch(lanes, await this.connectedProducer(worker));
       } catch (error) {
         this.options.logger.error({ err: error }, 'outbox relay batch failed; retrying after the poll interval');
       }
       if (!backlog && this.notifications === notificationsBefore) await this.idle();
     }
+  }
+
+  /** A broker that does not answer fails this after kafkajs's connect retries; the batch waits for the next try. */
+  private async connectedProducer(worker: number): Promise<Producer> {
+    const producer = this.producers[worker]!;
+    if (!this.connectedProducers.has(producer)) {
+      await producer.connect();
+      this.connectedProducers.add(producer);
+    }
+    return producer;
   }
 
   private wakeAll(): void {

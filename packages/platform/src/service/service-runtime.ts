@@ -210,8 +210,14 @@ export class ServiceRuntime {
   }
 
   async listen(): Promise<void> {
+    const kafkaAnswersNow = await kafkaAnswers(this.settings.infrastructure.kafkaBrokers);
     await this.relay.start();
-    for (const consumer of this.consumers) await consumer.start();
+    if (kafkaAnswersNow) for (const consumer of this.consumers) await consumer.start();
+    else {
+      // Writes only need PostgreSQL: serve now, publish and consume once Kafka answers (the relay connects per batch).
+      this.logger.warn({ kafkaBrokers: this.settings.infrastructure.kafkaBrokers }, 'Kafka does not answer: serving; events wait in the outbox and the consumers start once it answers');
+      for (const consumer of this.consumers) consumer.startWhenReachable();
+    }
     await this.http.listen({ host: bindHost(), port: this.settings.httpPort });
     this.logger.info({ httpPort: this.settings.httpPort, grpcPort: this.settings.grpcPort }, `${this.settings.service} ready`);
     void this.consumersFetching().then(() => this.logger.info({ consumers: this.consumers.map((consumer) => consumer.name) }, 'consumers fetching'));
