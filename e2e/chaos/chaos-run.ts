@@ -34,7 +34,7 @@ export interface ChaosOutcome {
   kills: number;
   brokerRestarts: number;
   faults: FaultOutcome[];
-  /** Exits nobody caused (a process that could not start while the broker was down), restarted by the supervisor. */
+  /** Exits nobody caused, restarted by the supervisor (see Supervisor). */
   unexpectedExits: Record<ServiceName, number>;
   webhooks: WebhookStats;
   quiescence: { quiet: boolean; tookMs: number; last: Backlog };

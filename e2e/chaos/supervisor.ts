@@ -1,7 +1,8 @@
 /**
  * What a process supervisor (systemd, Kubernetes) does in production: a service process that exits on its own is
- * started again. The services exit when they cannot start (e.g. the broker is down while a killed service comes back:
- * kafkajs gives up connecting after ~7 s); the chaos run counts those exits and respawns them after a second.
+ * started again. The services exit when they cannot start (PostgreSQL or the registry away; a broker that is down no
+ * longer stops them: they serve and connect once it answers); the chaos run counts those exits and respawns them after
+ * a second.
  * The fault runner pauses supervision of the process it is killing.
  */
 import { type Platform, type ServiceName, serviceNames } from '../support/platform';
