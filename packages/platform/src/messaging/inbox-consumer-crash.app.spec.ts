@@ -93,6 +93,18 @@ describe('InboxConsumer', () => {
       await pause(20);
       expect(consumers).to.have.length(2);
     });
+
+    it('disconnects once more a consumer whose crash kafkajs reports after stop(), which clears the restart kafkajs armed', async () => {
+      const { kafka, consumers } = fakeKafka();
+      const inbox = new InboxConsumer({ consumer: 'c', kafka, topics: ['t'], codec: {} as AvroCodec, unitOfWork: noUnitOfWork, handlers: {}, logger: capturedLogger().logger, crashRestartDelayMs: 0 });
+      await inbox.start();
+      await inbox.stop();
+      expect(consumers[0]!.disconnected).to.equal(1);
+      consumers[0]!.crash(new Error('broker gone'), true);
+      await pause(20);
+      expect(consumers[0]!.disconnected).to.equal(2);
+      expect(consumers).to.have.length(1);
+    });
   });
 
   describe('when the broker does not answer at start (startWhenReachable)', () => {

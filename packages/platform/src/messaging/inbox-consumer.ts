@@ -150,7 +150,13 @@ export class InboxConsumer<Tx extends SqlExecutor> {
    * replace a consumer kafkajs gave up on, again and again until it runs.
    */
   private crashed(consumer: Consumer, error: Error, restartedByKafkajs: boolean): void {
-    if (this.stopping) return;
+    if (this.stopping) {
+      // kafkajs arms its restart timer right after this event: a stop() that ran while kafkajs was still handling the
+      // crash (its own disconnect takes seconds with the broker down) could not clear it, and the consumer would come
+      // back after stop(), retrying forever. Disconnecting once more, after the timer is armed, clears it.
+      if (restartedByKafkajs) setImmediate(() => void consumer.disconnect().catch(() => undefined));
+      return;
+    }
     const { consumer: name, logger } = this.options;
     if (restartedByKafkajs) {
       logger.warn({ err: error, consumer: name }, 'consumer crashed; kafkajs restarts it');
