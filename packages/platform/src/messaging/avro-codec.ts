@@ -33,10 +33,32 @@ export class AvroCodec {
     return { topic, value: await this.registry.encode(await this.schemaId(eventType), payload) };
   }
 
-  /** Decodes with the writer schema named by the id inside the message. */
+  /**
+   * Decodes with the writer schema named by the id inside the message. A registry that does not answer is reported as
+   * SchemaRegistryUnavailableError: the message is not at fault and must wait, not go to a dead-letter topic.
+   */
   async decode<T = Record<string, unknown>>(value: Buffer): Promise<T> {
-    return toPlain(await this.registry.decode(value)) as T;
+    try {
+      return toPlain(await this.registry.decode(value)) as T;
+    } catch (error) {
+      if (registryUnreachable(error)) throw new SchemaRegistryUnavailableError(`schema registry unavailable: ${(error as Error).message}`, { cause: error });
+      throw error;
+    }
   }
+}
+
+export class SchemaRegistryUnavailableError extends Error {
+  override readonly name = 'SchemaRegistryUnavailableError';
+}
+
+// The registry client (mappersmith) reports a request that got no answer as a response of status 400 carrying the
+// socket's error message; the registry itself answers 4xx only for what was asked (a schema id it does not hold: 404).
+const noAnswer = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|socket hang up|Timeout/;
+
+function registryUnreachable(error: unknown): boolean {
+  const status = (error as { status?: unknown }).status;
+  if (typeof status !== 'number') return false;
+  return status >= 500 || (status === 400 && noAnswer.test((error as Error).message));
 }
 
 /** avsc returns class instances for records; handlers and JSON want plain objects. */

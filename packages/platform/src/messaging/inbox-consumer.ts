@@ -5,7 +5,7 @@ import { ensureTopics } from '../kafka/ensure-topics';
 import { orderedProducer } from '../kafka/ordered-producer';
 import type { MessagingMetrics } from '../observability/messaging-metrics';
 import type { SqlExecutor, UnitOfWork } from '../sql/sql-executor';
-import type { AvroCodec } from './avro-codec';
+import { type AvroCodec, SchemaRegistryUnavailableError } from './avro-codec';
 import type { MessageContext } from './message-headers';
 
 export interface ConsumedEvent<Payload = Record<string, unknown>> {
@@ -192,12 +192,23 @@ export class InboxConsumer<Tx extends SqlExecutor> {
     const labels = { consumer: name, topic };
     let lastError: unknown;
     let waitingForDatabase = false;
+    let waitingForRegistry = false;
     let event: ConsumedEvent | undefined;
-    try {
-      event = await this.decode(topic, partition, message);
-    } catch (error) {
-      await this.deadLetter(topic, partition, message, error, 1);
-      return;
+    while (!event) {
+      try {
+        event = await this.decode(topic, partition, message);
+      } catch (error) {
+        if (!(error instanceof SchemaRegistryUnavailableError)) {
+          await this.deadLetter(topic, partition, message, error, 1);
+          return;
+        }
+        // As with the database below: the registry's outage is not the message's fault. It waits for the registry.
+        if (this.stopping) throw error;
+        if (!waitingForRegistry) logger.warn({ err: error, offset: message.offset, topic, partition, consumer: name }, 'schema registry unavailable; the event waits for it');
+        waitingForRegistry = true;
+        await sleep(Math.min(this.retry.maxBackoffMs, 1_000));
+        await heartbeat();
+      }
     }
     const handler = this.options.handlers[event.eventType];
     if (!handler) return;
@@ -255,6 +266,7 @@ export class InboxConsumer<Tx extends SqlExecutor> {
     try {
       payload = await this.options.codec.decode(message.value);
     } catch (error) {
+      if (error instanceof SchemaRegistryUnavailableError) throw error;
       throw new UndecodableMessageError(`Avro decoding failed: ${(error as Error).message}`);
     }
     return {

@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { silentLogger } from '../observability/logger';
 import { MessagingMetrics } from '../observability/messaging-metrics';
 import { PgExecutor, PgUnitOfWork } from '../sql/pg-unit-of-work';
-import { eventually, type MessagingTestBed, messagingTestBed, readTopic } from '../testing';
+import { connectedProducer, eventually, type MessagingTestBed, messagingTestBed, readTopic } from '../testing';
 import { AvroCodec } from './avro-codec';
 import { InboxConsumer } from './inbox-consumer';
 import { OutboxRelay } from './outbox-relay';
@@ -54,12 +56,12 @@ describe('Outbox relay and inbox consumer (real PostgreSQL, Kafka and registry)'
     return relay;
   };
 
-  const startConsumer = async (metrics: MessagingMetrics, retry = { attempts: 3, initialBackoffMs: 10, maxBackoffMs: 50 }) => {
+  const startConsumer = async (metrics: MessagingMetrics, retry = { attempts: 3, initialBackoffMs: 10, maxBackoffMs: 50 }, consumerCodec = codec) => {
     const consumer = new InboxConsumer({
       consumer: `test-consumer-${bed.namespace.replaceAll('.', '-')}`,
       kafka: bed.kafka,
       topics: [bed.topic],
-      codec,
+      codec: consumerCodec,
       unitOfWork: new PgUnitOfWork(bed.pool),
       logger: silentLogger(),
       metrics,
@@ -201,4 +203,84 @@ describe('Outbox relay and inbox consumer (real PostgreSQL, Kafka and registry)'
     const inbox = await query<{ event_id: string }>('select event_id from processed_messages');
     expect(inbox.map((row) => row.event_id)).to.not.include(poison.eventId);
   });
+
+  it('dead-letters at once what cannot be decoded (a schema id the registry does not hold, a value that is not Avro) and goes on', async () => {
+    const metrics = new MessagingMetrics();
+    const consumerName = `test-consumer-${bed.namespace.replaceAll('.', '-')}`;
+    await startConsumer(metrics);
+    const producer = await connectedProducer(bed.kafka);
+    stops.push(() => producer.disconnect());
+    const headers = (eventId: string) => ({ 'event-id': eventId, 'event-type': 'AmountAdded', 'correlation-id': eventId });
+    const unknownSchema = { eventId: randomUUID(), value: Buffer.from([0, 0x7f, 0x7f, 0x7f, 0x7f, 2]) };
+    const notAvro = { eventId: randomUUID(), value: Buffer.from('{"amount": 1}') };
+    await producer.send({ topic: bed.topic, acks: -1, messages: [unknownSchema, notAvro].map(({ eventId, value }) => ({ key: 'acc-u', value, headers: headers(eventId) })) });
+    const good = amountAdded('acc-u', 1, 3);
+    await new PgUnitOfWork(bed.pool).transaction((tx) => appendToOutbox(tx, [good]));
+    await startRelay();
+
+    const effects = await eventually(() => query<{ event_id: string }>("select event_id from test_effects where account_id = 'acc-u'"), (rows) => rows.length >= 1);
+    expect(effects.map((row) => row.event_id)).to.deep.equal([good.eventId]);
+    const dead = await readTopic(bed.kafka, `${bed.topic}.dlq.${consumerName}`, (read) => read.length >= 2);
+    expect(dead.map((message) => [message.headers!['event-id']!.toString(), message.headers!['dlq-error-type']!.toString(), message.headers!['dlq-attempts']!.toString()])).to.have.deep.members([
+      [unknownSchema.eventId, 'UndecodableMessageError', '1'],
+      [notAvro.eventId, 'UndecodableMessageError', '1'],
+    ]);
+  });
+
+  it('keeps an event whose schema the registry cannot serve waiting, not dead-lettered, and applies it once the registry answers', async () => {
+    const registry = await registryProxy(bed.schemaRegistryUrl);
+    stops.push(() => registry.close());
+    await registry.down();
+    const metrics = new MessagingMetrics();
+    // A codec of its own through the proxy: it has no schema cached, so it must ask the registry.
+    await startConsumer(metrics, { attempts: 3, initialBackoffMs: 10, maxBackoffMs: 50 }, new AvroCodec(registry.url, bed.catalog));
+    const event = amountAdded('acc-r', 1, 11);
+    await new PgUnitOfWork(bed.pool).transaction((tx) => appendToOutbox(tx, [event]));
+    await startRelay();
+
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(await query('select 1 from test_effects'), 'not applied while the registry is away').to.have.length(0);
+    expect((await metrics.deadLettered.get()).values, 'nothing dead-lettered').to.deep.equal([]);
+
+    await registry.up();
+    const effects = await eventually(
+      () => query<{ event_id: string }>("select event_id from test_effects where account_id = 'acc-r'"),
+      (rows) => rows.length >= 1,
+    );
+    expect(effects.map((row) => row.event_id)).to.deep.equal([event.eventId]);
+    expect((await metrics.deadLettered.get()).values).to.deep.equal([]);
+  });
 });
+
+/** An HTTP forwarder to the registry that can be taken away (connections refused) and brought back on its port. */
+async function registryProxy(target: string) {
+  const targetUrl = new URL(target);
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = chunks.length ? Buffer.concat(chunks) : undefined;
+      fetch(`${targetUrl.origin}${request.url}`, { method: request.method, headers: { 'content-type': request.headers['content-type'] ?? 'application/json' }, body }).then(
+        async (answer) => response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await answer.arrayBuffer())),
+        () => response.writeHead(502).end(),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${targetUrl.pathname}`,
+    down: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+    up: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
