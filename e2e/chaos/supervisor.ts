@@ -1,6 +1,6 @@
 /**
  * What a process supervisor (systemd, Kubernetes) does in production: a service process that exits on its own is
- * started again. The services exit when they cannot start (PostgreSQL or the registry away; a broker that is down no
+ * started again. The services exit when they cannot start (PostgreSQL away; a broker or registry that is down no
  * longer stops them: they serve and connect once it answers); the chaos run counts those exits and respawns them after
  * a second.
  * The fault runner pauses supervision of the process it is killing.

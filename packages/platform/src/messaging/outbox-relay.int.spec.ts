@@ -1,13 +1,11 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { silentLogger } from '../observability/logger';
 import { MessagingMetrics } from '../observability/messaging-metrics';
 import { PgExecutor, PgUnitOfWork } from '../sql/pg-unit-of-work';
-import { connectedProducer, eventually, type MessagingTestBed, messagingTestBed, readTopic } from '../testing';
+import { connectedProducer, eventually, type MessagingTestBed, messagingTestBed, readTopic, registryProxy } from '../testing';
 import { AvroCodec } from './avro-codec';
 import { InboxConsumer } from './inbox-consumer';
 import { OutboxRelay } from './outbox-relay';
@@ -251,36 +249,3 @@ describe('Outbox relay and inbox consumer (real PostgreSQL, Kafka and registry)'
     expect((await metrics.deadLettered.get()).values).to.deep.equal([]);
   });
 });
-
-/** An HTTP forwarder to the registry that can be taken away (connections refused) and brought back on its port. */
-async function registryProxy(target: string) {
-  const targetUrl = new URL(target);
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = chunks.length ? Buffer.concat(chunks) : undefined;
-      fetch(`${targetUrl.origin}${request.url}`, { method: request.method, headers: { 'content-type': request.headers['content-type'] ?? 'application/json' }, body }).then(
-        async (answer) => response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await answer.arrayBuffer())),
-        () => response.writeHead(502).end(),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}${targetUrl.pathname}`,
-    down: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-    up: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}

@@ -15,8 +15,8 @@ import { AvroCodec } from '../messaging/avro-codec';
 import { consumerLag, type TopicLag } from '../messaging/consumer-lag';
 import { InboxConsumer, type InboxConsumerOptions } from '../messaging/inbox-consumer';
 import { OutboxRelay } from '../messaging/outbox-relay';
-import { SchemaCatalog } from '../messaging/schema-catalog';
-import { registerSchemas } from '../messaging/schema-registration';
+import { type EventSchema, SchemaCatalog } from '../messaging/schema-catalog';
+import { IncompatibleSchemaError, registerSchemas } from '../messaging/schema-registration';
 import { kafkaLogCreator, knexLog } from '../observability/library-logs';
 import { createLogger } from '../observability/logger';
 import { MessagingMetrics, outboxBacklogQuery } from '../observability/messaging-metrics';
@@ -153,7 +153,13 @@ export class ServiceRuntime {
     const logger = options.logger ?? createLogger(settings.service);
     const applied = await migrateDatabase(settings.infrastructure.databaseUrl, settings.database, options.migrations);
     if (applied.length) logger.info({ applied }, 'migrations applied');
-    await registerSchemas(settings.infrastructure.schemaRegistryUrl, SchemaCatalog.fromDirectory().all());
+    const { schemaRegistryUrl } = settings.infrastructure;
+    const schemas = SchemaCatalog.fromDirectory().all();
+    // A registry that answers refuses an incompatible schema here, so such a deploy does not start. One that does not
+    // answer must not stop writes, which only need PostgreSQL: the schemas are checked and registered once it answers.
+    const registryAnswersNow = await registryAnswers(schemaRegistryUrl);
+    if (registryAnswersNow) await registerSchemas(schemaRegistryUrl, schemas);
+    else logger.warn({ schemaRegistryUrl }, 'schema registry does not answer: serving; the schemas are checked and registered once it answers');
     const orm = await MikroORM.init({
       driver: PostgreSqlDriver,
       clientUrl: databaseUrlFor(settings.infrastructure.databaseUrl, settings.database),
@@ -163,7 +169,33 @@ export class ServiceRuntime {
       // Fail fast while PostgreSQL is away (503 DATABASE_UNAVAILABLE) rather than hold requests for knex's 60 s.
       driverOptions: { connection: { connectionTimeoutMillis: 2_000 }, acquireConnectionTimeout: 5_000, log: knexLog(logger) },
     });
-    return new ServiceRuntime(settings, logger, orm, options);
+    const runtime = new ServiceRuntime(settings, logger, orm, options);
+    if (!registryAnswersNow) runtime.registerSchemasWhenReachable(schemas);
+    return runtime;
+  }
+
+  private schemaRetry?: NodeJS.Timeout;
+
+  /**
+   * registerSchemas every 5 s until the registry answers. An incompatible schema is then only logged: events of its type
+   * stay in the outbox (the registry refuses them to the relay too) until a compatible version is deployed.
+   */
+  private registerSchemasWhenReachable(schemas: readonly EventSchema[]): void {
+    const attempt = (): void => {
+      registerSchemas(this.settings.infrastructure.schemaRegistryUrl, schemas).then(
+        () => this.logger.info('schemas registered: the schema registry answers again'),
+        (error: unknown) => {
+          if (error instanceof IncompatibleSchemaError) {
+            this.logger.error({ err: error }, 'schemas incompatible with the registry: their events stay in the outbox');
+            return;
+          }
+          if (this.closing) return;
+          this.logger.warn({ err: error }, 'schema registry does not answer yet; registering the schemas again in 5 s');
+          this.schemaRetry = setTimeout(attempt, 5_000);
+        },
+      );
+    };
+    attempt();
   }
 
   addConsumer(options: Omit<InboxConsumerOptions<MikroOrmExecutor>, 'kafka' | 'codec' | 'unitOfWork' | 'logger' | 'metrics'>): void {
@@ -274,6 +306,7 @@ export class ServiceRuntime {
   }
 
   private async closeOnce(): Promise<void> {
+    clearTimeout(this.schemaRetry);
     await this.http.close();
     for (const close of this.closers) await close();
     for (const consumer of this.consumers) await consumer.stop();

@@ -4,6 +4,7 @@ export * from './topic-reader';
 export * from './unique';
 export * from './stripe/stripe-test-server';
 export * from './publish-event';
+export * from './registry-proxy';
 export * from './auth-sweep';
 export * from './self-signed-certificate';
 export * from './fuzz/fuzz-runner';
