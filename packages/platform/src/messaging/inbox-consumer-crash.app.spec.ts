@@ -57,7 +57,7 @@ function fakeKafka(broker = { up: true }) {
   return { kafka: kafka as unknown as Kafka, consumers, producers };
 }
 
-function capturedLogger() {
+function capturedLogger(level = 'warn') {
   const messages: string[] = [];
   const sink = new Writable({
     write: (chunk: Buffer, _encoding, done) => {
@@ -65,7 +65,7 @@ function capturedLogger() {
       done();
     },
   });
-  return { logger: pino({ level: 'warn' }, sink), messages };
+  return { logger: pino({ level }, sink), messages };
 }
 
 const noUnitOfWork = {} as UnitOfWork<SqlExecutor>;
@@ -107,19 +107,21 @@ describe('InboxConsumer', () => {
     });
   });
 
-  describe('when the broker does not answer at start (startWhenReachable)', () => {
+  describe('when the broker does not answer at start (startOrRetry)', () => {
     it('tries again until it does, leaving nothing connected from the failed tries', async () => {
       const broker = { up: false };
       const { kafka, consumers, producers } = fakeKafka(broker);
-      const { logger, messages } = capturedLogger();
+      const { logger, messages } = capturedLogger('info');
       const inbox = new InboxConsumer({ consumer: 'c', kafka, topics: ['t'], codec: {} as AvroCodec, unitOfWork: noUnitOfWork, handlers: {}, logger, crashRestartDelayMs: 5 });
-      inbox.startWhenReachable();
+      await inbox.startOrRetry();
+      expect(consumers, 'resolved after the first try').to.have.length(1);
       await pause(40);
       const failedTries = consumers.length;
       expect(failedTries).to.be.at.least(2);
       expect(consumers.every((consumer) => consumer.connected === 0 && consumer.disconnected === 1)).to.equal(true);
       expect(producers.disconnected).to.equal(producers.connected);
       expect(new Set(messages)).to.deep.equal(new Set(['consumer cannot start: Kafka does not answer; trying again']));
+      messages.length = 0;
 
       broker.up = true;
       await pause(40);
@@ -127,16 +129,25 @@ describe('InboxConsumer', () => {
       const tries = consumers.length;
       await pause(40);
       expect(consumers, 'no try after one succeeded').to.have.length(tries);
+      expect(messages).to.deep.equal(['consumer started: Kafka answers again']);
 
       await inbox.stop();
       expect(consumers.at(-1)!.disconnected).to.equal(1);
       expect(producers.disconnected).to.equal(producers.connected);
     });
 
+    it('does not start a consumer stopped before its turn (SIGTERM while the service starts its consumers)', async () => {
+      const { kafka, consumers } = fakeKafka();
+      const inbox = new InboxConsumer({ consumer: 'c', kafka, topics: ['t'], codec: {} as AvroCodec, unitOfWork: noUnitOfWork, handlers: {}, logger: capturedLogger().logger });
+      await inbox.stop();
+      await inbox.startOrRetry();
+      expect(consumers).to.have.length(0);
+    });
+
     it('stops trying once stopped', async () => {
       const { kafka, consumers } = fakeKafka({ up: false });
       const inbox = new InboxConsumer({ consumer: 'c', kafka, topics: ['t'], codec: {} as AvroCodec, unitOfWork: noUnitOfWork, handlers: {}, logger: capturedLogger().logger, crashRestartDelayMs: 5 });
-      inbox.startWhenReachable();
+      await inbox.startOrRetry();
       await pause(20);
       await inbox.stop();
       const tries = consumers.length;

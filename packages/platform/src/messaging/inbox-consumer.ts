@@ -94,17 +94,22 @@ export class InboxConsumer<Tx extends SqlExecutor> {
   }
 
   /**
-   * start() in the background, tried again every crashRestartDelayMs until the broker answers: a service started while
-   * Kafka is down serves meanwhile (its events wait in the outbox) and consumes once Kafka is back.
+   * start(); when Kafka fails it, tried again every crashRestartDelayMs in the background until it succeeds. Resolves
+   * after the first try: a service (re)started while Kafka is down, or that loses it while its consumer joins, serves
+   * meanwhile (its events wait in the outbox) and consumes once Kafka is back.
    */
-  startWhenReachable(): void {
+  startOrRetry(): Promise<void> {
     const { consumer: name, logger } = this.options;
     const delayMs = this.options.crashRestartDelayMs ?? 5_000;
+    let failed = false;
     const attempt = async (): Promise<void> => {
+      // Closed while the service was still starting its consumers (SIGTERM during a join): this one never starts.
+      if (this.stopping) return;
       try {
         await this.start();
-        logger.info({ consumer: name }, 'consumer started: Kafka answers again');
+        if (failed) logger.info({ consumer: name }, 'consumer started: Kafka answers again');
       } catch (error) {
+        failed = true;
         await this.consumer?.disconnect().catch(() => undefined);
         await this.producer?.disconnect().catch(() => undefined);
         if (this.stopping) return;
@@ -113,6 +118,7 @@ export class InboxConsumer<Tx extends SqlExecutor> {
       }
     };
     this.starting = attempt();
+    return this.starting;
   }
 
   private async consume(): Promise<void> {
@@ -180,7 +186,7 @@ export class InboxConsumer<Tx extends SqlExecutor> {
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
-    // An attempt of startWhenReachable() in flight ends first (kafkajs's connect retries: seconds), so nothing it
+    // An attempt of startOrRetry() in flight ends first (kafkajs's connect retries: seconds), so nothing it
     // connects outlives stop().
     await this.starting;
     await this.consumer?.disconnect();

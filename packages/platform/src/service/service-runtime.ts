@@ -242,17 +242,10 @@ export class ServiceRuntime {
   }
 
   async listen(): Promise<void> {
-    const kafkaAnswersNow = await kafkaAnswers(this.settings.infrastructure.kafkaBrokers);
+    // Writes only need PostgreSQL: the service serves before its consumers have joined their groups (after a crash that
+    // waits for the dead member's session to expire, ~30 s), and whatever Kafka does meanwhile only delays consuming.
     await this.relay.start();
-    if (kafkaAnswersNow) for (const consumer of this.consumers) await consumer.start();
-    else {
-      // Writes only need PostgreSQL: serve now, publish and consume once Kafka answers (the relay connects per batch).
-      this.logger.warn({ kafkaBrokers: this.settings.infrastructure.kafkaBrokers }, 'Kafka does not answer: serving; events wait in the outbox and the consumers start once it answers');
-      for (const consumer of this.consumers) consumer.startWhenReachable();
-    }
     await this.http.listen({ host: bindHost(), port: this.settings.httpPort });
-    this.logger.info({ httpPort: this.settings.httpPort, grpcPort: this.settings.grpcPort }, `${this.settings.service} ready`);
-    void this.consumersFetching().then(() => this.logger.info({ consumers: this.consumers.map((consumer) => consumer.name) }, 'consumers fetching'));
     const shutdown = (signal: NodeJS.Signals) => {
       this.logger.info({ signal }, 'shutting down');
       this.close().then(
@@ -270,6 +263,14 @@ export class ServiceRuntime {
       process.off('SIGTERM', shutdown);
       process.off('SIGINT', shutdown);
     });
+    if (await kafkaAnswers(this.settings.infrastructure.kafkaBrokers)) {
+      for (const consumer of this.consumers) await consumer.startOrRetry();
+    } else {
+      this.logger.warn({ kafkaBrokers: this.settings.infrastructure.kafkaBrokers }, 'Kafka does not answer: serving; events wait in the outbox and the consumers start once it answers');
+      for (const consumer of this.consumers) void consumer.startOrRetry();
+    }
+    this.logger.info({ httpPort: this.settings.httpPort, grpcPort: this.settings.grpcPort }, `${this.settings.service} ready`);
+    void this.consumersFetching().then(() => this.logger.info({ consumers: this.consumers.map((consumer) => consumer.name) }, 'consumers fetching'));
   }
 
   /**
