@@ -197,8 +197,16 @@ export class InboxConsumer<Tx extends SqlExecutor> {
     const { consumer: name, logger, metrics } = this.options;
     const labels = { consumer: name, topic };
     let lastError: unknown;
-    let waitingForDatabase = false;
-    let waitingForRegistry = false;
+    // An outage is not the event's fault: it waits for the database or the registry without using up the attempts that
+    // end in the dead-letter topic. On shutdown the offset stays unresolved, so it is consumed again after the restart.
+    const waitedFor = new Set<string>();
+    const waitFor = async (what: 'database' | 'schema registry', error: unknown, fields: object): Promise<void> => {
+      if (this.stopping) throw error;
+      if (!waitedFor.has(what)) logger.warn({ err: error, consumer: name, ...fields }, `${what} unavailable; the event waits for it`);
+      waitedFor.add(what);
+      await sleep(Math.min(this.retry.maxBackoffMs, 1_000));
+      await heartbeat();
+    };
     let event: ConsumedEvent | undefined;
     while (!event) {
       try {
@@ -208,12 +216,7 @@ export class InboxConsumer<Tx extends SqlExecutor> {
           await this.deadLetter(topic, partition, message, error, 1);
           return;
         }
-        // As with the database below: the registry's outage is not the message's fault. It waits for the registry.
-        if (this.stopping) throw error;
-        if (!waitingForRegistry) logger.warn({ err: error, offset: message.offset, topic, partition, consumer: name }, 'schema registry unavailable; the event waits for it');
-        waitingForRegistry = true;
-        await sleep(Math.min(this.retry.maxBackoffMs, 1_000));
-        await heartbeat();
+        await waitFor('schema registry', error, { offset: message.offset, topic, partition });
       }
     }
     const handler = this.options.handlers[event.eventType];
@@ -239,13 +242,7 @@ export class InboxConsumer<Tx extends SqlExecutor> {
         return;
       } catch (error) {
         if (isDatabaseUnavailable(error)) {
-          // Not the event's fault: wait for the database without using up the attempts that end in the dead-letter topic.
-          // On shutdown the offset stays unresolved, so the event is consumed again after the restart.
-          if (this.stopping) throw error;
-          if (!waitingForDatabase) logger.warn({ err: error, eventId: event.eventId, consumer: name }, 'database unavailable; the event waits for it');
-          waitingForDatabase = true;
-          await sleep(Math.min(this.retry.maxBackoffMs, 1_000));
-          await heartbeat();
+          await waitFor('database', error, { eventId: event.eventId });
           attempt -= 1;
           continue;
         }
