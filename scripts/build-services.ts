@@ -2,8 +2,7 @@
  * Bundles each service's composition root (services/<name>/src/main.ts) with esbuild into dist/services/<name>/main.mjs,
  * with source maps: our workspace packages are compiled in, npm dependencies stay imports resolved from node_modules.
  * Service processes run these bundles, not TypeScript through tsx: tsx compiles in a loader thread with a V8 heap of
- * its own, ~10–20 MB RSS per process — the room that lets the credit service run without --optimize-for-size, which
- * doubled its CPU per request (docs/performance.md). `npm run build`; npm start, the E2E platform and the benchmarks
+ * its own, ~10–20 MB RSS per process (docs/performance.md). `npm run build`; npm start, the E2E platform and the benchmarks
  * build before they spawn, so a process never runs a bundle older than the sources.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';

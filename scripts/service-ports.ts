@@ -14,12 +14,12 @@ export const bundleOf = (name: string) => `dist/services/${name}/main.mjs`;
  * docker-compose.yml passes the same to the image (a test compares them). A 1 MB young generation, because V8 otherwise
  * grows it to 16 MB per semi-space under load and keeps it; and --optimize-for-size, which makes V8 collect the old
  * generation before it grows: without it the subscription process rested at 182–185 MB after the E2E flows in three of
- * seven runs (heap 111 MB used), against the 150 MB bound. Not for credit: the flag more than doubles the CPU of every
- * gRPC call (V8 recompiles hot code over and over), and credit rests at 113–128 MB without it (docs/performance.md,
- * "Memory at rest"). Source maps are off (the .map files are built): NODE_OPTIONS=--enable-source-maps to read a stack
- * against the sources.
+ * seven runs (heap 111 MB used), against the 150 MB bound. Credit too, though the flag more than doubles the CPU of
+ * every gRPC call on its hot path (V8 recompiles hot code over and over): without it credit rested at 113–128 MB in
+ * session 5, but at 127–152 MB on this machine later (docs/performance.md, "Memory at rest"). Source maps are off (the
+ * .map files are built): NODE_OPTIONS=--enable-source-maps to read a stack against the sources.
  */
-export const serviceNodeFlags = (name: string): string[] => ['--max-semi-space-size=1', ...(name === 'credit' ? [] : ['--optimize-for-size'])];
+export const serviceNodeFlags = (_name: string): string[] => ['--max-semi-space-size=1', '--optimize-for-size'];
 
 /** The node arguments of a service process, from the repository root: its flags, then its bundle. */
 export const serviceNodeArgs = (name: string): string[] => [...serviceNodeFlags(name), bundleOf(name)];
