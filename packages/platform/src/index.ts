@@ -27,3 +27,4 @@ export * from './http/service-tokens';
 export * from './service/service-runtime';
 export * from './config/probes';
 export * from './config/accelerated-clock';
+export * from './service/service-process';

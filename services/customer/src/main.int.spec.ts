@@ -81,6 +81,24 @@ describe('src/main.ts as a process (the composition root)', function () {
       throw new Error(`${(error as Error).message}\nstdout:\n${output.stdout.slice(-3000)}\nstderr:\n${output.stderr.slice(-1500)}`);
     }
   });
+
+  it('that cannot start exits 1 with one fatal log line that says what failed and what to do, and no stack on stderr', async () => {
+    const refusing = spawn(process.execPath, ['--import', 'tsx', mainTs], {
+      // Nothing listens on port 1: the migration's connection is refused.
+      env: { ...process.env, DATABASE_URL: 'postgres://postgres@127.0.0.1:1', SERVICE_TOKENS: 'main-test:0123456789abcdef0123', STRIPE_SECRET_KEY: 'sk_test_unused', HTTP_PORT: '0', GRPC_PORT: '0', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output = { stdout: '', stderr: '' };
+    refusing.stdout!.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+    refusing.stderr!.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+    const code = await within(new Promise<number | null>((resolve) => refusing.once('exit', resolve)), 60_000, 'exit');
+    expect(code).to.equal(1);
+    expect(output.stderr).to.equal('');
+    const fatal = output.stdout.split('\n').filter((line) => line.includes('"level":60')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(fatal).to.have.length(1);
+    expect(fatal[0]!.msg).to.match(/^customer could not start: .*ECONNREFUSED/);
+    expect(fatal[0]!.hint).to.contain('DATABASE_URL');
+  });
 });
 
 async function run(child: ChildProcess, output: { stdout: string; stderr: string }, token: string): Promise<void> {

@@ -1,7 +1,9 @@
 /** Composition root of the customer service process: settings from the environment, everything else in customer-service.ts. */
-import { serviceSettingsFromEnv } from '@billing/platform';
+import { runServiceProcess, serviceSettingsFromEnv } from '@billing/platform';
 import { startCustomerService } from './customer-service';
 
-const settings = serviceSettingsFromEnv({ service: 'customer', database: 'billing_customer', httpPort: 3001, grpcPort: 50051 });
-const service = await startCustomerService(settings);
-service.runtime.logger.info({ http: service.httpUrl, grpcPort: service.grpcPort }, 'customer service listening');
+await runServiceProcess('customer', async () => {
+  const settings = serviceSettingsFromEnv({ service: 'customer', database: 'billing_customer', httpPort: 3001, grpcPort: 50051 });
+  const service = await startCustomerService(settings);
+  service.runtime.logger.info({ http: service.httpUrl, grpcPort: service.grpcPort }, 'customer service listening');
+});

@@ -1,5 +1,5 @@
 // Composition root: settings from the environment, the system clock, and the scheduler/dunning knobs.
-import { acceleratedClockFromEnv, serviceSettingsFromEnv } from '@billing/platform';
+import { acceleratedClockFromEnv, runServiceProcess, serviceSettingsFromEnv } from '@billing/platform';
 import { DunningPolicy } from './domain/dunning-policy';
 import { startSubscriptionService } from './subscription-service';
 
@@ -9,8 +9,10 @@ const dunningDays = env.DUNNING_RETRY_DAYS?.split(',').map((days) => Number(days
 // the same epoch and its CREDIT_CLOCK_RATE so both agree on the time.
 const clock = acceleratedClockFromEnv('SUBSCRIPTION_CLOCK_RATE');
 
-await startSubscriptionService(serviceSettingsFromEnv({ service: 'subscription', database: 'billing_subscription', httpPort: 3003 }), {
-  clock,
-  schedulerTickMs: env.SUBSCRIPTION_SCHEDULER_TICK_MS ? Number(env.SUBSCRIPTION_SCHEDULER_TICK_MS) : undefined,
-  dunningPolicy: dunningDays ? DunningPolicy.of(dunningDays) : undefined,
-});
+await runServiceProcess('subscription', () =>
+  startSubscriptionService(serviceSettingsFromEnv({ service: 'subscription', database: 'billing_subscription', httpPort: 3003 }), {
+    clock,
+    schedulerTickMs: env.SUBSCRIPTION_SCHEDULER_TICK_MS ? Number(env.SUBSCRIPTION_SCHEDULER_TICK_MS) : undefined,
+    dunningPolicy: dunningDays ? DunningPolicy.of(dunningDays) : undefined,
+  }),
+);

@@ -89,6 +89,26 @@ export interface RuntimeOptions {
 }
 
 /**
+ * True when the catalogue is registered. An incompatible schema is thrown: such a deploy must not start. A registry that
+ * does not answer, or fails otherwise, must not stop writes, which only need PostgreSQL: false, and the caller registers
+ * once it can.
+ */
+async function registerSchemasAtStart(schemaRegistryUrl: string, schemas: readonly EventSchema[], logger: Logger): Promise<boolean> {
+  if (!(await registryAnswers(schemaRegistryUrl))) {
+    logger.warn({ schemaRegistryUrl }, 'schema registry does not answer: serving; the schemas are checked and registered once it answers');
+    return false;
+  }
+  try {
+    await registerSchemas(schemaRegistryUrl, schemas);
+    return true;
+  } catch (error) {
+    if (error instanceof IncompatibleSchemaError) throw error;
+    logger.warn({ err: error, schemaRegistryUrl }, 'registering the schemas failed: serving; registering them again in 5 s');
+    return false;
+  }
+}
+
+/**
  * What every service process shares: its migrated database behind MikroORM, the Avro codec over the registry (the
  * project's schemas registered under BACKWARD), Kafka, an outbox relay, inbox consumers, the HTTP server with health,
  * readiness and metrics, and a shutdown that drains in order (stop taking requests, stop consuming, drain the relay).
@@ -157,9 +177,7 @@ export class ServiceRuntime {
     const schemas = SchemaCatalog.fromDirectory().all();
     // A registry that answers refuses an incompatible schema here, so such a deploy does not start. One that does not
     // answer must not stop writes, which only need PostgreSQL: the schemas are checked and registered once it answers.
-    const registryAnswersNow = await registryAnswers(schemaRegistryUrl);
-    if (registryAnswersNow) await registerSchemas(schemaRegistryUrl, schemas);
-    else logger.warn({ schemaRegistryUrl }, 'schema registry does not answer: serving; the schemas are checked and registered once it answers');
+    const registered = await registerSchemasAtStart(schemaRegistryUrl, schemas, logger);
     const orm = await MikroORM.init({
       driver: PostgreSqlDriver,
       clientUrl: databaseUrlFor(settings.infrastructure.databaseUrl, settings.database),
@@ -170,7 +188,7 @@ export class ServiceRuntime {
       driverOptions: { connection: { connectionTimeoutMillis: 2_000 }, acquireConnectionTimeout: 5_000, log: knexLog(logger) },
     });
     const runtime = new ServiceRuntime(settings, logger, orm, options);
-    if (!registryAnswersNow) runtime.registerSchemasWhenReachable(schemas);
+    if (!registered) runtime.registerSchemasWhenReachable(schemas);
     return runtime;
   }
 
