@@ -29,10 +29,12 @@ async function external(name: string, value: string, answers: () => Promise<bool
 
 const how = (result: { started?: Daemon }) => (result.started ? 'started' : 'reused');
 
-export async function infraUp(env: NodeJS.ProcessEnv = process.env): Promise<Infrastructure> {
+/**
+ * `launched` receives every daemon this call launches as soon as it is spawned, before it is ready: a failure here stops
+ * them all, and a caller interrupted meanwhile (Ctrl-C during `npm start`) can stop them too.
+ */
+export async function infraUp(env: NodeJS.ProcessEnv = process.env, launched: Daemon[] = []): Promise<Infrastructure> {
   ensureDirs();
-  // Every daemon this run launches, recorded before it is ready, so a failure anywhere stops all of them.
-  const launched: Daemon[] = [];
   try {
     // PostgreSQL first: a wrong DATABASE_URL is the cheapest failure to find, before any JVM starts.
     const postgres = await startPostgres(env, launched);
@@ -74,9 +76,9 @@ export async function infraUp(env: NodeJS.ProcessEnv = process.env): Promise<Inf
   }
 }
 
-/** Stops the given daemons (those one infraUp call started). */
-export async function stopStarted(daemons: readonly Daemon[]): Promise<string[]> {
-  for (const daemon of daemons) await stopDaemon(daemon);
+/** Stops the given daemons (those one infraUp call started) side by side, each SIGKILLed after `graceMs`. */
+export async function stopStarted(daemons: readonly Daemon[], graceMs?: number): Promise<string[]> {
+  await Promise.all(daemons.map((daemon) => stopDaemon(daemon, graceMs)));
   return daemons.map((daemon) => `stopped ${daemon.name} (pid ${daemon.pid})`);
 }
 

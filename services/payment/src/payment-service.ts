@@ -93,6 +93,7 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
     createTopUp: (request) => new CreateTopUpHandler(openerDeps(request.messageContext)),
     getPayment: () => new GetPaymentHandler(readOnly()),
     findPayment: () => new FindPaymentByReferenceHandler(readOnly()),
+    ...(stripeSettings.checkoutPageUrl ? { checkoutPageUrl: stripeSettings.checkoutPageUrl } : {}),
   });
   await registerStripeWebhookRoute(runtime.http, openApi, {
     webhookSecrets: webhookSecretsOf(stripeSettings),

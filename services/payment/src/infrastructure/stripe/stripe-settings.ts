@@ -11,9 +11,11 @@ export interface StripeSettings {
   host?: string;
   port?: number;
   protocol?: 'http' | 'https';
+  /** STRIPE_CHECKOUT_PAGE_URL: the local Stripe-compatible server's test-checkout page (`http://…/pay/`); never set for Stripe. */
+  checkoutPageUrl?: string;
 }
 
-/** STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_HOST, STRIPE_API_PORT, STRIPE_API_PROTOCOL. */
+/** STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_HOST, STRIPE_API_PORT, STRIPE_API_PROTOCOL, STRIPE_CHECKOUT_PAGE_URL. */
 export function stripeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): StripeSettings {
   const secretKey = env.STRIPE_SECRET_KEY;
   const webhookSecret = env.STRIPE_WEBHOOK_SECRET;
@@ -27,6 +29,7 @@ export function stripeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Str
     ...(env.STRIPE_API_HOST ? { host: env.STRIPE_API_HOST } : {}),
     ...(env.STRIPE_API_PORT ? { port: Number(env.STRIPE_API_PORT) } : {}),
     ...(protocol ? { protocol } : {}),
+    ...(env.STRIPE_CHECKOUT_PAGE_URL ? { checkoutPageUrl: env.STRIPE_CHECKOUT_PAGE_URL } : {}),
   };
 }
 

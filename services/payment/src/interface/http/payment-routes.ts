@@ -14,6 +14,8 @@ export interface PaymentRouteDeps {
   createTopUp: (request: FastifyRequest) => CreateTopUpHandler;
   getPayment: () => GetPaymentHandler;
   findPayment: () => FindPaymentByReferenceHandler;
+  /** The local Stripe-compatible server's test-checkout page (`…/pay/`); unset against Stripe. */
+  checkoutPageUrl?: string;
 }
 
 /** Our top-up id for (caller, Idempotency-Key): a retried request finds the payment, and the intent, it opened before. */
@@ -45,6 +47,9 @@ async function storedResponseOf(unitOfWork: UnitOfWork, request: IdempotentReque
 }
 
 export function registerPaymentRoutes(app: FastifyInstance, openApi: OpenApiRegistry, deps: PaymentRouteDeps): void {
+  // Locally there is no Stripe.js front end to confirm with the client secret: a link to the test checkout stands in.
+  const withCheckout = (payment: PaymentView): PaymentView | (PaymentView & { checkoutUrl: string }) =>
+    deps.checkoutPageUrl && payment.clientSecret ? { ...payment, checkoutUrl: `${deps.checkoutPageUrl}${encodeURIComponent(payment.clientSecret)}` } : payment;
   openApi.add({
     method: 'post',
     url: '/v1/top-ups',
@@ -82,7 +87,7 @@ export function registerPaymentRoutes(app: FastifyInstance, openApi: OpenApiRegi
       if ((error as { code?: string }).code !== 'PAYMENT_CONCURRENT_UPDATE') throw error;
       result = await deps.createTopUp(request).execute(command);
     }
-    const response: StoredResponse = { status: 201, body: result.payment };
+    const response: StoredResponse = { status: 201, body: withCheckout(result.payment) };
     const stored = await deps.unitOfWork.transaction(async (tx) => {
       const raced = await claimIdempotencyKey(tx, idempotent);
       if (raced) return raced;
@@ -106,7 +111,7 @@ export function registerPaymentRoutes(app: FastifyInstance, openApi: OpenApiRegi
   });
   app.get<{ Params: { paymentId: string } }>('/v1/payments/:paymentId', { schema: { params: paymentIdParams } }, async (request) => {
     const customerId = request.principal!.customerId;
-    return deps.getPayment().execute({ paymentId: request.params.paymentId, ...(customerId === undefined ? {} : { customerId }) });
+    return withCheckout(await deps.getPayment().execute({ paymentId: request.params.paymentId, ...(customerId === undefined ? {} : { customerId }) }));
   });
 
   openApi.add({
@@ -134,6 +139,6 @@ export function registerPaymentRoutes(app: FastifyInstance, openApi: OpenApiRegi
             ...(attempt === undefined ? {} : { attempt: Number(attempt) }),
             ...scope,
           });
-    return { data: found === null ? [] : [found] };
+    return { data: found === null ? [] : [withCheckout(found)] };
   });
 }

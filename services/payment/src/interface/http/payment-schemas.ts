@@ -93,6 +93,10 @@ export const paymentView = {
       type: ['string', 'null'],
       description: 'for Stripe.js (stripe.confirmPayment) while the customer can act: status requires_payment_method, or failed on-session',
     },
+    checkoutUrl: {
+      type: 'string',
+      description: 'local mode only (npm start without STRIPE_SECRET_KEY): the test-checkout page where a person pays, while clientSecret is given',
+    },
     failure: {
       type: ['object', 'null'],
       properties: { code: { type: 'string' }, declineCode: { type: ['string', 'null'] }, message: { type: 'string' }, attempt: { type: 'integer' } },
