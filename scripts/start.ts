@@ -1,19 +1,26 @@
 /**
  * `npm start`: the infrastructure, then every service that has a composition root (services/<name>/src/main.ts), each
- * bundled (scripts/build-services.ts) and run as its own process with its database migrated and the schemas registered at its start. Waits until every /readyz
- * answers 200 and prints one `ready <service> <rest-base-url>` line each, then `platform ready in <seconds>s`.
- * Ctrl-C stops the services and the infrastructure this run started. Without STRIPE_SECRET_KEY the payment service talks
- * to the local Stripe-compatible server (packages/platform/src/testing/stripe), started here.
+ * bundled (scripts/build-services.ts) and run as its own process with its database migrated and the schemas registered
+ * at its start. Waits until every /readyz answers 200 and prints one `ready <service> <rest-base-url>` line each, then
+ * `platform ready in <seconds>s`. Ctrl-C (at any moment, start-up included) stops the services and the infrastructure
+ * this run started, within 15 s.
+ *
+ * Without STRIPE_SECRET_KEY the payment service talks to the local Stripe-compatible server, started here with its
+ * state kept under .cache/ and the payment service's webhook endpoint registered: a person pays on its test-checkout
+ * page or with `npm run stripe`. What a script needs to call the platform (the service token, the local Stripe server)
+ * goes to .cache/run/platform.json and .cache/run/stripe-local.json, readable by this user only.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { InfraError } from '../infra/errors';
 import { infraUp, stopStarted } from '../infra/infra';
-import { ensureDirs, repoRoot, runDir } from '../infra/paths';
-import { isAlive } from '../infra/processes';
+import { cacheDir, ensureDirs, repoRoot, runDir } from '../infra/paths';
+import { type Daemon, isAlive } from '../infra/processes';
 import { buildServices } from './build-services';
+import { platformRunFile, stripeRunFile } from './run-files';
 import { serviceNodeArgs, servicePorts } from './service-ports';
 
 const startedAt = Date.now();
@@ -28,43 +35,116 @@ if (existsSync(lockFile) && isAlive(Number(readFileSync(lockFile, 'utf8')))) {
 }
 writeFileSync(lockFile, String(process.pid));
 
+/** The token service-to-service calls use: CUSTOMER_SERVICE_TOKEN, else the first unscoped one of SERVICE_TOKENS. */
+function serviceToken(env: NodeJS.ProcessEnv): { tokens: string; token: string; generated: boolean } {
+  if (!env.SERVICE_TOKENS) {
+    const token = `dev-${randomBytes(16).toString('hex')}`;
+    return { tokens: `dev:${token}`, token, generated: true };
+  }
+  const unscoped = env.SERVICE_TOKENS.split(',')
+    .map((entry) => entry.trim().split(':'))
+    .find((parts) => parts.length === 2 && parts[1]);
+  const token = env.CUSTOMER_SERVICE_TOKEN ?? unscoped?.[1];
+  if (!token) {
+    console.error('SERVICE_TOKENS has no unscoped token (name:token) for the services to call each other: add one, or set CUSTOMER_SERVICE_TOKEN');
+    rmSync(lockFile, { force: true });
+    process.exit(1);
+  }
+  return { tokens: env.SERVICE_TOKENS, token, generated: false };
+}
+
+const children = new Map<string, ChildProcess>();
+const launched: Daemon[] = [];
+let stripeServer: Awaited<ReturnType<typeof import('../packages/platform/src/testing/stripe/stripe-test-server').startStripeTestServer>> | undefined;
+let stopping = false;
+
+const exited = (child: ChildProcess) => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve)));
+
+/**
+ * Services first (SIGTERM: they finish in-flight work and leave their groups; SIGKILL after 7 s — outbox and inbox make
+ * that safe), then the infrastructure this run launched, side by side (SIGKILL after 6 s): within 15 s in all.
+ */
+const stop = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children.values()) if (child.exitCode === null) child.kill('SIGTERM');
+  const killer = setTimeout(() => {
+    for (const child of children.values()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }, 7_000);
+  await Promise.all([...children.values()].map(exited));
+  clearTimeout(killer);
+  await stripeServer?.close();
+  for (const line of await stopStarted(launched, 6_000)) console.log(line);
+  for (const file of [lockFile, platformRunFile, stripeRunFile]) rmSync(file, { force: true });
+  process.exit(code);
+};
+// Before anything is launched: a Ctrl-C while Kafka or the registry is still starting stops what was launched so far.
+// `on`, not `once`: Ctrl-C reaches this process twice (from the terminal, and relayed by npm and tsx), and a second
+// SIGINT with no listener would end it at once, before it stopped the infrastructure.
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+/** After a Ctrl-C, stop() owns the process until it exits: no step started before it goes on, or fails, past it. */
+async function step<T>(work: Promise<T>): Promise<T> {
+  const halt = () => new Promise<never>(() => undefined);
+  try {
+    const value = await work;
+    return stopping ? halt() : value;
+  } catch (error) {
+    if (stopping) return halt();
+    throw error;
+  }
+}
+
 let infra: Awaited<ReturnType<typeof infraUp>>;
 try {
-  infra = await infraUp();
+  // Only what this run launches is stopped at the end: a Kafka or registry that was already running stays up.
+  infra = await step(infraUp(process.env, launched));
 } catch (error) {
   console.error(error instanceof InfraError ? `infra: ${error.message}` : error);
-  rmSync(lockFile, { force: true });
-  process.exit(1);
+  await stop(1);
+  throw error;
 }
 for (const line of infra.summary) console.log(line);
 
-const devToken = process.env.SERVICE_TOKENS ? undefined : `dev-${randomBytes(16).toString('hex')}`;
-const serviceTokens = process.env.SERVICE_TOKENS ?? `dev:${devToken}`;
+const tokens = serviceToken(process.env);
+if (!tokens.generated && !process.env.CUSTOMER_SERVICE_TOKEN) {
+  console.log('the services call each other with the first unscoped token of SERVICE_TOKENS (set CUSTOMER_SERVICE_TOKEN for another)');
+}
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   DATABASE_URL: infra.databaseUrl,
   KAFKA_BROKERS: infra.kafkaBrokers,
   SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
-  SERVICE_TOKENS: serviceTokens,
+  SERVICE_TOKENS: tokens.tokens,
   CUSTOMER_GRPC_URL: process.env.CUSTOMER_GRPC_URL ?? `127.0.0.1:${servicePorts.customer!.grpc}`,
-  CUSTOMER_SERVICE_TOKEN: process.env.CUSTOMER_SERVICE_TOKEN ?? devToken,
+  CUSTOMER_SERVICE_TOKEN: tokens.token,
 };
-let stripeServer: { close(): Promise<void>; clientOptions: { host: string; port: number; protocol: string }; apiKey: string } | undefined;
+const paymentUrl = `http://127.0.0.1:${servicePorts.payment!.http}`;
 if (!process.env.STRIPE_SECRET_KEY) {
   const { startStripeTestServer } = await import('../packages/platform/src/testing/stripe/stripe-test-server');
-  stripeServer = await startStripeTestServer();
+  const port = Number(process.env.STRIPE_LOCAL_PORT ?? 12111);
+  try {
+    stripeServer = await step(startStripeTestServer({ port, stateFile: join(cacheDir, 'stripe-local', 'state.json'), webhookRetries: true }));
+  } catch (error) {
+    console.error(`the local Stripe-compatible server could not listen on 127.0.0.1:${port} (${(error as Error).message}): set STRIPE_LOCAL_PORT to a free port`);
+    await stop(1);
+    throw error;
+  }
+  const webhookSecret = process.env.STRIPE_WEBHOOK_SECRET ?? `whsec_${randomBytes(16).toString('hex')}`;
+  stripeServer.addWebhookEndpoint(`${paymentUrl}/v1/webhooks/stripe`, webhookSecret);
   Object.assign(env, {
     STRIPE_SECRET_KEY: stripeServer.apiKey,
     STRIPE_API_HOST: stripeServer.clientOptions.host,
     STRIPE_API_PORT: String(stripeServer.clientOptions.port),
     STRIPE_API_PROTOCOL: stripeServer.clientOptions.protocol,
-    STRIPE_WEBHOOK_SECRET: process.env.STRIPE_WEBHOOK_SECRET ?? `whsec_${randomBytes(16).toString('hex')}`,
+    STRIPE_WEBHOOK_SECRET: webhookSecret,
+    STRIPE_CHECKOUT_PAGE_URL: `${stripeServer.url}/pay/`,
   });
-  console.log(`stripe    local Stripe-compatible server on ${stripeServer.clientOptions.protocol}://${stripeServer.clientOptions.host}:${stripeServer.clientOptions.port} (set STRIPE_SECRET_KEY for Stripe test mode)`);
+  writeFileSync(stripeRunFile, JSON.stringify({ url: stripeServer.url, apiKey: stripeServer.apiKey }), { mode: 0o600 });
+  console.log(`stripe    ${stripeServer.url}  api key ${stripeServer.apiKey}  (local Stripe-compatible server; set STRIPE_SECRET_KEY for Stripe test mode)`);
 }
-
-await buildServices(services);
-const children = new Map<string, ChildProcess>();
+await step(buildServices(services));
 for (const name of services) {
   const port = servicePorts[name]!;
   const child = spawn(process.execPath, serviceNodeArgs(name), {
@@ -73,23 +153,6 @@ for (const name of services) {
     env: { ...env, HTTP_PORT: String(port.http), ...(port.grpc ? { GRPC_PORT: String(port.grpc) } : {}) },
   });
   children.set(name, child);
-}
-
-let stopping = false;
-const stop = async (code: number) => {
-  if (stopping) return;
-  stopping = true;
-  for (const child of children.values()) if (child.exitCode === null) child.kill('SIGTERM');
-  await Promise.all([...children.values()].map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : undefined)));
-  await stripeServer?.close();
-  // Only what this run started: a Kafka or registry that was already running (tests, another tool) stays up.
-  for (const line of await stopStarted(infra.started)) console.log(line);
-  rmSync(lockFile, { force: true });
-  process.exit(code);
-};
-process.once('SIGINT', () => void stop(0));
-process.once('SIGTERM', () => void stop(0));
-for (const [name, child] of children) {
   child.once('exit', (code) => {
     if (stopping) return;
     console.error(`${name} exited (code ${code}); stopping the platform`);
@@ -105,11 +168,22 @@ for (const name of services) {
       console.error(`${name} did not become ready at ${url}/readyz within 180 s`);
       await stop(1);
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
   }
   const grpc = servicePorts[name]!.grpc ? `  grpc 127.0.0.1:${servicePorts[name]!.grpc}` : '';
-  const webhook = name === 'payment' ? `  stripe webhook ${url}/v1/webhooks/stripe` : '';
-  console.log(`ready ${name} ${url}/v1  openapi ${url}/openapi.json${grpc}${webhook}`);
+  console.log(`ready ${name} ${url}/v1  openapi ${url}/openapi.json${grpc}`);
 }
-if (devToken) console.log(`service token (SERVICE_TOKENS was unset): Authorization: Bearer ${devToken}`);
+writeFileSync(
+  platformRunFile,
+  JSON.stringify({
+    token: tokens.token,
+    services: Object.fromEntries(services.map((name) => [name, { http: `http://127.0.0.1:${servicePorts[name]!.http}`, grpc: servicePorts[name]!.grpc }])),
+  }),
+  { mode: 0o600 },
+);
+if (tokens.generated) console.log(`service token (SERVICE_TOKENS was unset): Authorization: Bearer ${tokens.token}`);
+if (stripeServer) {
+  console.log(`pay locally: open the checkoutUrl a payment answers (${stripeServer.url}/pay/<client secret or payment id>), or npm run stripe -- pay <payment id>`);
+}
+console.log(`try it: npm run demo   (the README's "First ten minutes" walks the same steps with curl)`);
 console.log(`platform ready in ${((Date.now() - startedAt) / 1000).toFixed(1)}s`);
