@@ -92,8 +92,8 @@
  * customer.created|updated|deleted. `data.object` is a snapshot at that moment (a charge without `refunds`, as the
  * current API version sends it; retrieve with expand[]=refunds). Webhooks: `addWebhookEndpoint(url, secret,
  * enabledEvents = ['*'])` POSTs every later event there, signed (header Stripe-Signature); `flushWebhooks()` waits for
- * deliveries in flight (retries included); `deliveries()` lists every try {eventId, type, url, status, error, attempt}; `redeliverEvent(eventId)` sends one again (duplicate delivery);
- * `webhookPayload(eventId)` is the exact body sent. `signWebhook(payload, secret, timestamp?)` (also exported on its
+ * deliveries in flight (retries included); `deliveries()` lists every try {eventId, type, url, status, error, attempt};
+ * `redeliverEvent(eventId)` sends one again (duplicate delivery); `webhookPayload(eventId)` is the exact body sent. `signWebhook(payload, secret, timestamp?)` (also exported on its
  * own) makes a Stripe-Signature header with `stripe.webhooks.generateTestHeaderString`, which
  * `stripe.webhooks.constructEvent(payload, header, secret)` accepts.
  *
@@ -1501,7 +1501,8 @@ class StripeTestServerImpl implements StripeTestServer {
       this.listening = false;
       await new Promise<void>((resolve) => this.server.close(() => resolve()));
     }
-    await this.stateWriter?.flush();
+    // A failed save was already reported on stderr; close() must not throw into a shutdown (npm start's stop).
+    await this.stateWriter?.flush().catch(() => undefined);
   }
 
   // ---- HTTP
