@@ -268,7 +268,7 @@ describe('Stripe test server, driven through the real stripe SDK', () => {
       }
     });
 
-    describe('when the endpoint answers 5xx', () => {
+    describe('when the endpoint fails (5xx, not listening)', () => {
       /** A receiver that answers `statuses` in turn (then 200) and keeps the events it verified. */
       async function flakyReceiver(statuses: number[]) {
         const secret = 'whsec_retry';
@@ -304,6 +304,29 @@ describe('Stripe test server, driven through the real stripe SDK', () => {
         }
       });
 
+      it('retries an endpoint that is not listening yet (a restarting service) until it is', async () => {
+        const retrying = await startStripeTestServer({ webhookRetries: { delaysMs: [50, 200, 400, 800] } });
+        const endpoint = await flakyReceiver([]);
+        const port = (endpoint.receiver.address() as AddressInfo).port;
+        await new Promise<void>((resolve) => endpoint.receiver.close(() => resolve()));
+        try {
+          retrying.addWebhookEndpoint(endpoint.url, endpoint.secret, ['payment_intent.succeeded']);
+          const client = new Stripe(retrying.apiKey, { ...retrying.clientOptions, maxNetworkRetries: 0 });
+          await client.paymentIntents.create({ amount: 100, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+          while (retrying.deliveries().length < 2) await new Promise((resolve) => setTimeout(resolve, 5)); // two tries refused
+          await new Promise<void>((resolve) => endpoint.receiver.listen(port, '127.0.0.1', resolve));
+          await retrying.flushWebhooks();
+          const tries = retrying.deliveries();
+          expect(tries.length).to.be.within(3, 5);
+          expect(tries.slice(0, -1).every((d) => d.status === null && d.error !== null)).to.equal(true);
+          expect(tries.at(-1)!.status).to.equal(200);
+          expect(endpoint.verified).to.have.length(1);
+        } finally {
+          await retrying.close();
+          endpoint.receiver.close();
+        }
+      });
+
       it('tries once by default, so tests see exactly one delivery', async () => {
         const endpoint = await flakyReceiver([500, 500]);
         try {
@@ -324,7 +347,8 @@ describe('Stripe test server, driven through the real stripe SDK', () => {
           retrying.addWebhookEndpoint(endpoint.url, endpoint.secret, ['payment_intent.succeeded']);
           const client = new Stripe(retrying.apiKey, { ...retrying.clientOptions, maxNetworkRetries: 0 });
           await client.paymentIntents.create({ amount: 100, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
-          await new Promise((resolve) => setTimeout(resolve, 100)); // the first try answered 500; the next waits 1 s
+          // The first try answered 500; the next one waits 1 s.
+          while (retrying.deliveries().length < 1) await new Promise((resolve) => setTimeout(resolve, 5));
           const closing = Date.now();
           await retrying.close();
           expect(Date.now() - closing).to.be.below(900);
