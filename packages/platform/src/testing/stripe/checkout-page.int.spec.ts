@@ -41,7 +41,7 @@ describe('Stripe test server: the hosted test-checkout page (/pay/<ref>)', () =>
     stripe.paymentIntents.create({
       amount,
       currency: 'eur',
-      metadata: { paymentId, purpose: 'credits', customerId: 'cust-1' },
+      metadata: { paymentId, purpose: 'CREDIT_TOP_UP', customerId: 'cust-1', credits: '500' },
     });
 
   /** POSTs a button of the page; answers the status and where it redirects. */
@@ -68,7 +68,8 @@ describe('Stripe test server: the hosted test-checkout page (/pay/<ref>)', () =>
         const { status, text, type } = await page(ref);
         expect(status, ref).to.equal(200);
         expect(type).to.match(/^text\/html/);
-        expect(text, ref).to.include('€10.00').and.include('credits').and.include('requires_payment_method').and.include(intent.id);
+        expect(text, ref).to.include('€10.00').and.include('<h1>Credit top up</h1>').and.include('requires_payment_method').and.include(intent.id);
+        expect(text).to.include('<dt>credits</dt><dd>500</dd>').and.include('<dt>paymentId</dt><dd>pay-1</dd>');
         for (const action of ['pay:visa', 'pay:declined', 'pay:insufficient_funds', 'pay:authentication_required']) {
           expect(text).to.include(`value="${action}"`);
         }
@@ -76,9 +77,10 @@ describe('Stripe test server: the hosted test-checkout page (/pay/<ref>)', () =>
       expect(server.checkoutUrl('a b')).to.equal(`${server.url}/pay/a%20b`);
     });
 
-    it('formats the amount in the currency’s minor units', async () => {
-      const yen = await stripe.paymentIntents.create({ amount: 500, currency: 'jpy' });
-      expect((await page(yen.id)).text).to.include('¥500');
+    it('formats the amount in the currency’s minor units, and escapes what it shows', async () => {
+      const yen = await stripe.paymentIntents.create({ amount: 500, currency: 'jpy', metadata: { note: '<script>x</script>' } });
+      const { text } = await page(yen.id);
+      expect(text).to.include('¥500').and.include('&lt;script&gt;x&lt;/script&gt;').and.not.include('<script>');
     });
 
     it('answers 404 for an unknown ref, a wrong client secret, and a payment id no intent carries', async () => {

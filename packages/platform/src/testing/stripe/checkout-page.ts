@@ -101,12 +101,14 @@ ${body}
 
 export function renderCheckoutPage(intent: Intent, options: { readonly error?: string } = {}): string {
   const metadata: Record<string, string> = intent.metadata ?? {};
-  const what = intent.description ?? metadata.purpose ?? 'Payment';
+  // The payment service's purposes are CREDIT_TOP_UP / SUBSCRIPTION_PERIOD: "Credit top up", "Subscription period".
+  const purpose = metadata.purpose ? metadata.purpose.charAt(0) + metadata.purpose.slice(1).toLowerCase().replaceAll('_', ' ') : undefined;
+  const what = intent.description ?? purpose ?? 'Payment';
+  // Every metadata entry (paymentId, customerId, credits, subscriptionId, periodIndex, attempt, …) as the service set it.
   const rows: Array<[string, unknown]> = [
-    ['Status', intent.status],
-    ['Purpose', metadata.purpose],
-    ['Payment id', metadata.paymentId],
-    ['Customer', metadata.customerId ?? intent.customer],
+    ['status', intent.status],
+    ...Object.entries(metadata),
+    ['Stripe customer', intent.customer],
     ['PaymentIntent', intent.id],
   ];
   const outcome = outcomeOf(intent);
