@@ -63,7 +63,8 @@ describe('Stripe test server: state kept in a state file across restarts', () =>
       expect((tooMuch as Stripe.errors.StripeError).code).to.equal('amount_too_large');
     });
 
-    it('saves changes made while it runs (coalesced), not only at close', async () => {
+    it('saves changes made while it runs (coalesced), not only at close, creating the file’s folder', async () => {
+      stateFile = join(dir, 'stripe-local', 'state.json');
       const { stripe } = await start();
       const customer = await stripe.customers.create({ email: 'ada@example.com' });
       for (let waited = 0; !(existsSync(stateFile) && readFileSync(stateFile, 'utf8').includes(customer.id)); waited += 10) {

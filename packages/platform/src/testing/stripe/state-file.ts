@@ -8,8 +8,9 @@
  * Writes are atomic (a temporary file, then rename) and coalesced: `schedule()` after every state change, one write
  * per burst; `flush()` waits for the last one (close() calls it).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 type Obj = Record<string, unknown>;
 
@@ -59,9 +60,15 @@ export function serializeState(state: PersistentStripeState): string {
   return JSON.stringify(file);
 }
 
-/** Loads `path` into `state` (replacing what it holds); false when there is no file. A file it cannot read throws. */
+/**
+ * Loads `path` into `state` (replacing what it holds); false when there is no file (its folder is then created, for
+ * the writes to come). A file it cannot read throws.
+ */
 export function loadStateFile(path: string, state: PersistentStripeState): boolean {
-  if (!existsSync(path)) return false;
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    return false;
+  }
   let file: StateFileV1;
   try {
     file = JSON.parse(readFileSync(path, 'utf8')) as StateFileV1;
