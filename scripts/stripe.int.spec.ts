@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import Stripe from 'stripe';
 import { repoRoot } from '../infra/paths';
@@ -10,6 +13,10 @@ import { startStripeTestServer, type StripeTestServer } from '../packages/platfo
  */
 function cli(server: StripeTestServer | null, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = { ...process.env, STRIPE_LOCAL_URL: server?.url ?? 'http://127.0.0.1:9', STRIPE_LOCAL_API_KEY: server?.apiKey ?? 'sk_test_x' };
+  return run(env, args);
+}
+
+function run(env: NodeJS.ProcessEnv, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, ['--import', 'tsx', 'scripts/stripe.ts', ...args], { cwd: repoRoot, env }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
@@ -32,7 +39,7 @@ describe('npm run stripe (scripts/stripe.ts) against a local Stripe server', fun
     stripe.paymentIntents.create({ amount, currency: 'eur', metadata: { paymentId, purpose: 'credits' } });
 
   describe('when a payment waits to be paid', () => {
-    it('pays it by payment id, refunds 400 of it, disputes it, closes the dispute won, and shows it all', async () => {
+    it('pays it by payment id, refunds 400 of it, disputes it, closes the dispute won, and shows it all (server found by the run file)', async () => {
       const intent = await openPayment('pay-cli-1');
       const paid = await cli(server, 'pay', 'pay-cli-1');
       expect(paid, paid.stderr).to.include({ code: 0 });
@@ -54,7 +61,15 @@ describe('npm run stripe (scripts/stripe.ts) against a local Stripe server', fun
       expect(server.disputes()[0]!.status).to.equal('won');
       expect(server.events().map((event) => event.type)).to.include('charge.dispute.closed');
 
-      const shown = await cli(server, 'show', 'pay-cli-1');
+      // Found through the run file npm start writes, as a person would run it: no STRIPE_LOCAL_* variables.
+      const cacheDir = mkdtempSync(join(tmpdir(), 'stripe-cli-'));
+      mkdirSync(join(cacheDir, 'run'));
+      writeFileSync(join(cacheDir, 'run', 'stripe-local.json'), JSON.stringify({ url: server.url, apiKey: server.apiKey }));
+      const env: NodeJS.ProcessEnv = { ...process.env, INFRA_CACHE_DIR: cacheDir };
+      delete env.STRIPE_LOCAL_URL;
+      delete env.STRIPE_LOCAL_API_KEY;
+      const shown = await run(env, ['show', 'pay-cli-1']).finally(() => rmSync(cacheDir, { recursive: true, force: true }));
+      expect(shown, shown.stderr).to.include({ code: 0 });
       expect(shown.stdout.trim().split('\n').map((line) => line.split('  ')[0])).to.deep.equal([
         'intent succeeded', 'charge succeeded', 'refund succeeded', 'dispute won',
       ]);
