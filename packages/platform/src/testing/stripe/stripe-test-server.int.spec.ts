@@ -212,6 +212,35 @@ describe('Stripe test server, driven through the real stripe SDK', () => {
     });
   });
 
+  describe('test helpers over HTTP (what createDispute / updateDispute do in-process)', () => {
+    it('opens a dispute on a payment intent, lists it, closes it won, and refuses to close it again', async () => {
+      const intent = await stripe.paymentIntents.create({ amount: 1_000, currency: 'eur', payment_method: 'pm_card_visa', confirm: true });
+      const dispute = (await stripe.rawRequest('POST', '/v1/test_helpers/disputes', { payment_intent: intent.id, amount: 600, reason: 'product_not_received' })) as Stripe.Dispute;
+      expect(dispute).to.include({ object: 'dispute', amount: 600, reason: 'product_not_received', status: 'needs_response', payment_intent: intent.id });
+      expect((await stripe.disputes.list({ payment_intent: intent.id })).data.map((d) => d.id)).to.deep.equal([dispute.id]);
+      const closed = (await stripe.rawRequest('POST', `/v1/test_helpers/disputes/${dispute.id}/close`, { status: 'won' })) as Stripe.Dispute;
+      expect(closed.status).to.equal('won');
+      expect(server.events().map((e) => e.type)).to.include.members(['charge.dispute.created', 'charge.dispute.updated', 'charge.dispute.closed']);
+      const again = await stripe.rawRequest('POST', `/v1/test_helpers/disputes/${dispute.id}/close`, { status: 'lost' }).catch((e: unknown) => e);
+      expect((again as Stripe.errors.StripeError).code).to.equal('dispute_already_closed');
+    });
+
+    it('refuses a dispute on an intent without a succeeded charge, and more than was charged', async () => {
+      const open = await stripe.paymentIntents.create({ amount: 1_000, currency: 'eur' });
+      const none = await stripe.rawRequest('POST', '/v1/test_helpers/disputes', { payment_intent: open.id }).catch((e: unknown) => e);
+      expect((none as Stripe.errors.StripeError).code).to.equal('charge_not_disputable');
+      const paid = await stripe.paymentIntents.confirm(open.id, { payment_method: 'pm_card_visa' });
+      const tooMuch = await stripe.rawRequest('POST', '/v1/test_helpers/disputes', { payment_intent: paid.id, amount: 1_001 }).catch((e: unknown) => e);
+      expect((tooMuch as Stripe.errors.StripeError).code).to.equal('amount_too_large');
+      expect(server.disputes()).to.have.length(0);
+    });
+
+    it('needs the API key, like the rest of /v1', async () => {
+      const response = await fetch(`${server.url}/v1/test_helpers/disputes`, { method: 'POST' });
+      expect(response.status).to.equal(401);
+    });
+  });
+
   describe('webhooks', () => {
     it('delivers signed events that stripe.webhooks.constructEvent accepts, and redelivers on request', async () => {
       const received: Stripe.Event[] = [];
@@ -237,6 +266,97 @@ describe('Stripe test server, driven through the real stripe SDK', () => {
       } finally {
         receiver.close();
       }
+    });
+
+    describe('when the endpoint fails (5xx, not listening)', () => {
+      /** A receiver that answers `statuses` in turn (then 200) and keeps the events it verified. */
+      async function flakyReceiver(statuses: number[]) {
+        const secret = 'whsec_retry';
+        const verified: Stripe.Event[] = [];
+        const receiver = createServer((request, response) => {
+          const chunks: Buffer[] = [];
+          request.on('data', (chunk: Buffer) => chunks.push(chunk));
+          request.on('end', () => {
+            const status = statuses.shift() ?? 200;
+            if (status === 200) {
+              verified.push(stripe.webhooks.constructEvent(Buffer.concat(chunks).toString('utf8'), String(request.headers['stripe-signature']), secret));
+            }
+            response.writeHead(status).end();
+          });
+        });
+        await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+        return { secret, verified, receiver, url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks` };
+      }
+
+      it('delivers the event on the third try with webhookRetries (opt-in), logging each try', async () => {
+        const retrying = await startStripeTestServer({ webhookRetries: { delaysMs: [20, 40, 80] } });
+        const endpoint = await flakyReceiver([500, 500]);
+        try {
+          retrying.addWebhookEndpoint(endpoint.url, endpoint.secret, ['payment_intent.succeeded']);
+          const client = new Stripe(retrying.apiKey, { ...retrying.clientOptions, maxNetworkRetries: 0 });
+          const intent = await client.paymentIntents.create({ amount: 100, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+          await retrying.flushWebhooks();
+          expect(retrying.deliveries().map((d) => [d.status, d.attempt])).to.deep.equal([[500, 1], [500, 2], [200, 3]]);
+          expect(endpoint.verified.map((event) => (event.data.object as Stripe.PaymentIntent).id)).to.deep.equal([intent.id]);
+        } finally {
+          await retrying.close();
+          endpoint.receiver.close();
+        }
+      });
+
+      it('retries an endpoint that is not listening yet (a restarting service) until it is', async () => {
+        const retrying = await startStripeTestServer({ webhookRetries: { delaysMs: [50, 200, 400, 800] } });
+        const endpoint = await flakyReceiver([]);
+        const port = (endpoint.receiver.address() as AddressInfo).port;
+        await new Promise<void>((resolve) => endpoint.receiver.close(() => resolve()));
+        try {
+          retrying.addWebhookEndpoint(endpoint.url, endpoint.secret, ['payment_intent.succeeded']);
+          const client = new Stripe(retrying.apiKey, { ...retrying.clientOptions, maxNetworkRetries: 0 });
+          await client.paymentIntents.create({ amount: 100, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+          while (retrying.deliveries().length < 2) await new Promise((resolve) => setTimeout(resolve, 5)); // two tries refused
+          await new Promise<void>((resolve) => endpoint.receiver.listen(port, '127.0.0.1', resolve));
+          await retrying.flushWebhooks();
+          const tries = retrying.deliveries();
+          expect(tries.length).to.be.within(3, 5);
+          expect(tries.slice(0, -1).every((d) => d.status === null && d.error !== null)).to.equal(true);
+          expect(tries.at(-1)!.status).to.equal(200);
+          expect(endpoint.verified).to.have.length(1);
+        } finally {
+          await retrying.close();
+          endpoint.receiver.close();
+        }
+      });
+
+      it('tries once by default, so tests see exactly one delivery', async () => {
+        const endpoint = await flakyReceiver([500, 500]);
+        try {
+          server.addWebhookEndpoint(endpoint.url, endpoint.secret, ['payment_intent.succeeded']);
+          await stripe.paymentIntents.create({ amount: 100, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+          await server.flushWebhooks();
+          expect(server.deliveries().map((d) => [d.status, d.attempt])).to.deep.equal([[500, 1]]);
+          expect(endpoint.verified).to.have.length(0);
+        } finally {
+          endpoint.receiver.close();
+        }
+      });
+
+      it('stops waiting to retry when the server closes (one last try, no minute-long close)', async () => {
+        const retrying = await startStripeTestServer({ webhookRetries: true });
+        const endpoint = await flakyReceiver([500, 500, 500]);
+        try {
+          retrying.addWebhookEndpoint(endpoint.url, endpoint.secret, ['payment_intent.succeeded']);
+          const client = new Stripe(retrying.apiKey, { ...retrying.clientOptions, maxNetworkRetries: 0 });
+          await client.paymentIntents.create({ amount: 100, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+          // The first try answered 500; the next one waits 1 s.
+          while (retrying.deliveries().length < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+          const closing = Date.now();
+          await retrying.close();
+          expect(Date.now() - closing).to.be.below(900);
+          expect(retrying.deliveries().map((d) => d.attempt)).to.deep.equal([1, 2]);
+        } finally {
+          endpoint.receiver.close();
+        }
+      });
     });
 
     it('signs a payload so constructEvent accepts it and rejects a tampered one', () => {

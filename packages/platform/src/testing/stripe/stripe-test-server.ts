@@ -10,10 +10,29 @@
  *
  * ## API (stable; the customer and payment services both use it)
  *
- * startStripeTestServer({ apiKey?, host?, port? }) → Promise<StripeTestServer>, listening on 127.0.0.1:<free port>.
+ * startStripeTestServer({ apiKey?, host?, port?, stateFile?, webhookRetries? }) → Promise<StripeTestServer>, listening on
+ * 127.0.0.1:<free port> (or `port`; `apiKey` defaults to sk_test_billing_platform).
+ * - `stateFile`: state survives restarts (state-file.ts): loaded at start when the file exists (an unreadable file throws
+ *   rather than being overwritten), saved atomically and coalesced after every change, flushed by close(). Customers,
+ *   intents, charges, refunds, disputes, events, creation times and answered idempotency keys; not webhook endpoints,
+ *   knobs or requests(). Ids are random, so new ones never collide with loaded ones.
+ * - `webhookRetries`: `true` retries a delivery not answered 2xx after 1, 2, 4, 8, 16, 32 s (about a minute, as Stripe
+ *   retries; each try is signed anew and logged in deliveries() with its `attempt`), `{ delaysMs }` sets the waits.
+ *   Default off: one try per delivery, which tests' flushWebhooks()/deliveries() rely on. close() ends the waits with
+ *   one last try.
+ * Both are meant for the server `npm start` runs (scripts/start.ts, when STRIPE_SECRET_KEY is unset); tests leave them off.
  *
  * Connection: `host`, `port`, `protocol` ('http'), `apiKey` (requests need `Authorization: Bearer <apiKey>`, else 401),
- * `clientOptions` ({host, port, protocol}), `url`.
+ * `clientOptions` ({host, port, protocol}), `url`, `checkoutUrl(ref)` (= `${url}/pay/${encodeURIComponent(ref)}`).
+ *
+ * Hosted test-checkout page (checkout-page.ts; no API key, like Stripe's hosted pages): `GET /pay/<ref>`, ref = a
+ * PaymentIntent id, its client secret, or the platform's payment id (`metadata.paymentId`; the newest intent carrying it
+ * — intent-ref.ts, shared with the CLI scripts/stripe.ts). HTML with the amount, purpose, status and buttons for the test
+ * cards (visa, declined, insufficient funds, authentication required) or, when the intent requires_action, "Complete /
+ * Fail authentication". A button POSTs `action=pay:<card>|authenticate:complete|authenticate:fail` to the same URL,
+ * which runs `POST /v1/payment_intents/:id/confirm` or `POST /v1/test_helpers/payment_intents/:id/authenticate`
+ * through the API's own route (recorded in requests(), same events and webhooks) and answers 303 back to the page
+ * (400 with the reason when the API refused, e.g. already succeeded). Unknown ref → 404; while setDown → 503.
  *
  * Outages: `setDown(down, mode = 'http-500')` → Promise<void>. 'http-500' answers every request with 500 api_error
  * (nothing changes state); 'connection-refused' closes the listener and every open socket (keep-alive included), so
@@ -42,7 +61,12 @@
  *   …/:id/capture, GET /v1/payment_intents (customer, limit, starting_after), GET /v1/payment_intents/search.
  * - charges: GET /v1/charges/:id, GET /v1/charges (payment_intent, customer). refunds: POST /v1/refunds
  *   (payment_intent | charge, amount, reason, metadata), GET /v1/refunds/:id, GET /v1/refunds (payment_intent, charge).
- * - disputes: GET /v1/disputes/:id. events: GET /v1/events/:id, GET /v1/events (type, limit).
+ * - disputes: GET /v1/disputes/:id, GET /v1/disputes (payment_intent, charge). events: GET /v1/events/:id,
+ *   GET /v1/events (type, limit).
+ * - the test server's own (API key needed): POST /v1/test_helpers/disputes (payment_intent | charge, amount?, reason?)
+ *   = createDispute; POST /v1/test_helpers/disputes/:id/close (status=won|lost; 400 dispute_already_closed) =
+ *   updateDispute; POST /v1/test_helpers/payment_intents/:id/authenticate (result=complete|fail) for an intent that
+ *   requires_action: succeeds it, or fails it with payment_intent_authentication_failure (→ requires_payment_method).
  *
  * Confirmation outcome (create with confirm=true, or /confirm), first match wins:
  * 1. `queueConfirmOutcomes(...outcomes)` — consumed one per confirmation;
@@ -68,19 +92,23 @@
  * customer.created|updated|deleted. `data.object` is a snapshot at that moment (a charge without `refunds`, as the
  * current API version sends it; retrieve with expand[]=refunds). Webhooks: `addWebhookEndpoint(url, secret,
  * enabledEvents = ['*'])` POSTs every later event there, signed (header Stripe-Signature); `flushWebhooks()` waits for
- * deliveries in flight; `deliveries()` lists them; `redeliverEvent(eventId)` sends one again (duplicate delivery);
- * `webhookPayload(eventId)` is the exact body sent. `signWebhook(payload, secret, timestamp?)` (also exported on its
+ * deliveries in flight (retries included); `deliveries()` lists every try {eventId, type, url, status, error, attempt};
+ * `redeliverEvent(eventId)` sends one again (duplicate delivery); `webhookPayload(eventId)` is the exact body sent. `signWebhook(payload, secret, timestamp?)` (also exported on its
  * own) makes a Stripe-Signature header with `stripe.webhooks.generateTestHeaderString`, which
  * `stripe.webhooks.constructEvent(payload, header, secret)` accepts.
  *
- * `reset()` forgets all state and knobs (not the endpoints' port); `close()` stops the server.
+ * `reset()` forgets all state and knobs (not the endpoints' port; with a state file, the empty state is saved);
+ * `close()` stops the server (and saves the state file).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import Stripe from 'stripe';
+import { checkoutActionOf, renderCheckoutPage, renderNotFoundPage, renderUnavailablePage, testCards } from './checkout-page';
 import { canonicalParams, decodeFormParams, type FormParams, type FormValue } from './form-params';
+import { parseIntentRef, paymentIdSearchQuery } from './intent-ref';
 import { compileSearchQuery, SearchQueryError } from './search-query';
+import { loadStateFile, serializeState, StateFileWriter } from './state-file';
 
 export type StripeDownMode = 'http-500' | 'connection-refused';
 
@@ -119,6 +147,8 @@ export interface WebhookDelivery {
   /** HTTP status of the endpoint's answer, or null when it could not be reached. */
   readonly status: number | null;
   readonly error: string | null;
+  /** 1 for the first try of this delivery; retries (option `webhookRetries`) count up. */
+  readonly attempt: number;
 }
 
 export interface StripeTestServerOptions {
@@ -128,6 +158,17 @@ export interface StripeTestServerOptions {
   readonly host?: string;
   /** Default 0 (a free port). */
   readonly port?: number;
+  /**
+   * Keep state across restarts: loaded from this file at start when it exists, saved (atomically, coalesced) after
+   * every change and on close(). Webhook endpoints and knobs are not saved. Default: state lives in memory only.
+   */
+  readonly stateFile?: string;
+  /**
+   * Retry a webhook delivery the endpoint did not answer with 2xx (unreachable, 5xx, 4xx), as Stripe does: `true` waits
+   * 1, 2, 4, 8, 16, 32 s between tries (about a minute in all), `{ delaysMs }` sets the waits. Default: one try, which
+   * keeps tests' deliveries() and flushWebhooks() deterministic.
+   */
+  readonly webhookRetries?: boolean | { readonly delaysMs: readonly number[] };
 }
 
 export interface StripeTestServer {
@@ -136,6 +177,8 @@ export interface StripeTestServer {
   readonly protocol: 'http';
   readonly apiKey: string;
   readonly url: string;
+  /** The hosted test-checkout page of a payment: `${url}/pay/${encodeURIComponent(ref)}` (ref: pi_…, client secret, payment id). */
+  checkoutUrl(ref: string): string;
   /** Spread into `new Stripe(apiKey, {...})`. */
   readonly clientOptions: { readonly host: string; readonly port: number; readonly protocol: 'http' };
 
@@ -287,6 +330,15 @@ const declineMessages: Record<string, string> = {
   expired_card: 'Your card has expired.',
   authentication_required: 'Your card was declined. This transaction requires authentication.',
 };
+
+const closedDisputeStatuses = ['won', 'lost', 'warning_closed'];
+const disputeReasons = [
+  'bank_cannot_process', 'check_returned', 'credit_not_processed', 'customer_initiated', 'debit_not_authorized', 'duplicate',
+  'fraudulent', 'general', 'incorrect_account_details', 'insufficient_funds', 'product_not_received', 'product_unacceptable',
+  'subscription_canceled', 'unrecognized',
+];
+const authenticationFailedMessage =
+  'The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.';
 
 interface StoredResponse {
   readonly status: number;
@@ -611,6 +663,37 @@ function createRoutes(state: StripeState, server: { outcomeFor(intent: Obj, offS
   }
 
   const confirmable = new Set(['requires_payment_method', 'requires_confirmation', 'requires_action']);
+
+  /** Opens a dispute on a succeeded charge (the caller checked it): charge.dispute.created. */
+  function openDispute(charge: Obj, options: { amount?: number; reason?: string; status?: string }): Obj {
+    const dispute: Obj = {
+      id: newId('dp'),
+      object: 'dispute',
+      amount: options.amount ?? charge.amount,
+      charge: charge.id,
+      created: now(),
+      currency: charge.currency,
+      is_charge_refundable: false,
+      livemode: false,
+      metadata: {},
+      payment_intent: charge.payment_intent,
+      reason: options.reason ?? 'fraudulent',
+      status: options.status ?? 'needs_response',
+    };
+    state.disputes.set(dispute.id, dispute);
+    charge.disputed = true;
+    state.emit('charge.dispute.created', dispute);
+    return dispute;
+  }
+
+  /** charge.dispute.updated, and charge.dispute.closed for a final status. */
+  function setDisputeStatus(dispute: Obj, status: string): Obj {
+    const previous = dispute.status;
+    dispute.status = status;
+    state.emit('charge.dispute.updated', dispute, { status: previous });
+    if (closedDisputeStatuses.includes(status)) state.emit('charge.dispute.closed', dispute);
+    return dispute;
+  }
 
   const routes: Array<[string, RegExp, Handler]> = [
     // ---- customers
@@ -952,6 +1035,77 @@ function createRoutes(state: StripeState, server: { outcomeFor(intent: Obj, offS
     }],
     ['GET', /^\/v1\/charges\/([^/]+)\/refunds$/, ({ match }) => state.refundList(requireCharge(match[1]!).id)],
     // ---- disputes, events
+    [
+      'GET',
+      /^\/v1\/disputes$/,
+      ({ params }) => {
+        onlyParams(params, ['payment_intent', 'charge', 'limit', 'starting_after', 'ending_before', 'created']);
+        const intent = str(params, 'payment_intent');
+        const charge = str(params, 'charge');
+        const items = [...state.disputes.values()].filter(
+          (dispute) => (intent === undefined || dispute.payment_intent === intent) && (charge === undefined || dispute.charge === charge),
+        );
+        return paginate(items, params, '/v1/disputes');
+      },
+    ],
+    [
+      // The test server's own: what createDispute() does, over HTTP (Stripe opens disputes through pm_card_createDispute).
+      'POST',
+      /^\/v1\/test_helpers\/disputes$/,
+      ({ params }) => {
+        onlyParams(params, ['payment_intent', 'charge', 'amount', 'reason']);
+        const intentId = str(params, 'payment_intent');
+        const chargeId = str(params, 'charge');
+        if (!intentId === !chargeId) throw invalid('Exactly one of the following params should be provided for this request: payment_intent or charge.');
+        const charge = intentId ? state.charges.get(requireIntent(intentId).latest_charge ?? '') : requireCharge(chargeId!, 'charge');
+        if (!charge || charge.status !== 'succeeded') {
+          throw invalid(`${intentId ?? chargeId} has no succeeded charge to dispute.`, intentId ? 'payment_intent' : 'charge', 'charge_not_disputable');
+        }
+        const amount = int(params, 'amount');
+        if (amount !== undefined && (amount < 1 || amount > charge.amount)) {
+          throw invalid(`Dispute amount must be between 1 and the charge's amount (${charge.amount}).`, 'amount', 'amount_too_large');
+        }
+        const reason = str(params, 'reason');
+        if (reason !== undefined && !disputeReasons.includes(reason)) throw invalid(`Invalid reason: ${reason}`, 'reason');
+        return clone(openDispute(charge, { ...(amount !== undefined ? { amount } : {}), ...(reason ? { reason } : {}) }));
+      },
+    ],
+    [
+      'POST',
+      /^\/v1\/test_helpers\/disputes\/([^/]+)\/close$/,
+      ({ params, match }) => {
+        onlyParams(params, ['status']);
+        const dispute = state.disputes.get(match[1]!);
+        if (!dispute) throw missing('dispute', match[1]!);
+        const status = str(params, 'status');
+        if (status !== 'won' && status !== 'lost') throw invalid(`Invalid status: ${String(status)} (won or lost)`, 'status');
+        if (closedDisputeStatuses.includes(dispute.status)) {
+          throw invalid(`This dispute is already closed (${dispute.status}).`, undefined, 'dispute_already_closed');
+        }
+        return clone(setDisputeStatus(dispute, status));
+      },
+    ],
+    [
+      // The test server's own: the 3-D Secure page's "Complete" / "Fail" for an intent that requires_action.
+      'POST',
+      /^\/v1\/test_helpers\/payment_intents\/([^/]+)\/authenticate$/,
+      ({ params, match }) => {
+        onlyParams(params, ['result']);
+        const intent = requireIntent(match[1]!);
+        const result = str(params, 'result');
+        if (result !== 'complete' && result !== 'fail') throw invalid(`Invalid result: ${String(result)} (complete or fail)`, 'result');
+        if (intent.status !== 'requires_action') {
+          throw invalid(
+            `This PaymentIntent's status is ${intent.status}, but must be requires_action to be authenticated.`,
+            undefined,
+            'payment_intent_unexpected_state',
+          );
+        }
+        if (result === 'complete') succeed(intent);
+        else fail(intent, { code: 'payment_intent_authentication_failure', declineCode: 'authentication_failure', message: authenticationFailedMessage });
+        return state.expand(intent, expandPaths(params));
+      },
+    ],
     ['GET', /^\/v1\/disputes\/([^/]+)$/, ({ params, match }) => {
       const dispute = state.disputes.get(match[1]!);
       if (!dispute) throw missing('dispute', match[1]!);
@@ -974,12 +1128,14 @@ function createRoutes(state: StripeState, server: { outcomeFor(intent: Obj, offS
     }],
   ];
 
-  return { routes, succeed, fail, newCharge };
+  return { routes, succeed, fail, newCharge, openDispute, setDisputeStatus };
 }
+
+/** Waits between webhook delivery tries with `webhookRetries: true` (about a minute in all, bounded). */
+const defaultRetryDelaysMs = [1_000, 2_000, 4_000, 8_000, 16_000, 32_000];
 
 class StripeTestServerImpl implements StripeTestServer {
   readonly protocol = 'http' as const;
-  private readonly state = new StripeState();
   private readonly routes;
   private readonly intentOps;
   private down: StripeDownMode | null = null;
@@ -989,14 +1145,24 @@ class StripeTestServerImpl implements StripeTestServer {
   private readonly endpoints: Endpoint[] = [];
   private readonly deliveryLog: WebhookDelivery[] = [];
   private readonly inFlight = new Set<Promise<void>>();
+  /** Wake-ups of deliveries waiting to retry; close() calls them so it does not wait out the backoff. */
+  private readonly retryWaits = new Set<() => void>();
+  private readonly retryDelaysMs: readonly number[];
+  private readonly stateWriter: StateFileWriter | null;
   private listening = true;
+  private closing = false;
 
   constructor(
     private readonly server: Server,
     readonly host: string,
     readonly port: number,
     readonly apiKey: string,
+    private readonly state: StripeState,
+    options: Pick<StripeTestServerOptions, 'stateFile' | 'webhookRetries'>,
   ) {
+    const retries = options.webhookRetries;
+    this.retryDelaysMs = retries === true ? defaultRetryDelaysMs : retries ? [...retries.delaysMs] : [];
+    this.stateWriter = options.stateFile ? new StateFileWriter(options.stateFile, () => serializeState(state)) : null;
     const built = createRoutes(this.state, { outcomeFor: (intent, offSession) => this.outcomeFor(intent, offSession) });
     this.routes = built.routes;
     this.intentOps = built;
@@ -1016,6 +1182,10 @@ class StripeTestServerImpl implements StripeTestServer {
 
   get url(): string {
     return `http://${this.host}:${this.port}`;
+  }
+
+  checkoutUrl(ref: string): string {
+    return `${this.url}/pay/${encodeURIComponent(ref)}`;
   }
 
   get clientOptions() {
@@ -1087,6 +1257,7 @@ class StripeTestServerImpl implements StripeTestServer {
 
   expireIdempotencyKeys(): void {
     for (const [key, entry] of this.state.idempotency) if (entry.response) this.state.idempotency.delete(key);
+    this.stateWriter?.schedule();
   }
 
   // ---- scripting payment intents
@@ -1118,6 +1289,7 @@ class StripeTestServerImpl implements StripeTestServer {
       return action();
     } finally {
       this.dispatchFresh();
+      this.stateWriter?.schedule();
     }
   }
 
@@ -1202,24 +1374,7 @@ class StripeTestServerImpl implements StripeTestServer {
         : paymentIntentOrChargeId;
       const charge = chargeId ? this.state.charges.get(chargeId) : undefined;
       if (!charge || charge.status !== 'succeeded') throw new Error(`stripe test server: no succeeded charge for ${paymentIntentOrChargeId}`);
-      const dispute: Obj = {
-        id: newId('dp'),
-        object: 'dispute',
-        amount: options.amount ?? charge.amount,
-        charge: charge.id,
-        created: now(),
-        currency: charge.currency,
-        is_charge_refundable: false,
-        livemode: false,
-        metadata: {},
-        payment_intent: charge.payment_intent,
-        reason: options.reason ?? 'fraudulent',
-        status: options.status ?? 'needs_response',
-      };
-      this.state.disputes.set(dispute.id, dispute);
-      charge.disputed = true;
-      this.state.emit('charge.dispute.created', dispute);
-      return clone(dispute) as Stripe.Dispute;
+      return clone(this.intentOps.openDispute(charge, options)) as Stripe.Dispute;
     });
   }
 
@@ -1227,11 +1382,7 @@ class StripeTestServerImpl implements StripeTestServer {
     return this.driven(() => {
       const dispute = this.state.disputes.get(id);
       if (!dispute) throw new Error(`stripe test server: no dispute ${id}`);
-      const previous = dispute.status;
-      dispute.status = status;
-      this.state.emit('charge.dispute.updated', dispute, { status: previous });
-      if (status === 'won' || status === 'lost' || status === 'warning_closed') this.state.emit('charge.dispute.closed', dispute);
-      return clone(dispute) as Stripe.Dispute;
+      return clone(this.intentOps.setDisputeStatus(dispute, status)) as Stripe.Dispute;
     });
   }
 
@@ -1273,29 +1424,57 @@ class StripeTestServerImpl implements StripeTestServer {
   private deliver(event: Obj): void {
     for (const endpoint of this.endpoints) {
       if (!endpoint.enabledEvents.includes('*') && !endpoint.enabledEvents.includes(event.type)) continue;
-      const payload = JSON.stringify(event, null, 2);
-      const delivery = (async () => {
-        let status: number | null = null;
-        let error: string | null = null;
-        try {
-          const response = await fetch(endpoint.url, {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json; charset=utf-8',
-              'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
-              'stripe-signature': signWebhook(payload, endpoint.secret),
-            },
-            body: payload,
-          });
-          status = response.status;
-          await response.arrayBuffer();
-        } catch (cause) {
-          error = cause instanceof Error ? cause.message : String(cause);
-        }
-        this.deliveryLog.push({ eventId: event.id, type: event.type, url: endpoint.url, status, error });
-      })();
+      const delivery = this.deliverTo(endpoint, event);
       this.inFlight.add(delivery);
       void delivery.finally(() => this.inFlight.delete(delivery));
+    }
+  }
+
+  /** One delivery: a try, then (with webhookRetries) more tries after each wait until a 2xx, as Stripe retries. */
+  private async deliverTo(endpoint: Endpoint, event: Obj): Promise<void> {
+    const payload = JSON.stringify(event, null, 2);
+    const retrying = this.retryDelaysMs.length > 0;
+    for (let attempt = 1; ; attempt++) {
+      let status: number | null = null;
+      let error: string | null = null;
+      try {
+        const response = await fetch(endpoint.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+            // Signed at each try, with its own timestamp, as Stripe does.
+            'stripe-signature': signWebhook(payload, endpoint.secret),
+          },
+          body: payload,
+          // An endpoint that hangs must not hold a retried delivery forever (Stripe gives up after tens of seconds).
+          ...(retrying ? { signal: AbortSignal.timeout(30_000) } : {}),
+        });
+        status = response.status;
+        await response.arrayBuffer();
+      } catch (cause) {
+        error = cause instanceof Error ? cause.message : String(cause);
+      }
+      this.deliveryLog.push({ eventId: event.id, type: event.type, url: endpoint.url, status, error, attempt });
+      if (status !== null && status >= 200 && status < 300) return;
+      const wait = this.retryDelaysMs[attempt - 1];
+      if (wait === undefined || this.closing) {
+        if (retrying) {
+          console.error(
+            `stripe test server: gave up delivering ${event.type} ${event.id} to ${endpoint.url} after ${attempt} tries (${error ?? `HTTP ${status}`})`,
+          );
+        }
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.retryWaits.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, wait);
+        this.retryWaits.add(wake);
+      });
     }
   }
 
@@ -1309,15 +1488,21 @@ class StripeTestServerImpl implements StripeTestServer {
     this.drops = { count: 0, match: {} };
     this.endpoints.splice(0);
     this.deliveryLog.splice(0);
+    this.stateWriter?.schedule();
   }
 
   async close(): Promise<void> {
+    // Deliveries waiting to retry get their last try now rather than after the backoff.
+    this.closing = true;
+    for (const wake of [...this.retryWaits]) wake();
     await this.flushWebhooks().catch(() => undefined);
     for (const socket of this.sockets) socket.destroy();
     if (this.listening) {
       this.listening = false;
       await new Promise<void>((resolve) => this.server.close(() => resolve()));
     }
+    // A failed save was already reported on stderr; close() must not throw into a shutdown (npm start's stop).
+    await this.stateWriter?.flush().catch(() => undefined);
   }
 
   // ---- HTTP
@@ -1354,6 +1539,11 @@ class StripeTestServerImpl implements StripeTestServer {
       send(error.status, JSON.stringify({ error: { ...error.body, request_log_url: `${this.url}/logs/${requestId}` } }));
     };
 
+    const checkoutRef = /^\/pay\/([^/]+)$/.exec(url.pathname)?.[1];
+    if (checkoutRef !== undefined) {
+      this.checkoutPage(method, decodeURIComponent(checkoutRef), Buffer.concat(chunks).toString('utf8'), response);
+      return;
+    }
     if (this.down) {
       sendError(new StripeApiError(500, { type: 'api_error', message: 'An unknown error occurred (stripe test server is down).' }));
       return;
@@ -1369,10 +1559,8 @@ class StripeTestServerImpl implements StripeTestServer {
       return;
     }
 
-    const route = this.routes
-      .map(([routeMethod, pattern, handler]) => ({ routeMethod, match: pattern.exec(url.pathname), handler }))
-      .find((candidate) => candidate.routeMethod === method && candidate.match);
-    if (!route?.match) {
+    const route = this.findRoute(method, url.pathname);
+    if (!route) {
       sendError(invalid(`Unrecognized request URL (${method}: ${url.pathname}).`));
       return;
     }
@@ -1426,22 +1614,7 @@ class StripeTestServerImpl implements StripeTestServer {
       this.state.idempotency.set(idempotencyKey, entry);
     }
 
-    this.state.currentRequest = { id: requestId, idempotencyKey };
-    let status: number;
-    let body: string;
-    try {
-      status = 200;
-      body = JSON.stringify(route.handler({ params, match: route.match, idempotencyKey, requestId }));
-    } catch (error) {
-      const apiError =
-        error instanceof StripeApiError
-          ? error
-          : new StripeApiError(500, { type: 'api_error', message: `stripe test server bug: ${error instanceof Error ? error.stack : String(error)}` });
-      status = apiError.status;
-      body = JSON.stringify({ error: { ...apiError.body, request_log_url: `${this.url}/logs/${requestId}` } });
-    } finally {
-      this.state.currentRequest = null;
-    }
+    const { status, body } = this.execute(route, params, idempotencyKey, requestId);
     if (idempotencyKey && entry) {
       // Stripe stores results of requests that executed (success or a card decline), not validation failures.
       if (status === 200 || status === 402) entry.response = { status, body };
@@ -1450,11 +1623,100 @@ class StripeTestServerImpl implements StripeTestServer {
     record(status);
     send(status, body);
     this.dispatchFresh();
+    if (method !== 'GET') this.stateWriter?.schedule();
+  }
+
+  private findRoute(method: string, path: string): { match: RegExpExecArray; handler: Handler } | undefined {
+    for (const [routeMethod, pattern, handler] of this.routes) {
+      const match = routeMethod === method ? pattern.exec(path) : null;
+      if (match) return { match, handler };
+    }
+    return undefined;
+  }
+
+  /** Runs one API route: the JSON answer, or the error body Stripe sends. */
+  private execute(
+    route: { match: RegExpExecArray; handler: Handler },
+    params: FormParams,
+    idempotencyKey: string | null,
+    requestId: string,
+  ): { status: number; body: string } {
+    this.state.currentRequest = { id: requestId, idempotencyKey };
+    try {
+      return { status: 200, body: JSON.stringify(route.handler({ params, match: route.match, idempotencyKey, requestId })) };
+    } catch (error) {
+      const apiError =
+        error instanceof StripeApiError
+          ? error
+          : new StripeApiError(500, { type: 'api_error', message: `stripe test server bug: ${error instanceof Error ? error.stack : String(error)}` });
+      return { status: apiError.status, body: JSON.stringify({ error: { ...apiError.body, request_log_url: `${this.url}/logs/${requestId}` } }) };
+    } finally {
+      this.state.currentRequest = null;
+    }
+  }
+
+  // ---- hosted test-checkout page (no API key, like Stripe's hosted pages)
+
+  /** The intent a checkout ref names (see intent-ref.ts); for a payment id, its newest intent. */
+  private intentByRef(ref: string): Obj | undefined {
+    const parsed = parseIntentRef(ref);
+    if (parsed.kind === 'intent') return this.state.paymentIntents.get(parsed.intentId);
+    if (parsed.kind === 'client_secret') {
+      const intent = this.state.paymentIntents.get(parsed.intentId);
+      return intent?.client_secret === parsed.clientSecret ? intent : undefined;
+    }
+    let matches;
+    try {
+      matches = compileSearchQuery(paymentIdSearchQuery(parsed.paymentId), []);
+    } catch {
+      return undefined;
+    }
+    return [...this.state.paymentIntents.values()].reverse().find(matches);
+  }
+
+  private checkoutPage(method: string, ref: string, body: string, response: ServerResponse): void {
+    const html = (status: number, page: string) => {
+      response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(page);
+    };
+    if (this.down) return html(503, renderUnavailablePage());
+    const intent = this.intentByRef(ref);
+    if (!intent) return html(404, renderNotFoundPage(ref));
+    if (method === 'GET') return html(200, renderCheckoutPage(intent));
+    if (method !== 'POST') return html(405, renderCheckoutPage(intent, { error: `${method} is not allowed here.` }));
+    const action = checkoutActionOf(body);
+    if (!action) return html(400, renderCheckoutPage(intent, { error: 'Unknown action.' }));
+    // The same routes a browser's Stripe.js and the 3-D Secure page would call, so events and webhooks are identical.
+    const outcome =
+      action.kind === 'pay'
+        ? this.callRoute('POST', `/v1/payment_intents/${intent.id}/confirm`, { payment_method: testCards[action.card].paymentMethod })
+        : this.callRoute('POST', `/v1/test_helpers/payment_intents/${intent.id}/authenticate`, { result: action.result });
+    // A decline (402) is an outcome the page shows from the intent's state; anything else is an error to show.
+    if (outcome.status !== 200 && outcome.status !== 402) {
+      const message = (JSON.parse(outcome.body) as { error?: { message?: string } }).error?.message ?? `HTTP ${outcome.status}`;
+      return html(outcome.status, renderCheckoutPage(intent, { error: message }));
+    }
+    response.writeHead(303, { location: `/pay/${encodeURIComponent(ref)}`, 'cache-control': 'no-store' });
+    response.end();
+  }
+
+  /** An API call made by the server itself (the checkout page): recorded, its events delivered, state saved. */
+  private callRoute(method: string, path: string, params: FormParams): { status: number; body: string } {
+    const route = this.findRoute(method, path);
+    if (!route) throw new Error(`stripe test server: no route ${method} ${path}`);
+    const result = this.execute(route, params, null, `req_${randomId(14)}`);
+    this.state.requests.push({ method, path, idempotencyKey: null, status: result.status, replayed: false });
+    this.dispatchFresh();
+    this.stateWriter?.schedule();
+    return result;
   }
 }
 
 export async function startStripeTestServer(options: StripeTestServerOptions = {}): Promise<StripeTestServer> {
   const host = options.host ?? '127.0.0.1';
+  const state = new StripeState();
+  // Before listening: a state file that cannot be read stops the start instead of being overwritten.
+  if (options.stateFile) loadStateFile(options.stateFile, state);
   const server = createServer({ keepAlive: true });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -1464,5 +1726,5 @@ export async function startStripeTestServer(options: StripeTestServerOptions = {
     });
   });
   const { port } = server.address() as AddressInfo;
-  return new StripeTestServerImpl(server, host, port, options.apiKey ?? 'sk_test_billing_platform');
+  return new StripeTestServerImpl(server, host, port, options.apiKey ?? 'sk_test_billing_platform', state, options);
 }
