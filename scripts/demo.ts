@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { loadProto } from '@billing/platform';
-import { platformRunFile, stripeRunFile } from './run-files';
+import { platformRunFile } from './run-files';
+import { findLocalStripe } from './stripe-local';
 
 class StepFailed extends Error {}
 
@@ -24,7 +25,7 @@ function readRunFile<T>(file: string, what: string): T {
 }
 
 const run = readRunFile<PlatformRun>(platformRunFile, 'find the platform');
-const stripe = existsSync(stripeRunFile) ? (JSON.parse(readFileSync(stripeRunFile, 'utf8')) as { url: string; apiKey: string }) : undefined;
+
 const runId = randomUUID().slice(0, 8);
 let stepNumber = 0;
 let current = '';
@@ -35,6 +36,8 @@ function step(title: string): void {
   console.log(`\n${current}`);
 }
 const say = (line: string) => console.log(`   ${line}`);
+/** Amounts are integer minor units; every currency the demo uses has two decimals. */
+const money = (minor: number, currency: string) => `${(minor / 100).toFixed(2)} ${currency}`;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -65,14 +68,15 @@ async function until<T>(what: string, read: () => Promise<T>, done: (value: T) =
   }
 }
 
-/** What a person does on the test-checkout page: open it, press the "succeeds" test card's button. */
+/** What a person does on the test-checkout page: open it, press the button of the test card that succeeds. */
 async function payOnCheckoutPage(checkoutUrl: string): Promise<void> {
   const page = await fetch(checkoutUrl);
   if (page.status !== 200) throw new StepFailed(`the checkout page ${checkoutUrl} answered ${page.status}`);
+  if (!(await page.text()).includes('value="pay:visa"')) throw new StepFailed(`the checkout page ${checkoutUrl} offers no button for the test card that succeeds`);
   const pressed = await fetch(checkoutUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ card: 'visa' }).toString(),
+    body: new URLSearchParams({ action: 'pay:visa' }).toString(),
     redirect: 'manual',
   });
   if (pressed.status >= 400) throw new StepFailed(`paying on ${checkoutUrl} answered ${pressed.status}: ${await pressed.text()}`);
@@ -93,7 +97,12 @@ function creditGrpc() {
 }
 
 async function main(): Promise<void> {
-  if (!stripe) throw new StepFailed('pay locally: npm start runs with STRIPE_SECRET_KEY (real Stripe test mode); the demo pays on the local test checkout only');
+  let stripe: { url: string; apiKey: string };
+  try {
+    stripe = findLocalStripe();
+  } catch (error) {
+    throw new StepFailed(`find the local Stripe server (the demo pays on its test checkout; npm start runs it unless STRIPE_SECRET_KEY is set): ${(error as Error).message}`);
+  }
   const credit = creditGrpc();
   try {
     step('Register a customer (customer service, REST)');
@@ -122,7 +131,7 @@ async function main(): Promise<void> {
       async () => (await rest('payment', 'GET', `/v1/payments?subscriptionId=${subscription.id}&periodIndex=1`)).data[0],
       (found: Json) => Boolean(found?.checkoutUrl),
     );
-    say(`payment ${payment.paymentId}: ${payment.amount / 100} ${payment.currency}, ${payment.status}; checkout ${payment.checkoutUrl}`);
+    say(`payment ${payment.paymentId}: ${money(payment.amount, payment.currency)}, ${payment.status}; checkout ${payment.checkoutUrl}`);
     await payOnCheckoutPage(payment.checkoutUrl);
     const paid = await until('the payment to succeed (signed webhook from the local Stripe server)', () => rest('payment', 'GET', `/v1/payments/${payment.paymentId}`), (found: Json) => found.status === 'succeeded');
     say(`payment ${paid.status}`);
@@ -154,15 +163,15 @@ async function main(): Promise<void> {
 
     step('Buy a top-up of 500 credits for 10.00 EUR, paid on the test checkout');
     const topUp = await rest('payment', 'POST', '/v1/top-ups', { customerId, credits: 500, amount: 1_000, currency: 'EUR' });
-    say(`payment ${topUp.paymentId}: ${topUp.amount / 100} ${topUp.currency}; checkout ${topUp.checkoutUrl}`);
+    say(`payment ${topUp.paymentId}: ${money(topUp.amount, topUp.currency)}; checkout ${topUp.checkoutUrl}`);
     await payOnCheckoutPage(topUp.checkoutUrl);
     const toppedUp = await until('the top-up credits to be granted', () => credit.call('GetBalance', { customerId }), (found: Json) => found.balance === 1_380);
     say(`balance ${toppedUp.balance}`);
 
     step('Refund 4.00 EUR of the top-up (as in the Stripe dashboard): its unspent credits are taken back');
-    await refundOnStripe(topUp.gatewayPaymentIntentId, 400);
+    await refundOnStripe(stripe, topUp.gatewayPaymentIntentId, 400);
     const refunded = await until('the payment to show the refund', () => rest('payment', 'GET', `/v1/payments/${topUp.paymentId}`), (found: Json) => found.totalRefunded === 400);
-    say(`payment refunded ${refunded.totalRefunded / 100} ${refunded.currency}`);
+    say(`payment refunded ${money(refunded.totalRefunded, refunded.currency)}`);
     const clawedBack = await until('the credits to be revoked', () => credit.call('GetBalance', { customerId }), (found: Json) => found.balance < 1_380);
     say(`balance ${clawedBack.balance} (${1_380 - clawedBack.balance} credits revoked)`);
 
@@ -189,10 +198,10 @@ async function ledgerEntries(customerId: string): Promise<Json[]> {
 }
 
 /** A refund made at Stripe (dashboard, support tool): the platform hears of it through the signed webhook. */
-async function refundOnStripe(paymentIntentId: string, amount: number): Promise<void> {
-  const response = await fetch(`${stripe!.url}/v1/refunds`, {
+async function refundOnStripe(stripe: { url: string; apiKey: string }, paymentIntentId: string, amount: number): Promise<void> {
+  const response = await fetch(`${stripe.url}/v1/refunds`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${stripe!.apiKey}`, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { authorization: `Bearer ${stripe.apiKey}`, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ payment_intent: paymentIntentId, amount: String(amount) }).toString(),
   });
   if (!response.ok) throw new StepFailed(`the local Stripe server refused the refund: ${response.status} ${await response.text()}`);

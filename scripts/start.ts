@@ -17,10 +17,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InfraError } from '../infra/errors';
 import { infraUp, stopStarted } from '../infra/infra';
-import { cacheDir, ensureDirs, repoRoot, runDir } from '../infra/paths';
+import { ensureDirs, repoRoot, runDir } from '../infra/paths';
 import { type Daemon, isAlive } from '../infra/processes';
 import { buildServices } from './build-services';
-import { platformRunFile, stripeRunFile } from './run-files';
+import { platformRunFile } from './run-files';
+import { stripeLocalRunFile, stripeLocalStateFile } from './stripe-local';
 import { serviceNodeArgs, servicePorts } from './service-ports';
 
 const startedAt = Date.now();
@@ -75,7 +76,7 @@ const stop = async (code: number) => {
   clearTimeout(killer);
   await stripeServer?.close();
   for (const line of await stopStarted(launched, 6_000)) console.log(line);
-  for (const file of [lockFile, platformRunFile, stripeRunFile]) rmSync(file, { force: true });
+  for (const file of [lockFile, platformRunFile, stripeLocalRunFile]) rmSync(file, { force: true });
   process.exit(code);
 };
 // Before anything is launched: a Ctrl-C while Kafka or the registry is still starting stops what was launched so far.
@@ -125,7 +126,7 @@ if (!process.env.STRIPE_SECRET_KEY) {
   const { startStripeTestServer } = await import('../packages/platform/src/testing/stripe/stripe-test-server');
   const port = Number(process.env.STRIPE_LOCAL_PORT ?? 12111);
   try {
-    stripeServer = await step(startStripeTestServer({ port, stateFile: join(cacheDir, 'stripe-local', 'state.json'), webhookRetries: true }));
+    stripeServer = await step(startStripeTestServer({ port, stateFile: stripeLocalStateFile, webhookRetries: true }));
   } catch (error) {
     console.error(`the local Stripe-compatible server could not listen on 127.0.0.1:${port} (${(error as Error).message}): set STRIPE_LOCAL_PORT to a free port`);
     await stop(1);
@@ -141,7 +142,7 @@ if (!process.env.STRIPE_SECRET_KEY) {
     STRIPE_WEBHOOK_SECRET: webhookSecret,
     STRIPE_CHECKOUT_PAGE_URL: `${stripeServer.url}/pay/`,
   });
-  writeFileSync(stripeRunFile, JSON.stringify({ url: stripeServer.url, apiKey: stripeServer.apiKey }), { mode: 0o600 });
+  writeFileSync(stripeLocalRunFile, JSON.stringify({ url: stripeServer.url, apiKey: stripeServer.apiKey }), { mode: 0o600 });
   console.log(`stripe    ${stripeServer.url}  api key ${stripeServer.apiKey}  (local Stripe-compatible server; set STRIPE_SECRET_KEY for Stripe test mode)`);
 }
 await step(buildServices(services));
