@@ -12,7 +12,11 @@ export function kafkaLogCreator(logger: Logger): logCreator {
     ({ namespace, level, log }) => {
       const { message, timestamp: _ownTimestamp, ...details } = log;
       const fields = { namespace, ...details };
-      if (level === logLevel.ERROR) kafka.error(fields, message);
+      // An error *answer* from a broker ("Response CreateTopics …: Topic creation errors", "coordinator is loading", "does
+      // not host this topic-partition": routine while a fresh broker or several services start) is handed to the
+      // caller, which retries it or fails and says so itself; as an error line here it only alarms whoever reads the log.
+      if (level === logLevel.ERROR && namespace === 'Connection' && message.startsWith('Response ')) kafka.debug(fields, message);
+      else if (level === logLevel.ERROR) kafka.error(fields, message);
       else if (level === logLevel.WARN) kafka.warn(fields, message);
       else if (level === logLevel.INFO) kafka.info(fields, message);
       else kafka.debug(fields, message);

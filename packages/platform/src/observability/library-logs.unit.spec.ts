@@ -33,6 +33,20 @@ describe('Library logs through the service logger', () => {
     expect(lines[2]!.groupId).to.equal('credit.x');
   });
 
+  it("keeps a broker's error answer, which kafkajs hands to its caller, out of the error lines", () => {
+    const { logger, lines } = capturedLogger('info');
+    kafkaLogCreator(logger)(logLevel.INFO)({
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: { timestamp: 't', message: 'Response CreateTopics(key: 19, version: 3)', error: 'Topic creation errors', broker: '127.0.0.1:9092' },
+    });
+    expect(lines).to.deep.equal([]);
+    const debug = capturedLogger('debug');
+    kafkaLogCreator(debug.logger)(logLevel.DEBUG)({ namespace: 'Connection', level: logLevel.ERROR, label: 'ERROR', log: { timestamp: 't', message: 'Response Metadata(key: 3, version: 6)', error: 'This server does not host this topic-partition' } });
+    expect(debug.lines.map(({ level, error }) => ({ level, error }))).to.deep.equal([{ level: 20, error: 'This server does not host this topic-partition' }]);
+  });
+
   it('keeps the redaction of the service logger for what kafkajs passes', () => {
     const { logger, lines } = capturedLogger('info');
     kafkaLogCreator(logger)(logLevel.INFO)({ namespace: 'SASL', level: logLevel.ERROR, label: 'ERROR', log: { timestamp: 't', message: 'auth failed', sasl: { password: 'hunter2' } } });
