@@ -101,7 +101,12 @@ export function reachableBinaries(runAs: RunAs | undefined, nativeDir = packaged
         `the postgres user cannot reach ${nativeDir} (a parent directory is private) and copying the binaries to ${copy} failed (${(error as Error).message}): set DATABASE_URL to a PostgreSQL server, or install the repository where the postgres user can read it`,
       );
     } finally {
-      rmSync(partial, { recursive: true, force: true });
+      // Never masks the error above (rm itself fails where the store cannot be made: ENOTDIR, EROFS).
+      try {
+        rmSync(partial, { recursive: true, force: true });
+      } catch {
+        /* nothing was copied */
+      }
     }
   }
   if (!canAccess(runAs, '-x', join(copy, 'bin', 'initdb'))) {

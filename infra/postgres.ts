@@ -46,9 +46,15 @@ export async function startPostgres(env: NodeJS.ProcessEnv, launched: Daemon[]):
   }
   const binDir = reachableBinaries(runAs);
   if (dataDir.startsWith(`${rootStoreDir}/`) && !existsSync(dirname(dataDir))) {
-    // For whoever finds the directory: which clone it belongs to.
-    makeSearchableDirs(dirname(dataDir));
-    writeFileSync(join(dirname(dataDir), 'README'), `Data of the embedded PostgreSQL of the billing platform whose cache directory is ${cacheDir}\n(there the postgres user cannot reach it).\n`);
+    try {
+      makeSearchableDirs(dirname(dataDir));
+      // For whoever finds the directory: which clone it belongs to.
+      writeFileSync(join(dirname(dataDir), 'README'), `Data of the embedded PostgreSQL of the billing platform whose cache directory is ${cacheDir}\n(there the postgres user cannot reach it).\n`);
+    } catch (error) {
+      throw new InfraError(
+        `the postgres user cannot reach ${cacheDir} (a parent directory is private) and ${dirname(dataDir)} could not be created (${(error as Error).message}): set INFRA_CACHE_DIR to a directory it can reach, or DATABASE_URL to a PostgreSQL server`,
+      );
+    }
   }
   const daemon = startDaemon('postgres', process.execPath, ['--import', 'tsx', join('infra', 'embedded-postgres.ts')], {
     EMBEDDED_PG_PORT: String(port),

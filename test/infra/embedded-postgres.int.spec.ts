@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import pg from 'pg';
+import { InfraError } from '../../infra/errors';
 import { repoRoot } from '../../infra/paths';
 import { canAccess, initialise, packagedBinaries, postgresRunAs, reachableBinaries, rootStoreDir, startServer } from '../../infra/postgres-cluster';
 import { freePort, testInfrastructure } from '../../packages/platform/src/testing';
@@ -94,6 +95,19 @@ describe('Embedded PostgreSQL from a private (mode 0700) directory', function ()
       const owner = Number(readFileSync(`/proc/${server.process.pid}/status`, 'utf8').match(/^Uid:\s+(\d+)/m)![1]);
       expect(owner, 'the server runs as the postgres user').to.equal(runAs!.uid);
       await server.stop();
+    });
+    it('fails at once, in one line that says what to do, when the copy cannot be made', function () {
+      if (!isRoot) this.skip(); // only root copies: any other user reaches its own directories
+      const dir = privateDir('pg-nocopy-');
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      symlinkSync(dirname(packagedBinaries().nativeDir), join(dir, 'package'));
+      // A store directory that cannot be created, even by root: its parent is a file.
+      writeFileSync(join(dir, 'file'), '');
+      const store = join(dir, 'file', 'store');
+      expect(() => reachableBinaries(postgresRunAs(), join(dir, 'package', 'native'), store))
+        .to.throw(InfraError, /^the postgres user cannot reach .* copying the binaries to \/.*\/file\/store\/embedded-postgres-[^ ]+ failed \(ENOTDIR.*\): set DATABASE_URL to a PostgreSQL server/)
+        .with.property('message')
+        .that.does.not.contain('\n');
     });
   });
 
