@@ -9,10 +9,11 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import { freePort } from '@billing/platform/testing';
 import { cacheDir as sharedCacheDir, repoRoot } from '../infra/paths';
+import { dataDirFor, postgresRunAs } from '../infra/postgres-cluster';
 import { servicePorts } from '../scripts/service-ports';
 
 interface NpmStart {
@@ -92,6 +93,9 @@ describe('the newcomer path: npm start on an empty machine, the demo, the README
       while (tree.some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
       for (const pid of tree.filter(alive)) process.kill(pid, 'SIGKILL');
     }
+    // As root, the embedded PostgreSQL keeps the data of a private cache dir outside it (infra/postgres-cluster.ts).
+    const dataDir = dataDirFor(cache, postgresRunAs());
+    if (!dataDir.startsWith(cache)) rmSync(dirname(dataDir), { recursive: true, force: true });
     rmSync(cache, { recursive: true, force: true });
   });
 
