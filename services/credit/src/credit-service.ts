@@ -3,6 +3,7 @@ import { IdempotencyKeysMigration, MessagingTablesMigration, PgExecutor, PgUnitO
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { CreditTablesMigration } from '../migrations/credit-tables.migration';
+import { GrantsPerAccountMigration } from '../migrations/grants-per-account.migration';
 import { CaptureReservationHandler } from './application/commands/capture-reservation/capture-reservation.handler';
 import { ReleaseReservationHandler } from './application/commands/release-reservation/release-reservation.handler';
 import { ReserveCreditsHandler } from './application/commands/reserve-credits/reserve-credits.handler';
@@ -22,7 +23,7 @@ import type { CreditUseCases } from './interface/credit-use-cases';
 import { registerCreditGrpc } from './interface/grpc/credit-grpc';
 import { registerCreditRoutes } from './interface/http/credit-routes';
 
-export const creditMigrations = [MessagingTablesMigration, IdempotencyKeysMigration, CreditTablesMigration];
+export const creditMigrations = [MessagingTablesMigration, IdempotencyKeysMigration, CreditTablesMigration, GrantsPerAccountMigration];
 
 export interface CreditServiceOverrides {
   clock?: Clock;

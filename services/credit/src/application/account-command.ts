@@ -1,6 +1,6 @@
 import { type CreditAccount, DEFAULT_GRANT_PRIORITY } from '../domain/credit-account.aggregate';
-import { DomainError } from '../domain/credit-account.errors';
-import type { GrantSource } from '../domain/grant-source.value-object';
+import { DomainError, GrantNotFoundError } from '../domain/credit-account.errors';
+import { GrantSource } from '../domain/grant-source.value-object';
 import type { ReservationState } from '../domain/reservation.entity';
 
 /** What can be asked of one account. Commands on one account are applied in order inside one locked transaction. */
@@ -11,7 +11,7 @@ export type AccountCommand =
   | { type: 'Capture'; reservationId: string; amount: number }
   | { type: 'Release'; reservationId: string }
   | { type: 'Refund'; reservationId: string; amount: number }
-  | { type: 'Revoke'; grantId: string }
+  | { type: 'Revoke'; source: GrantSource }
   | { type: 'Expire' };
 
 export type AccountCommandResult =
@@ -31,6 +31,13 @@ export class IdempotencyKeyReusedError extends DomainError {
   constructor(reservationId: string) {
     super(`idempotency key already reserved ${reservationId} with a different amount`);
   }
+}
+
+/** Events name a grant by its source; the account knows which of its grants that is. */
+function grantOf(account: CreditAccount, source: GrantSource): string {
+  const grant = account.findGrantBySource(source);
+  if (grant === undefined) throw new GrantNotFoundError(GrantSource.key(source));
+  return grant.grantId;
 }
 
 const capturedOf = (reservation: ReservationState) => reservation.allocations.reduce((sum, allocation) => sum + allocation.captured, 0);
@@ -85,8 +92,9 @@ function apply(account: CreditAccount, command: AccountCommand, now: Date): Acco
       return { type: 'Refund', reservationId: command.reservationId, refunded };
     }
     case 'Revoke': {
-      const { revoked } = account.revokeGrant({ grantId: command.grantId, now });
-      return { type: 'Revoke', grantId: command.grantId, revoked };
+      const grantId = grantOf(account, command.source);
+      const { revoked } = account.revokeGrant({ grantId, now });
+      return { type: 'Revoke', grantId, revoked };
     }
     case 'Expire': {
       const expiredReservations = account.expireReservations(now).length;

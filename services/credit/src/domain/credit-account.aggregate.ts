@@ -307,6 +307,12 @@ export class CreditAccount {
     return this.grants.get(grantId)?.toState();
   }
 
+  /** The grant this account made for a source, whatever id it was given (ids were once keyed on the source alone). */
+  findGrantBySource(source: GrantSource): GrantState | undefined {
+    const grantId = this.grantIdsBySource.get(GrantSource.key(source));
+    return grantId === undefined ? undefined : this.findGrant(grantId);
+  }
+
   findReservation(reservationId: string): ReservationState | undefined {
     return this.reservations.get(reservationId)?.toState();
   }

@@ -188,14 +188,16 @@ export class CreditAccountStore {
 
   /**
    * Two round trips: first the accounts are locked in customer-id order (so two batches never deadlock); then, in a
-   * statement of its own, their live grants, held reservations and whatever grant or reservation a command names (a
-   * duplicate grant, a revoke of a spent grant, a replayed capture) with the grants those reservations hold or held.
+   * statement of its own, their live grants, held reservations and whatever grant or reservation a command names by
+   * id or source (a duplicate grant, a revoke of a spent grant, a replayed capture) with the grants those reservations
+   * hold or held.
    * Not one statement: under READ COMMITTED a statement that waited for a row lock sees the locked rows as committed
    * meanwhile but every other table as of its start, so grants and reservations could be older than the account.
    */
   private async lockAndLoad(tx: SqlExecutor, work: ReadonlyMap<string, readonly QueuedCommand[]>) {
     const commands = [...work.values()].flat().map((item) => item.command);
-    const grantIds = commands.flatMap((command) => (command.type === 'Grant' || command.type === 'Revoke' ? [command.grantId] : []));
+    const grantIds = commands.flatMap((command) => (command.type === 'Grant' ? [command.grantId] : []));
+    const sources = commands.flatMap((command) => ('source' in command ? [command.source] : []));
     const reservationIds = commands.flatMap((command) => ('reservationId' in command ? [command.reservationId] : []));
     const accounts = await tx.query<Record<string, unknown>>(
       'select * from credit_accounts where customer_id = any($1::text[]) order by customer_id for update',
@@ -213,8 +215,9 @@ export class CreditAccountStore {
        union all
        select 'g', to_jsonb(g) from credit_grants g
          where g.remaining = 0 and g.account_id = any($1::uuid[])
-           and g.grant_id in (select unnest($2::uuid[]) union select (a ->> 'grantId')::uuid from r, jsonb_array_elements(r.allocations) a)`,
-      [accountIds, grantIds, reservationIds],
+           and (g.grant_id in (select unnest($2::uuid[]) union select (a ->> 'grantId')::uuid from r, jsonb_array_elements(r.allocations) a)
+                or (g.source_type, g.source_id, coalesce(g.source_period, -1)) in (select * from unnest($4::text[], $5::text[], $6::int[])))`,
+      [accountIds, grantIds, reservationIds, sources.map((source) => source.type), sources.map((source) => source.id), sources.map((source) => source.period ?? -1)],
     );
     const byAccount = new Map<string, { row: AccountRow; grants: GrantState[]; reservations: ReservationState[] }>();
     for (const row of accounts) byAccount.set(row.account_id as string, { row: row as unknown as AccountRow, grants: [], reservations: [] });
@@ -279,7 +282,7 @@ export class CreditAccountStore {
                                     remaining, held, consumed, expired_amount, revoked_amount, expired_at, revoked_at)
          select * from unnest($7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::int[], $12::bigint[], $13::int[], $14::timestamptz[],
                               $15::timestamptz[], $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::timestamptz[], $22::timestamptz[])
-         on conflict (grant_id) do update set remaining = excluded.remaining, held = excluded.held, consumed = excluded.consumed,
+         on conflict (account_id, grant_id) do update set remaining = excluded.remaining, held = excluded.held, consumed = excluded.consumed,
            expired_amount = excluded.expired_amount, revoked_amount = excluded.revoked_amount, expired_at = excluded.expired_at, revoked_at = excluded.revoked_at),
        reservations as (
          insert into credit_reservations (reservation_id, account_id, amount, status, reserved_at, expires_at, resolved_at, allocations)

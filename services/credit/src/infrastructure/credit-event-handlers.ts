@@ -3,7 +3,8 @@ import type { IntegrationEvents } from '@billing/platform/contracts';
 import type { Logger } from 'pino';
 import type { AccountCommand } from '../application/account-command';
 import type { DeterministicIds } from '../application/ports/reservation-directory.port';
-import { GrantSource } from '../domain/grant-source.value-object';
+import { grantIdFor } from '../application/grant-id';
+import type { GrantSource } from '../domain/grant-source.value-object';
 import type { CreditAccountStore } from './credit-account.store';
 
 interface Deps {
@@ -17,20 +18,20 @@ const pendingKey = (source: SourceInput) => [source.type, source.id, source.peri
 
 /**
  * The credit service's reactions to other contexts, each run by the inbox consumer in one transaction with its
- * processed_messages row, so a redelivered event is applied once. Grants derive their id from their source, so two
- * different events that mean the same grant also grant once. A revoke that arrives before its grant is remembered and
- * applied when the grant comes.
+ * processed_messages row, so a redelivered event is applied once. Grants derive their id from their account and
+ * source, so two different events that mean the same grant also grant once. A revoke that arrives before its grant is
+ * remembered and applied when the grant comes.
  */
 export function creditEventHandlers({ store, ids, logger }: Deps): Record<string, EventHandler<SqlExecutor>> {
   const grant = async (tx: SqlExecutor, event: ConsumedEvent, customerId: string, amount: number, source: SourceInput, expiresAt: string | null) => {
     if (amount <= 0) return;
-    const grantId = ids.forKey('grant', GrantSource.key(source));
+    const grantId = grantIdFor(ids, customerId, source);
     const commands: AccountCommand[] = [{ type: 'Grant', grantId, amount, source, expiresAt: expiresAt ? new Date(expiresAt) : null }];
     const pending = await tx.query(
-      'delete from credit_pending_revocations where source_type = $1 and source_id = $2 and source_period = $3 returning source_id',
-      [...pendingKey(source)],
+      'delete from credit_pending_revocations where customer_id = $1 and source_type = $2 and source_id = $3 and source_period = $4 returning source_id',
+      [customerId, ...pendingKey(source)],
     );
-    if (pending.length) commands.push({ type: 'Revoke', grantId });
+    if (pending.length) commands.push({ type: 'Revoke', source });
     const outcomes = await store.apply(
       tx,
       customerId,
@@ -41,17 +42,16 @@ export function creditEventHandlers({ store, ids, logger }: Deps): Record<string
   };
 
   const revoke = async (tx: SqlExecutor, event: ConsumedEvent, customerId: string, source: SourceInput) => {
-    const grantId = ids.forKey('grant', GrantSource.key(source));
-    const [outcome] = await store.apply(tx, customerId, [{ command: { type: 'Revoke', grantId }, context: causedBy(event.context, event.eventId), options: { openIfMissing: true } }]);
+    const [outcome] = await store.apply(tx, customerId, [{ command: { type: 'Revoke', source }, context: causedBy(event.context, event.eventId), options: { openIfMissing: true } }]);
     if (outcome!.ok) {
-      logger.info({ customerId, grantId, result: outcome!.result, correlationId: event.context.correlationId }, 'grant revoked');
+      logger.info({ customerId, source, result: outcome!.result, correlationId: event.context.correlationId }, 'grant revoked');
       return;
     }
     if (outcome!.error.code !== 'GRANT_NOT_FOUND') throw outcome!.error;
     await tx.query(
-      `insert into credit_pending_revocations (source_type, source_id, source_period, customer_id, recorded_at) values ($1, $2, $3, $4, now())
+      `insert into credit_pending_revocations (customer_id, source_type, source_id, source_period, recorded_at) values ($1, $2, $3, $4, now())
        on conflict do nothing`,
-      [...pendingKey(source), customerId],
+      [customerId, ...pendingKey(source)],
     );
     logger.info({ customerId, source, correlationId: event.context.correlationId }, 'revoke arrived before its grant: remembered');
   };
