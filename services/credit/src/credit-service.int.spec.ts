@@ -176,6 +176,43 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
     });
   });
 
+  describe('when 40 % of a top-up is refunded, then 90 % in all, with a repeat and a stale refund after it', () => {
+    it('revokes 40 % then the rest of the 90 % share that is unspent, and records the shortfall', async () => {
+      const customerId = `customer-${randomUUID()}`;
+      await openAccount(customerId);
+      const topUpId = randomUUID();
+      const now = new Date().toISOString();
+      const payment = { paymentId: randomUUID(), customerId, purpose: 'CREDIT_TOP_UP', referenceId: topUpId, periodIndex: null, credits: 500, amount: 1_000, currency: 'EUR', gatewayPaymentIntentId: 'pi_partial', occurredAt: now };
+      await publishEvent(producer, codec, 'PaymentSucceeded', payment, { key: payment.paymentId });
+      await eventually(() => call<any>('GetBalance', { customerId }), (balance) => balance.available === 500);
+      const spend = await call<any>('Reserve', { customerId, amount: 200, ttlSeconds: 60, idempotencyKey: 'spend' });
+      await call('Capture', { reservationId: spend.reservationId, amount: 200 });
+
+      const refund = (amountRefunded: number, totalRefunded: number) => ({ ...payment, amountRefunded, totalRefunded, occurredAt: new Date().toISOString() });
+      const forty = { payload: refund(400, 400), eventId: randomUUID() };
+      await publishEvent(producer, codec, 'PaymentRefunded', forty.payload, { key: payment.paymentId, eventId: forty.eventId });
+      const afterForty = await eventually(() => call<any>('GetBalance', { customerId }), (balance) => balance.available !== 300);
+      expect(afterForty.available, '40 % of 500 = 200 revoked from the 300 unspent').to.equal(100);
+
+      const ninety = { payload: refund(500, 900), eventId: randomUUID() };
+      for (const delivery of [ninety, forty, ninety]) await publishEvent(producer, codec, 'PaymentRefunded', delivery.payload, { key: payment.paymentId, eventId: randomUUID() });
+      const rows = await eventually(
+        async () => (await db.query("select l.type, l.amount::int from credit_ledger l join credit_accounts a using (account_id) where a.customer_id = $1 and l.type in ('revoke', 'shortfall') order by l.sequence", [customerId])).rows,
+        (found) => found.length === 3,
+      );
+      // 90 % of 500 = 450 claimed in all: 200 + 100 revoked, 150 already spent.
+      expect(rows.map((row) => [row.type, row.amount])).to.deep.equal([
+        ['revoke', 200],
+        ['revoke', 100],
+        ['shortfall', 150],
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // let the repeated and older refunds arrive
+      expect(await count("select count(*) from credit_ledger l join credit_accounts a using (account_id) where a.customer_id = $1 and type in ('revoke', 'shortfall')", [customerId])).to.equal(3);
+      expect((await call<any>('GetBalance', { customerId })).available).to.equal(0);
+      expect(await ledgerSum(customerId)).to.deep.equal({ balance: 0, held: 0 });
+    });
+  });
+
   describe('when the grant a resolved hold drew on is spent', () => {
     it('answers a repeated capture with the first outcome and a release with RESERVATION_ALREADY_RESOLVED, not INTERNAL', async () => {
       const customerId = `customer-${randomUUID()}`;

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { CreditTablesMigration } from '../migrations/credit-tables.migration';
 import { GrantsPerAccountMigration } from '../migrations/grants-per-account.migration';
+import { ProportionalClawbackMigration } from '../migrations/proportional-clawback.migration';
 import { CaptureReservationHandler } from './application/commands/capture-reservation/capture-reservation.handler';
 import { ReleaseReservationHandler } from './application/commands/release-reservation/release-reservation.handler';
 import { ReserveCreditsHandler } from './application/commands/reserve-credits/reserve-credits.handler';
@@ -23,7 +24,7 @@ import type { CreditUseCases } from './interface/credit-use-cases';
 import { registerCreditGrpc } from './interface/grpc/credit-grpc';
 import { registerCreditRoutes } from './interface/http/credit-routes';
 
-export const creditMigrations = [MessagingTablesMigration, IdempotencyKeysMigration, CreditTablesMigration, GrantsPerAccountMigration];
+export const creditMigrations = [MessagingTablesMigration, IdempotencyKeysMigration, CreditTablesMigration, GrantsPerAccountMigration, ProportionalClawbackMigration];
 
 export interface CreditServiceOverrides {
   clock?: Clock;

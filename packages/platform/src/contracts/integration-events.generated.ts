@@ -23,6 +23,21 @@ export interface CreditBalanceLow {
   occurredAt: string;
 }
 
+/** A refund claimed back floor(granted × refunded / paid) credits of a grant, more than was left unspent: `revoked` was taken, `shortfall` had been spent (or was held) and is not taken back. */
+export interface CreditsClawbackShortfall {
+  accountId: string;
+  customerId: string;
+  grantId: string;
+  /** credits this refund claimed back (its share, net of earlier refunds of the same payment) */
+  claimed: number;
+  /** credits revoked (also published as CreditsRevoked) */
+  revoked: number;
+  /** claimed − revoked: already spent, not taken back */
+  shortfall: number;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
 /** Unspent credits of a grant expired. */
 export interface CreditsExpired {
   accountId: string;
@@ -382,6 +397,7 @@ export interface SubscriptionRenewed {
 export interface IntegrationEvents {
   CreditAccountOpened: CreditAccountOpened;
   CreditBalanceLow: CreditBalanceLow;
+  CreditsClawbackShortfall: CreditsClawbackShortfall;
   CreditsExpired: CreditsExpired;
   CreditsGranted: CreditsGranted;
   CreditsRefunded: CreditsRefunded;
@@ -411,6 +427,7 @@ export type IntegrationEventType = keyof IntegrationEvents;
 export const integrationEventTopics = {
   CreditAccountOpened: 'billing.credit.v1',
   CreditBalanceLow: 'billing.credit.v1',
+  CreditsClawbackShortfall: 'billing.credit.v1',
   CreditsExpired: 'billing.credit.v1',
   CreditsGranted: 'billing.credit.v1',
   CreditsRefunded: 'billing.credit.v1',

@@ -12,6 +12,7 @@ export type AccountCommand =
   | { type: 'Release'; reservationId: string }
   | { type: 'Refund'; reservationId: string; amount: number }
   | { type: 'Revoke'; source: GrantSource }
+  | { type: 'ClawBack'; source: GrantSource; paymentAmount: number; totalRefunded: number }
   | { type: 'Expire' };
 
 export type AccountCommandResult =
@@ -22,6 +23,7 @@ export type AccountCommandResult =
   | { type: 'Release'; reservationId: string; released: number; replayed: boolean }
   | { type: 'Refund'; reservationId: string; refunded: number }
   | { type: 'Revoke'; grantId: string; revoked: number }
+  | { type: 'ClawBack'; grantId: string; claimed: number; revoked: number; shortfall: number }
   | { type: 'Expire'; expiredGrants: number; expiredReservations: number };
 
 export type AccountCommandOutcome = { ok: true; result: AccountCommandResult } | { ok: false; error: DomainError };
@@ -95,6 +97,10 @@ function apply(account: CreditAccount, command: AccountCommand, now: Date): Acco
       const grantId = grantOf(account, command.source);
       const { revoked } = account.revokeGrant({ grantId, now });
       return { type: 'Revoke', grantId, revoked };
+    }
+    case 'ClawBack': {
+      const grantId = grantOf(account, command.source);
+      return { type: 'ClawBack', grantId, ...account.clawBack({ grantId, paymentAmount: command.paymentAmount, totalRefunded: command.totalRefunded, now }) };
     }
     case 'Expire': {
       const expiredReservations = account.expireReservations(now).length;

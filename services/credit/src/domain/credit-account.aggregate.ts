@@ -3,6 +3,7 @@ import { sortInBurnOrder } from './burn-order';
 import type {
   CaptureReservation,
   ChangeLowBalanceThreshold,
+  ClawBackGrant,
   GrantCredits,
   OpenCreditAccount,
   RefundCapture,
@@ -21,6 +22,7 @@ import {
 } from './credit-account.errors';
 import { findInvariantViolations } from './credit-account.invariants';
 import type { CreditAccountState } from './credit-account.state';
+import { clawbackTarget } from './clawback';
 import { CreditAmount } from './credit-amount.value-object';
 import { copyDate, copyOptionalDate, requireDate, requireId } from './domain-guards';
 import type { CreditAccountEvent, CreditAccountEventBase } from './events/credit-account.domain-event';
@@ -245,6 +247,31 @@ export class CreditAccount {
         this.record({ type: 'CreditsRevoked', grantId, amount: revoked }, now);
       }
       return { revoked };
+    });
+  }
+
+  /**
+   * Takes back, from a grant whose payment was refunded (in part), the share the refunds claim: floor(amount × total
+   * refunded / payment amount), cumulatively. Only what is unspent and unheld is revoked; the rest of the claim is a
+   * shortfall, recorded (ledger note and CreditsClawbackShortfall) but not taken. The grant stays open.
+   */
+  clawBack(command: ClawBackGrant): { claimed: number; revoked: number; shortfall: number } {
+    const now = requireDate(command.now, 'now');
+    const grantId = requireId(command.grantId, 'grantId');
+    return this.run(now, () => {
+      const grant = this.requireGrant(grantId);
+      const target = clawbackTarget({ granted: grant.amount, paymentAmount: command.paymentAmount, totalRefunded: command.totalRefunded });
+      const { claimed, revoked } = grant.clawBack(target);
+      const shortfall = claimed - revoked;
+      if (revoked > 0) {
+        this.append('revoke', grantId, null, revoked, now);
+        this.record({ type: 'CreditsRevoked', grantId, amount: revoked }, now);
+      }
+      if (shortfall > 0) {
+        this.append('shortfall', grantId, null, shortfall, now);
+        this.record({ type: 'CreditsClawbackShortfall', grantId, claimed, revoked, shortfall }, now);
+      }
+      return { claimed, revoked, shortfall };
     });
   }
 

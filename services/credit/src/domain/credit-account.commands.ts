@@ -52,6 +52,15 @@ export interface RevokeGrant {
   now: Date;
 }
 
+export interface ClawBackGrant {
+  grantId: string;
+  /** The payment that bought the grant, in minor units. */
+  paymentAmount: number;
+  /** Everything refunded of that payment so far (cumulative), in minor units. */
+  totalRefunded: number;
+  now: Date;
+}
+
 export interface ChangeLowBalanceThreshold {
   threshold: number | null;
   now: Date;

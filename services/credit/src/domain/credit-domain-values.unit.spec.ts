@@ -61,6 +61,7 @@ describe('ledgerDeltas', () => {
         expire: [-7, 0],
         refund: [7, 0],
         revoke: [-7, 0],
+        shortfall: [0, 0],
       });
     });
   });

@@ -41,6 +41,8 @@ interface GrantRow {
   consumed: string;
   expired_amount: string;
   revoked_amount: string;
+  clawback_claimed: string;
+  clawback_revoked: string;
   expired_at: Date | null;
   revoked_at: Date | null;
 }
@@ -71,6 +73,8 @@ const grantFromRow = (row: GrantRow): GrantState => ({
   consumed: Number(row.consumed),
   expiredAmount: Number(row.expired_amount),
   revokedAmount: Number(row.revoked_amount),
+  clawbackClaimed: Number(row.clawback_claimed),
+  clawbackRevoked: Number(row.clawback_revoked),
   expiredAt: toOptionalDate(row.expired_at),
   revokedAt: toOptionalDate(row.revoked_at),
 });
@@ -279,11 +283,13 @@ export class CreditAccountStore {
          where a.account_id = u.account_id),
        grants as (
          insert into credit_grants (grant_id, account_id, source_type, source_id, source_period, amount, priority, granted_at, expires_at,
-                                    remaining, held, consumed, expired_amount, revoked_amount, expired_at, revoked_at)
+                                    remaining, held, consumed, expired_amount, revoked_amount, expired_at, revoked_at, clawback_claimed, clawback_revoked)
          select * from unnest($7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::int[], $12::bigint[], $13::int[], $14::timestamptz[],
-                              $15::timestamptz[], $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::timestamptz[], $22::timestamptz[])
+                              $15::timestamptz[], $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::timestamptz[], $22::timestamptz[],
+                              $48::bigint[], $49::bigint[])
          on conflict (account_id, grant_id) do update set remaining = excluded.remaining, held = excluded.held, consumed = excluded.consumed,
-           expired_amount = excluded.expired_amount, revoked_amount = excluded.revoked_amount, expired_at = excluded.expired_at, revoked_at = excluded.revoked_at),
+           expired_amount = excluded.expired_amount, revoked_amount = excluded.revoked_amount, expired_at = excluded.expired_at, revoked_at = excluded.revoked_at,
+           clawback_claimed = excluded.clawback_claimed, clawback_revoked = excluded.clawback_revoked),
        reservations as (
          insert into credit_reservations (reservation_id, account_id, amount, status, reserved_at, expires_at, resolved_at, allocations)
          select * from unnest($23::uuid[], $24::uuid[], $25::bigint[], $26::text[], $27::timestamptz[], $28::timestamptz[], $29::timestamptz[], $30::jsonb[])
@@ -343,6 +349,8 @@ export class CreditAccountStore {
         messages.map((message) => JSON.stringify(message.payload)),
         messages.map((message) => JSON.stringify(message.context)),
         messages.map((message) => message.occurredAt.toISOString()),
+        grants.map((grant) => grant.clawbackClaimed),
+        grants.map((grant) => grant.clawbackRevoked),
       ],
     );
   }

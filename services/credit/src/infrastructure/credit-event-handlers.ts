@@ -19,8 +19,8 @@ const pendingKey = (source: SourceInput) => [source.type, source.id, source.peri
 /**
  * The credit service's reactions to other contexts, each run by the inbox consumer in one transaction with its
  * processed_messages row, so a redelivered event is applied once. Grants derive their id from their account and
- * source, so two different events that mean the same grant also grant once. A revoke that arrives before its grant is
- * remembered and applied when the grant comes.
+ * source, so two different events that mean the same grant also grant once. A revoke or refund that arrives before
+ * its grant is remembered and applied when the grant comes.
  */
 export function creditEventHandlers({ store, ids, logger }: Deps): Record<string, EventHandler<SqlExecutor>> {
   const grant = async (tx: SqlExecutor, event: ConsumedEvent, customerId: string, amount: number, source: SourceInput, expiresAt: string | null) => {
@@ -32,6 +32,12 @@ export function creditEventHandlers({ store, ids, logger }: Deps): Record<string
       [customerId, ...pendingKey(source)],
     );
     if (pending.length) commands.push({ type: 'Revoke', source });
+    const [clawback] = await tx.query<{ payment_amount: string; total_refunded: string }>(
+      `delete from credit_pending_clawbacks where customer_id = $1 and source_type = $2 and source_id = $3 and source_period = $4
+       returning payment_amount, total_refunded`,
+      [customerId, ...pendingKey(source)],
+    );
+    if (clawback) commands.push({ type: 'ClawBack', source, paymentAmount: Number(clawback.payment_amount), totalRefunded: Number(clawback.total_refunded) });
     const outcomes = await store.apply(
       tx,
       customerId,
@@ -54,6 +60,25 @@ export function creditEventHandlers({ store, ids, logger }: Deps): Record<string
       [customerId, ...pendingKey(source)],
     );
     logger.info({ customerId, source, correlationId: event.context.correlationId }, 'revoke arrived before its grant: remembered');
+  };
+
+  const clawBack = async (tx: SqlExecutor, event: ConsumedEvent, refund: IntegrationEvents['PaymentRefunded']) => {
+    const source = paymentSource(refund);
+    const command: AccountCommand = { type: 'ClawBack', source, paymentAmount: refund.amount, totalRefunded: refund.totalRefunded };
+    const [outcome] = await store.apply(tx, refund.customerId, [{ command, context: causedBy(event.context, event.eventId), options: { openIfMissing: true } }]);
+    if (outcome!.ok) {
+      logger.info({ customerId: refund.customerId, source, result: outcome!.result, correlationId: event.context.correlationId }, 'refund clawed back');
+      return;
+    }
+    if (outcome!.error.code !== 'GRANT_NOT_FOUND') throw outcome!.error;
+    // Refunds carry the cumulative total: keeping the highest seen is right whatever order they arrive in.
+    await tx.query(
+      `insert into credit_pending_clawbacks (customer_id, source_type, source_id, source_period, payment_amount, total_refunded, recorded_at)
+       values ($1, $2, $3, $4, $5, $6, now())
+       on conflict (customer_id, source_type, source_id, source_period) do update set total_refunded = greatest(credit_pending_clawbacks.total_refunded, excluded.total_refunded)`,
+      [refund.customerId, ...pendingKey(source), refund.amount, refund.totalRefunded],
+    );
+    logger.info({ customerId: refund.customerId, source, correlationId: event.context.correlationId }, 'refund arrived before its grant: remembered');
   };
 
   const paymentSource = (payment: IntegrationEvents['PaymentRefunded'] | IntegrationEvents['PaymentDisputed']): SourceInput =>
@@ -87,8 +112,7 @@ export function creditEventHandlers({ store, ids, logger }: Deps): Record<string
       await grant(tx, event, payment.customerId, payment.credits ?? 0, { type: 'TOP_UP', id: payment.referenceId, period: null }, null);
     },
     PaymentRefunded: async (event, tx) => {
-      const refund = event.payload as unknown as IntegrationEvents['PaymentRefunded'];
-      await revoke(tx, event, refund.customerId, paymentSource(refund));
+      await clawBack(tx, event, event.payload as unknown as IntegrationEvents['PaymentRefunded']);
     },
     PaymentDisputed: async (event, tx) => {
       const dispute = event.payload as unknown as IntegrationEvents['PaymentDisputed'];

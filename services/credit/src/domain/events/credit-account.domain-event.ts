@@ -1,5 +1,6 @@
 import type { CreditAccountOpened } from './credit-account-opened.domain-event';
 import type { CreditBalanceLow } from './credit-balance-low.domain-event';
+import type { CreditsClawbackShortfall } from './credits-clawback-shortfall.domain-event';
 import type { CreditsExpired } from './credits-expired.domain-event';
 import type { CreditsGranted } from './credits-granted.domain-event';
 import type { CreditsRefunded } from './credits-refunded.domain-event';
@@ -12,6 +13,7 @@ export type { CreditAccountEventBase } from './credit-account-event.base';
 export type {
   CreditAccountOpened,
   CreditBalanceLow,
+  CreditsClawbackShortfall,
   CreditsExpired,
   CreditsGranted,
   CreditsRefunded,
@@ -32,6 +34,7 @@ export type CreditAccountEvent =
   | CreditsRefunded
   | CreditsExpired
   | CreditsRevoked
+  | CreditsClawbackShortfall
   | CreditBalanceLow;
 
 export type CreditAccountEventType = CreditAccountEvent['type'];
