@@ -213,6 +213,38 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
     });
   });
 
+  describe('when disputes of top-ups open and close, repeated and out of order', () => {
+    it('a dispute won restores what its opening revoked; one won before its opening arrives revokes nothing', async () => {
+      const customerId = `customer-${randomUUID()}`;
+      await openAccount(customerId);
+      const now = new Date().toISOString();
+      const topUp = (credits: number) => ({ paymentId: randomUUID(), customerId, purpose: 'CREDIT_TOP_UP', referenceId: randomUUID(), periodIndex: null, credits, amount: 1_000, currency: 'EUR', gatewayPaymentIntentId: 'pi_dispute', occurredAt: now });
+      const first = topUp(300);
+      const second = topUp(200);
+      for (const payment of [first, second]) await publishEvent(producer, codec, 'PaymentSucceeded', payment, { key: payment.paymentId });
+      await eventually(() => call<any>('GetBalance', { customerId }), (balance) => balance.available === 500);
+      const disputed = (payment: typeof first, disputeId: string) => ({ ...payment, disputeId, disputeStatus: 'needs_response', amountDisputed: 1_000 });
+      const closed = (payment: typeof first, disputeId: string, status: string) => ({ ...payment, disputeId, status, amountDisputed: 1_000 });
+
+      await publishEvent(producer, codec, 'PaymentDisputed', disputed(first, 'dp_first'), { key: first.paymentId });
+      await eventually(() => call<any>('GetBalance', { customerId }), (balance) => balance.available === 200);
+      for (let copy = 0; copy < 2; copy += 1) await publishEvent(producer, codec, 'PaymentDisputeClosed', closed(first, 'dp_first', 'won'), { key: first.paymentId });
+      // The second dispute's closing (won) overtakes its opening.
+      await publishEvent(producer, codec, 'PaymentDisputeClosed', closed(second, 'dp_second', 'won'), { key: second.paymentId });
+      await publishEvent(producer, codec, 'PaymentDisputed', disputed(second, 'dp_second'), { key: second.paymentId });
+      await publishEvent(producer, codec, 'PaymentDisputed', disputed(first, 'dp_first'), { key: first.paymentId });
+      const grants = await eventually(
+        async () => (await db.query("select g.source_type, g.source_id, g.amount::int, g.remaining::int from credit_grants g join credit_accounts a using (account_id) where a.customer_id = $1 and g.source_type = 'DISPUTE_REVERSAL'", [customerId])).rows,
+        (rows) => rows.length === 1,
+      );
+      expect(grants).to.deep.equal([{ source_type: 'DISPUTE_REVERSAL', source_id: 'dp_first', amount: 300, remaining: 300 }]);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // let the late and repeated events arrive
+      expect((await call<any>('GetBalance', { customerId })).available).to.equal(500);
+      expect(await count("select count(*) from credit_ledger l join credit_accounts a using (account_id) where a.customer_id = $1 and type = 'revoke'", [customerId])).to.equal(1);
+      expect(await ledgerSum(customerId)).to.deep.equal({ balance: 500, held: 0 });
+    });
+  });
+
   describe('when the grant a resolved hold drew on is spent', () => {
     it('answers a repeated capture with the first outcome and a release with RESERVATION_ALREADY_RESOLVED, not INTERNAL', async () => {
       const customerId = `customer-${randomUUID()}`;

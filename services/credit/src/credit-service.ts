@@ -5,6 +5,7 @@ import pg from 'pg';
 import { CreditTablesMigration } from '../migrations/credit-tables.migration';
 import { GrantsPerAccountMigration } from '../migrations/grants-per-account.migration';
 import { ProportionalClawbackMigration } from '../migrations/proportional-clawback.migration';
+import { DisputeOutcomesMigration } from '../migrations/dispute-outcomes.migration';
 import { CaptureReservationHandler } from './application/commands/capture-reservation/capture-reservation.handler';
 import { ReleaseReservationHandler } from './application/commands/release-reservation/release-reservation.handler';
 import { ReserveCreditsHandler } from './application/commands/reserve-credits/reserve-credits.handler';
@@ -24,7 +25,7 @@ import type { CreditUseCases } from './interface/credit-use-cases';
 import { registerCreditGrpc } from './interface/grpc/credit-grpc';
 import { registerCreditRoutes } from './interface/http/credit-routes';
 
-export const creditMigrations = [MessagingTablesMigration, IdempotencyKeysMigration, CreditTablesMigration, GrantsPerAccountMigration, ProportionalClawbackMigration];
+export const creditMigrations = [MessagingTablesMigration, IdempotencyKeysMigration, CreditTablesMigration, GrantsPerAccountMigration, ProportionalClawbackMigration, DisputeOutcomesMigration];
 
 export interface CreditServiceOverrides {
   clock?: Clock;

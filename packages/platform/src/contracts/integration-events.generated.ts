@@ -1,6 +1,6 @@
 // Generated from schemas/**/*.avsc by `npm run schemas -- types`. Do not edit: change the .avsc and regenerate.
 
-export type GrantSourceType = 'SUBSCRIPTION_PERIOD' | 'TOP_UP' | 'MANUAL' | 'PROMOTION';
+export type GrantSourceType = 'SUBSCRIPTION_PERIOD' | 'TOP_UP' | 'MANUAL' | 'PROMOTION' | 'DISPUTE_REVERSAL';
 export type PaymentPurpose = 'SUBSCRIPTION_PERIOD' | 'CREDIT_TOP_UP';
 export type ReleaseReason = 'released' | 'expired';
 
@@ -160,6 +160,31 @@ export interface PaymentGatewayLinked {
   /** e.g. stripe */
   gateway: string;
   gatewayCustomerId: string;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** A dispute of a payment was closed: `won` or `warning_closed` (an inquiry that ended) leave the money with us, `lost` means the disputed amount is gone for good. */
+export interface PaymentDisputeClosed {
+  paymentId: string;
+  customerId: string;
+  purpose: PaymentPurpose;
+  /** subscription id for SUBSCRIPTION_PERIOD, top-up id for CREDIT_TOP_UP */
+  referenceId: string;
+  /** the subscription period paid for (SUBSCRIPTION_PERIOD) */
+  periodIndex?: null | number;
+  /** credits bought (CREDIT_TOP_UP) */
+  credits?: null | number;
+  /** minor units of currency */
+  amount: number;
+  /** ISO 4217 code, upper case */
+  currency: string;
+  gatewayPaymentIntentId: string;
+  disputeId: string;
+  /** minor units */
+  amountDisputed: number;
+  /** the closed dispute's status: won | lost | warning_closed */
+  status: string;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
 }
@@ -409,6 +434,7 @@ export interface IntegrationEvents {
   CustomerRegistered: CustomerRegistered;
   CustomerUpdated: CustomerUpdated;
   PaymentGatewayLinked: PaymentGatewayLinked;
+  PaymentDisputeClosed: PaymentDisputeClosed;
   PaymentDisputed: PaymentDisputed;
   PaymentFailed: PaymentFailed;
   PaymentRefunded: PaymentRefunded;
@@ -439,6 +465,7 @@ export const integrationEventTopics = {
   CustomerRegistered: 'billing.customer.v1',
   CustomerUpdated: 'billing.customer.v1',
   PaymentGatewayLinked: 'billing.customer.v1',
+  PaymentDisputeClosed: 'billing.payment.v1',
   PaymentDisputed: 'billing.payment.v1',
   PaymentFailed: 'billing.payment.v1',
   PaymentRefunded: 'billing.payment.v1',

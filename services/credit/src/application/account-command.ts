@@ -13,6 +13,7 @@ export type AccountCommand =
   | { type: 'Refund'; reservationId: string; amount: number }
   | { type: 'Revoke'; source: GrantSource }
   | { type: 'ClawBack'; source: GrantSource; paymentAmount: number; totalRefunded: number }
+  | { type: 'RestoreDisputed'; source: GrantSource; disputeId: string; restoreGrantId: string }
   | { type: 'Expire' };
 
 export type AccountCommandResult =
@@ -24,6 +25,7 @@ export type AccountCommandResult =
   | { type: 'Refund'; reservationId: string; refunded: number }
   | { type: 'Revoke'; grantId: string; revoked: number }
   | { type: 'ClawBack'; grantId: string; claimed: number; revoked: number; shortfall: number }
+  | { type: 'RestoreDisputed'; grantId: string | null; restored: number }
   | { type: 'Expire'; expiredGrants: number; expiredReservations: number };
 
 export type AccountCommandOutcome = { ok: true; result: AccountCommandResult } | { ok: false; error: DomainError };
@@ -101,6 +103,10 @@ function apply(account: CreditAccount, command: AccountCommand, now: Date): Acco
     case 'ClawBack': {
       const grantId = grantOf(account, command.source);
       return { type: 'ClawBack', grantId, ...account.clawBack({ grantId, paymentAmount: command.paymentAmount, totalRefunded: command.totalRefunded, now }) };
+    }
+    case 'RestoreDisputed': {
+      const outcome = account.restoreRevoked({ grantId: grantOf(account, command.source), restoreGrantId: command.restoreGrantId, disputeId: command.disputeId, now });
+      return { type: 'RestoreDisputed', grantId: outcome?.grant.grantId ?? null, restored: outcome?.created ? outcome.grant.amount : 0 };
     }
     case 'Expire': {
       const expiredReservations = account.expireReservations(now).length;

@@ -9,6 +9,7 @@ import type {
   RefundCapture,
   ReleaseReservation,
   ReserveCredits,
+  RestoreRevokedCredits,
   RevokeGrant,
 } from './credit-account.commands';
 import {
@@ -247,6 +248,26 @@ export class CreditAccount {
         this.record({ type: 'CreditsRevoked', grantId, amount: revoked }, now);
       }
       return { revoked };
+    });
+  }
+
+  /**
+   * Gives back what a revocation took from a grant (a dispute the merchant won), as a new grant sourced from the
+   * dispute with the original's expiry and priority: if that expiry has passed, the new grant is recorded and expires at
+   * once, as the credits would have. What refunds clawed back stays revoked. Idempotent through the new grant's source.
+   */
+  restoreRevoked(command: RestoreRevokedCredits): GrantOutcome | null {
+    const now = requireDate(command.now, 'now');
+    const original = this.requireGrant(requireId(command.grantId, 'grantId')).toState();
+    const amount = original.revokedAmount - original.clawbackRevoked;
+    if (amount === 0) return null;
+    return this.grant({
+      grantId: command.restoreGrantId,
+      amount,
+      source: GrantSource.of({ type: 'DISPUTE_REVERSAL', id: command.disputeId }),
+      expiresAt: original.expiresAt,
+      priority: original.priority,
+      now,
     });
   }
 

@@ -61,6 +61,15 @@ export interface ClawBackGrant {
   now: Date;
 }
 
+export interface RestoreRevokedCredits {
+  /** The grant a dispute revoked. */
+  grantId: string;
+  /** The id for the new grant; its source names the dispute. */
+  restoreGrantId: string;
+  disputeId: string;
+  now: Date;
+}
+
 export interface ChangeLowBalanceThreshold {
   threshold: number | null;
   now: Date;

@@ -200,7 +200,7 @@ export class CreditAccountStore {
    */
   private async lockAndLoad(tx: SqlExecutor, work: ReadonlyMap<string, readonly QueuedCommand[]>) {
     const commands = [...work.values()].flat().map((item) => item.command);
-    const grantIds = commands.flatMap((command) => (command.type === 'Grant' ? [command.grantId] : []));
+    const grantIds = commands.flatMap((command) => (command.type === 'Grant' ? [command.grantId] : command.type === 'RestoreDisputed' ? [command.restoreGrantId] : []));
     const sources = commands.flatMap((command) => ('source' in command ? [command.source] : []));
     const reservationIds = commands.flatMap((command) => ('reservationId' in command ? [command.reservationId] : []));
     const accounts = await tx.query<Record<string, unknown>>(

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AccountCommand } from '../application/account-command';
 import type { DeterministicIds } from '../application/ports/reservation-directory.port';
 import { grantIdFor } from '../application/grant-id';
+import { type DisputeState, disputeOutcome, onDisputeClosed, onDisputeOpened } from '../domain/dispute-decision';
 import type { GrantSource } from '../domain/grant-source.value-object';
 import type { CreditAccountStore } from './credit-account.store';
 
@@ -81,7 +82,32 @@ export function creditEventHandlers({ store, ids, logger }: Deps): Record<string
     logger.info({ customerId: refund.customerId, source, correlationId: event.context.correlationId }, 'refund arrived before its grant: remembered');
   };
 
-  const paymentSource = (payment: IntegrationEvents['PaymentRefunded'] | IntegrationEvents['PaymentDisputed']): SourceInput =>
+  const disputeState = async (tx: SqlExecutor, customerId: string, disputeId: string): Promise<DisputeState | null> => {
+    const [row] = await tx.query<{ state: DisputeState }>('select state from credit_disputes where customer_id = $1 and dispute_id = $2 for update', [customerId, disputeId]);
+    return row?.state ?? null;
+  };
+  const saveDisputeState = (tx: SqlExecutor, customerId: string, disputeId: string, state: DisputeState) =>
+    tx.query(
+      `insert into credit_disputes (customer_id, dispute_id, state, updated_at) values ($1, $2, $3, now())
+       on conflict (customer_id, dispute_id) do update set state = excluded.state, updated_at = excluded.updated_at`,
+      [customerId, disputeId, state],
+    );
+
+  const restore = async (tx: SqlExecutor, event: ConsumedEvent, closed: IntegrationEvents['PaymentDisputeClosed'], source: SourceInput) => {
+    // A revocation still waiting for its grant is simply dropped: the dispute that asked for it was won.
+    const pending = await tx.query(
+      'delete from credit_pending_revocations where customer_id = $1 and source_type = $2 and source_id = $3 and source_period = $4 returning source_id',
+      [closed.customerId, ...pendingKey(source)],
+    );
+    if (pending.length) return;
+    const restoreGrantId = grantIdFor(ids, closed.customerId, { type: 'DISPUTE_REVERSAL', id: closed.disputeId, period: null });
+    const command: AccountCommand = { type: 'RestoreDisputed', source, disputeId: closed.disputeId, restoreGrantId };
+    const [outcome] = await store.apply(tx, closed.customerId, [{ command, context: causedBy(event.context, event.eventId), options: { openIfMissing: true } }]);
+    if (!outcome!.ok) throw outcome!.error;
+    logger.info({ customerId: closed.customerId, disputeId: closed.disputeId, result: outcome!.result, correlationId: event.context.correlationId }, 'won dispute restored credits');
+  };
+
+  const paymentSource = (payment: Pick<IntegrationEvents['PaymentRefunded'], 'purpose' | 'referenceId' | 'periodIndex'>): SourceInput =>
     payment.purpose === 'CREDIT_TOP_UP'
       ? { type: 'TOP_UP', id: payment.referenceId, period: null }
       : { type: 'SUBSCRIPTION_PERIOD', id: payment.referenceId, period: payment.periodIndex ?? 1 };
@@ -116,7 +142,17 @@ export function creditEventHandlers({ store, ids, logger }: Deps): Record<string
     },
     PaymentDisputed: async (event, tx) => {
       const dispute = event.payload as unknown as IntegrationEvents['PaymentDisputed'];
-      await revoke(tx, event, dispute.customerId, paymentSource(dispute));
+      const decision = onDisputeOpened(await disputeState(tx, dispute.customerId, dispute.disputeId));
+      if (decision.revoke) await revoke(tx, event, dispute.customerId, paymentSource(dispute));
+      await saveDisputeState(tx, dispute.customerId, dispute.disputeId, decision.next);
+    },
+    PaymentDisputeClosed: async (event, tx) => {
+      const closed = event.payload as unknown as IntegrationEvents['PaymentDisputeClosed'];
+      const source = paymentSource(closed);
+      const decision = onDisputeClosed(await disputeState(tx, closed.customerId, closed.disputeId), disputeOutcome(closed.status));
+      if (decision.revoke) await revoke(tx, event, closed.customerId, source);
+      if (decision.restore) await restore(tx, event, closed, source);
+      await saveDisputeState(tx, closed.customerId, closed.disputeId, decision.next);
     },
   };
 }
