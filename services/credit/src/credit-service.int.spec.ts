@@ -245,6 +245,34 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
     });
   });
 
+  describe('when low-balance thresholds are set over REST and gRPC, or come with a plan', () => {
+    it('stores them idempotently, and a plan default applies only to an account without one', async () => {
+      const own = `customer-${randomUUID()}`;
+      await openAccount(own);
+      const set = (threshold: number | null, key: string) => rest('POST', `/v1/accounts/${own}/low-balance-threshold`, { threshold }, { 'idempotency-key': key });
+      expect(await set(40, 'threshold-1')).to.deep.equal({ status: 200, body: { customerId: own, lowBalanceThreshold: 40, available: 0 } });
+      expect((await set(40, 'threshold-1')).status, 'a replay answers the first response').to.equal(200);
+      expect((await set(41, 'threshold-1')).body.error.code).to.equal('IDEMPOTENCY_KEY_REUSED');
+      expect((await set(0, 'threshold-2')).body.error.code).to.equal('INVALID_REQUEST');
+      expect(await call('SetLowBalanceThreshold', { customerId: own, threshold: 30, idempotencyKey: 'threshold-3' })).to.deep.equal({ customerId: own, threshold: 30, available: 0 });
+
+      const planned = `customer-${randomUUID()}`;
+      const now = new Date();
+      const activated = (customerId: string) => ({
+        subscriptionId: randomUUID(), customerId, planId: 'pro', planVersion: 1, periodIndex: 1, periodStart: now.toISOString(),
+        periodEnd: new Date(now.getTime() + 30 * 86_400_000).toISOString(), amount: 1000, currency: 'EUR', creditsPerPeriod: 300, creditRollover: false,
+        lowBalanceThreshold: 50, occurredAt: now.toISOString(),
+      });
+      for (const customerId of [own, planned]) await publishEvent(producer, codec, 'SubscriptionActivated', activated(customerId), { key: customerId });
+      const thresholds = await eventually(
+        async () => Promise.all([own, planned].map(async (customerId) => (await rest('GET', `/v1/accounts/${customerId}/balance`)).body)),
+        (balances) => balances.every((balance) => balance.balance === 300),
+      );
+      expect(thresholds.map((balance) => balance.lowBalanceThreshold)).to.deep.equal([30, 50]);
+      expect(await count("select count(*) from outbox where event_type in ('CreditBalanceLow', 'CreditBalanceRecovered') and payload ->> 'customerId' = any($1)", [[own, planned]])).to.equal(0);
+    });
+  });
+
   describe('when the grant a resolved hold drew on is spent', () => {
     it('answers a repeated capture with the first outcome and a release with RESERVATION_ALREADY_RESOLVED, not INTERNAL', async () => {
       const customerId = `customer-${randomUUID()}`;

@@ -23,6 +23,16 @@ export interface CreditBalanceLow {
   occurredAt: string;
 }
 
+/** After a CreditBalanceLow, available credits are back to at least the account's threshold (once per recovery). */
+export interface CreditBalanceRecovered {
+  accountId: string;
+  customerId: string;
+  available: number;
+  threshold: number;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
 /** A refund claimed back floor(granted × refunded / paid) credits of a grant, more than was left unspent: `revoked` was taken, `shortfall` had been spent (or was held) and is not taken back. */
 export interface CreditsClawbackShortfall {
   accountId: string;
@@ -298,6 +308,8 @@ export interface SubscriptionActivated {
   creditsPerPeriod: number;
   /** false: the period's credits expire at its end */
   creditRollover: boolean;
+  /** the plan's default low-balance threshold in credits; credit applies it to an account that has none when granting this first period */
+  lowBalanceThreshold?: null | number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
 }
@@ -422,6 +434,7 @@ export interface SubscriptionRenewed {
 export interface IntegrationEvents {
   CreditAccountOpened: CreditAccountOpened;
   CreditBalanceLow: CreditBalanceLow;
+  CreditBalanceRecovered: CreditBalanceRecovered;
   CreditsClawbackShortfall: CreditsClawbackShortfall;
   CreditsExpired: CreditsExpired;
   CreditsGranted: CreditsGranted;
@@ -453,6 +466,7 @@ export type IntegrationEventType = keyof IntegrationEvents;
 export const integrationEventTopics = {
   CreditAccountOpened: 'billing.credit.v1',
   CreditBalanceLow: 'billing.credit.v1',
+  CreditBalanceRecovered: 'billing.credit.v1',
   CreditsClawbackShortfall: 'billing.credit.v1',
   CreditsExpired: 'billing.credit.v1',
   CreditsGranted: 'billing.credit.v1',

@@ -14,6 +14,8 @@ export type AccountCommand =
   | { type: 'Revoke'; source: GrantSource }
   | { type: 'ClawBack'; source: GrantSource; paymentAmount: number; totalRefunded: number }
   | { type: 'RestoreDisputed'; source: GrantSource; disputeId: string; restoreGrantId: string }
+  | { type: 'SetLowBalanceThreshold'; threshold: number | null }
+  | { type: 'AdoptLowBalanceThreshold'; threshold: number }
   | { type: 'Expire' };
 
 export type AccountCommandResult =
@@ -26,6 +28,8 @@ export type AccountCommandResult =
   | { type: 'Revoke'; grantId: string; revoked: number }
   | { type: 'ClawBack'; grantId: string; claimed: number; revoked: number; shortfall: number }
   | { type: 'RestoreDisputed'; grantId: string | null; restored: number }
+  | { type: 'SetLowBalanceThreshold'; lowBalanceThreshold: number | null; available: number }
+  | { type: 'AdoptLowBalanceThreshold'; adopted: boolean }
   | { type: 'Expire'; expiredGrants: number; expiredReservations: number };
 
 export type AccountCommandOutcome = { ok: true; result: AccountCommandResult } | { ok: false; error: DomainError };
@@ -108,6 +112,11 @@ function apply(account: CreditAccount, command: AccountCommand, now: Date): Acco
       const outcome = account.restoreRevoked({ grantId: grantOf(account, command.source), restoreGrantId: command.restoreGrantId, disputeId: command.disputeId, now });
       return { type: 'RestoreDisputed', grantId: outcome?.grant.grantId ?? null, restored: outcome?.created ? outcome.grant.amount : 0 };
     }
+    case 'SetLowBalanceThreshold':
+      account.changeLowBalanceThreshold({ threshold: command.threshold, now });
+      return { type: 'SetLowBalanceThreshold', lowBalanceThreshold: command.threshold, available: account.available };
+    case 'AdoptLowBalanceThreshold':
+      return { type: 'AdoptLowBalanceThreshold', adopted: account.adoptLowBalanceThreshold({ threshold: command.threshold, now }) };
     case 'Expire': {
       const expiredReservations = account.expireReservations(now).length;
       const expiredGrants = account.expireGrants(now).length;

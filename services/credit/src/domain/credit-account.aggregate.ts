@@ -1,6 +1,7 @@
 import type { BalanceView } from './balance-view';
 import { sortInBurnOrder } from './burn-order';
 import type {
+  AdoptLowBalanceThreshold,
   CaptureReservation,
   ChangeLowBalanceThreshold,
   ClawBackGrant,
@@ -70,6 +71,7 @@ export class CreditAccount {
   private totals: LedgerTotals;
   private lowBalanceThreshold: number | null;
   private lowBalanceArmed: boolean;
+  private lowBalanceAlerted: boolean;
   private events: CreditAccountEvent[] = [];
 
   private constructor(
@@ -91,6 +93,7 @@ export class CreditAccount {
     this.totals = sumLedger(this.ledgerBase, this.ledger);
     this.lowBalanceThreshold = rest.lowBalanceThreshold;
     this.lowBalanceArmed = rest.lowBalanceArmed;
+    this.lowBalanceAlerted = rest.lowBalanceAlerted;
   }
 
   /** Opens an empty account; records CreditAccountOpened. */
@@ -101,7 +104,7 @@ export class CreditAccount {
     const threshold = command.lowBalanceThreshold == null ? null : CreditAmount.of(command.lowBalanceThreshold, 'lowBalanceThreshold');
     const account = new CreditAccount(
       { accountId, customerId, openedAt: copyDate(now) },
-      { lowBalanceThreshold: threshold, lowBalanceArmed: isArmed(threshold, 0), grants: [], reservations: [], ledgerBase: EMPTY_LEDGER_TOTALS, ledger: [] },
+      { lowBalanceThreshold: threshold, lowBalanceArmed: isArmed(threshold, 0), lowBalanceAlerted: false, grants: [], reservations: [], ledgerBase: EMPTY_LEDGER_TOTALS, ledger: [] },
       ids,
     );
     account.record({ type: 'CreditAccountOpened', lowBalanceThreshold: threshold }, now);
@@ -315,13 +318,25 @@ export class CreditAccount {
     return expired;
   }
 
-  /** null switches alerts off. Re-arms to match the current balance without alerting. */
+  /**
+   * null switches alerts off. Re-arms to match the current balance without alerting: a threshold set above what is
+   * available alerts on the next downward crossing, not now. An account alerted as low that the new threshold no
+   * longer finds low records CreditBalanceRecovered, so Low and Recovered keep alternating.
+   */
   changeLowBalanceThreshold(command: ChangeLowBalanceThreshold): void {
     const now = requireDate(command.now, 'now');
     const threshold = command.threshold === null ? null : CreditAmount.of(command.threshold, 'threshold');
-    this.run(now, () => {
-      this.lowBalanceThreshold = threshold;
-      this.lowBalanceArmed = isArmed(threshold, this.available);
+    this.run(now, () => this.setLowBalanceThreshold(threshold));
+  }
+
+  /** Takes a default threshold if the account has none; returns whether it did. */
+  adoptLowBalanceThreshold(command: AdoptLowBalanceThreshold): boolean {
+    const now = requireDate(command.now, 'now');
+    const threshold = CreditAmount.of(command.threshold, 'threshold');
+    return this.run(now, () => {
+      if (this.lowBalanceThreshold !== null) return false;
+      this.setLowBalanceThreshold(threshold);
+      return true;
     });
   }
 
@@ -384,6 +399,7 @@ export class CreditAccount {
       openedAt: copyDate(this.identity.openedAt),
       lowBalanceThreshold: this.lowBalanceThreshold,
       lowBalanceArmed: this.lowBalanceArmed,
+      lowBalanceAlerted: this.lowBalanceAlerted,
       grants: [...this.grants.values()].map((grant) => grant.toState()),
       reservations: [...this.reservations.values()].map((reservation) => reservation.toState()),
       ledgerBase: { ...this.ledgerBase },
@@ -462,11 +478,24 @@ export class CreditAccount {
   }
 
   private checkLowBalance(now: Date): void {
-    const { armed, alert } = evaluateLowBalance({ threshold: this.lowBalanceThreshold, armed: this.lowBalanceArmed, available: this.available });
+    const { armed, alerted, alert, recovered } = evaluateLowBalance({
+      threshold: this.lowBalanceThreshold,
+      armed: this.lowBalanceArmed,
+      alerted: this.lowBalanceAlerted,
+      available: this.available,
+    });
     this.lowBalanceArmed = armed;
-    if (alert && this.lowBalanceThreshold !== null) {
-      this.record({ type: 'CreditBalanceLow', available: this.available, threshold: this.lowBalanceThreshold }, now);
-    }
+    this.lowBalanceAlerted = alerted;
+    if (this.lowBalanceThreshold === null) return;
+    if (alert) this.record({ type: 'CreditBalanceLow', available: this.available, threshold: this.lowBalanceThreshold }, now);
+    if (recovered) this.record({ type: 'CreditBalanceRecovered', available: this.available, threshold: this.lowBalanceThreshold }, now);
+  }
+
+  /** Arms to the current balance; the check that ends every command then reports a recovery if there is one. */
+  private setLowBalanceThreshold(threshold: number | null): void {
+    this.lowBalanceThreshold = threshold;
+    this.lowBalanceArmed = isArmed(threshold, this.available);
+    if (threshold === null) this.lowBalanceAlerted = false;
   }
 
   private append(type: LedgerEntryType, grantId: string, reservationId: string | null, amount: number, now: Date): void {

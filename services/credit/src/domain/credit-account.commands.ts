@@ -74,3 +74,9 @@ export interface ChangeLowBalanceThreshold {
   threshold: number | null;
   now: Date;
 }
+
+export interface AdoptLowBalanceThreshold {
+  /** A default (e.g. the plan's): taken only by an account that has no threshold of its own. */
+  threshold: number;
+  now: Date;
+}

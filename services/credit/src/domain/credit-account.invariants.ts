@@ -171,4 +171,5 @@ function checkLowBalance(state: CreditAccountState, violations: string[]): void 
   const totals = sumLedger(state.ledgerBase, state.ledger);
   const shouldBeArmed = threshold !== null && totals.balance - totals.held >= threshold;
   if (armed !== shouldBeArmed) violations.push(`lowBalanceArmed is ${armed}, expected ${shouldBeArmed}`);
+  if (state.lowBalanceAlerted && (threshold === null || armed)) violations.push('lowBalanceAlerted while no alert can stand (no threshold, or armed)');
 }

@@ -173,6 +173,9 @@ function movementIn(events: readonly CreditAccountEvent[]): { balance: number; h
       case 'CreditBalanceLow':
         expect(event.available).to.be.below(event.threshold);
         break;
+      case 'CreditBalanceRecovered':
+        expect(event.available).to.be.at.least(event.threshold);
+        break;
       default: {
         const unknown: never = event;
         throw new Error(`unhandled event ${JSON.stringify(unknown)}`);

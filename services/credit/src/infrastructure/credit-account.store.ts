@@ -22,6 +22,7 @@ interface AccountRow {
   opened_at: Date;
   low_balance_threshold: string | null;
   low_balance_armed: boolean;
+  low_balance_alerted: boolean;
   ledger_sequence: string;
   balance: string;
   held: string;
@@ -91,6 +92,7 @@ const reservationFromRow = (row: ReservationRow): ReservationState =>
   }) as ReservationState;
 
 const fingerprint = (value: unknown) => JSON.stringify(value);
+const lowBalanceFingerprint = (state: CreditAccountState) => fingerprint([state.lowBalanceThreshold, state.lowBalanceArmed, state.lowBalanceAlerted]);
 
 interface Before {
   sequence: number;
@@ -106,6 +108,7 @@ interface AccountTotals {
   held: number;
   lowBalanceThreshold: number | null;
   lowBalanceArmed: boolean;
+  lowBalanceAlerted: boolean;
 }
 
 interface Changes {
@@ -125,7 +128,7 @@ function collectChanges(account: CreditAccount, before: Before, changes: Changes
   for (const reservation of state.reservations) {
     if (before.reservations.get(reservation.reservationId) !== fingerprint(reservation)) changes.reservations.push({ ...reservation, accountId: state.accountId });
   }
-  if (entries.length > 0 || before.account !== fingerprint([state.lowBalanceThreshold, state.lowBalanceArmed])) {
+  if (entries.length > 0 || before.account !== lowBalanceFingerprint(state)) {
     changes.accounts.push({
       accountId: state.accountId,
       ledgerSequence: account.ledgerSequence,
@@ -133,6 +136,7 @@ function collectChanges(account: CreditAccount, before: Before, changes: Changes
       held: account.held,
       lowBalanceThreshold: state.lowBalanceThreshold,
       lowBalanceArmed: state.lowBalanceArmed,
+      lowBalanceAlerted: state.lowBalanceAlerted,
     });
   }
 }
@@ -237,6 +241,7 @@ export class CreditAccountStore {
         openedAt: toDate(row.opened_at),
         lowBalanceThreshold: row.low_balance_threshold === null ? null : Number(row.low_balance_threshold),
         lowBalanceArmed: row.low_balance_armed,
+        lowBalanceAlerted: row.low_balance_alerted,
         grants,
         reservations,
         ledgerBase: { sequence: Number(row.ledger_sequence), balance: Number(row.balance), held: Number(row.held) },
@@ -246,7 +251,7 @@ export class CreditAccountStore {
         sequence: state.ledgerBase.sequence,
         grants: new Map(grants.map((grant) => [grant.grantId, fingerprint(grant)])),
         reservations: new Map(reservations.map((reservation) => [reservation.reservationId, fingerprint(reservation)])),
-        account: fingerprint([state.lowBalanceThreshold, state.lowBalanceArmed]),
+        account: lowBalanceFingerprint(state),
       };
       snapshot.set(row.customer_id, { account: CreditAccount.reconstitute(state, this.ids), before });
     }
@@ -277,9 +282,9 @@ export class CreditAccountStore {
     await tx.query(
       `with accounts as (
          update credit_accounts a set ledger_sequence = u.ledger_sequence, balance = u.balance, held = u.held,
-           low_balance_threshold = u.low_balance_threshold, low_balance_armed = u.low_balance_armed
-         from unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::boolean[])
-           as u(account_id, ledger_sequence, balance, held, low_balance_threshold, low_balance_armed)
+           low_balance_threshold = u.low_balance_threshold, low_balance_armed = u.low_balance_armed, low_balance_alerted = u.low_balance_alerted
+         from unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::boolean[], $50::boolean[])
+           as u(account_id, ledger_sequence, balance, held, low_balance_threshold, low_balance_armed, low_balance_alerted)
          where a.account_id = u.account_id),
        grants as (
          insert into credit_grants (grant_id, account_id, source_type, source_id, source_period, amount, priority, granted_at, expires_at,
@@ -351,6 +356,7 @@ export class CreditAccountStore {
         messages.map((message) => message.occurredAt.toISOString()),
         grants.map((grant) => grant.clawbackClaimed),
         grants.map((grant) => grant.clawbackRevoked),
+        accounts.map((account) => account.lowBalanceAlerted),
       ],
     );
   }

@@ -24,7 +24,15 @@ const pendingKey = (source: SourceInput) => [source.type, source.id, source.peri
  * its grant is remembered and applied when the grant comes.
  */
 export function creditEventHandlers({ store, ids, logger }: Deps): Record<string, EventHandler<SqlExecutor>> {
-  const grant = async (tx: SqlExecutor, event: ConsumedEvent, customerId: string, amount: number, source: SourceInput, expiresAt: string | null) => {
+  const grant = async (
+    tx: SqlExecutor,
+    event: ConsumedEvent,
+    customerId: string,
+    amount: number,
+    source: SourceInput,
+    expiresAt: string | null,
+    defaultThreshold: number | null = null,
+  ) => {
     if (amount <= 0) return;
     const grantId = grantIdFor(ids, customerId, source);
     const commands: AccountCommand[] = [{ type: 'Grant', grantId, amount, source, expiresAt: expiresAt ? new Date(expiresAt) : null }];
@@ -39,6 +47,8 @@ export function creditEventHandlers({ store, ids, logger }: Deps): Record<string
       [customerId, ...pendingKey(source)],
     );
     if (clawback) commands.push({ type: 'ClawBack', source, paymentAmount: Number(clawback.payment_amount), totalRefunded: Number(clawback.total_refunded) });
+    // After the grant: adopted on an empty account first, the threshold would report a drop and a recovery at once.
+    if (defaultThreshold !== null) commands.push({ type: 'AdoptLowBalanceThreshold', threshold: defaultThreshold });
     const outcomes = await store.apply(
       tx,
       customerId,
@@ -120,7 +130,7 @@ export function creditEventHandlers({ store, ids, logger }: Deps): Record<string
     SubscriptionActivated: async (event, tx) => {
       const activated = event.payload as unknown as IntegrationEvents['SubscriptionActivated'];
       const source = { type: 'SUBSCRIPTION_PERIOD' as const, id: activated.subscriptionId, period: activated.periodIndex };
-      await grant(tx, event, activated.customerId, activated.creditsPerPeriod, source, activated.creditRollover ? null : activated.periodEnd);
+      await grant(tx, event, activated.customerId, activated.creditsPerPeriod, source, activated.creditRollover ? null : activated.periodEnd, activated.lowBalanceThreshold);
     },
     SubscriptionRenewed: async (event, tx) => {
       const renewed = event.payload as unknown as IntegrationEvents['SubscriptionRenewed'];

@@ -46,6 +46,8 @@ function toIntegrationEvent(event: CreditAccountEvent): Payload<keyof Integratio
       };
     case 'CreditBalanceLow':
       return { eventType: 'CreditBalanceLow', payload: { ...base, available: event.available, threshold: event.threshold } };
+    case 'CreditBalanceRecovered':
+      return { eventType: 'CreditBalanceRecovered', payload: { ...base, available: event.available, threshold: event.threshold } };
     default: {
       const unknown: never = event;
       throw new Error(`unmapped credit event ${JSON.stringify(unknown)}`);

@@ -1,5 +1,6 @@
 import type { CreditAccountOpened } from './credit-account-opened.domain-event';
 import type { CreditBalanceLow } from './credit-balance-low.domain-event';
+import type { CreditBalanceRecovered } from './credit-balance-recovered.domain-event';
 import type { CreditsClawbackShortfall } from './credits-clawback-shortfall.domain-event';
 import type { CreditsExpired } from './credits-expired.domain-event';
 import type { CreditsGranted } from './credits-granted.domain-event';
@@ -13,6 +14,7 @@ export type { CreditAccountEventBase } from './credit-account-event.base';
 export type {
   CreditAccountOpened,
   CreditBalanceLow,
+  CreditBalanceRecovered,
   CreditsClawbackShortfall,
   CreditsExpired,
   CreditsGranted,
@@ -35,7 +37,8 @@ export type CreditAccountEvent =
   | CreditsExpired
   | CreditsRevoked
   | CreditsClawbackShortfall
-  | CreditBalanceLow;
+  | CreditBalanceLow
+  | CreditBalanceRecovered;
 
 export type CreditAccountEventType = CreditAccountEvent['type'];
 
