@@ -38,7 +38,7 @@ export const creditRoutes = {
   grant: {
     method: 'POST',
     url: '/v1/accounts/:customerId/grants',
-    summary: 'Grant credits by hand (MANUAL or PROMOTION); one grant per source',
+    summary: 'Grant credits by hand (MANUAL or PROMOTION); one grant per source on each account',
     schema: {
       params: customerIdParam,
       body: {
