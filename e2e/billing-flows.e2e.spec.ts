@@ -257,7 +257,7 @@ describe('billing flows across the four service processes (E2E)', function () {
     expect((await getSubscription(subscription.id)).status).to.equal('canceled');
   });
 
-  it('4. top-up → signed webhook → credits granted; refund → charge.refunded → the unspent part is revoked', async () => {
+  it('4. top-up → signed webhook → credits granted; a 40 % refund → charge.refunded → 40 % of the credits revoked', async () => {
     const { customerId } = await registerCustomer('s4');
     const topUp = await eventually(
       () => paymentApi('POST', '/v1/top-ups', { customerId, credits: 500, amount: 1_000, currency: 'EUR' }),
@@ -280,19 +280,20 @@ describe('billing flows across the four service processes (E2E)', function () {
     await credit.call('Capture', { reservationId: reservation.reservationId, amount: 200, idempotencyKey: randomUUID() });
     expect(await balanceOf(customerId)).to.deep.include({ balance: 300, available: 300 });
 
-    const refund = await stripe.refunds.create({ payment_intent: intentId });
+    const refund = await stripe.refunds.create({ payment_intent: intentId, amount: 400 });
     expect(refund.status).to.equal('succeeded');
     const refunded = await deliverWebhook(platform, 'charge.refunded', intentId);
     expect(refunded.status, JSON.stringify(refunded.body)).to.equal(200);
 
-    const revoked = await eventually(() => balanceOf(customerId), (balance) => balance.balance === 0);
-    expect(revoked).to.deep.include({ balance: 0, available: 0, held: 0 });
+    // 400 of 1,000 refunded: floor(500 × 0.4) = 200 of the 300 still unspent.
+    const revoked = await eventually(() => balanceOf(customerId), (balance) => balance.balance !== 300);
+    expect(revoked).to.deep.include({ balance: 100, available: 100, held: 0 });
     const ledger = await ledgerOf(customerId);
     expect(ledger.map((entry) => [entry.type, entry.amount, entry.balanceDelta])).to.deep.equal([
       ['grant', 500, 500],
       ['hold', 200, 0],
       ['capture', 200, -200],
-      ['revoke', 300, -300],
+      ['revoke', 200, -200],
     ]);
   });
 
@@ -337,7 +338,72 @@ describe('billing flows across the four service processes (E2E)', function () {
     expect(paidPeriod.map((event) => [event.eventType, event.correlationId])).to.deep.include.members(flow.map((type) => [type, scenario1Correlation]));
   });
 
-  it('6. after the flows, each service process rests under 150 MB RSS', async () => {
+  it('6. a dispute opened → credits revoked; the dispute won → charge.dispute.closed → the credits restored', async () => {
+    const { customerId } = await registerCustomer('s6');
+    const subscription = await subscribe(customerId, monthlyPlan);
+    const intent = await payFirstPeriod(subscription.id);
+    const granted = await eventually(() => balanceOf(customerId), (balance) => balance.available === 1_000);
+    const periodGrant = granted.grants[0];
+
+    const dispute = platform.stripe.createDispute(intent.id, { amount: 2_900 });
+    expect((await deliverWebhook(platform, 'charge.dispute.created', dispute.id)).body.outcome).to.equal('applied');
+    expect(await eventually(() => balanceOf(customerId), (balance) => balance.available === 0)).to.deep.include({ balance: 0, available: 0 });
+
+    platform.stripe.updateDispute(dispute.id, 'won');
+    expect((await deliverWebhook(platform, 'charge.dispute.closed', dispute.id)).body.outcome).to.equal('applied');
+    const restored = await eventually(() => balanceOf(customerId), (balance) => balance.available === 1_000);
+    expect(restored.grants).to.have.length(1);
+    expect(restored.grants[0]).to.deep.include({ amount: 1_000, remaining: 1_000, sourceType: 'DISPUTE_REVERSAL', sourceId: dispute.id, expiresAt: periodGrant.expiresAt });
+    const closed = await eventually(
+      async () => outside.of([customerId]).filter((event) => event.eventType === 'PaymentDisputeClosed'),
+      (events) => events.length > 0,
+      30_000,
+      200,
+    );
+    expect(closed[0]!.payload).to.include({ disputeId: dispute.id, status: 'won' });
+    expect((await ledgerOf(customerId)).map((entry) => [entry.type, entry.amount])).to.deep.equal([
+      ['grant', 1_000],
+      ['revoke', 1_000],
+      ['grant', 1_000],
+    ]);
+  });
+
+  it('7. a low-balance threshold set over REST → one CreditBalanceLow on the way down, one CreditBalanceRecovered on the way up', async () => {
+    const { customerId } = await registerCustomer('s7');
+    const creditApi = restClient(platform, 'credit');
+    const set = await eventually(
+      () => creditApi('POST', `/v1/accounts/${customerId}/low-balance-threshold`, { threshold: 100 }),
+      (answer) => answer.status !== 404,
+      30_000,
+      200,
+    );
+    expect(set.status, JSON.stringify(set.body)).to.equal(200);
+    expect(set.body).to.deep.include({ lowBalanceThreshold: 100 });
+    const grant = (amount: number) => creditApi('POST', `/v1/accounts/${customerId}/grants`, { amount, source: { type: 'MANUAL', id: randomUUID() } });
+    expect((await grant(300)).status).to.equal(201);
+    const spend = async (amount: number) => {
+      const reservation = await credit.call('Reserve', { customerId, amount, ttlSeconds: 600, idempotencyKey: randomUUID() });
+      await credit.call('Capture', { reservationId: reservation.reservationId, amount, idempotencyKey: randomUUID() });
+    };
+    await spend(150); // 150 left: still above
+    await spend(100); // 50 left: below → CreditBalanceLow
+    await spend(10); // still below: nothing more
+    expect((await grant(200)).status).to.equal(201); // 240: above again → CreditBalanceRecovered
+    await spend(20); // 220: still above
+
+    const alarms = (events: ReturnType<OutsideConsumer['of']>) => [
+      ...new Map(events.filter((event) => event.eventType === 'CreditBalanceLow' || event.eventType === 'CreditBalanceRecovered').map((event) => [event.eventId, event])).values(),
+    ];
+    await eventually(async () => alarms(outside.of([customerId])), (found) => found.length >= 2, 30_000, 200);
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // a second alarm, if one were wrongly recorded, would be on its way
+    const decoded = alarms(outside.of([customerId]));
+    expect(decoded.map((event) => [event.topic, event.eventType, event.payload.available, event.payload.threshold])).to.deep.equal([
+      ['billing.credit.v1', 'CreditBalanceLow', 50, 100],
+      ['billing.credit.v1', 'CreditBalanceRecovered', 240, 100],
+    ]);
+  });
+
+  it('8. after the flows, each service process rests under 150 MB RSS', async () => {
     await new Promise((resolve) => setTimeout(resolve, 5_000)); // at rest: the flows' work and its garbage behind it
     const rssMb = Object.fromEntries(
       serviceNames.map((name) => {

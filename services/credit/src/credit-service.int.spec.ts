@@ -176,6 +176,103 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
     });
   });
 
+  describe('when 40 % of a top-up is refunded, then 90 % in all, with a repeat and a stale refund after it', () => {
+    it('revokes 40 % then the rest of the 90 % share that is unspent, and records the shortfall', async () => {
+      const customerId = `customer-${randomUUID()}`;
+      await openAccount(customerId);
+      const topUpId = randomUUID();
+      const now = new Date().toISOString();
+      const payment = { paymentId: randomUUID(), customerId, purpose: 'CREDIT_TOP_UP', referenceId: topUpId, periodIndex: null, credits: 500, amount: 1_000, currency: 'EUR', gatewayPaymentIntentId: 'pi_partial', occurredAt: now };
+      await publishEvent(producer, codec, 'PaymentSucceeded', payment, { key: payment.paymentId });
+      await eventually(() => call<any>('GetBalance', { customerId }), (balance) => balance.available === 500);
+      const spend = await call<any>('Reserve', { customerId, amount: 200, ttlSeconds: 60, idempotencyKey: 'spend' });
+      await call('Capture', { reservationId: spend.reservationId, amount: 200 });
+
+      const refund = (amountRefunded: number, totalRefunded: number) => ({ ...payment, amountRefunded, totalRefunded, occurredAt: new Date().toISOString() });
+      const forty = { payload: refund(400, 400), eventId: randomUUID() };
+      await publishEvent(producer, codec, 'PaymentRefunded', forty.payload, { key: payment.paymentId, eventId: forty.eventId });
+      const afterForty = await eventually(() => call<any>('GetBalance', { customerId }), (balance) => balance.available !== 300);
+      expect(afterForty.available, '40 % of 500 = 200 revoked from the 300 unspent').to.equal(100);
+
+      const ninety = { payload: refund(500, 900), eventId: randomUUID() };
+      for (const delivery of [ninety, forty, ninety]) await publishEvent(producer, codec, 'PaymentRefunded', delivery.payload, { key: payment.paymentId, eventId: randomUUID() });
+      const rows = await eventually(
+        async () => (await db.query("select l.type, l.amount::int from credit_ledger l join credit_accounts a using (account_id) where a.customer_id = $1 and l.type in ('revoke', 'shortfall') order by l.sequence", [customerId])).rows,
+        (found) => found.length === 3,
+      );
+      // 90 % of 500 = 450 claimed in all: 200 + 100 revoked, 150 already spent.
+      expect(rows.map((row) => [row.type, row.amount])).to.deep.equal([
+        ['revoke', 200],
+        ['revoke', 100],
+        ['shortfall', 150],
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // let the repeated and older refunds arrive
+      expect(await count("select count(*) from credit_ledger l join credit_accounts a using (account_id) where a.customer_id = $1 and type in ('revoke', 'shortfall')", [customerId])).to.equal(3);
+      expect((await call<any>('GetBalance', { customerId })).available).to.equal(0);
+      expect(await ledgerSum(customerId)).to.deep.equal({ balance: 0, held: 0 });
+    });
+  });
+
+  describe('when disputes of top-ups open and close, repeated and out of order', () => {
+    it('a dispute won restores what its opening revoked; one won before its opening arrives revokes nothing', async () => {
+      const customerId = `customer-${randomUUID()}`;
+      await openAccount(customerId);
+      const now = new Date().toISOString();
+      const topUp = (credits: number) => ({ paymentId: randomUUID(), customerId, purpose: 'CREDIT_TOP_UP', referenceId: randomUUID(), periodIndex: null, credits, amount: 1_000, currency: 'EUR', gatewayPaymentIntentId: 'pi_dispute', occurredAt: now });
+      const first = topUp(300);
+      const second = topUp(200);
+      for (const payment of [first, second]) await publishEvent(producer, codec, 'PaymentSucceeded', payment, { key: payment.paymentId });
+      await eventually(() => call<any>('GetBalance', { customerId }), (balance) => balance.available === 500);
+      const disputed = (payment: typeof first, disputeId: string) => ({ ...payment, disputeId, disputeStatus: 'needs_response', amountDisputed: 1_000 });
+      const closed = (payment: typeof first, disputeId: string, status: string) => ({ ...payment, disputeId, status, amountDisputed: 1_000 });
+
+      await publishEvent(producer, codec, 'PaymentDisputed', disputed(first, 'dp_first'), { key: first.paymentId });
+      await eventually(() => call<any>('GetBalance', { customerId }), (balance) => balance.available === 200);
+      for (let copy = 0; copy < 2; copy += 1) await publishEvent(producer, codec, 'PaymentDisputeClosed', closed(first, 'dp_first', 'won'), { key: first.paymentId });
+      // The second dispute's closing (won) overtakes its opening.
+      await publishEvent(producer, codec, 'PaymentDisputeClosed', closed(second, 'dp_second', 'won'), { key: second.paymentId });
+      await publishEvent(producer, codec, 'PaymentDisputed', disputed(second, 'dp_second'), { key: second.paymentId });
+      await publishEvent(producer, codec, 'PaymentDisputed', disputed(first, 'dp_first'), { key: first.paymentId });
+      const grants = await eventually(
+        async () => (await db.query("select g.source_type, g.source_id, g.amount::int, g.remaining::int from credit_grants g join credit_accounts a using (account_id) where a.customer_id = $1 and g.source_type = 'DISPUTE_REVERSAL'", [customerId])).rows,
+        (rows) => rows.length === 1,
+      );
+      expect(grants).to.deep.equal([{ source_type: 'DISPUTE_REVERSAL', source_id: 'dp_first', amount: 300, remaining: 300 }]);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // let the late and repeated events arrive
+      expect((await call<any>('GetBalance', { customerId })).available).to.equal(500);
+      expect(await count("select count(*) from credit_ledger l join credit_accounts a using (account_id) where a.customer_id = $1 and type = 'revoke'", [customerId])).to.equal(1);
+      expect(await ledgerSum(customerId)).to.deep.equal({ balance: 500, held: 0 });
+    });
+  });
+
+  describe('when low-balance thresholds are set over REST and gRPC, or come with a plan', () => {
+    it('stores them idempotently, and a plan default applies only to an account without one', async () => {
+      const own = `customer-${randomUUID()}`;
+      await openAccount(own);
+      const set = (threshold: number | null, key: string) => rest('POST', `/v1/accounts/${own}/low-balance-threshold`, { threshold }, { 'idempotency-key': key });
+      expect(await set(40, 'threshold-1')).to.deep.equal({ status: 200, body: { customerId: own, lowBalanceThreshold: 40, available: 0 } });
+      expect((await set(40, 'threshold-1')).status, 'a replay answers the first response').to.equal(200);
+      expect((await set(41, 'threshold-1')).body.error.code).to.equal('IDEMPOTENCY_KEY_REUSED');
+      expect((await set(0, 'threshold-2')).body.error.code).to.equal('INVALID_REQUEST');
+      expect(await call('SetLowBalanceThreshold', { customerId: own, threshold: 30, idempotencyKey: 'threshold-3' })).to.deep.equal({ customerId: own, threshold: 30, available: 0 });
+
+      const planned = `customer-${randomUUID()}`;
+      const now = new Date();
+      const activated = (customerId: string) => ({
+        subscriptionId: randomUUID(), customerId, planId: 'pro', planVersion: 1, periodIndex: 1, periodStart: now.toISOString(),
+        periodEnd: new Date(now.getTime() + 30 * 86_400_000).toISOString(), amount: 1000, currency: 'EUR', creditsPerPeriod: 300, creditRollover: false,
+        lowBalanceThreshold: 50, occurredAt: now.toISOString(),
+      });
+      for (const customerId of [own, planned]) await publishEvent(producer, codec, 'SubscriptionActivated', activated(customerId), { key: customerId });
+      const thresholds = await eventually(
+        async () => Promise.all([own, planned].map(async (customerId) => (await rest('GET', `/v1/accounts/${customerId}/balance`)).body)),
+        (balances) => balances.every((balance) => balance.balance === 300),
+      );
+      expect(thresholds.map((balance) => balance.lowBalanceThreshold)).to.deep.equal([30, 50]);
+      expect(await count("select count(*) from outbox where event_type in ('CreditBalanceLow', 'CreditBalanceRecovered') and payload ->> 'customerId' = any($1)", [[own, planned]])).to.equal(0);
+    });
+  });
+
   describe('when the grant a resolved hold drew on is spent', () => {
     it('answers a repeated capture with the first outcome and a release with RESERVATION_ALREADY_RESOLVED, not INTERNAL', async () => {
       const customerId = `customer-${randomUUID()}`;

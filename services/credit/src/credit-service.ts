@@ -3,6 +3,10 @@ import { IdempotencyKeysMigration, MessagingTablesMigration, PgExecutor, PgUnitO
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { CreditTablesMigration } from '../migrations/credit-tables.migration';
+import { GrantsPerAccountMigration } from '../migrations/grants-per-account.migration';
+import { ProportionalClawbackMigration } from '../migrations/proportional-clawback.migration';
+import { DisputeOutcomesMigration } from '../migrations/dispute-outcomes.migration';
+import { LowBalanceRecoveryMigration } from '../migrations/low-balance-recovery.migration';
 import { CaptureReservationHandler } from './application/commands/capture-reservation/capture-reservation.handler';
 import { ReleaseReservationHandler } from './application/commands/release-reservation/release-reservation.handler';
 import { ReserveCreditsHandler } from './application/commands/reserve-credits/reserve-credits.handler';
@@ -22,7 +26,7 @@ import type { CreditUseCases } from './interface/credit-use-cases';
 import { registerCreditGrpc } from './interface/grpc/credit-grpc';
 import { registerCreditRoutes } from './interface/http/credit-routes';
 
-export const creditMigrations = [MessagingTablesMigration, IdempotencyKeysMigration, CreditTablesMigration];
+export const creditMigrations = [MessagingTablesMigration, IdempotencyKeysMigration, CreditTablesMigration, GrantsPerAccountMigration, ProportionalClawbackMigration, DisputeOutcomesMigration, LowBalanceRecoveryMigration];
 
 export interface CreditServiceOverrides {
   clock?: Clock;
@@ -89,7 +93,7 @@ export async function startCreditService(settings: ServiceSettings, overrides: C
   });
   const sweeper = new CreditSweeper(hotPath, store, runtime.logger.child({ component: 'sweeper' }), () => clock.now());
   const grpc = await startGrpcServer(
-    (server) => registerCreditGrpc(server, { useCases, tokens: runtime.tokens, logger: runtime.logger }),
+    (server) => registerCreditGrpc(server, { useCases, tokens: runtime.tokens, logger: runtime.logger, unitOfWork: runtime.unitOfWork, busIn }),
     settings.grpcPort ?? 0,
     settings.grpcTls,
   );

@@ -179,7 +179,7 @@ describe('Payment service (PostgreSQL, Kafka, Stripe test server)', function () 
     });
 
     describe('when a succeeded payment is disputed', () => {
-      it('publishes PaymentDisputed; closing the dispute adds no integration event', async () => {
+      it('publishes PaymentDisputed, then PaymentDisputeClosed with the closed status', async () => {
         const { paymentId, intentId, succeeded } = await paidTopUp(2_500);
         await h.deliver(succeeded.payload);
         const dispute = h.stripeServer.createDispute(intentId, { amount: 2_500 });
@@ -187,9 +187,10 @@ describe('Payment service (PostgreSQL, Kafka, Stripe test server)', function () 
         h.stripeServer.updateDispute(dispute.id, 'lost');
         expect((await h.deliver(h.eventPayload('charge.dispute.closed', dispute.id).payload)).body.outcome).to.equal('applied');
 
-        const published = await h.paymentEvents(paymentId, (events) => events.some((event) => event.type === 'PaymentDisputed'));
-        expect(published.map((event) => event.type)).to.deep.equal(['PaymentSucceeded', 'PaymentDisputed']);
+        const published = await h.paymentEvents(paymentId, (events) => events.some((event) => event.type === 'PaymentDisputeClosed'));
+        expect(published.map((event) => event.type)).to.deep.equal(['PaymentSucceeded', 'PaymentDisputed', 'PaymentDisputeClosed']);
         expect(published[1]!.payload).to.include({ paymentId, disputeId: dispute.id, disputeStatus: 'needs_response', amountDisputed: 2_500 });
+        expect(published[2]!.payload).to.include({ paymentId, disputeId: dispute.id, status: 'lost', amountDisputed: 2_500 });
         expect((await h.paymentRow(paymentId)).disputes).to.have.length(1);
       });
     });

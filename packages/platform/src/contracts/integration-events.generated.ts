@@ -1,6 +1,6 @@
 // Generated from schemas/**/*.avsc by `npm run schemas -- types`. Do not edit: change the .avsc and regenerate.
 
-export type GrantSourceType = 'SUBSCRIPTION_PERIOD' | 'TOP_UP' | 'MANUAL' | 'PROMOTION';
+export type GrantSourceType = 'SUBSCRIPTION_PERIOD' | 'TOP_UP' | 'MANUAL' | 'PROMOTION' | 'DISPUTE_REVERSAL';
 export type PaymentPurpose = 'SUBSCRIPTION_PERIOD' | 'CREDIT_TOP_UP';
 export type ReleaseReason = 'released' | 'expired';
 
@@ -19,6 +19,31 @@ export interface CreditBalanceLow {
   customerId: string;
   available: number;
   threshold: number;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** After a CreditBalanceLow, available credits are back to at least the account's threshold (once per recovery). */
+export interface CreditBalanceRecovered {
+  accountId: string;
+  customerId: string;
+  available: number;
+  threshold: number;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** A refund claimed back floor(granted × refunded / paid) credits of a grant, more than was left unspent: `revoked` was taken, `shortfall` had been spent (or was held) and is not taken back. */
+export interface CreditsClawbackShortfall {
+  accountId: string;
+  customerId: string;
+  grantId: string;
+  /** credits this refund claimed back (its share, net of earlier refunds of the same payment) */
+  claimed: number;
+  /** credits revoked (also published as CreditsRevoked) */
+  revoked: number;
+  /** claimed − revoked: already spent, not taken back */
+  shortfall: number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
 }
@@ -149,6 +174,31 @@ export interface PaymentGatewayLinked {
   occurredAt: string;
 }
 
+/** A dispute of a payment was closed: `won` or `warning_closed` (an inquiry that ended) leave the money with us, `lost` means the disputed amount is gone for good. */
+export interface PaymentDisputeClosed {
+  paymentId: string;
+  customerId: string;
+  purpose: PaymentPurpose;
+  /** subscription id for SUBSCRIPTION_PERIOD, top-up id for CREDIT_TOP_UP */
+  referenceId: string;
+  /** the subscription period paid for (SUBSCRIPTION_PERIOD) */
+  periodIndex?: null | number;
+  /** credits bought (CREDIT_TOP_UP) */
+  credits?: null | number;
+  /** minor units of currency */
+  amount: number;
+  /** ISO 4217 code, upper case */
+  currency: string;
+  gatewayPaymentIntentId: string;
+  disputeId: string;
+  /** minor units */
+  amountDisputed: number;
+  /** the closed dispute's status: won | lost | warning_closed */
+  status: string;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
 /** The customer disputed a payment (chargeback). */
 export interface PaymentDisputed {
   paymentId: string;
@@ -258,6 +308,8 @@ export interface SubscriptionActivated {
   creditsPerPeriod: number;
   /** false: the period's credits expire at its end */
   creditRollover: boolean;
+  /** the plan's default low-balance threshold in credits; credit applies it to an account that has none when granting this first period */
+  lowBalanceThreshold?: null | number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
 }
@@ -382,6 +434,8 @@ export interface SubscriptionRenewed {
 export interface IntegrationEvents {
   CreditAccountOpened: CreditAccountOpened;
   CreditBalanceLow: CreditBalanceLow;
+  CreditBalanceRecovered: CreditBalanceRecovered;
+  CreditsClawbackShortfall: CreditsClawbackShortfall;
   CreditsExpired: CreditsExpired;
   CreditsGranted: CreditsGranted;
   CreditsRefunded: CreditsRefunded;
@@ -393,6 +447,7 @@ export interface IntegrationEvents {
   CustomerRegistered: CustomerRegistered;
   CustomerUpdated: CustomerUpdated;
   PaymentGatewayLinked: PaymentGatewayLinked;
+  PaymentDisputeClosed: PaymentDisputeClosed;
   PaymentDisputed: PaymentDisputed;
   PaymentFailed: PaymentFailed;
   PaymentRefunded: PaymentRefunded;
@@ -411,6 +466,8 @@ export type IntegrationEventType = keyof IntegrationEvents;
 export const integrationEventTopics = {
   CreditAccountOpened: 'billing.credit.v1',
   CreditBalanceLow: 'billing.credit.v1',
+  CreditBalanceRecovered: 'billing.credit.v1',
+  CreditsClawbackShortfall: 'billing.credit.v1',
   CreditsExpired: 'billing.credit.v1',
   CreditsGranted: 'billing.credit.v1',
   CreditsRefunded: 'billing.credit.v1',
@@ -422,6 +479,7 @@ export const integrationEventTopics = {
   CustomerRegistered: 'billing.customer.v1',
   CustomerUpdated: 'billing.customer.v1',
   PaymentGatewayLinked: 'billing.customer.v1',
+  PaymentDisputeClosed: 'billing.payment.v1',
   PaymentDisputed: 'billing.payment.v1',
   PaymentFailed: 'billing.payment.v1',
   PaymentRefunded: 'billing.payment.v1',

@@ -1,6 +1,6 @@
 import { type CreditAccount, DEFAULT_GRANT_PRIORITY } from '../domain/credit-account.aggregate';
-import { DomainError } from '../domain/credit-account.errors';
-import type { GrantSource } from '../domain/grant-source.value-object';
+import { DomainError, GrantNotFoundError } from '../domain/credit-account.errors';
+import { GrantSource } from '../domain/grant-source.value-object';
 import type { ReservationState } from '../domain/reservation.entity';
 
 /** What can be asked of one account. Commands on one account are applied in order inside one locked transaction. */
@@ -11,7 +11,11 @@ export type AccountCommand =
   | { type: 'Capture'; reservationId: string; amount: number }
   | { type: 'Release'; reservationId: string }
   | { type: 'Refund'; reservationId: string; amount: number }
-  | { type: 'Revoke'; grantId: string }
+  | { type: 'Revoke'; source: GrantSource }
+  | { type: 'ClawBack'; source: GrantSource; paymentAmount: number; totalRefunded: number }
+  | { type: 'RestoreDisputed'; source: GrantSource; disputeId: string; restoreGrantId: string }
+  | { type: 'SetLowBalanceThreshold'; threshold: number | null }
+  | { type: 'AdoptLowBalanceThreshold'; threshold: number }
   | { type: 'Expire' };
 
 export type AccountCommandResult =
@@ -22,6 +26,10 @@ export type AccountCommandResult =
   | { type: 'Release'; reservationId: string; released: number; replayed: boolean }
   | { type: 'Refund'; reservationId: string; refunded: number }
   | { type: 'Revoke'; grantId: string; revoked: number }
+  | { type: 'ClawBack'; grantId: string; claimed: number; revoked: number; shortfall: number }
+  | { type: 'RestoreDisputed'; grantId: string | null; restored: number }
+  | { type: 'SetLowBalanceThreshold'; lowBalanceThreshold: number | null; available: number }
+  | { type: 'AdoptLowBalanceThreshold'; adopted: boolean }
   | { type: 'Expire'; expiredGrants: number; expiredReservations: number };
 
 export type AccountCommandOutcome = { ok: true; result: AccountCommandResult } | { ok: false; error: DomainError };
@@ -31,6 +39,13 @@ export class IdempotencyKeyReusedError extends DomainError {
   constructor(reservationId: string) {
     super(`idempotency key already reserved ${reservationId} with a different amount`);
   }
+}
+
+/** Events name a grant by its source; the account knows which of its grants that is. */
+function grantOf(account: CreditAccount, source: GrantSource): string {
+  const grant = account.findGrantBySource(source);
+  if (grant === undefined) throw new GrantNotFoundError(GrantSource.key(source));
+  return grant.grantId;
 }
 
 const capturedOf = (reservation: ReservationState) => reservation.allocations.reduce((sum, allocation) => sum + allocation.captured, 0);
@@ -85,9 +100,23 @@ function apply(account: CreditAccount, command: AccountCommand, now: Date): Acco
       return { type: 'Refund', reservationId: command.reservationId, refunded };
     }
     case 'Revoke': {
-      const { revoked } = account.revokeGrant({ grantId: command.grantId, now });
-      return { type: 'Revoke', grantId: command.grantId, revoked };
+      const grantId = grantOf(account, command.source);
+      const { revoked } = account.revokeGrant({ grantId, now });
+      return { type: 'Revoke', grantId, revoked };
     }
+    case 'ClawBack': {
+      const grantId = grantOf(account, command.source);
+      return { type: 'ClawBack', grantId, ...account.clawBack({ grantId, paymentAmount: command.paymentAmount, totalRefunded: command.totalRefunded, now }) };
+    }
+    case 'RestoreDisputed': {
+      const outcome = account.restoreRevoked({ grantId: grantOf(account, command.source), restoreGrantId: command.restoreGrantId, disputeId: command.disputeId, now });
+      return { type: 'RestoreDisputed', grantId: outcome?.grant.grantId ?? null, restored: outcome?.created ? outcome.grant.amount : 0 };
+    }
+    case 'SetLowBalanceThreshold':
+      account.changeLowBalanceThreshold({ threshold: command.threshold, now });
+      return { type: 'SetLowBalanceThreshold', lowBalanceThreshold: command.threshold, available: account.available };
+    case 'AdoptLowBalanceThreshold':
+      return { type: 'AdoptLowBalanceThreshold', adopted: account.adoptLowBalanceThreshold({ threshold: command.threshold, now }) };
     case 'Expire': {
       const expiredReservations = account.expireReservations(now).length;
       const expiredGrants = account.expireGrants(now).length;

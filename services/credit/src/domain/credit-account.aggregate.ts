@@ -1,13 +1,16 @@
 import type { BalanceView } from './balance-view';
 import { sortInBurnOrder } from './burn-order';
 import type {
+  AdoptLowBalanceThreshold,
   CaptureReservation,
   ChangeLowBalanceThreshold,
+  ClawBackGrant,
   GrantCredits,
   OpenCreditAccount,
   RefundCapture,
   ReleaseReservation,
   ReserveCredits,
+  RestoreRevokedCredits,
   RevokeGrant,
 } from './credit-account.commands';
 import {
@@ -21,6 +24,7 @@ import {
 } from './credit-account.errors';
 import { findInvariantViolations } from './credit-account.invariants';
 import type { CreditAccountState } from './credit-account.state';
+import { clawbackTarget } from './clawback';
 import { CreditAmount } from './credit-amount.value-object';
 import { copyDate, copyOptionalDate, requireDate, requireId } from './domain-guards';
 import type { CreditAccountEvent, CreditAccountEventBase } from './events/credit-account.domain-event';
@@ -67,6 +71,7 @@ export class CreditAccount {
   private totals: LedgerTotals;
   private lowBalanceThreshold: number | null;
   private lowBalanceArmed: boolean;
+  private lowBalanceAlerted: boolean;
   private events: CreditAccountEvent[] = [];
 
   private constructor(
@@ -88,6 +93,7 @@ export class CreditAccount {
     this.totals = sumLedger(this.ledgerBase, this.ledger);
     this.lowBalanceThreshold = rest.lowBalanceThreshold;
     this.lowBalanceArmed = rest.lowBalanceArmed;
+    this.lowBalanceAlerted = rest.lowBalanceAlerted;
   }
 
   /** Opens an empty account; records CreditAccountOpened. */
@@ -98,7 +104,7 @@ export class CreditAccount {
     const threshold = command.lowBalanceThreshold == null ? null : CreditAmount.of(command.lowBalanceThreshold, 'lowBalanceThreshold');
     const account = new CreditAccount(
       { accountId, customerId, openedAt: copyDate(now) },
-      { lowBalanceThreshold: threshold, lowBalanceArmed: isArmed(threshold, 0), grants: [], reservations: [], ledgerBase: EMPTY_LEDGER_TOTALS, ledger: [] },
+      { lowBalanceThreshold: threshold, lowBalanceArmed: isArmed(threshold, 0), lowBalanceAlerted: false, grants: [], reservations: [], ledgerBase: EMPTY_LEDGER_TOTALS, ledger: [] },
       ids,
     );
     account.record({ type: 'CreditAccountOpened', lowBalanceThreshold: threshold }, now);
@@ -249,6 +255,51 @@ export class CreditAccount {
   }
 
   /**
+   * Gives back what a revocation took from a grant (a dispute the merchant won), as a new grant sourced from the
+   * dispute with the original's expiry and priority: if that expiry has passed, the new grant is recorded and expires at
+   * once, as the credits would have. What refunds clawed back stays revoked. Idempotent through the new grant's source.
+   */
+  restoreRevoked(command: RestoreRevokedCredits): GrantOutcome | null {
+    const now = requireDate(command.now, 'now');
+    const original = this.requireGrant(requireId(command.grantId, 'grantId')).toState();
+    const amount = original.revokedAmount - original.clawbackRevoked;
+    if (amount === 0) return null;
+    return this.grant({
+      grantId: command.restoreGrantId,
+      amount,
+      source: GrantSource.of({ type: 'DISPUTE_REVERSAL', id: command.disputeId }),
+      expiresAt: original.expiresAt,
+      priority: original.priority,
+      now,
+    });
+  }
+
+  /**
+   * Takes back, from a grant whose payment was refunded (in part), the share the refunds claim: floor(amount × total
+   * refunded / payment amount), cumulatively. Only what is unspent and unheld is revoked; the rest of the claim is a
+   * shortfall, recorded (ledger note and CreditsClawbackShortfall) but not taken. The grant stays open.
+   */
+  clawBack(command: ClawBackGrant): { claimed: number; revoked: number; shortfall: number } {
+    const now = requireDate(command.now, 'now');
+    const grantId = requireId(command.grantId, 'grantId');
+    return this.run(now, () => {
+      const grant = this.requireGrant(grantId);
+      const target = clawbackTarget({ granted: grant.amount, paymentAmount: command.paymentAmount, totalRefunded: command.totalRefunded });
+      const { claimed, revoked } = grant.clawBack(target);
+      const shortfall = claimed - revoked;
+      if (revoked > 0) {
+        this.append('revoke', grantId, null, revoked, now);
+        this.record({ type: 'CreditsRevoked', grantId, amount: revoked }, now);
+      }
+      if (shortfall > 0) {
+        this.append('shortfall', grantId, null, shortfall, now);
+        this.record({ type: 'CreditsClawbackShortfall', grantId, claimed, revoked, shortfall }, now);
+      }
+      return { claimed, revoked, shortfall };
+    });
+  }
+
+  /**
    * Expires every open grant whose expiresAt ≤ now: its unheld credits go now; held ones stay capturable and expire
    * when released. Returns the grants closed by this call with the credits expired now (0 when all were held/spent).
    */
@@ -267,13 +318,25 @@ export class CreditAccount {
     return expired;
   }
 
-  /** null switches alerts off. Re-arms to match the current balance without alerting. */
+  /**
+   * null switches alerts off. Re-arms to match the current balance without alerting: a threshold set above what is
+   * available alerts on the next downward crossing, not now. An account alerted as low that the new threshold no
+   * longer finds low records CreditBalanceRecovered, so Low and Recovered keep alternating.
+   */
   changeLowBalanceThreshold(command: ChangeLowBalanceThreshold): void {
     const now = requireDate(command.now, 'now');
     const threshold = command.threshold === null ? null : CreditAmount.of(command.threshold, 'threshold');
-    this.run(now, () => {
-      this.lowBalanceThreshold = threshold;
-      this.lowBalanceArmed = isArmed(threshold, this.available);
+    this.run(now, () => this.setLowBalanceThreshold(threshold));
+  }
+
+  /** Takes a default threshold if the account has none; returns whether it did. */
+  adoptLowBalanceThreshold(command: AdoptLowBalanceThreshold): boolean {
+    const now = requireDate(command.now, 'now');
+    const threshold = CreditAmount.of(command.threshold, 'threshold');
+    return this.run(now, () => {
+      if (this.lowBalanceThreshold !== null) return false;
+      this.setLowBalanceThreshold(threshold);
+      return true;
     });
   }
 
@@ -307,6 +370,12 @@ export class CreditAccount {
     return this.grants.get(grantId)?.toState();
   }
 
+  /** The grant this account made for a source, whatever id it was given (ids were once keyed on the source alone). */
+  findGrantBySource(source: GrantSource): GrantState | undefined {
+    const grantId = this.grantIdsBySource.get(GrantSource.key(source));
+    return grantId === undefined ? undefined : this.findGrant(grantId);
+  }
+
   findReservation(reservationId: string): ReservationState | undefined {
     return this.reservations.get(reservationId)?.toState();
   }
@@ -330,6 +399,7 @@ export class CreditAccount {
       openedAt: copyDate(this.identity.openedAt),
       lowBalanceThreshold: this.lowBalanceThreshold,
       lowBalanceArmed: this.lowBalanceArmed,
+      lowBalanceAlerted: this.lowBalanceAlerted,
       grants: [...this.grants.values()].map((grant) => grant.toState()),
       reservations: [...this.reservations.values()].map((reservation) => reservation.toState()),
       ledgerBase: { ...this.ledgerBase },
@@ -408,11 +478,24 @@ export class CreditAccount {
   }
 
   private checkLowBalance(now: Date): void {
-    const { armed, alert } = evaluateLowBalance({ threshold: this.lowBalanceThreshold, armed: this.lowBalanceArmed, available: this.available });
+    const { armed, alerted, alert, recovered } = evaluateLowBalance({
+      threshold: this.lowBalanceThreshold,
+      armed: this.lowBalanceArmed,
+      alerted: this.lowBalanceAlerted,
+      available: this.available,
+    });
     this.lowBalanceArmed = armed;
-    if (alert && this.lowBalanceThreshold !== null) {
-      this.record({ type: 'CreditBalanceLow', available: this.available, threshold: this.lowBalanceThreshold }, now);
-    }
+    this.lowBalanceAlerted = alerted;
+    if (this.lowBalanceThreshold === null) return;
+    if (alert) this.record({ type: 'CreditBalanceLow', available: this.available, threshold: this.lowBalanceThreshold }, now);
+    if (recovered) this.record({ type: 'CreditBalanceRecovered', available: this.available, threshold: this.lowBalanceThreshold }, now);
+  }
+
+  /** Arms to the current balance; the check that ends every command then reports a recovery if there is one. */
+  private setLowBalanceThreshold(threshold: number | null): void {
+    this.lowBalanceThreshold = threshold;
+    this.lowBalanceArmed = isArmed(threshold, this.available);
+    if (threshold === null) this.lowBalanceAlerted = false;
   }
 
   private append(type: LedgerEntryType, grantId: string, reservationId: string | null, amount: number, now: Date): void {

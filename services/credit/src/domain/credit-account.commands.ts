@@ -52,7 +52,31 @@ export interface RevokeGrant {
   now: Date;
 }
 
+export interface ClawBackGrant {
+  grantId: string;
+  /** The payment that bought the grant, in minor units. */
+  paymentAmount: number;
+  /** Everything refunded of that payment so far (cumulative), in minor units. */
+  totalRefunded: number;
+  now: Date;
+}
+
+export interface RestoreRevokedCredits {
+  /** The grant a dispute revoked. */
+  grantId: string;
+  /** The id for the new grant; its source names the dispute. */
+  restoreGrantId: string;
+  disputeId: string;
+  now: Date;
+}
+
 export interface ChangeLowBalanceThreshold {
   threshold: number | null;
+  now: Date;
+}
+
+export interface AdoptLowBalanceThreshold {
+  /** A default (e.g. the plan's): taken only by an account that has no threshold of its own. */
+  threshold: number;
   now: Date;
 }

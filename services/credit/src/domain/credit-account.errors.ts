@@ -58,6 +58,13 @@ export class InvalidTimestampError extends DomainError {
   }
 }
 
+export class InvalidDisputeStatusError extends DomainError {
+  readonly code = 'INVALID_DISPUTE_STATUS';
+  constructor(value: unknown) {
+    super(`a closed dispute's status must be won, lost or warning_closed, got ${shown(value)}`, { value: shown(value) });
+  }
+}
+
 export class InsufficientCreditsError extends DomainError {
   readonly code = 'INSUFFICIENT_CREDITS';
   constructor(
@@ -148,6 +155,7 @@ export type CreditDomainErrorCode =
   | InvalidGrantSourceError['code']
   | InvalidPriorityError['code']
   | InvalidTimestampError['code']
+  | InvalidDisputeStatusError['code']
   | InsufficientCreditsError['code']
   | CaptureExceedsHoldError['code']
   | RefundExceedsCapturedError['code']

@@ -35,7 +35,7 @@ function checkGrants(grantStates: readonly GrantState[], violations: string[]): 
     sources.add(key);
     if (!CreditAmount.is(grant.amount)) violations.push(`${at}: amount ${grant.amount} is not a credit amount`);
     if (!Number.isSafeInteger(grant.priority)) violations.push(`${at}: priority ${grant.priority} is not an integer`);
-    for (const field of ['remaining', 'held', 'consumed', 'expiredAmount', 'revokedAmount'] as const) {
+    for (const field of ['remaining', 'held', 'consumed', 'expiredAmount', 'revokedAmount', 'clawbackClaimed', 'clawbackRevoked'] as const) {
       if (!isCount(grant[field])) violations.push(`${at}: ${field} ${grant[field]} is not a non-negative integer`);
     }
     if (!(grant.held <= grant.remaining && grant.remaining <= grant.amount)) {
@@ -46,7 +46,10 @@ function checkGrants(grantStates: readonly GrantState[], violations: string[]): 
     const closed = grant.expiredAt !== null || grant.revokedAt !== null;
     if (closed && grant.remaining !== grant.held) violations.push(`${at}: closed but ${grant.remaining - grant.held} credits unheld`);
     if (grant.expiredAmount > 0 && grant.expiredAt === null) violations.push(`${at}: expired credits without expiredAt`);
-    if (grant.revokedAmount > 0 && grant.revokedAt === null) violations.push(`${at}: revoked credits without revokedAt`);
+    if (grant.revokedAmount > grant.clawbackRevoked && grant.revokedAt === null) violations.push(`${at}: revoked credits beyond clawback without revokedAt`);
+    if (!(grant.clawbackRevoked <= grant.clawbackClaimed && grant.clawbackClaimed <= grant.amount && grant.clawbackRevoked <= grant.revokedAmount)) {
+      violations.push(`${at}: expected clawbackRevoked (${grant.clawbackRevoked}) ≤ clawbackClaimed (${grant.clawbackClaimed}) ≤ amount, and ≤ revokedAmount`);
+    }
   }
   return grants;
 }
@@ -168,4 +171,5 @@ function checkLowBalance(state: CreditAccountState, violations: string[]): void 
   const totals = sumLedger(state.ledgerBase, state.ledger);
   const shouldBeArmed = threshold !== null && totals.balance - totals.held >= threshold;
   if (armed !== shouldBeArmed) violations.push(`lowBalanceArmed is ${armed}, expected ${shouldBeArmed}`);
+  if (state.lowBalanceAlerted && (threshold === null || armed)) violations.push('lowBalanceAlerted while no alert can stand (no threshold, or armed)');
 }

@@ -83,4 +83,58 @@ describe('CreditAccount', () => {
       expectDomainError(() => openAccount().changeLowBalanceThreshold({ threshold: -1, now: at(1) }), 'INVALID_AMOUNT');
     });
   });
+
+  describe('when an account alerted as low gets back to its threshold', () => {
+    it('records CreditBalanceRecovered once, then alerts again on the next drop', () => {
+      const account = openAccount({ lowBalanceThreshold: 50 });
+      grant(account, { grantId: 'g1', amount: 100 });
+      reserve(account, 'r1', 60, { now: at(1) });
+      account.release({ reservationId: 'r1', now: at(2) });
+      grant(account, { grantId: 'g2', amount: 10, now: at(3) });
+      reserve(account, 'r2', 70, { now: at(4) });
+      const alarms = account.pullEvents().filter((event) => event.type === 'CreditBalanceLow' || event.type === 'CreditBalanceRecovered');
+      expect(alarms.map((event) => [event.type, event.occurredAt])).to.deep.equal([
+        ['CreditBalanceLow', at(1)],
+        ['CreditBalanceRecovered', at(2)],
+        ['CreditBalanceLow', at(4)],
+      ]);
+      expect(eventsOfType(alarms, 'CreditBalanceRecovered')).to.deep.equal([
+        { type: 'CreditBalanceRecovered', accountId: 'acc-1', customerId: 'cus-1', occurredAt: at(2), available: 100, threshold: 50 },
+      ]);
+    });
+
+    it('does not report a recovery it never alerted', () => {
+      const account = openAccount({ lowBalanceThreshold: 50 });
+      grant(account, { grantId: 'g1', amount: 30 });
+      grant(account, { grantId: 'g2', amount: 30, now: at(1) });
+      expect(eventsOfType(account.pullEvents(), 'CreditBalanceRecovered')).to.deep.equal([]);
+    });
+
+    it('reports the recovery when the threshold is lowered under what is available', () => {
+      const account = openAccount({ lowBalanceThreshold: 50 });
+      grant(account, { grantId: 'g1', amount: 100 });
+      reserve(account, 'r1', 60, { now: at(1) });
+      account.pullEvents();
+      account.changeLowBalanceThreshold({ threshold: 40, now: at(2) });
+      expect(eventsOfType(account.pullEvents(), 'CreditBalanceRecovered').map((event) => [event.available, event.threshold])).to.deep.equal([[40, 40]]);
+      account.validate();
+    });
+  });
+
+  describe('when a default threshold is offered (a plan\'s)', () => {
+    it('takes it when the account has none, armed to the balance without alerting', () => {
+      const account = openAccount();
+      grant(account, { grantId: 'g1', amount: 100 });
+      expect(account.adoptLowBalanceThreshold({ threshold: 20, now: at(1) })).to.equal(true);
+      expect(account.balanceView().lowBalanceThreshold).to.equal(20);
+      reserve(account, 'r1', 81, { now: at(2) });
+      expect(eventsOfType(account.pullEvents(), 'CreditBalanceLow').map((event) => event.available)).to.deep.equal([19]);
+    });
+
+    it('keeps the account\'s own threshold', () => {
+      const account = openAccount({ lowBalanceThreshold: 5 });
+      expect(account.adoptLowBalanceThreshold({ threshold: 20, now: at(1) })).to.equal(false);
+      expect(account.balanceView().lowBalanceThreshold).to.equal(5);
+    });
+  });
 });

@@ -53,6 +53,7 @@ const command = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: kind('release'), pick }) },
   { weight: 3, arbitrary: fc.record({ kind: kind('refund'), pick, share }) },
   { weight: 1, arbitrary: fc.record({ kind: kind('revoke'), pick }) },
+  { weight: 2, arbitrary: fc.record({ kind: kind('clawBack'), pick, paid: fc.integer({ min: 1, max: 5_000 }), refundedPercent: fc.integer({ min: 0, max: 110 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: kind('advance'), seconds: fc.integer({ min: 1, max: 3_600 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: kind('expireGrants') }) },
   { weight: 1, arbitrary: fc.record({ kind: kind('expireReservations') }) },
@@ -118,6 +119,9 @@ function execute(world: World, cmd: Command): void {
     case 'revoke':
       account.revokeGrant({ grantId: choose(world.grantIds, cmd.pick), now });
       return;
+    case 'clawBack':
+      account.clawBack({ grantId: choose(world.grantIds, cmd.pick), paymentAmount: cmd.paid, totalRefunded: Math.floor((cmd.paid * cmd.refundedPercent) / 100), now });
+      return;
     case 'advance':
       world.now = new Date(now.getTime() + cmd.seconds * 1_000);
       return;
@@ -163,8 +167,14 @@ function movementIn(events: readonly CreditAccountEvent[]): { balance: number; h
         break;
       case 'CreditAccountOpened':
         break;
+      case 'CreditsClawbackShortfall':
+        expect(event.claimed).to.equal(event.revoked + event.shortfall);
+        break;
       case 'CreditBalanceLow':
         expect(event.available).to.be.below(event.threshold);
+        break;
+      case 'CreditBalanceRecovered':
+        expect(event.available).to.be.at.least(event.threshold);
         break;
       default: {
         const unknown: never = event;

@@ -18,6 +18,8 @@ export interface CreditAccountState {
   lowBalanceThreshold: number | null;
   /** true while available ≥ threshold: the next drop below it records CreditBalanceLow. */
   lowBalanceArmed: boolean;
+  /** true from a CreditBalanceLow until the matching CreditBalanceRecovered. */
+  lowBalanceAlerted: boolean;
   grants: GrantState[];
   reservations: ReservationState[];
   ledgerBase: LedgerTotals;

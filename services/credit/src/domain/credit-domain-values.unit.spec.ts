@@ -61,6 +61,7 @@ describe('ledgerDeltas', () => {
         expire: [-7, 0],
         refund: [7, 0],
         revoke: [-7, 0],
+        shortfall: [0, 0],
       });
     });
   });
@@ -69,10 +70,17 @@ describe('ledgerDeltas', () => {
 describe('evaluateLowBalance', () => {
   describe('when armed and available falls below the threshold', () => {
     it('alerts and disarms; unarmed it stays quiet; at or above it re-arms', () => {
-      expect(evaluateLowBalance({ threshold: 10, armed: true, available: 9 })).to.deep.equal({ armed: false, alert: true });
-      expect(evaluateLowBalance({ threshold: 10, armed: false, available: 9 })).to.deep.equal({ armed: false, alert: false });
-      expect(evaluateLowBalance({ threshold: 10, armed: false, available: 10 })).to.deep.equal({ armed: true, alert: false });
-      expect(evaluateLowBalance({ threshold: null, armed: true, available: 0 })).to.deep.equal({ armed: false, alert: false });
+      expect(evaluateLowBalance({ threshold: 10, armed: true, alerted: false, available: 9 })).to.deep.equal({ armed: false, alerted: true, alert: true, recovered: false });
+      expect(evaluateLowBalance({ threshold: 10, armed: false, alerted: false, available: 9 })).to.deep.equal({ armed: false, alerted: false, alert: false, recovered: false });
+      expect(evaluateLowBalance({ threshold: 10, armed: false, alerted: false, available: 10 })).to.deep.equal({ armed: true, alerted: false, alert: false, recovered: false });
+      expect(evaluateLowBalance({ threshold: null, armed: true, alerted: false, available: 0 })).to.deep.equal({ armed: false, alerted: false, alert: false, recovered: false });
+    });
+  });
+
+  describe('when an alerted account gets back to the threshold', () => {
+    it('reports the recovery once and re-arms; still below, it stays alerted', () => {
+      expect(evaluateLowBalance({ threshold: 10, armed: false, alerted: true, available: 10 })).to.deep.equal({ armed: true, alerted: false, alert: false, recovered: true });
+      expect(evaluateLowBalance({ threshold: 10, armed: false, alerted: true, available: 9 })).to.deep.equal({ armed: false, alerted: true, alert: false, recovered: false });
     });
   });
 });

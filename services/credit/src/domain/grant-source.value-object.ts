@@ -1,6 +1,7 @@
 import { InvalidGrantSourceError } from './credit-account.errors';
 
-export const GRANT_SOURCE_TYPES = ['SUBSCRIPTION_PERIOD', 'TOP_UP', 'MANUAL', 'PROMOTION'] as const;
+/** DISPUTE_REVERSAL: credits a won dispute gives back (id = the dispute id). */
+export const GRANT_SOURCE_TYPES = ['SUBSCRIPTION_PERIOD', 'TOP_UP', 'MANUAL', 'PROMOTION', 'DISPUTE_REVERSAL'] as const;
 export type GrantSourceType = (typeof GRANT_SOURCE_TYPES)[number];
 
 /**
@@ -9,7 +10,7 @@ export type GrantSourceType = (typeof GRANT_SOURCE_TYPES)[number];
  */
 export interface GrantSource {
   readonly type: GrantSourceType;
-  /** The upstream id: subscriptionId, paymentId, promotion code, operator ticket… */
+  /** The upstream id: subscriptionId, paymentId, promotion code, operator ticket, dispute id… */
   readonly id: string;
   /** The subscription period index; required for SUBSCRIPTION_PERIOD, optional (null) otherwise. */
   readonly period: number | null;

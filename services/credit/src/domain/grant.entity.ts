@@ -21,7 +21,12 @@ export interface GrantState {
   /** Captured minus refunded: what refunds may still give back. */
   consumed: number;
   expiredAmount: number;
+  /** Everything revoked: by refunds' clawback (grant stays open) and by a revocation (grant closed). */
   revokedAmount: number;
+  /** What refunds of the grant's payment have claimed back so far (≤ amount): revoked by clawback plus shortfall. */
+  clawbackClaimed: number;
+  /** The part of clawbackClaimed actually revoked; the rest had been spent. */
+  clawbackRevoked: number;
   /** When the grant was closed by expiry / revocation; once set, any credits that come back to it are written off. */
   expiredAt: Date | null;
   revokedAt: Date | null;
@@ -56,6 +61,8 @@ export class Grant {
       consumed: 0,
       expiredAmount: 0,
       revokedAmount: 0,
+      clawbackClaimed: 0,
+      clawbackRevoked: 0,
       expiredAt: null,
       revokedAt: null,
     });
@@ -67,6 +74,9 @@ export class Grant {
 
   get grantId(): string {
     return this.state.grantId;
+  }
+  get amount(): number {
+    return this.state.amount;
   }
   get source(): GrantSource {
     return this.state.source;
@@ -139,6 +149,21 @@ export class Grant {
   revoke(now: Date): number {
     this.state.revokedAt ??= copyDate(now);
     return this.dropUnheld('revoke');
+  }
+
+  /**
+   * Raises what refunds claim back to `target` (never lowers it: a late or repeated refund event claims nothing) and
+   * revokes the newly claimed part from what is unheld. Held credits count as in use: a hold is about to be spent.
+   */
+  clawBack(target: number): { claimed: number; revoked: number } {
+    this.check(target <= this.state.amount, `clawback target ${target} exceeds amount ${this.state.amount}`);
+    const claimed = Math.max(0, target - this.state.clawbackClaimed);
+    const revoked = Math.min(claimed, this.unheld);
+    this.state.clawbackClaimed += claimed;
+    this.state.clawbackRevoked += revoked;
+    this.state.remaining -= revoked;
+    this.state.revokedAmount += revoked;
+    return { claimed, revoked };
   }
 
   /**

@@ -1,4 +1,5 @@
-export const LEDGER_ENTRY_TYPES = ['grant', 'hold', 'capture', 'release', 'expire', 'refund', 'revoke'] as const;
+/** 'shortfall' is a note, moving nothing: the part of a refund's claim on a grant that had already been spent. */
+export const LEDGER_ENTRY_TYPES = ['grant', 'hold', 'capture', 'release', 'expire', 'refund', 'revoke', 'shortfall'] as const;
 export type LedgerEntryType = (typeof LEDGER_ENTRY_TYPES)[number];
 
 /**
@@ -45,6 +46,8 @@ export function ledgerDeltas(type: LedgerEntryType, amount: number): { balanceDe
     case 'expire':
     case 'revoke':
       return { balanceDelta: -amount, heldDelta: 0 };
+    case 'shortfall':
+      return { balanceDelta: 0, heldDelta: 0 };
     default: {
       const unknown: never = type;
       throw new Error(`unknown ledger entry type ${String(unknown)}`);

@@ -22,6 +22,7 @@ interface AccountRow {
   opened_at: Date;
   low_balance_threshold: string | null;
   low_balance_armed: boolean;
+  low_balance_alerted: boolean;
   ledger_sequence: string;
   balance: string;
   held: string;
@@ -41,6 +42,8 @@ interface GrantRow {
   consumed: string;
   expired_amount: string;
   revoked_amount: string;
+  clawback_claimed: string;
+  clawback_revoked: string;
   expired_at: Date | null;
   revoked_at: Date | null;
 }
@@ -71,6 +74,8 @@ const grantFromRow = (row: GrantRow): GrantState => ({
   consumed: Number(row.consumed),
   expiredAmount: Number(row.expired_amount),
   revokedAmount: Number(row.revoked_amount),
+  clawbackClaimed: Number(row.clawback_claimed),
+  clawbackRevoked: Number(row.clawback_revoked),
   expiredAt: toOptionalDate(row.expired_at),
   revokedAt: toOptionalDate(row.revoked_at),
 });
@@ -87,6 +92,7 @@ const reservationFromRow = (row: ReservationRow): ReservationState =>
   }) as ReservationState;
 
 const fingerprint = (value: unknown) => JSON.stringify(value);
+const lowBalanceFingerprint = (state: CreditAccountState) => fingerprint([state.lowBalanceThreshold, state.lowBalanceArmed, state.lowBalanceAlerted]);
 
 interface Before {
   sequence: number;
@@ -102,6 +108,7 @@ interface AccountTotals {
   held: number;
   lowBalanceThreshold: number | null;
   lowBalanceArmed: boolean;
+  lowBalanceAlerted: boolean;
 }
 
 interface Changes {
@@ -121,7 +128,7 @@ function collectChanges(account: CreditAccount, before: Before, changes: Changes
   for (const reservation of state.reservations) {
     if (before.reservations.get(reservation.reservationId) !== fingerprint(reservation)) changes.reservations.push({ ...reservation, accountId: state.accountId });
   }
-  if (entries.length > 0 || before.account !== fingerprint([state.lowBalanceThreshold, state.lowBalanceArmed])) {
+  if (entries.length > 0 || before.account !== lowBalanceFingerprint(state)) {
     changes.accounts.push({
       accountId: state.accountId,
       ledgerSequence: account.ledgerSequence,
@@ -129,6 +136,7 @@ function collectChanges(account: CreditAccount, before: Before, changes: Changes
       held: account.held,
       lowBalanceThreshold: state.lowBalanceThreshold,
       lowBalanceArmed: state.lowBalanceArmed,
+      lowBalanceAlerted: state.lowBalanceAlerted,
     });
   }
 }
@@ -188,14 +196,16 @@ export class CreditAccountStore {
 
   /**
    * Two round trips: first the accounts are locked in customer-id order (so two batches never deadlock); then, in a
-   * statement of its own, their live grants, held reservations and whatever grant or reservation a command names (a
-   * duplicate grant, a revoke of a spent grant, a replayed capture) with the grants those reservations hold or held.
+   * statement of its own, their live grants, held reservations and whatever grant or reservation a command names by
+   * id or source (a duplicate grant, a revoke of a spent grant, a replayed capture) with the grants those reservations
+   * hold or held.
    * Not one statement: under READ COMMITTED a statement that waited for a row lock sees the locked rows as committed
    * meanwhile but every other table as of its start, so grants and reservations could be older than the account.
    */
   private async lockAndLoad(tx: SqlExecutor, work: ReadonlyMap<string, readonly QueuedCommand[]>) {
     const commands = [...work.values()].flat().map((item) => item.command);
-    const grantIds = commands.flatMap((command) => (command.type === 'Grant' || command.type === 'Revoke' ? [command.grantId] : []));
+    const grantIds = commands.flatMap((command) => (command.type === 'Grant' ? [command.grantId] : command.type === 'RestoreDisputed' ? [command.restoreGrantId] : []));
+    const sources = commands.flatMap((command) => ('source' in command ? [command.source] : []));
     const reservationIds = commands.flatMap((command) => ('reservationId' in command ? [command.reservationId] : []));
     const accounts = await tx.query<Record<string, unknown>>(
       'select * from credit_accounts where customer_id = any($1::text[]) order by customer_id for update',
@@ -213,8 +223,9 @@ export class CreditAccountStore {
        union all
        select 'g', to_jsonb(g) from credit_grants g
          where g.remaining = 0 and g.account_id = any($1::uuid[])
-           and g.grant_id in (select unnest($2::uuid[]) union select (a ->> 'grantId')::uuid from r, jsonb_array_elements(r.allocations) a)`,
-      [accountIds, grantIds, reservationIds],
+           and (g.grant_id in (select unnest($2::uuid[]) union select (a ->> 'grantId')::uuid from r, jsonb_array_elements(r.allocations) a)
+                or (g.source_type, g.source_id, coalesce(g.source_period, -1)) in (select * from unnest($4::text[], $5::text[], $6::int[])))`,
+      [accountIds, grantIds, reservationIds, sources.map((source) => source.type), sources.map((source) => source.id), sources.map((source) => source.period ?? -1)],
     );
     const byAccount = new Map<string, { row: AccountRow; grants: GrantState[]; reservations: ReservationState[] }>();
     for (const row of accounts) byAccount.set(row.account_id as string, { row: row as unknown as AccountRow, grants: [], reservations: [] });
@@ -230,6 +241,7 @@ export class CreditAccountStore {
         openedAt: toDate(row.opened_at),
         lowBalanceThreshold: row.low_balance_threshold === null ? null : Number(row.low_balance_threshold),
         lowBalanceArmed: row.low_balance_armed,
+        lowBalanceAlerted: row.low_balance_alerted,
         grants,
         reservations,
         ledgerBase: { sequence: Number(row.ledger_sequence), balance: Number(row.balance), held: Number(row.held) },
@@ -239,7 +251,7 @@ export class CreditAccountStore {
         sequence: state.ledgerBase.sequence,
         grants: new Map(grants.map((grant) => [grant.grantId, fingerprint(grant)])),
         reservations: new Map(reservations.map((reservation) => [reservation.reservationId, fingerprint(reservation)])),
-        account: fingerprint([state.lowBalanceThreshold, state.lowBalanceArmed]),
+        account: lowBalanceFingerprint(state),
       };
       snapshot.set(row.customer_id, { account: CreditAccount.reconstitute(state, this.ids), before });
     }
@@ -270,17 +282,19 @@ export class CreditAccountStore {
     await tx.query(
       `with accounts as (
          update credit_accounts a set ledger_sequence = u.ledger_sequence, balance = u.balance, held = u.held,
-           low_balance_threshold = u.low_balance_threshold, low_balance_armed = u.low_balance_armed
-         from unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::boolean[])
-           as u(account_id, ledger_sequence, balance, held, low_balance_threshold, low_balance_armed)
+           low_balance_threshold = u.low_balance_threshold, low_balance_armed = u.low_balance_armed, low_balance_alerted = u.low_balance_alerted
+         from unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::boolean[], $50::boolean[])
+           as u(account_id, ledger_sequence, balance, held, low_balance_threshold, low_balance_armed, low_balance_alerted)
          where a.account_id = u.account_id),
        grants as (
          insert into credit_grants (grant_id, account_id, source_type, source_id, source_period, amount, priority, granted_at, expires_at,
-                                    remaining, held, consumed, expired_amount, revoked_amount, expired_at, revoked_at)
+                                    remaining, held, consumed, expired_amount, revoked_amount, expired_at, revoked_at, clawback_claimed, clawback_revoked)
          select * from unnest($7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::int[], $12::bigint[], $13::int[], $14::timestamptz[],
-                              $15::timestamptz[], $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::timestamptz[], $22::timestamptz[])
-         on conflict (grant_id) do update set remaining = excluded.remaining, held = excluded.held, consumed = excluded.consumed,
-           expired_amount = excluded.expired_amount, revoked_amount = excluded.revoked_amount, expired_at = excluded.expired_at, revoked_at = excluded.revoked_at),
+                              $15::timestamptz[], $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::timestamptz[], $22::timestamptz[],
+                              $48::bigint[], $49::bigint[])
+         on conflict (account_id, grant_id) do update set remaining = excluded.remaining, held = excluded.held, consumed = excluded.consumed,
+           expired_amount = excluded.expired_amount, revoked_amount = excluded.revoked_amount, expired_at = excluded.expired_at, revoked_at = excluded.revoked_at,
+           clawback_claimed = excluded.clawback_claimed, clawback_revoked = excluded.clawback_revoked),
        reservations as (
          insert into credit_reservations (reservation_id, account_id, amount, status, reserved_at, expires_at, resolved_at, allocations)
          select * from unnest($23::uuid[], $24::uuid[], $25::bigint[], $26::text[], $27::timestamptz[], $28::timestamptz[], $29::timestamptz[], $30::jsonb[])
@@ -340,6 +354,9 @@ export class CreditAccountStore {
         messages.map((message) => JSON.stringify(message.payload)),
         messages.map((message) => JSON.stringify(message.context)),
         messages.map((message) => message.occurredAt.toISOString()),
+        grants.map((grant) => grant.clawbackClaimed),
+        grants.map((grant) => grant.clawbackRevoked),
+        accounts.map((account) => account.lowBalanceAlerted),
       ],
     );
   }

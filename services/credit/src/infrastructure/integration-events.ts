@@ -39,8 +39,15 @@ function toIntegrationEvent(event: CreditAccountEvent): Payload<keyof Integratio
       return { eventType: 'CreditsExpired', payload: { ...base, grantId: event.grantId, amount: event.amount } };
     case 'CreditsRevoked':
       return { eventType: 'CreditsRevoked', payload: { ...base, grantId: event.grantId, amount: event.amount } };
+    case 'CreditsClawbackShortfall':
+      return {
+        eventType: 'CreditsClawbackShortfall',
+        payload: { ...base, grantId: event.grantId, claimed: event.claimed, revoked: event.revoked, shortfall: event.shortfall },
+      };
     case 'CreditBalanceLow':
       return { eventType: 'CreditBalanceLow', payload: { ...base, available: event.available, threshold: event.threshold } };
+    case 'CreditBalanceRecovered':
+      return { eventType: 'CreditBalanceRecovered', payload: { ...base, available: event.available, threshold: event.threshold } };
     default: {
       const unknown: never = event;
       throw new Error(`unmapped credit event ${JSON.stringify(unknown)}`);

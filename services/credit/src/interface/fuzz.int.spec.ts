@@ -51,6 +51,7 @@ describe('Credit service interface (real PostgreSQL, Kafka and registry)', funct
     { method: 'POST', url: creditRoutes.capture.url, params: { reservationId: held }, body: { schema: creditRoutes.capture.schema.body, valid: { amount: 1 } } },
     { method: 'POST', url: creditRoutes.release.url, params: { reservationId: held } },
     { method: 'POST', url: creditRoutes.refund.url, params: { reservationId: captured }, body: { schema: creditRoutes.refund.schema.body, valid: { amount: 1 } } },
+    { method: 'POST', url: creditRoutes.lowBalanceThreshold.url, params: { customerId }, body: { schema: creditRoutes.lowBalanceThreshold.schema.body, valid: { threshold: 1 } } },
   ];
 
   // What each method must accept (so it is never generated): the contract in proto/billing/credit/v1/credit.proto.
@@ -62,6 +63,10 @@ describe('Credit service interface (real PostgreSQL, Kafka and registry)', funct
     },
     Capture: { valid: { reservationId: held, amount: 1, idempotencyKey: 'fuzz' }, accepts: (m) => (sameId(m.reservationId, held) || sameId(m.reservationId, captured)) && credits(m.amount) },
     Release: { valid: { reservationId: held, idempotencyKey: 'fuzz' }, accepts: (m) => sameId(m.reservationId, held) || sameId(m.reservationId, captured) },
+    SetLowBalanceThreshold: {
+      valid: { customerId, threshold: 1, idempotencyKey: 'fuzz' },
+      accepts: (m) => m.customerId === customerId && (m.threshold === 0 || credits(m.threshold)) && /^[\x21-\x7e]{1,255}$/.test(m.idempotencyKey),
+    },
     ListLedger: {
       valid: { customerId, limit: 10, cursor: '' },
       accepts: (m) => m.customerId === customerId && m.limit >= 0 && m.limit <= 500 && (m.cursor === '' || (Number.isSafeInteger(Number(m.cursor)) && Number(m.cursor) >= 0)),
@@ -74,7 +79,7 @@ describe('Credit service interface (real PostgreSQL, Kafka and registry)', funct
       expect(restEndpoints().map(endpointName)).to.have.members(registered);
     });
 
-    for (const name of ['reserve', 'grant', 'capture', 'release', 'refund'] as const) {
+    for (const name of ['reserve', 'grant', 'capture', 'release', 'refund', 'lowBalanceThreshold'] as const) {
       it(`answers ${creditRoutes[name].method} ${creditRoutes[name].url} with a coded 4xx and writes nothing`, async () => {
         const endpoint = restEndpoints().find((candidate) => candidate.url === creditRoutes[name].url)!;
         const report = await fuzzEndpoint({

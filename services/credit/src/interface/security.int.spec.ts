@@ -71,7 +71,7 @@ describe('Credit service security (real PostgreSQL, Kafka and registry; gRPC ove
       expect(await harness.call('Reserve', { customerId: harness.scopedCustomerId, amount: 1, ttlSeconds: 60, idempotencyKey: 'own' }, harness.scopedToken)).to.include({ amount: 1, status: 'HELD' });
     });
 
-    it("cannot read, reserve, grant, capture, release or refund B's credits (403 / PERMISSION_DENIED), and writes nothing", async () => {
+    it("cannot read, reserve, grant, capture, release or refund B's credits, nor set its threshold (403 / PERMISSION_DENIED), and writes nothing", async () => {
       const before = await tableRowCounts(harness.pool);
       const rest = [
         await scoped('GET', `/v1/accounts/${customerB}/balance`),
@@ -82,6 +82,7 @@ describe('Credit service security (real PostgreSQL, Kafka and registry; gRPC ove
         await scoped('POST', `/v1/reservations/${heldB}/capture`, { amount: 1 }),
         await scoped('POST', `/v1/reservations/${heldB}/release`),
         await scoped('POST', `/v1/reservations/${capturedB}/refund`, { amount: 1 }),
+        await scoped('POST', `/v1/accounts/${customerB}/low-balance-threshold`, { threshold: 5 }),
       ];
       expect(rest.map((answer) => [answer.status, answer.body.error?.code])).to.deep.equal(Array(rest.length).fill([403, 'PERMISSION_DENIED']));
       const grpcCalls = [
@@ -90,6 +91,7 @@ describe('Credit service security (real PostgreSQL, Kafka and registry; gRPC ove
         await refusal(harness.call('ListLedger', { customerId: customerB }, harness.scopedToken)),
         await refusal(harness.call('Capture', { reservationId: heldB, amount: 1 }, harness.scopedToken)),
         await refusal(harness.call('Release', { reservationId: heldB }, harness.scopedToken)),
+        await refusal(harness.call('SetLowBalanceThreshold', { customerId: customerB, threshold: 5, idempotencyKey: randomUUID() }, harness.scopedToken)),
       ];
       expect(grpcCalls).to.deep.equal(Array(grpcCalls.length).fill(['PERMISSION_DENIED', 'PERMISSION_DENIED']));
       expect(await tableRowCounts(harness.pool)).to.deep.equal(before);

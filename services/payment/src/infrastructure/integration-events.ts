@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageContext, OutboxMessage } from '@billing/platform';
 import type {
+  PaymentDisputeClosed as PaymentDisputeClosedPayload,
   PaymentDisputed as PaymentDisputedPayload,
   PaymentFailed as PaymentFailedPayload,
   PaymentRefunded as PaymentRefundedPayload,
@@ -33,7 +34,7 @@ function common(event: IntentEventBase): CommonPayload {
 
 /**
  * The one place domain events become integration events (schemas/payment/*.avsc). Only fields the schemas have are
- * mapped. Internal facts — PaymentCreated, PaymentRetried, PaymentCanceled, PaymentDisputeClosed — have no contract
+ * mapped. Internal facts — PaymentCreated, PaymentRetried, PaymentCanceled — have no contract
  * and stay in the payment's state.
  */
 export function toIntegrationEvent(event: PaymentEvent): { eventType: string; payload: Record<string, unknown> } | null {
@@ -52,10 +53,14 @@ export function toIntegrationEvent(event: PaymentEvent): { eventType: string; pa
         eventType: 'PaymentDisputed',
         payload: { ...common(event), disputeId: event.disputeId, disputeStatus: event.disputeStatus, amountDisputed: event.amountDisputed } satisfies PaymentDisputedPayload,
       };
+    case 'PaymentDisputeClosed':
+      return {
+        eventType: 'PaymentDisputeClosed',
+        payload: { ...common(event), disputeId: event.disputeId, status: event.disputeStatus, amountDisputed: event.amountDisputed } satisfies PaymentDisputeClosedPayload,
+      };
     case 'PaymentCreated':
     case 'PaymentRetried':
     case 'PaymentCanceled':
-    case 'PaymentDisputeClosed':
       return null;
     default: {
       const unknown: never = event;

@@ -45,14 +45,15 @@ describe('Payment integration events', () => {
 
     it('maps exactly the events with a contract, keyed by payment id', () => {
       const messages = toOutboxMessages(events, { correlationId: 'c-1' });
-      expect(messages.map((message) => message.eventType)).to.deep.equal(['PaymentSucceeded', 'PaymentRefunded', 'PaymentDisputed', 'PaymentFailed']);
+      expect(messages.map((message) => message.eventType)).to.deep.equal(['PaymentSucceeded', 'PaymentRefunded', 'PaymentDisputed', 'PaymentDisputeClosed', 'PaymentFailed']);
       expect(messages.map((message) => message.aggregateId)).to.deep.equal([
+        '00000000-0000-4000-8000-000000000001',
         '00000000-0000-4000-8000-000000000001',
         '00000000-0000-4000-8000-000000000001',
         '00000000-0000-4000-8000-000000000001',
         '00000000-0000-4000-8000-000000000002',
       ]);
-      expect(new Set(messages.map((message) => message.eventId)).size).to.equal(4);
+      expect(new Set(messages.map((message) => message.eventId)).size).to.equal(5);
     });
 
     it('gives each payload exactly the fields of its Avro schema', () => {
@@ -69,6 +70,7 @@ describe('Payment integration events', () => {
       expect(byType.PaymentSucceeded).to.include({ purpose: 'CREDIT_TOP_UP', referenceId: 'top-1', credits: 500, periodIndex: null, currency: 'EUR', occurredAt: at(1).toISOString() });
       expect(byType.PaymentRefunded).to.include({ amountRefunded: 400, totalRefunded: 400 });
       expect(byType.PaymentDisputed).to.include({ disputeId: 'dp_1', disputeStatus: 'needs_response', amountDisputed: 600 });
+      expect(byType.PaymentDisputeClosed).to.include({ disputeId: 'dp_1', status: 'lost', amountDisputed: 600, referenceId: 'top-1' });
       expect(byType.PaymentFailed).to.include({ purpose: 'SUBSCRIPTION_PERIOD', periodIndex: 3, reason: 'insufficient_funds', attempt: 2 });
     });
   });

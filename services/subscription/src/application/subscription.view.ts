@@ -10,6 +10,7 @@ export interface PlanTermsView {
   readonly interval: string;
   readonly creditsPerPeriod: number;
   readonly creditRollover: boolean;
+  readonly lowBalanceThreshold: number | null;
 }
 
 export interface SubscriptionView {
@@ -40,6 +41,7 @@ export interface PlanView {
   readonly creditRollover: boolean;
   readonly trialDays: number;
   readonly active: boolean;
+  readonly lowBalanceThreshold: number | null;
 }
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
@@ -52,6 +54,7 @@ export function toPlanTermsView(terms: PlanTerms): PlanTermsView {
     interval: terms.interval,
     creditsPerPeriod: terms.creditsPerPeriod,
     creditRollover: terms.creditRollover,
+    lowBalanceThreshold: terms.lowBalanceThreshold,
   };
 }
 

@@ -16,6 +16,8 @@ export interface PlanTerms extends PlanRef {
   readonly interval: BillingInterval;
   readonly creditsPerPeriod: number;
   readonly creditRollover: boolean;
+  /** The low-balance threshold (credits) credit gives an account that has none with its first credits; null: none. */
+  readonly lowBalanceThreshold: number | null;
 }
 
 export function isSamePlanVersion(a: PlanRef, b: PlanRef): boolean {

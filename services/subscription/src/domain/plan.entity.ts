@@ -4,6 +4,8 @@ import type { PlanRef, PlanTerms } from './plan-terms.value-object';
 import { InvalidPlanError, type ValidationIssue } from './subscription.errors';
 
 export const MAX_TRIAL_DAYS = 365;
+/** Credit's largest credit amount: a threshold above it would be refused when the account adopts it. */
+export const MAX_LOW_BALANCE_THRESHOLD = 1_000_000_000;
 
 /** A plan version as stored; also the raw input shape, hence `string` for the values we validate. */
 export interface PlanProps {
@@ -17,13 +19,15 @@ export interface PlanProps {
   readonly creditRollover: boolean;
   readonly trialDays: number;
   readonly active: boolean;
+  readonly lowBalanceThreshold: number | null;
 }
 
-export type NewPlan = Omit<PlanProps, 'version' | 'active'>;
+/** A new plan's input; a plan without a low-balance threshold gives its subscribers none. */
+export type NewPlan = Omit<PlanProps, 'version' | 'active' | 'lowBalanceThreshold'> & { readonly lowBalanceThreshold?: number | null };
 
 /** What UpdatePlan may change; the identity (planId, code) never changes across versions. */
 export type PlanRevision = Partial<
-  Pick<PlanProps, 'name' | 'price' | 'interval' | 'creditsPerPeriod' | 'creditRollover' | 'trialDays'>
+  Pick<PlanProps, 'name' | 'price' | 'interval' | 'creditsPerPeriod' | 'creditRollover' | 'trialDays' | 'lowBalanceThreshold'>
 >;
 
 /**
@@ -41,6 +45,7 @@ export class Plan {
   readonly creditRollover: boolean;
   readonly trialDays: number;
   readonly active: boolean;
+  readonly lowBalanceThreshold: number | null;
 
   private constructor(props: PlanProps) {
     validatePlan(props);
@@ -54,10 +59,11 @@ export class Plan {
     this.creditRollover = props.creditRollover;
     this.trialDays = props.trialDays;
     this.active = props.active;
+    this.lowBalanceThreshold = props.lowBalanceThreshold;
   }
 
   static create(plan: NewPlan): Plan {
-    return new Plan({ ...plan, version: 1, active: true });
+    return new Plan({ ...plan, lowBalanceThreshold: plan.lowBalanceThreshold ?? null, version: 1, active: true });
   }
 
   /** Validates again: a stored row is input too. */
@@ -87,6 +93,7 @@ export class Plan {
       interval: this.interval,
       creditsPerPeriod: this.creditsPerPeriod,
       creditRollover: this.creditRollover,
+      lowBalanceThreshold: this.lowBalanceThreshold,
     };
   }
 
@@ -102,6 +109,7 @@ export class Plan {
       creditRollover: this.creditRollover,
       trialDays: this.trialDays,
       active: this.active,
+      lowBalanceThreshold: this.lowBalanceThreshold,
     };
   }
 }
@@ -140,6 +148,10 @@ function validatePlan(props: PlanProps): void {
     problem('trialDays', `must be an integer from 0 to ${MAX_TRIAL_DAYS}`);
   }
   if (typeof props.active !== 'boolean') problem('active', 'must be a boolean');
+  const threshold = props.lowBalanceThreshold;
+  if (threshold !== null && !(Number.isSafeInteger(threshold) && threshold >= 1 && threshold <= MAX_LOW_BALANCE_THRESHOLD)) {
+    problem('lowBalanceThreshold', `must be null or an integer from 1 to ${MAX_LOW_BALANCE_THRESHOLD}`);
+  }
 
   if (issues.length > 0) throw new InvalidPlanError(issues);
 }

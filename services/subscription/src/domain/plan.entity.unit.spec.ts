@@ -51,6 +51,12 @@ describe('Plan', () => {
       expect(Plan.create({ ...valid, trialDays: 365, creditsPerPeriod: 0 }).trialDays).to.equal(365);
     });
 
+    it('takes no low-balance threshold by default, or one from 1 to 1,000,000,000 credits', () => {
+      expect(Plan.create(valid).terms().lowBalanceThreshold).to.equal(null);
+      expect(Plan.create({ ...valid, lowBalanceThreshold: 200 }).terms().lowBalanceThreshold).to.equal(200);
+      for (const threshold of [0, -5, 2.5, 1_000_000_001]) expect(invalidFields({ ...valid, lowBalanceThreshold: threshold })).to.deep.equal(['lowBalanceThreshold']);
+    });
+
     it('refuses an empty id, a malformed code and an empty name', () => {
       expect(invalidFields({ ...valid, planId: ' ', code: 'Pro Plan', name: '' })).to.deep.equal(['planId', 'code', 'name']);
     });
@@ -97,7 +103,7 @@ describe('Plan', () => {
 
   describe('when reconstituted', () => {
     it('validates the stored row like input', () => {
-      expect(() => Plan.reconstitute({ ...valid, version: 0, active: true })).to.throw(InvalidPlanError);
+      expect(() => Plan.reconstitute({ ...valid, lowBalanceThreshold: null, version: 0, active: true })).to.throw(InvalidPlanError);
     });
   });
 });

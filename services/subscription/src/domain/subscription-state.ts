@@ -68,6 +68,8 @@ function termsIssues(label: string, terms: PlanTerms | null | undefined): string
     issues.push(`${label}.creditsPerPeriod is not a non-negative integer`);
   }
   if (typeof terms.creditRollover !== 'boolean') issues.push(`${label}.creditRollover is not a boolean`);
+  const threshold = terms.lowBalanceThreshold;
+  if (threshold !== null && !(Number.isSafeInteger(threshold) && threshold >= 1)) issues.push(`${label}.lowBalanceThreshold is not null or a positive integer`);
   return issues;
 }
 

@@ -243,6 +243,7 @@ export class Subscription {
         ...paid,
         creditsPerPeriod: terms.creditsPerPeriod,
         creditRollover: terms.creditRollover,
+        lowBalanceThreshold: terms.lowBalanceThreshold,
       });
     } else {
       this.record({

@@ -197,6 +197,21 @@ describe('Subscription lifecycle', () => {
     });
   });
 
+  describe('when period 1 of a plan with a low-balance threshold is paid', () => {
+    it('carries the threshold on SubscriptionActivated, for credit to give the account', () => {
+      const subscription = given.incomplete(aPlan({ lowBalanceThreshold: 150 }));
+      subscription.recordPaymentSucceeded(1, PAID_AT);
+      const [activated] = ofType(subscription.pullEvents(), 'SubscriptionActivated');
+      expect(activated).to.deep.include({ creditsPerPeriod: 1_000, lowBalanceThreshold: 150 });
+    });
+
+    it('carries null for a plan without one', () => {
+      const subscription = given.incomplete();
+      subscription.recordPaymentSucceeded(1, PAID_AT);
+      expect(ofType(subscription.pullEvents(), 'SubscriptionActivated')[0]?.lowBalanceThreshold).to.equal(null);
+    });
+  });
+
   describe('when upgraded mid-period', () => {
     it('grants the prorated credits now and bills the new price from the next period', () => {
       const subscription = given.active();

@@ -93,6 +93,7 @@ describe('Subscription state machine', () => {
           currency: 'EUR',
           creditsPerPeriod: 1_000,
           creditRollover: false,
+          lowBalanceThreshold: null,
         },
       ]);
     });

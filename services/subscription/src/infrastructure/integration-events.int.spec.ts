@@ -29,7 +29,7 @@ function plan(overrides: Partial<Parameters<typeof Plan.create>[0]> = {}): Plan 
 function everyEvent(): SubscriptionDomainEvent[] {
   const trial = Subscription.create({ subscriptionId: 'sub-t', customerId: 'cus-1', plan: plan({ trialDays: 7 }), now: at('2030-01-01T00:00:00Z') });
   trial.changePlan(plan({ planId: 'plan-max', code: 'max', price: { amount: 9_900, currency: 'EUR' } }), at('2030-01-02T00:00:00Z'));
-  const subscription = Subscription.create({ subscriptionId: 'sub-1', customerId: 'cus-1', plan: plan(), now: at('2030-01-31T10:00:00Z') });
+  const subscription = Subscription.create({ subscriptionId: 'sub-1', customerId: 'cus-1', plan: plan({ lowBalanceThreshold: 250 }), now: at('2030-01-31T10:00:00Z') });
   subscription.recordPaymentSucceeded(1, at('2030-01-31T10:05:00Z'));
   subscription.changePlan(plan({ planId: 'plan-max', code: 'max', price: { amount: 9_900, currency: 'EUR' } }), at('2030-02-10T00:00:00Z'));
   subscription.markRenewalDue(at('2030-02-28T10:05:00Z'));
@@ -67,6 +67,7 @@ describe('Subscription integration events (real schema registry)', function () {
       expect(topic).to.equal('billing.subscription.v1');
       expect(await codec.decode(value), event.eventType).to.deep.equal(event.payload);
     }
+    expect(mapped.find((event) => event.eventType === 'SubscriptionActivated')!.payload).to.include({ lowBalanceThreshold: 250 });
     const planChanges = mapped.filter((event) => event.eventType === 'SubscriptionPlanChanged').map((event) => event.payload);
     expect(planChanges.map((payload) => 'periodIndex' in payload && payload.periodIndex)).to.deep.equal([null, 1]);
   });

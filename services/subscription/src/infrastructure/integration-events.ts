@@ -57,6 +57,7 @@ export function toIntegrationEvent(event: SubscriptionDomainEvent): Subscription
           currency: event.currency,
           creditsPerPeriod: event.creditsPerPeriod,
           creditRollover: event.creditRollover,
+          lowBalanceThreshold: event.lowBalanceThreshold,
         },
       };
     case 'SubscriptionRenewalDue':

@@ -3,7 +3,7 @@ import { PlanCodeTakenError, PlanVersionConflictError } from '../application/app
 import type { PlanQueries } from '../application/ports/subscription-queries.port';
 import { Plan } from '../domain/plan.entity';
 import type { PlanRepository } from '../domain/plan.repository.port';
-import { isUniqueViolation, toNumber } from './sql-values';
+import { isUniqueViolation, toNumber, toNumberOrNull } from './sql-values';
 
 type Row = Record<string, unknown>;
 
@@ -19,6 +19,7 @@ function planOf(row: Row): Plan {
     creditRollover: Boolean(row.credit_rollover),
     trialDays: toNumber(row.trial_days),
     active: Boolean(row.active),
+    lowBalanceThreshold: toNumberOrNull(row.low_balance_threshold),
   });
 }
 
@@ -49,8 +50,8 @@ export class SqlPlanRepository implements PlanRepository, PlanQueries {
     try {
       await this.tx.query(
         `insert into plans (plan_id, version, code, name, price_amount, currency, billing_interval, credits_per_period,
-                            credit_rollover, trial_days, active, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+                            credit_rollover, trial_days, active, created_at, low_balance_threshold)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
         [
           plan.planId,
           plan.version,
@@ -64,6 +65,7 @@ export class SqlPlanRepository implements PlanRepository, PlanQueries {
           plan.trialDays,
           plan.active,
           this.now(),
+          plan.lowBalanceThreshold,
         ],
       );
     } catch (error) {

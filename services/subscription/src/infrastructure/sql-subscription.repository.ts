@@ -47,6 +47,8 @@ const COLUMNS = [
   'cancellation_effective_at',
   'renewal_due_at',
   'updated_at',
+  'low_balance_threshold',
+  'pending_low_balance_threshold',
 ] as const;
 
 function columnValues(subscription: Subscription, now: Date): unknown[] {
@@ -85,6 +87,8 @@ function columnValues(subscription: Subscription, now: Date): unknown[] {
     state.cancellation?.effectiveAt ?? null,
     subscription.renewalDueAt,
     now,
+    state.plan.lowBalanceThreshold,
+    pending?.lowBalanceThreshold ?? null,
   ];
 }
 
@@ -96,6 +100,7 @@ function termsOf(row: Row, prefix: '' | 'pending_'): PlanTerms {
     interval: String(row[`${prefix}billing_interval`]) as BillingInterval,
     creditsPerPeriod: toNumber(row[`${prefix}credits_per_period`]),
     creditRollover: Boolean(row[`${prefix}credit_rollover`]),
+    lowBalanceThreshold: toNumberOrNull(row[`${prefix}low_balance_threshold`]),
   };
 }
 

@@ -1,5 +1,7 @@
 import type { CreditAccountOpened } from './credit-account-opened.domain-event';
 import type { CreditBalanceLow } from './credit-balance-low.domain-event';
+import type { CreditBalanceRecovered } from './credit-balance-recovered.domain-event';
+import type { CreditsClawbackShortfall } from './credits-clawback-shortfall.domain-event';
 import type { CreditsExpired } from './credits-expired.domain-event';
 import type { CreditsGranted } from './credits-granted.domain-event';
 import type { CreditsRefunded } from './credits-refunded.domain-event';
@@ -12,6 +14,8 @@ export type { CreditAccountEventBase } from './credit-account-event.base';
 export type {
   CreditAccountOpened,
   CreditBalanceLow,
+  CreditBalanceRecovered,
+  CreditsClawbackShortfall,
   CreditsExpired,
   CreditsGranted,
   CreditsRefunded,
@@ -32,7 +36,9 @@ export type CreditAccountEvent =
   | CreditsRefunded
   | CreditsExpired
   | CreditsRevoked
-  | CreditBalanceLow;
+  | CreditsClawbackShortfall
+  | CreditBalanceLow
+  | CreditBalanceRecovered;
 
 export type CreditAccountEventType = CreditAccountEvent['type'];
 

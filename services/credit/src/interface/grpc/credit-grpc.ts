@@ -1,7 +1,9 @@
-import { canActFor, type GrpcCallContext, loadProto, type ServiceTokens, unaryHandlers } from '@billing/platform';
+import { canActFor, type GrpcCallContext, loadProto, runIdempotent, type ServiceTokens, type SqlExecutor, type UnitOfWork, unaryHandlers } from '@billing/platform';
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { PermissionDeniedError } from '../../application/credit.errors';
+import { SetLowBalanceThresholdHandler } from '../../application/commands/set-low-balance-threshold/set-low-balance-threshold.handler';
+import { PermissionDeniedError, requireIdempotencyKey } from '../../application/credit.errors';
+import type { AccountCommandBus } from '../../application/ports/account-command-bus.port';
 import type { LedgerEntry } from '../../domain/ledger-entry';
 import { grpcErrorStatus } from '../credit-error-status';
 import type { CreditUseCases } from '../credit-use-cases';
@@ -25,7 +27,16 @@ const ledgerEntry = (entry: LedgerEntry) => ({
 });
 
 /** billing.credit.v1.CreditService over the use cases; a customer-scoped token acts only on its customer. */
-export function registerCreditGrpc(server: grpc.Server, deps: { useCases: CreditUseCases; tokens: ServiceTokens; logger: Logger }): void {
+interface Deps {
+  useCases: CreditUseCases;
+  tokens: ServiceTokens;
+  logger: Logger;
+  unitOfWork: UnitOfWork<SqlExecutor>;
+  /** A bus bound to one transaction, for writes whose response is stored with their idempotency key. */
+  busIn: (tx: SqlExecutor) => AccountCommandBus;
+}
+
+export function registerCreditGrpc(server: grpc.Server, deps: Deps): void {
   const proto = loadProto('billing/credit/v1/credit.proto') as any;
   const { useCases } = deps;
   const context = (call: GrpcCallContext) => ({ correlationId: call.correlationId, traceparent: call.traceparent });
@@ -68,6 +79,18 @@ export function registerCreditGrpc(server: grpc.Server, deps: { useCases: Credit
         Release: async (request, call) => {
           const result = await useCases.release.execute({ reservationId: request.reservationId }, context(call), guard(call));
           return { reservationId: result.reservationId, released: result.released };
+        },
+        SetLowBalanceThreshold: async (request, call) => {
+          guard(call)(request.customerId);
+          const key = requireIdempotencyKey(request.idempotencyKey);
+          // proto3 has no null: 0, never a valid threshold, switches alerts off.
+          const body = { customerId: request.customerId, threshold: request.threshold === 0 ? null : request.threshold };
+          const response = await runIdempotent(deps.unitOfWork, { principal: call.principal.name, key, route: 'lowBalanceThreshold', body }, async (tx) => ({
+            status: 200,
+            body: await new SetLowBalanceThresholdHandler({ bus: deps.busIn(tx) }).execute(body, context(call)),
+          }));
+          const result = response.body as { customerId: string; lowBalanceThreshold: number | null; available: number };
+          return { customerId: result.customerId, threshold: result.lowBalanceThreshold ?? 0, available: result.available };
         },
         ListLedger: async (request, call) => {
           guard(call)(request.customerId);

@@ -2,6 +2,7 @@ import { canActFor, idempotencyKeyOf, runIdempotent, type SqlExecutor, type Unit
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GrantCreditsHandler } from '../../application/commands/grant-credits/grant-credits.handler';
 import { RefundCaptureHandler } from '../../application/commands/refund-capture/refund-capture.handler';
+import { SetLowBalanceThresholdHandler } from '../../application/commands/set-low-balance-threshold/set-low-balance-threshold.handler';
 import { PermissionDeniedError } from '../../application/credit.errors';
 import type { AccountCommandBus } from '../../application/ports/account-command-bus.port';
 import type { Clock } from '../../application/ports/clock.port';
@@ -37,7 +38,7 @@ export const creditRoutes = {
   grant: {
     method: 'POST',
     url: '/v1/accounts/:customerId/grants',
-    summary: 'Grant credits by hand (MANUAL or PROMOTION); one grant per source',
+    summary: 'Grant credits by hand (MANUAL or PROMOTION); one grant per source on each account',
     schema: {
       params: customerIdParam,
       body: {
@@ -56,6 +57,15 @@ export const creditRoutes = {
           priority: { type: 'integer', minimum: 0, maximum: 1000000 },
         },
       },
+    },
+  },
+  lowBalanceThreshold: {
+    method: 'POST',
+    url: '/v1/accounts/:customerId/low-balance-threshold',
+    summary: 'Set the low-balance threshold (absolute credits; null switches alerts off): CreditBalanceLow once per drop below it, CreditBalanceRecovered once back above',
+    schema: {
+      params: customerIdParam,
+      body: { type: 'object', required: ['threshold'], additionalProperties: false, properties: { threshold: { ...amount, type: ['integer', 'null'] } } },
     },
   },
   reservation: { method: 'GET', url: '/v1/reservations/:reservationId', summary: 'A reservation and the grants it holds', schema: { params: reservationIdParam } },
@@ -166,6 +176,16 @@ export function registerCreditRoutes(app: FastifyInstance, deps: Deps): void {
       const result = await handler.execute({ customerId: request.params.customerId, ...request.body }, context(request));
       return { status: result.created ? 201 : 200, body: result };
     });
+    return reply.status(response.status).send(response.body);
+  });
+  route('lowBalanceThreshold', async (request, reply) => {
+    guard(request)(request.params.customerId);
+    const key = idempotencyKeyOf(request);
+    const body = { customerId: request.params.customerId, threshold: request.body.threshold as number | null };
+    const response = await runIdempotent(deps.unitOfWork, { principal: request.principal!.name, key, route: 'lowBalanceThreshold', body }, async (tx) => ({
+      status: 200,
+      body: await new SetLowBalanceThresholdHandler({ bus: deps.busIn(tx) }).execute(body, context(request)),
+    }));
     return reply.status(response.status).send(response.body);
   });
   app.get('/openapi.json', async () => openApiDocument());

@@ -2,7 +2,10 @@ import type { BillingPeriod } from '../billing-interval.value-object';
 import type { Currency } from '../money.value-object';
 import type { SubscriptionEventBase } from './subscription-event-base';
 
-/** Period 1 is paid: credit grants `creditsPerPeriod`, expiring at `period.end` unless `creditRollover`. */
+/**
+ * Period 1 is paid: credit grants `creditsPerPeriod`, expiring at `period.end` unless `creditRollover`, and gives the
+ * account the plan's `lowBalanceThreshold` if it has none.
+ */
 export interface SubscriptionActivated extends SubscriptionEventBase {
   readonly type: 'SubscriptionActivated';
   readonly planId: string;
@@ -12,4 +15,5 @@ export interface SubscriptionActivated extends SubscriptionEventBase {
   readonly currency: Currency;
   readonly creditsPerPeriod: number;
   readonly creditRollover: boolean;
+  readonly lowBalanceThreshold: number | null;
 }

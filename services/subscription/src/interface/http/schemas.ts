@@ -28,6 +28,12 @@ const planTerms = {
   creditsPerPeriod: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
   creditRollover: { type: 'boolean', description: 'false: a period’s credits expire at its end' },
   trialDays: { type: 'integer', minimum: 0, maximum: 365 },
+  lowBalanceThreshold: {
+    type: ['integer', 'null'],
+    minimum: 1,
+    maximum: 1_000_000_000,
+    description: 'credits; a subscriber account without a low-balance threshold gets this one with its first credits (null: none)',
+  },
 };
 
 export const createPlanBody: JsonSchema = {
@@ -97,6 +103,7 @@ const planTermsView: JsonSchema = {
     interval: { type: 'string' },
     creditsPerPeriod: { type: 'integer' },
     creditRollover: { type: 'boolean' },
+    lowBalanceThreshold: { type: ['integer', 'null'] },
   },
 };
 
@@ -114,6 +121,7 @@ export const planView: JsonSchema = {
     creditRollover: { type: 'boolean' },
     trialDays: { type: 'integer' },
     active: { type: 'boolean' },
+    lowBalanceThreshold: { type: ['integer', 'null'] },
   },
 };
 

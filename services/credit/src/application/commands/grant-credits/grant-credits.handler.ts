@@ -1,6 +1,7 @@
 import { CreditAmount } from '../../../domain/credit-amount.value-object';
 import { GrantSource } from '../../../domain/grant-source.value-object';
 import type { AccountCommandResult } from '../../account-command';
+import { grantIdFor } from '../../grant-id';
 import { InvalidRequestError, requireCustomerId, unwrap } from '../../credit.errors';
 import type { AccountCommandBus, RequestContext, SubmitOptions } from '../../ports/account-command-bus.port';
 import type { Clock } from '../../ports/clock.port';
@@ -14,10 +15,7 @@ export interface GrantCredits {
   priority?: number;
 }
 
-/**
- * Grants credits once per (source type, source id, period): the grant id derives from the source, so a redelivered
- * event or a retried request finds the grant it already made.
- */
+/** Grants credits once per (account, source type, source id, period): see grantIdFor. */
 export class GrantCreditsHandler {
   constructor(private readonly deps: { bus: AccountCommandBus; grantIds: DeterministicIds; clock: Clock }) {}
 
@@ -27,7 +25,7 @@ export class GrantCreditsHandler {
     const source = GrantSource.of(command.source);
     const expiresAt = command.expiresAt == null ? null : new Date(command.expiresAt);
     if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new InvalidRequestError('expiresAt must be an ISO-8601 instant');
-    const grantId = this.deps.grantIds.forKey('grant', GrantSource.key(source));
+    const grantId = grantIdFor(this.deps.grantIds, customerId, source);
     const outcome = await this.deps.bus.submit(customerId, { type: 'Grant', grantId, amount, source, expiresAt, priority: command.priority }, context, options);
     return unwrap<Extract<AccountCommandResult, { type: 'Grant' }>>(outcome);
   }

@@ -7,4 +7,5 @@ export interface CreatePlanCommand {
   readonly creditsPerPeriod: number;
   readonly creditRollover: boolean;
   readonly trialDays: number;
+  readonly lowBalanceThreshold?: number | null;
 }

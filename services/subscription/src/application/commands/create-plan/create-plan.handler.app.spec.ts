@@ -17,6 +17,7 @@ describe('CreatePlan', () => {
         creditRollover: false,
         trialDays: 14,
         active: true,
+        lowBalanceThreshold: null,
       });
       expect((await context.plans.findLatestByCode('pro'))?.toProps()).to.deep.equal(plan);
     });

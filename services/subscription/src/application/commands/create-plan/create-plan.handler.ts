@@ -24,6 +24,7 @@ export class CreatePlanHandler {
       creditsPerPeriod: command.creditsPerPeriod,
       creditRollover: command.creditRollover,
       trialDays: command.trialDays,
+      lowBalanceThreshold: command.lowBalanceThreshold,
     });
     // A friendly refusal; the unique (code, version) key behind add() is what holds under concurrency.
     if (await this.deps.plans.findLatestByCode(plan.code)) throw new PlanCodeTakenError(plan.code);

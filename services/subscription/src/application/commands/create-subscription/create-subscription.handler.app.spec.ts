@@ -24,6 +24,7 @@ describe('CreateSubscription', () => {
         interval: 'month',
         creditsPerPeriod: 1_000,
         creditRollover: false,
+        lowBalanceThreshold: null,
       });
       expect(context.store.domainEvents()).to.deep.equal([
         {
