@@ -4,6 +4,7 @@ import { ProcessedWebhookEventsMigration } from './Migration20261126100001_proce
 import { CustomerGatewayLinksMigration } from './Migration20261126100002_customer_gateway_links';
 import { PaymentFlowContextMigration } from './Migration20261126100003_payment_flow_context';
 import { TopUpPacksMigration } from './Migration20261204100000_top_up_packs';
+import { PaymentUpgradeChangeMigration } from './Migration20261204100001_payment_upgrade_change';
 
 /** billing_payment, in order: the shared outbox/inbox and idempotency tables, then the payment service's own. */
 export const paymentMigrations: readonly MigrationClass[] = [
@@ -14,4 +15,5 @@ export const paymentMigrations: readonly MigrationClass[] = [
   CustomerGatewayLinksMigration,
   PaymentFlowContextMigration,
   TopUpPacksMigration,
+  PaymentUpgradeChangeMigration,
 ];

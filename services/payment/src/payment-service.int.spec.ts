@@ -272,6 +272,30 @@ describe('Payment service (PostgreSQL, Kafka, Stripe test server)', function () 
       });
     });
 
+    describe('when SubscriptionUpgradeRequested is consumed', () => {
+      it('charges the prorated difference off-session once per change and publishes PaymentSucceeded / PaymentFailed with the changeId', async () => {
+        const paying = await linkedCustomer();
+        const declined = await linkedCustomer('pm_card_chargeDeclinedInsufficientFunds');
+        const [paid, refused] = [randomUUID(), randomUUID()];
+        await h.produce('SubscriptionUpgradeRequested', upgradeRequested(paid, paying.customerId, 'chg-paid'), { key: paid });
+        await h.produce('SubscriptionUpgradeRequested', upgradeRequested(paid, paying.customerId, 'chg-paid'), { key: paid });
+        await h.produce('SubscriptionUpgradeRequested', upgradeRequested(refused, declined.customerId, 'chg-declined'), { key: refused });
+
+        const intentOf = (changeId: string) => eventually(async () => h.stripeServer.paymentIntents().filter((intent) => intent.metadata.changeId === changeId), (found) => found.length > 0 && found[0]!.status !== 'processing', 20_000);
+        const [paidIntents, declinedIntents] = [await intentOf('chg-paid'), await intentOf('chg-declined')];
+        expect(paidIntents, 'one intent for a redelivered request').to.have.length(1);
+        expect(paidIntents[0]).to.deep.include({ amount: 1_750, currency: 'eur', customer: paying.stripeCustomerId, status: 'succeeded' });
+        expect(paidIntents[0]!.metadata).to.include({ purpose: 'SUBSCRIPTION_UPGRADE', subscriptionId: paid, periodIndex: '3', changeId: 'chg-paid' });
+        const paidView = await eventually(() => h.api('GET', `/v1/payments/${paidIntents[0]!.metadata.paymentId}`), (answer) => answer.body.status === 'succeeded');
+        expect(paidView.body.reference).to.deep.equal({ purpose: 'SUBSCRIPTION_UPGRADE', subscriptionId: paid, periodIndex: 3, changeId: 'chg-paid' });
+        const succeeded = await h.paymentEvents(paidView.body.paymentId, (events) => events.some((event) => event.type === 'PaymentSucceeded'));
+        expect(succeeded[0]!.payload).to.include({ purpose: 'SUBSCRIPTION_UPGRADE', referenceId: paid, periodIndex: 3, changeId: 'chg-paid', amount: 1_750 });
+
+        const failed = await h.paymentEvents(declinedIntents[0]!.metadata.paymentId!, (events) => events.some((event) => event.type === 'PaymentFailed'));
+        expect(failed[0]!.payload).to.include({ purpose: 'SUBSCRIPTION_UPGRADE', referenceId: refused, changeId: 'chg-declined', reason: 'insufficient_funds' });
+      });
+    });
+
     describe('when a renewal cannot be charged', () => {
       it('publishes PaymentFailed with the decline reason and the attempt (card declined, or no card at all)', async () => {
         const declined = await linkedCustomer('pm_card_chargeDeclinedInsufficientFunds');
@@ -474,6 +498,25 @@ function renewalDue(subscriptionId: string, customerId: string, attempt: number)
     amount: 2_900,
     currency: 'EUR',
     attempt,
+    occurredAt: new Date().toISOString(),
+  };
+}
+
+function upgradeRequested(subscriptionId: string, customerId: string, changeId: string) {
+  return {
+    subscriptionId,
+    customerId,
+    changeId,
+    fromPlanId: 'plan-pro',
+    fromPlanVersion: 1,
+    toPlanId: 'plan-max',
+    toPlanVersion: 1,
+    periodIndex: 3,
+    periodStart: new Date().toISOString(),
+    periodEnd: new Date(Date.now() + 28 * 86_400_000).toISOString(),
+    amount: 1_750,
+    currency: 'EUR',
+    proratedCredits: 1_250,
     occurredAt: new Date().toISOString(),
   };
 }

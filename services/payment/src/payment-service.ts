@@ -2,6 +2,7 @@ import { ServiceRuntime, type MessageContext, type ServiceSettings, type SqlExec
 import type { Logger } from 'pino';
 import { paymentMigrations } from '../migrations';
 import { ChargeRenewalHandler } from './application/commands/charge-renewal/charge-renewal.handler';
+import { ChargeUpgradeHandler } from './application/commands/charge-upgrade/charge-upgrade.handler';
 import { ChangeTopUpPackHandler } from './application/commands/change-top-up-pack/change-top-up-pack.handler';
 import { CreateTopUpHandler } from './application/commands/create-top-up/create-top-up.handler';
 import { CreateTopUpPackHandler } from './application/commands/create-top-up-pack/create-top-up-pack.handler';
@@ -127,7 +128,7 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
   openApi.serve(runtime.http, {
     title: 'Payment service',
     version: '1.0.0',
-    description: 'Stripe PaymentIntents for subscription periods and credit top-ups; Stripe webhooks. Events: billing.payment.v1.',
+    description: 'Stripe PaymentIntents for subscription periods, upgrades and credit top-ups (bought by pack); the top-up catalogue; Stripe webhooks. Events: billing.payment.v1.',
   });
 
   const fromBeginning = overrides.consumersFromBeginning ?? true;
@@ -140,6 +141,7 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
     handlers: subscriptionPaymentHandlers({
       startSubscriptionPayment: (context) => new StartSubscriptionPaymentHandler(openerDeps(context)),
       chargeRenewal: (context) => new ChargeRenewalHandler(openerDeps(context)),
+      chargeUpgrade: (context) => new ChargeUpgradeHandler(openerDeps(context)),
       logger: runtime.logger.child({ component: SUBSCRIPTION_PAYMENTS_CONSUMER }),
     }),
   });

@@ -1,5 +1,6 @@
 import { TopUpPack } from '../../domain/top-up-pack.entity';
 import { ChargeRenewalHandler } from '../commands/charge-renewal/charge-renewal.handler';
+import { ChargeUpgradeHandler } from '../commands/charge-upgrade/charge-upgrade.handler';
 import { CreateTopUpHandler } from '../commands/create-top-up/create-top-up.handler';
 import { HandleGatewayWebhookHandler } from '../commands/handle-gateway-webhook/handle-gateway-webhook.handler';
 import { StartSubscriptionPaymentHandler } from '../commands/start-subscription-payment/start-subscription-payment.handler';
@@ -44,6 +45,7 @@ export function paymentTestKit() {
     },
     startSubscriptionPayment: new StartSubscriptionPaymentHandler(deps),
     chargeRenewal: new ChargeRenewalHandler(deps),
+    chargeUpgrade: new ChargeUpgradeHandler(deps),
     createTopUp: new CreateTopUpHandler({ ...deps, packs }),
     handleWebhook: new HandleGatewayWebhookHandler({ payments, gateway, processed, clock }),
     getPayment: new GetPaymentHandler({ payments }),

@@ -153,6 +153,11 @@ const reference = {
       required: ['purpose', 'topUpId', 'credits'],
       properties: { purpose: { const: 'CREDIT_TOP_UP' }, topUpId: { type: 'string' }, credits: { type: 'integer' } },
     },
+    {
+      type: 'object',
+      required: ['purpose', 'subscriptionId', 'periodIndex', 'changeId'],
+      properties: { purpose: { const: 'SUBSCRIPTION_UPGRADE' }, subscriptionId: { type: 'string' }, periodIndex: { type: 'integer' }, changeId: { type: 'string' } },
+    },
   ],
 } as const;
 
