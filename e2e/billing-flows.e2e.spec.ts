@@ -27,6 +27,7 @@ describe('billing flows across the four service processes (E2E)', function () {
   let scenario1Correlation: string;
   let monthlyPlan: string;
   let dailyPlan: string;
+  let topUpPack: string;
 
   before(async function () {
     this.timeout(180_000);
@@ -55,6 +56,9 @@ describe('billing flows across the four service processes (E2E)', function () {
       const plan = await subscriptionApi('POST', '/v1/plans', { code, name: code, price: { amount, currency: 'EUR' }, interval, creditsPerPeriod: credits });
       expect(plan.status, JSON.stringify(plan.body)).to.equal(201);
     }
+    topUpPack = `e2e-pack-${randomUUID().slice(0, 8)}`;
+    const pack = await paymentApi('POST', '/v1/top-up-packs', { code: topUpPack, credits: 500, prices: [{ amount: 1_000, currency: 'EUR' }] });
+    expect(pack.status, JSON.stringify(pack.body)).to.equal(201);
   });
 
   after(async function () {
@@ -257,15 +261,17 @@ describe('billing flows across the four service processes (E2E)', function () {
     expect((await getSubscription(subscription.id)).status).to.equal('canceled');
   });
 
-  it('4. top-up → signed webhook → credits granted; a 40 % refund → charge.refunded → 40 % of the credits revoked', async () => {
+  it('4. top-up bought by pack → signed webhook → credits granted; a 40 % refund → charge.refunded → 40 % of the credits revoked', async () => {
     const { customerId } = await registerCustomer('s4');
     const topUp = await eventually(
-      () => paymentApi('POST', '/v1/top-ups', { customerId, credits: 500, amount: 1_000, currency: 'EUR' }),
-      (answer) => answer.status !== 404,
+      () => paymentApi('POST', '/v1/top-ups', { customerId, packCode: topUpPack, currency: 'EUR' }),
+      (answer) => answer.status !== 409,
       30_000,
       200,
     );
     expect(topUp.status, JSON.stringify(topUp.body)).to.equal(201);
+    expect(topUp.body.quote).to.deep.equal({ packCode: topUpPack, credits: 500, amount: 1_000, currency: 'EUR' });
+    expect(platform.stripe.paymentIntents().find((intent) => intent.id === topUp.body.gatewayPaymentIntentId)).to.deep.include({ amount: 1_000, currency: 'eur' });
     const intentId: string = topUp.body.gatewayPaymentIntentId;
     await stripe.paymentIntents.confirm(intentId, { payment_method: 'pm_card_visa' });
     const delivered = await deliverWebhook(platform, 'payment_intent.succeeded', intentId);
@@ -295,6 +301,29 @@ describe('billing flows across the four service processes (E2E)', function () {
       ['capture', 200, -200],
       ['revoke', 200, -200],
     ]);
+  });
+
+  it('4b. a top-up that names its own price is refused (400 PRICE_NOT_ACCEPTED): no payment, no intent, no credits', async () => {
+    const { customerId } = await registerCustomer('s4b');
+    const intentsBefore = platform.stripe.paymentIntents().length;
+    const key = randomUUID();
+    for (const body of [
+      { customerId, credits: 1_000_000, amount: 1, currency: 'EUR' },
+      { customerId, packCode: topUpPack, currency: 'EUR', amount: 1 },
+    ]) {
+      const refused = await paymentApi('POST', '/v1/top-ups', body, { 'idempotency-key': key });
+      expect([refused.status, refused.body.error?.code], JSON.stringify(refused.body)).to.deep.equal([400, 'PRICE_NOT_ACCEPTED']);
+    }
+    expect(platform.stripe.paymentIntents().length).to.equal(intentsBefore);
+    // Nothing was stored under the key either: the same key with a valid body is a first request, priced by the pack.
+    const bought = await eventually(
+      () => paymentApi('POST', '/v1/top-ups', { customerId, packCode: topUpPack, currency: 'EUR' }, { 'idempotency-key': key }),
+      (answer) => answer.status !== 409,
+      30_000,
+      200,
+    );
+    expect([bought.status, bought.body.amount, bought.body.reference?.credits], JSON.stringify(bought.body)).to.deep.equal([201, 1_000, 500]);
+    expect(await balanceOf(customerId)).to.deep.include({ balance: 0 });
   });
 
   it('5. an outside consumer decodes every event of this run on all four billing topics', async () => {

@@ -96,11 +96,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
       creditRollover: false,
     });
     if (plan.status !== 201) throw new Error(`plan: ${plan.status} ${JSON.stringify(plan.body)}`);
+    const topUpPackCodes: string[] = [];
+    for (let credits = 200; credits <= 1_000; credits += 100) {
+      const code = `chaos-${seed}-${credits}`;
+      const pack = await restClient(platform, 'payment')('POST', '/v1/top-up-packs', { code, credits, prices: [{ amount: credits * 2, currency: 'EUR' }] });
+      if (pack.status !== 201) throw new Error(`top-up pack: ${pack.status} ${JSON.stringify(pack.body)}`);
+      topUpPackCodes.push(code);
+    }
 
     storm.start();
     const loadStartedAt = Date.now();
     const startupMs = loadStartedAt - startedAt.getTime();
-    const context = { platform, size, credit, stripe: stripeClient(platform), planCode, loadStartedAt, intents: new IntentIndex(platform), log };
+    const context = { platform, size, credit, stripe: stripeClient(platform), planCode, topUpPackCodes, loadStartedAt, intents: new IntentIndex(platform), log };
     const progress = setInterval(() => {
       log(`chaos: +${((Date.now() - loadStartedAt) / 1_000).toFixed(0)}s virtual ${started.virtualNow().toISOString()} webhooks ${storm.stats.delivered}/${storm.stats.events * WebhookStorm.COPIES}`);
     }, 15_000);

@@ -42,6 +42,8 @@ export interface JourneyContext {
   credit: CreditGrpc;
   stripe: Stripe;
   planCode: string;
+  /** The top-up catalogue of the run: packs of 200 … 1000 credits (the platform prices them; callers name a pack). */
+  topUpPackCodes: string[];
   loadStartedAt: number;
   /** Intents by subscription id / payment id, refreshed by one poller instead of every customer copying them all. */
   intents: IntentIndex;
@@ -154,11 +156,11 @@ async function gatewayCustomerOf(ctx: JourneyContext, customerId: string, regist
 
 async function topUp(ctx: JourneyContext, record: CustomerRecord, random: Random, loadEnd: number, giveUpAt: number): Promise<void> {
   await sleep(Math.max(0, random.int(Date.now(), loadEnd - ctx.size.dayMs / 2) - Date.now()));
-  const credits = random.int(2, 10) * 100;
+  const packCode = ctx.topUpPackCodes[random.int(0, ctx.topUpPackCodes.length - 1)]!;
   const created = await persistentRest(
     ctx.platform,
     'payment',
-    { method: 'POST', path: '/v1/top-ups', key: `top-up-${record.index}`, body: { customerId: record.customerId, credits, amount: credits * 2, currency: 'EUR' }, retryOn: [404] },
+    { method: 'POST', path: '/v1/top-ups', key: `top-up-${record.index}`, body: { customerId: record.customerId, packCode, currency: 'EUR' }, retryOn: [404] },
     giveUpAt,
   );
   if (created.status !== 201) throw new Error(`top-up: ${created.status} ${JSON.stringify(created.body)}`);

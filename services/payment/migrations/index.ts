@@ -3,6 +3,8 @@ import { PaymentsMigration } from './Migration20261126100000_payments';
 import { ProcessedWebhookEventsMigration } from './Migration20261126100001_processed_webhook_events';
 import { CustomerGatewayLinksMigration } from './Migration20261126100002_customer_gateway_links';
 import { PaymentFlowContextMigration } from './Migration20261126100003_payment_flow_context';
+import { TopUpPacksMigration } from './Migration20261204100000_top_up_packs';
+import { PaymentUpgradeChangeMigration } from './Migration20261204100001_payment_upgrade_change';
 
 /** billing_payment, in order: the shared outbox/inbox and idempotency tables, then the payment service's own. */
 export const paymentMigrations: readonly MigrationClass[] = [
@@ -12,4 +14,6 @@ export const paymentMigrations: readonly MigrationClass[] = [
   ProcessedWebhookEventsMigration,
   CustomerGatewayLinksMigration,
   PaymentFlowContextMigration,
+  TopUpPacksMigration,
+  PaymentUpgradeChangeMigration,
 ];

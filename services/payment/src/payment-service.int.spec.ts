@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { signWebhook } from '@billing/platform/testing';
+import { eventually, signWebhook } from '@billing/platform/testing';
 import { startPaymentHarness, type PaymentHarness } from './testing/payment-service.test-harness';
 
 /**
@@ -32,7 +32,7 @@ describe('Payment service (PostgreSQL, Kafka, Stripe test server)', function () 
   /** POST /v1/top-ups → the payment view (intent open at the Stripe server, requires_payment_method). */
   async function topUp(amount = 1_000): Promise<{ paymentId: string; intentId: string; customerId: string }> {
     const { customerId } = await linkedCustomer();
-    const response = await h.api('POST', '/v1/top-ups', { body: { customerId, credits: 500, amount, currency: 'EUR' }, idempotencyKey: randomUUID() });
+    const response = await h.api('POST', '/v1/top-ups', { body: { customerId, packCode: await h.pack(500, amount), currency: 'EUR' }, idempotencyKey: randomUUID() });
     expect(response.status, JSON.stringify(response.body)).to.equal(201);
     return { paymentId: response.body.paymentId, intentId: response.body.gatewayPaymentIntentId, customerId };
   }
@@ -273,6 +273,30 @@ describe('Payment service (PostgreSQL, Kafka, Stripe test server)', function () 
       });
     });
 
+    describe('when SubscriptionUpgradeRequested is consumed', () => {
+      it('charges the prorated difference off-session once per change and publishes PaymentSucceeded / PaymentFailed with the changeId', async () => {
+        const paying = await linkedCustomer();
+        const declined = await linkedCustomer('pm_card_chargeDeclinedInsufficientFunds');
+        const [paid, refused] = [randomUUID(), randomUUID()];
+        await h.produce('SubscriptionUpgradeRequested', upgradeRequested(paid, paying.customerId, 'chg-paid'), { key: paid });
+        await h.produce('SubscriptionUpgradeRequested', upgradeRequested(paid, paying.customerId, 'chg-paid'), { key: paid });
+        await h.produce('SubscriptionUpgradeRequested', upgradeRequested(refused, declined.customerId, 'chg-declined'), { key: refused });
+
+        const intentOf = (changeId: string) => eventually(async () => h.stripeServer.paymentIntents().filter((intent) => intent.metadata.changeId === changeId), (found) => found.length > 0 && found[0]!.status !== 'processing', 20_000);
+        const [paidIntents, declinedIntents] = [await intentOf('chg-paid'), await intentOf('chg-declined')];
+        expect(paidIntents, 'one intent for a redelivered request').to.have.length(1);
+        expect(paidIntents[0]).to.deep.include({ amount: 1_750, currency: 'eur', customer: paying.stripeCustomerId, status: 'succeeded' });
+        expect(paidIntents[0]!.metadata).to.include({ purpose: 'SUBSCRIPTION_UPGRADE', subscriptionId: paid, periodIndex: '3', changeId: 'chg-paid' });
+        const paidView = await eventually(() => h.api('GET', `/v1/payments/${paidIntents[0]!.metadata.paymentId}`), (answer) => answer.body.status === 'succeeded');
+        expect(paidView.body.reference).to.deep.equal({ purpose: 'SUBSCRIPTION_UPGRADE', subscriptionId: paid, periodIndex: 3, changeId: 'chg-paid' });
+        const succeeded = await h.paymentEvents(paidView.body.paymentId, (events) => events.some((event) => event.type === 'PaymentSucceeded'));
+        expect(succeeded[0]!.payload).to.include({ purpose: 'SUBSCRIPTION_UPGRADE', referenceId: paid, periodIndex: 3, changeId: 'chg-paid', amount: 1_750 });
+
+        const failed = await h.paymentEvents(declinedIntents[0]!.metadata.paymentId!, (events) => events.some((event) => event.type === 'PaymentFailed'));
+        expect(failed[0]!.payload).to.include({ purpose: 'SUBSCRIPTION_UPGRADE', referenceId: refused, changeId: 'chg-declined', reason: 'insufficient_funds' });
+      });
+    });
+
     describe('when a renewal cannot be charged', () => {
       it('publishes PaymentFailed with the decline reason and the attempt (card declined, or no card at all)', async () => {
         const declined = await linkedCustomer('pm_card_chargeDeclinedInsufficientFunds');
@@ -293,26 +317,125 @@ describe('Payment service (PostgreSQL, Kafka, Stripe test server)', function () 
     });
   });
 
+  describe('top-up catalogue (REST)', () => {
+    const idempotencyKeys = async () => (await h.pool.query('select count(*)::int as n from idempotency_keys')).rows[0].n as number;
+
+    it('creates, lists, reprices and deactivates a pack; a top-up is priced by it and refused once it is no longer sold', async () => {
+      const code = `pack-${randomUUID().slice(0, 8)}`;
+      const body = { code, credits: 750, prices: [{ amount: 1_500, currency: 'EUR' }, { amount: 1_700, currency: 'usd' }] };
+      const key = randomUUID();
+      const created = await h.api('POST', '/v1/top-up-packs', { body, idempotencyKey: key });
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      expect(created.body).to.deep.include({ code, credits: 750, active: true, prices: [{ amount: 1_500, currency: 'EUR' }, { amount: 1_700, currency: 'USD' }] });
+      expect(await h.api('POST', '/v1/top-up-packs', { body, idempotencyKey: key })).to.deep.equal(created);
+      const again = await h.api('POST', '/v1/top-up-packs', { body, idempotencyKey: randomUUID() });
+      expect([again.status, again.body.error.code]).to.deep.equal([409, 'TOP_UP_PACK_ALREADY_EXISTS']);
+
+      const listed = await h.api('GET', '/v1/top-up-packs?limit=100');
+      expect(listed.body.data.map((pack: { code: string }) => pack.code)).to.include(code);
+
+      const repriced = await h.api('PATCH', `/v1/top-up-packs/${code}`, { body: { prices: [{ amount: 1_400, currency: 'EUR' }] }, idempotencyKey: randomUUID() });
+      expect(repriced.status, JSON.stringify(repriced.body)).to.equal(200);
+      expect(repriced.body).to.deep.include({ credits: 750, prices: [{ amount: 1_400, currency: 'EUR' }] });
+
+      const { customerId } = await linkedCustomer();
+      const bought = await h.api('POST', '/v1/top-ups', { body: { customerId, packCode: code, currency: 'EUR' }, idempotencyKey: randomUUID() });
+      expect(bought.status, JSON.stringify(bought.body)).to.equal(201);
+      expect(bought.body.quote).to.deep.equal({ packCode: code, credits: 750, amount: 1_400, currency: 'EUR' });
+      expect(bought.body).to.deep.include({ amount: 1_400, currency: 'EUR', reference: { purpose: 'CREDIT_TOP_UP', topUpId: bought.body.reference.topUpId, credits: 750 } });
+      expect(h.stripeServer.paymentIntents().find((intent) => intent.id === bought.body.gatewayPaymentIntentId)).to.deep.include({ amount: 1_400, currency: 'eur' });
+      const notPriced = await h.api('POST', '/v1/top-ups', { body: { customerId, packCode: code, currency: 'USD' }, idempotencyKey: randomUUID() });
+      expect([notPriced.status, notPriced.body.error.code]).to.deep.equal([422, 'TOP_UP_PACK_NOT_PRICED']);
+
+      const deactivated = await h.api('POST', `/v1/top-up-packs/${code}/deactivate`, { idempotencyKey: randomUUID() });
+      expect([deactivated.status, deactivated.body.active]).to.deep.equal([200, false]);
+      const onSale = await h.api('GET', '/v1/top-up-packs?limit=100');
+      expect(onSale.body.data.map((pack: { code: string }) => pack.code)).not.to.include(code);
+      const all = await h.api('GET', '/v1/top-up-packs?active=false&limit=100');
+      expect(all.body.data.map((pack: { code: string }) => pack.code)).to.include(code);
+      const refused = await h.api('POST', '/v1/top-ups', { body: { customerId, packCode: code, currency: 'EUR' }, idempotencyKey: randomUUID() });
+      expect([refused.status, refused.body.error.code]).to.deep.equal([422, 'TOP_UP_PACK_NOT_ACTIVE']);
+      const unknown = await h.api('POST', '/v1/top-ups', { body: { customerId, packCode: 'no-such-pack', currency: 'EUR' }, idempotencyKey: randomUUID() });
+      expect([unknown.status, unknown.body.error.code]).to.deep.equal([404, 'TOP_UP_PACK_NOT_FOUND']);
+    });
+
+    it('refuses a customer-scoped token every catalogue write with 403 FORBIDDEN and writes nothing, but lets it read', async () => {
+      const code = await h.pack(500, 1_000);
+      const before = { counts: await h.counts(), keys: await idempotencyKeys() };
+      const scoped = { token: h.scopedToken, idempotencyKey: randomUUID() };
+      const answers = [
+        await h.api('POST', '/v1/top-up-packs', { ...scoped, body: { code: `scoped-${randomUUID().slice(0, 8)}`, credits: 1_000_000, prices: [{ amount: 1, currency: 'EUR' }] } }),
+        await h.api('PATCH', `/v1/top-up-packs/${code}`, { ...scoped, body: { prices: [{ amount: 1, currency: 'EUR' }] } }),
+        await h.api('POST', `/v1/top-up-packs/${code}/deactivate`, scoped),
+      ];
+      expect(answers.map((answer) => [answer.status, answer.body.error?.code])).to.deep.equal([
+        [403, 'FORBIDDEN'],
+        [403, 'FORBIDDEN'],
+        [403, 'FORBIDDEN'],
+      ]);
+      expect({ counts: await h.counts(), keys: await idempotencyKeys() }).to.deep.equal(before);
+      const pack = await h.pool.query('select prices, active from top_up_packs where code = $1', [code]);
+      expect(pack.rows[0]).to.deep.equal({ prices: [{ amount: 1_000, currency: 'EUR' }], active: true });
+      expect((await h.api('GET', '/v1/top-up-packs', { token: h.scopedToken })).status).to.equal(200);
+    });
+
+    it('refuses a top-up that names its own price with 400 PRICE_NOT_ACCEPTED: no payment, no idempotency key, no Stripe call', async () => {
+      const { customerId } = await linkedCustomer();
+      const packCode = await h.pack(500, 1_000);
+      const before = { counts: await h.counts(), keys: await idempotencyKeys(), stripeRequests: h.stripeServer.requests().length };
+      const bodies = [
+        { customerId, credits: 1_000_000, amount: 1, currency: 'EUR' },
+        { customerId, packCode, currency: 'EUR', amount: 1 },
+        { customerId, packCode, currency: 'EUR', credits: 1_000_000 },
+      ];
+      for (const body of bodies) {
+        const answer = await h.api('POST', '/v1/top-ups', { body, idempotencyKey: randomUUID() });
+        expect([answer.status, answer.body.error?.code], JSON.stringify(body)).to.deep.equal([400, 'PRICE_NOT_ACCEPTED']);
+      }
+      expect({ counts: await h.counts(), keys: await idempotencyKeys(), stripeRequests: h.stripeServer.requests().length }).to.deep.equal(before);
+    });
+
+    it('refuses a top-up for a deactivated customer (CustomerDeactivated consumed, or the customer service says so) with 409 CUSTOMER_DEACTIVATED', async () => {
+      const packCode = await h.pack(500, 1_000);
+      const projected = await linkedCustomer();
+      await h.service.runtime.consumersFetching();
+      await h.produce('CustomerDeactivated', { customerId: projected.customerId, externalAccountId: projected.customerId, occurredAt: new Date().toISOString() }, { key: projected.customerId });
+      await eventually(
+        () => h.pool.query('select 1 from customer_deactivations where customer_id = $1', [projected.customerId]),
+        (result) => result.rowCount === 1,
+      );
+      const asked = await linkedCustomer();
+      h.customerService.deactivate(asked.customerId);
+      const before = { counts: await h.counts(), stripeRequests: h.stripeServer.requests().length };
+      for (const { customerId } of [projected, asked]) {
+        const answer = await h.api('POST', '/v1/top-ups', { body: { customerId, packCode, currency: 'EUR' }, idempotencyKey: randomUUID() });
+        expect([answer.status, answer.body.error?.code]).to.deep.equal([409, 'CUSTOMER_DEACTIVATED']);
+      }
+      expect({ counts: await h.counts(), stripeRequests: h.stripeServer.requests().length }).to.deep.equal(before);
+    });
+  });
+
   describe('REST', () => {
     it('serves /openapi.json built from the route schemas', async () => {
       const document = await h.api('GET', '/openapi.json', { token: null });
       expect(document.status).to.equal(200);
       expect(Object.keys(document.body.paths)).to.include.members(['/v1/top-ups', '/v1/payments/{paymentId}', '/v1/payments', '/v1/webhooks/stripe']);
-      expect(document.body.paths['/v1/top-ups'].post.requestBody.content['application/json'].schema.required).to.deep.equal(['customerId', 'credits', 'amount', 'currency']);
+      expect(document.body.paths['/v1/top-ups'].post.requestBody.content['application/json'].schema.required).to.deep.equal(['customerId', 'packCode', 'currency']);
+      expect(Object.keys(document.body.paths)).to.include.members(['/v1/top-up-packs', '/v1/top-up-packs/{code}', '/v1/top-up-packs/{code}/deactivate']);
       expect(document.body.paths['/v1/webhooks/stripe'].post.security).to.deep.equal([]);
     });
 
     it('requires a service token, an Idempotency-Key, and refuses a reused key with another body', async () => {
       const { customerId } = await linkedCustomer();
-      const body = { customerId, credits: 100, amount: 500, currency: 'USD' };
+      const body = { customerId, packCode: await h.pack(100, 500, 'USD'), currency: 'USD' };
       expect((await h.api('POST', '/v1/top-ups', { body, idempotencyKey: 'k', token: null })).status).to.equal(401);
       expect((await h.api('POST', '/v1/top-ups', { body })).body.error.code).to.equal('IDEMPOTENCY_KEY_REQUIRED');
-      expect((await h.api('POST', '/v1/top-ups', { body: { ...body, amount: 0 }, idempotencyKey: randomUUID() })).status).to.equal(400);
+      expect((await h.api('POST', '/v1/top-ups', { body: { ...body, currency: 'usdollar' }, idempotencyKey: randomUUID() })).status).to.equal(400);
 
       const key = randomUUID();
       const first = await h.api('POST', '/v1/top-ups', { body, idempotencyKey: key });
       const replay = await h.api('POST', '/v1/top-ups', { body, idempotencyKey: key });
-      const other = await h.api('POST', '/v1/top-ups', { body: { ...body, credits: 101 }, idempotencyKey: key });
+      const other = await h.api('POST', '/v1/top-ups', { body: { ...body, packCode: await h.pack(101, 500, 'USD') }, idempotencyKey: key });
 
       expect(first.status).to.equal(201);
       expect(replay).to.deep.equal(first);
@@ -323,7 +446,7 @@ describe('Payment service (PostgreSQL, Kafka, Stripe test server)', function () 
 
     it('answers 503 while Stripe is down and opens exactly one intent when the same request is retried', async () => {
       const { customerId } = await linkedCustomer();
-      const body = { customerId, credits: 100, amount: 700, currency: 'EUR' };
+      const body = { customerId, packCode: await h.pack(100, 700), currency: 'EUR' };
       const key = randomUUID();
       await h.stripeServer.setDown(true, 'connection-refused');
       let down;
@@ -342,7 +465,7 @@ describe('Payment service (PostgreSQL, Kafka, Stripe test server)', function () 
 
     it('answers 404 for an unknown payment and 409 for a customer without a Stripe customer', async () => {
       expect((await h.api('GET', `/v1/payments/${randomUUID()}`)).body.error.code).to.equal('PAYMENT_NOT_FOUND');
-      const unlinked = await h.api('POST', '/v1/top-ups', { body: { customerId: randomUUID(), credits: 1, amount: 100, currency: 'EUR' }, idempotencyKey: randomUUID() });
+      const unlinked = await h.api('POST', '/v1/top-ups', { body: { customerId: randomUUID(), packCode: await h.pack(1, 100), currency: 'EUR' }, idempotencyKey: randomUUID() });
       expect(unlinked.status).to.equal(409);
       expect(unlinked.body.error.code).to.equal('CUSTOMER_NOT_LINKED');
     });
@@ -376,6 +499,25 @@ function renewalDue(subscriptionId: string, customerId: string, attempt: number)
     amount: 2_900,
     currency: 'EUR',
     attempt,
+    occurredAt: new Date().toISOString(),
+  };
+}
+
+function upgradeRequested(subscriptionId: string, customerId: string, changeId: string) {
+  return {
+    subscriptionId,
+    customerId,
+    changeId,
+    fromPlanId: 'plan-pro',
+    fromPlanVersion: 1,
+    toPlanId: 'plan-max',
+    toPlanVersion: 1,
+    periodIndex: 3,
+    periodStart: new Date().toISOString(),
+    periodEnd: new Date(Date.now() + 28 * 86_400_000).toISOString(),
+    amount: 1_750,
+    currency: 'EUR',
+    proratedCredits: 1_250,
     occurredAt: new Date().toISOString(),
   };
 }

@@ -2,16 +2,22 @@ import { ServiceRuntime, type MessageContext, type ServiceSettings, type SqlExec
 import type { Logger } from 'pino';
 import { paymentMigrations } from '../migrations';
 import { ChargeRenewalHandler } from './application/commands/charge-renewal/charge-renewal.handler';
+import { ChargeUpgradeHandler } from './application/commands/charge-upgrade/charge-upgrade.handler';
+import { ChangeTopUpPackHandler } from './application/commands/change-top-up-pack/change-top-up-pack.handler';
 import { CreateTopUpHandler } from './application/commands/create-top-up/create-top-up.handler';
+import { CreateTopUpPackHandler } from './application/commands/create-top-up-pack/create-top-up-pack.handler';
+import { DeactivateTopUpPackHandler } from './application/commands/deactivate-top-up-pack/deactivate-top-up-pack.handler';
 import { HandleGatewayWebhookHandler } from './application/commands/handle-gateway-webhook/handle-gateway-webhook.handler';
 import { StartSubscriptionPaymentHandler } from './application/commands/start-subscription-payment/start-subscription-payment.handler';
 import type { Clock } from './application/ports/clock.port';
 import type { CustomerDirectory } from './application/ports/customer-directory.port';
 import { FindPaymentByReferenceHandler } from './application/queries/find-payment-by-reference/find-payment-by-reference.handler';
 import { GetPaymentHandler } from './application/queries/get-payment/get-payment.handler';
+import { ListTopUpPacksHandler } from './application/queries/list-top-up-packs/list-top-up-packs.handler';
 import { CustomerServiceClient, ProjectedCustomerDirectory } from './infrastructure/grpc-customer-directory';
 import { SqlPaymentRepository } from './infrastructure/sql-payment.repository';
 import { SqlProcessedWebhookEvents } from './infrastructure/sql-processed-webhook-events';
+import { SqlTopUpPackRepository } from './infrastructure/sql-top-up-pack.repository';
 import { eachInOwnTransaction, inTransaction } from './infrastructure/sql-transactor';
 import { createStripeClient } from './infrastructure/stripe/stripe-client';
 import { StripePaymentGateway } from './infrastructure/stripe/stripe-payment-gateway';
@@ -22,6 +28,7 @@ import { SUBSCRIPTION_PAYMENTS_CONSUMER, SUBSCRIPTION_TOPIC, subscriptionPayment
 import { paymentErrorStatus } from './interface/http/error-status';
 import { OpenApiRegistry } from './interface/http/openapi';
 import { registerPaymentRoutes } from './interface/http/payment-routes';
+import { registerTopUpPackRoutes } from './interface/http/top-up-pack-routes';
 import { registerStripeWebhookRoute, STRIPE_WEBHOOK_PATH } from './interface/webhooks/stripe-webhook.route';
 
 export interface PaymentServiceOverrides {
@@ -87,10 +94,20 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
   });
   const readOnly = () => ({ payments: new SqlPaymentRepository(eachInOwnTransaction(unitOfWork), { correlationId: 'read-only' }) });
 
+  const packsInOwnTransaction = { find: (code: string) => unitOfWork.transaction((tx) => new SqlTopUpPackRepository(tx).find(code)) };
+
   const openApi = new OpenApiRegistry();
+  registerTopUpPackRoutes(runtime.http, openApi, {
+    unitOfWork,
+    createPack: (tx) => new CreateTopUpPackHandler({ packs: new SqlTopUpPackRepository(tx), clock }),
+    changePack: (tx) => new ChangeTopUpPackHandler({ packs: new SqlTopUpPackRepository(tx), clock }),
+    deactivatePack: (tx) => new DeactivateTopUpPackHandler({ packs: new SqlTopUpPackRepository(tx), clock }),
+    listPacks: (tx) => new ListTopUpPacksHandler({ packs: new SqlTopUpPackRepository(tx) }),
+  });
   registerPaymentRoutes(runtime.http, openApi, {
     unitOfWork,
-    createTopUp: (request) => new CreateTopUpHandler(openerDeps(request.messageContext)),
+    // The pack is read in a transaction of its own: the payment row must commit before Stripe is called.
+    createTopUp: (request) => new CreateTopUpHandler({ ...openerDeps(request.messageContext), packs: packsInOwnTransaction }),
     getPayment: () => new GetPaymentHandler(readOnly()),
     findPayment: () => new FindPaymentByReferenceHandler(readOnly()),
     ...(stripeSettings.checkoutPageUrl ? { checkoutPageUrl: stripeSettings.checkoutPageUrl } : {}),
@@ -112,7 +129,7 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
   openApi.serve(runtime.http, {
     title: 'Payment service',
     version: '1.0.0',
-    description: 'Stripe PaymentIntents for subscription periods and credit top-ups; Stripe webhooks. Events: billing.payment.v1.',
+    description: 'Stripe PaymentIntents for subscription periods, upgrades and credit top-ups (bought by pack); the top-up catalogue; Stripe webhooks. Events: billing.payment.v1.',
   });
 
   const fromBeginning = overrides.consumersFromBeginning ?? true;
@@ -125,6 +142,7 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
     handlers: subscriptionPaymentHandlers({
       startSubscriptionPayment: (context) => new StartSubscriptionPaymentHandler(openerDeps(context)),
       chargeRenewal: (context) => new ChargeRenewalHandler(openerDeps(context)),
+      chargeUpgrade: (context) => new ChargeUpgradeHandler(openerDeps(context)),
       logger: runtime.logger.child({ component: SUBSCRIPTION_PAYMENTS_CONSUMER }),
     }),
   });

@@ -69,7 +69,7 @@ describe('Payment service against Stripe test mode (opt-in: STRIPE_SECRET_KEY=sk
 
   it('a top-up paid with a test card: the real payment_intent.succeeded delivered 3 times → one PaymentSucceeded; a refund → PaymentRefunded', async () => {
     const { customerId } = await linkedCustomer();
-    const created = await h.api('POST', '/v1/top-ups', { body: { customerId, credits: 500, amount: 1_000, currency: 'EUR' }, idempotencyKey: randomUUID() });
+    const created = await h.api('POST', '/v1/top-ups', { body: { customerId, packCode: await h.pack(500, 1_000), currency: 'EUR' }, idempotencyKey: randomUUID() });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const { paymentId, gatewayPaymentIntentId: intentId } = created.body;
     await h.stripe.paymentIntents.confirm(intentId, { payment_method: 'pm_card_visa', return_url: 'https://example.com/return' });

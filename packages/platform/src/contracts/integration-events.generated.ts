@@ -1,7 +1,7 @@
 // Generated from schemas/**/*.avsc by `npm run schemas -- types`. Do not edit: change the .avsc and regenerate.
 
 export type GrantSourceType = 'SUBSCRIPTION_PERIOD' | 'TOP_UP' | 'MANUAL' | 'PROMOTION' | 'DISPUTE_REVERSAL';
-export type PaymentPurpose = 'SUBSCRIPTION_PERIOD' | 'CREDIT_TOP_UP';
+export type PaymentPurpose = 'SUBSCRIPTION_PERIOD' | 'CREDIT_TOP_UP' | 'SUBSCRIPTION_UPGRADE';
 export type ReleaseReason = 'released' | 'expired';
 
 /** A credit account was opened for a customer. */
@@ -204,7 +204,7 @@ export interface PaymentDisputed {
   paymentId: string;
   customerId: string;
   purpose: PaymentPurpose;
-  /** subscription id for SUBSCRIPTION_PERIOD, top-up id for CREDIT_TOP_UP */
+  /** subscription id for SUBSCRIPTION_PERIOD and SUBSCRIPTION_UPGRADE, top-up id for CREDIT_TOP_UP */
   referenceId: string;
   /** the subscription period paid for (SUBSCRIPTION_PERIOD) */
   periodIndex?: null | number;
@@ -228,10 +228,12 @@ export interface PaymentFailed {
   paymentId: string;
   customerId: string;
   purpose: PaymentPurpose;
-  /** subscription id for SUBSCRIPTION_PERIOD, top-up id for CREDIT_TOP_UP */
+  /** subscription id for SUBSCRIPTION_PERIOD and SUBSCRIPTION_UPGRADE, top-up id for CREDIT_TOP_UP */
   referenceId: string;
-  /** the subscription period paid for (SUBSCRIPTION_PERIOD) */
+  /** the subscription period paid for (SUBSCRIPTION_PERIOD, SUBSCRIPTION_UPGRADE) */
   periodIndex?: null | number;
+  /** the upgrade paid for (SUBSCRIPTION_UPGRADE) */
+  changeId?: null | string;
   /** credits bought (CREDIT_TOP_UP) */
   credits?: null | number;
   /** minor units of currency */
@@ -251,7 +253,7 @@ export interface PaymentRefunded {
   paymentId: string;
   customerId: string;
   purpose: PaymentPurpose;
-  /** subscription id for SUBSCRIPTION_PERIOD, top-up id for CREDIT_TOP_UP */
+  /** subscription id for SUBSCRIPTION_PERIOD and SUBSCRIPTION_UPGRADE, top-up id for CREDIT_TOP_UP */
   referenceId: string;
   /** the subscription period paid for (SUBSCRIPTION_PERIOD) */
   periodIndex?: null | number;
@@ -275,10 +277,12 @@ export interface PaymentSucceeded {
   paymentId: string;
   customerId: string;
   purpose: PaymentPurpose;
-  /** subscription id for SUBSCRIPTION_PERIOD, top-up id for CREDIT_TOP_UP */
+  /** subscription id for SUBSCRIPTION_PERIOD and SUBSCRIPTION_UPGRADE, top-up id for CREDIT_TOP_UP */
   referenceId: string;
-  /** the subscription period paid for (SUBSCRIPTION_PERIOD) */
+  /** the subscription period paid for (SUBSCRIPTION_PERIOD, SUBSCRIPTION_UPGRADE) */
   periodIndex?: null | number;
+  /** the upgrade paid for (SUBSCRIPTION_UPGRADE) */
+  changeId?: null | string;
   /** credits bought (CREDIT_TOP_UP) */
   credits?: null | number;
   /** minor units of currency */
@@ -431,6 +435,48 @@ export interface SubscriptionRenewed {
   occurredAt: string;
 }
 
+/** A requested upgrade did not happen: the subscription stays on its plan, nothing is granted. */
+export interface SubscriptionUpgradeFailed {
+  subscriptionId: string;
+  customerId: string;
+  changeId: string;
+  toPlanId: string;
+  toPlanVersion: number;
+  periodIndex: number;
+  /** payment_failed | amount_mismatch | period_ended | subscription_ended */
+  reason: string;
+  /** the decline reason, or the amount paid against the amount asked */
+  detail?: null | string;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
+/** A mid-period upgrade waits for its payment: payment charges `amount` off-session (purpose SUBSCRIPTION_UPGRADE, one charge per changeId); the new plan and its prorated credits apply only once it succeeds (SubscriptionPlanChanged), else SubscriptionUpgradeFailed. */
+export interface SubscriptionUpgradeRequested {
+  subscriptionId: string;
+  customerId: string;
+  /** identifies this upgrade request; the payment is keyed by (subscription, period, changeId) */
+  changeId: string;
+  fromPlanId: string;
+  fromPlanVersion: number;
+  toPlanId: string;
+  toPlanVersion: number;
+  /** the running period the upgrade is for */
+  periodIndex: number;
+  /** ISO-8601 instant, UTC */
+  periodStart: string;
+  /** ISO-8601 instant, UTC */
+  periodEnd: string;
+  /** the prorated price difference to charge, minor units of currency */
+  amount: number;
+  /** ISO 4217 code, upper case */
+  currency: string;
+  /** credits granted with SubscriptionPlanChanged once the payment succeeds */
+  proratedCredits: number;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+}
+
 export interface IntegrationEvents {
   CreditAccountOpened: CreditAccountOpened;
   CreditBalanceLow: CreditBalanceLow;
@@ -459,6 +505,8 @@ export interface IntegrationEvents {
   SubscriptionPlanChanged: SubscriptionPlanChanged;
   SubscriptionRenewalDue: SubscriptionRenewalDue;
   SubscriptionRenewed: SubscriptionRenewed;
+  SubscriptionUpgradeFailed: SubscriptionUpgradeFailed;
+  SubscriptionUpgradeRequested: SubscriptionUpgradeRequested;
 }
 
 export type IntegrationEventType = keyof IntegrationEvents;
@@ -491,4 +539,6 @@ export const integrationEventTopics = {
   SubscriptionPlanChanged: 'billing.subscription.v1',
   SubscriptionRenewalDue: 'billing.subscription.v1',
   SubscriptionRenewed: 'billing.subscription.v1',
+  SubscriptionUpgradeFailed: 'billing.subscription.v1',
+  SubscriptionUpgradeRequested: 'billing.subscription.v1',
 } as const satisfies Record<IntegrationEventType, string>;

@@ -63,9 +63,47 @@ export class PaymentGatewayUnavailableError extends ApplicationError {
   }
 }
 
+export class TopUpPackNotFoundError extends ApplicationError {
+  readonly code = 'TOP_UP_PACK_NOT_FOUND' as const;
+  readonly retryable = false;
+  constructor(packCode: string) {
+    super(`top-up pack ${packCode} not found`, { packCode });
+  }
+}
+
+export class TopUpPackAlreadyExistsError extends ApplicationError {
+  readonly code = 'TOP_UP_PACK_ALREADY_EXISTS' as const;
+  readonly retryable = false;
+  constructor(packCode: string) {
+    super(`a top-up pack with code ${packCode} already exists`, { packCode });
+  }
+}
+
+/** The pack was changed by another request since it was read: read it again and retry. */
+export class TopUpPackConcurrentUpdateError extends ApplicationError {
+  readonly code = 'TOP_UP_PACK_CONCURRENT_UPDATE' as const;
+  readonly retryable = true;
+  constructor(packCode: string) {
+    super(`top-up pack ${packCode} was changed by another request`, { packCode });
+  }
+}
+
+/** A deactivated customer buys nothing more. */
+export class CustomerDeactivatedError extends ApplicationError {
+  readonly code = 'CUSTOMER_DEACTIVATED' as const;
+  readonly retryable = false;
+  constructor(customerId: string) {
+    super(`customer ${customerId} is deactivated`, { customerId });
+  }
+}
+
 export type ApplicationErrorCode =
   | 'CUSTOMER_NOT_LINKED'
   | 'PAYMENT_NOT_FOUND'
   | 'PAYMENT_REFERENCE_CONFLICT'
   | 'GATEWAY_INTENT_MISMATCH'
-  | 'PAYMENT_GATEWAY_UNAVAILABLE';
+  | 'PAYMENT_GATEWAY_UNAVAILABLE'
+  | 'TOP_UP_PACK_NOT_FOUND'
+  | 'TOP_UP_PACK_ALREADY_EXISTS'
+  | 'TOP_UP_PACK_CONCURRENT_UPDATE'
+  | 'CUSTOMER_DEACTIVATED';

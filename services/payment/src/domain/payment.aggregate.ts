@@ -138,9 +138,14 @@ export class Payment {
   gatewayMetadata(): IntentMetadata {
     const reference = this.state.reference;
     const common = { paymentId: this.paymentId, purpose: reference.purpose, customerId: this.customerId };
-    return reference.purpose === 'SUBSCRIPTION_PERIOD'
-      ? { ...common, subscriptionId: reference.subscriptionId, periodIndex: String(reference.periodIndex), attempt: String(this.state.attempt) }
-      : { ...common, topUpId: reference.topUpId, credits: String(reference.credits) };
+    switch (reference.purpose) {
+      case 'SUBSCRIPTION_PERIOD':
+        return { ...common, subscriptionId: reference.subscriptionId, periodIndex: String(reference.periodIndex), attempt: String(this.state.attempt) };
+      case 'SUBSCRIPTION_UPGRADE':
+        return { ...common, subscriptionId: reference.subscriptionId, periodIndex: String(reference.periodIndex), changeId: reference.changeId };
+      case 'CREDIT_TOP_UP':
+        return { ...common, topUpId: reference.topUpId, credits: String(reference.credits) };
+    }
   }
 
   /** Same customer, reference, amount and currency: a repeated request for this payment, not a different one. */
@@ -331,7 +336,8 @@ export class Payment {
       occurredAt: copyDate(now),
       purpose: reference.purpose,
       referenceId: PaymentReference.idOf(reference),
-      periodIndex: reference.purpose === 'SUBSCRIPTION_PERIOD' ? reference.periodIndex : null,
+      periodIndex: reference.purpose === 'CREDIT_TOP_UP' ? null : reference.periodIndex,
+      changeId: reference.purpose === 'SUBSCRIPTION_UPGRADE' ? reference.changeId : null,
       credits: reference.purpose === 'CREDIT_TOP_UP' ? reference.credits : null,
       amount: this.amount,
       currency: this.currency,

@@ -134,6 +134,36 @@ export class InvariantViolationError extends DomainError {
   }
 }
 
+/** A top-up pack field that breaks the catalogue's rules (code format, credits, prices). */
+export class InvalidTopUpPackError extends DomainError {
+  readonly code = 'INVALID_TOP_UP_PACK' as const;
+  constructor(reason: string, details: Record<string, unknown> = {}) {
+    super(`invalid top-up pack: ${reason}`, { reason, ...details });
+  }
+}
+
+export class TopUpPackNotActiveError extends DomainError {
+  readonly code = 'TOP_UP_PACK_NOT_ACTIVE' as const;
+  constructor(packCode: string) {
+    super(`top-up pack ${packCode} is no longer sold`, { packCode });
+  }
+}
+
+export class TopUpPackNotPricedError extends DomainError {
+  readonly code = 'TOP_UP_PACK_NOT_PRICED' as const;
+  constructor(packCode: string, currency: string, priced: readonly string[]) {
+    super(`top-up pack ${packCode} has no price in ${currency}`, { packCode, currency, priced: [...priced] });
+  }
+}
+
+/** Prices belong to the platform: a top-up request that names what it pays (or what it gets for it) is refused. */
+export class PriceNotAcceptedError extends DomainError {
+  readonly code = 'PRICE_NOT_ACCEPTED' as const;
+  constructor(fields: readonly string[]) {
+    super(`the platform prices top-ups; do not send ${fields.join(', ')}: name a pack (packCode) and a currency`, { fields: [...fields] });
+  }
+}
+
 export type PaymentDomainErrorCode =
   | 'INVALID_AMOUNT'
   | 'INVALID_CURRENCY'
@@ -149,4 +179,8 @@ export type PaymentDomainErrorCode =
   | 'INTENT_NOT_ATTACHED'
   | 'INTENT_ALREADY_ATTACHED'
   | 'PAYMENT_ALREADY_EXISTS'
-  | 'INVARIANT_VIOLATION';
+  | 'INVARIANT_VIOLATION'
+  | 'INVALID_TOP_UP_PACK'
+  | 'TOP_UP_PACK_NOT_ACTIVE'
+  | 'TOP_UP_PACK_NOT_PRICED'
+  | 'PRICE_NOT_ACCEPTED';

@@ -22,7 +22,7 @@ export function findInvariantViolations(state: PaymentState): string[] {
   check(state.gatewayPaymentIntentId !== null || (state.status === 'requires_payment_method' && state.failure === null), `status ${state.status} without an intent`);
   check(state.gatewayPaymentIntentId === null || state.gatewayPaymentIntentId.startsWith('pi_'), `intent id ${String(state.gatewayPaymentIntentId)} is not pi_…`);
   check(state.status !== 'failed' || state.failure !== null, 'failed without a failure');
-  check(!state.offSession || state.reference.purpose === 'SUBSCRIPTION_PERIOD', 'an off-session payment that is not a subscription period');
+  check(!state.offSession || state.reference.purpose !== 'CREDIT_TOP_UP', 'an off-session top-up');
   try {
     check(state.referenceKey === referenceKeyOf(state.reference, state.offSession, state.attempt), `referenceKey ${state.referenceKey} does not match the reference`);
   } catch {

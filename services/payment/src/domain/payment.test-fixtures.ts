@@ -88,6 +88,7 @@ export const SUBSCRIPTION_FACTS = {
   purpose: 'SUBSCRIPTION_PERIOD',
   referenceId: 'sub-1',
   periodIndex: 1,
+  changeId: null,
   credits: null,
   amount: 2_900,
   currency: 'EUR',

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { grpcChannelCredentials, loadProto, type UnitOfWork } from '@billing/platform';
 import type { Logger } from 'pino';
 import type { CustomerDirectory } from '../application/ports/customer-directory.port';
+import { CustomerDeactivations } from './customer-deactivations';
 import { CustomerGatewayLinks, STRIPE_GATEWAY } from './customer-gateway-links';
 
 /** The customer service did not answer (down, timeout, bad token): the caller retries later. */
@@ -21,6 +22,7 @@ interface GatewayLinkMessage {
 }
 interface CustomerMessage {
   id: string;
+  status: string;
   gatewayLinks: GatewayLinkMessage[];
 }
 type GetCustomer = (
@@ -59,7 +61,12 @@ export class CustomerServiceClient {
     this.client = new proto.billing.customer.v1.CustomerService(target.address, target.credentials) as unknown as grpc.Client & { GetCustomer: GetCustomer };
   }
 
-  stripeLinkOf(customerId: string, correlationId?: string): Promise<GatewayLinkMessage | undefined> {
+  async stripeLinkOf(customerId: string, correlationId?: string): Promise<GatewayLinkMessage | undefined> {
+    return (await this.customerOf(customerId, correlationId))?.stripeLink;
+  }
+
+  /** The customer's Stripe link and whether it is deactivated; undefined for a customer the service does not know. */
+  customerOf(customerId: string, correlationId?: string): Promise<{ stripeLink: GatewayLinkMessage | undefined; deactivated: boolean } | undefined> {
     const metadata = new grpc.Metadata();
     metadata.set('authorization', `Bearer ${this.token}`);
     if (correlationId) metadata.set('x-correlation-id', correlationId);
@@ -69,7 +76,11 @@ export class CustomerServiceClient {
           if (error.code === grpc.status.NOT_FOUND || error.code === grpc.status.INVALID_ARGUMENT) return resolve(undefined);
           return reject(new CustomerDirectoryUnavailableError(customerId, error));
         }
-        resolve(response?.gatewayLinks.find((link) => link.gateway === STRIPE_GATEWAY && link.gatewayCustomerId !== ''));
+        if (response === undefined) return resolve(undefined);
+        resolve({
+          stripeLink: response.gatewayLinks.find((link) => link.gateway === STRIPE_GATEWAY && link.gatewayCustomerId !== ''),
+          deactivated: response.status === 'deactivated',
+        });
       });
     });
   }
@@ -86,9 +97,27 @@ export class CustomerServiceClient {
 export class ProjectedCustomerDirectory implements CustomerDirectory {
   constructor(
     private readonly unitOfWork: UnitOfWork,
-    private readonly customerService: Pick<CustomerServiceClient, 'stripeLinkOf'> | undefined,
+    private readonly customerService: Pick<CustomerServiceClient, 'stripeLinkOf' | 'customerOf'> | undefined,
     private readonly logger: Logger,
   ) {}
+
+  /**
+   * Deactivated customers are projected from CustomerDeactivated. A customer the projections know nothing about (its
+   * events not consumed yet) is asked about over gRPC; one whose link is projected but whose deactivation event has not
+   * arrived yet passes, for as long as the consumer lags.
+   */
+  async isDeactivated(customerId: string): Promise<boolean> {
+    const known = await this.unitOfWork.transaction(async (tx) => ({
+      deactivated: await CustomerDeactivations.has(tx, customerId),
+      linked: (await CustomerGatewayLinks.find(tx, customerId)) !== undefined,
+    }));
+    if (known.deactivated || known.linked || this.customerService === undefined) return known.deactivated;
+    const customer = await this.customerService.customerOf(customerId);
+    if (customer?.deactivated !== true) return false;
+    await this.unitOfWork.transaction((tx) => CustomerDeactivations.record(tx, customerId, new Date(), 'grpc'));
+    this.logger.info({ customerId }, 'customer deactivated, as the customer service says');
+    return true;
+  }
 
   async gatewayCustomerIdOf(customerId: string): Promise<string | undefined> {
     const projected = await this.unitOfWork.transaction((tx) => CustomerGatewayLinks.find(tx, customerId));

@@ -40,9 +40,12 @@ function common(event: IntentEventBase): CommonPayload {
 export function toIntegrationEvent(event: PaymentEvent): { eventType: string; payload: Record<string, unknown> } | null {
   switch (event.type) {
     case 'PaymentSucceeded':
-      return { eventType: 'PaymentSucceeded', payload: { ...common(event) } satisfies PaymentSucceededPayload };
+      return { eventType: 'PaymentSucceeded', payload: { ...common(event), changeId: event.changeId } satisfies PaymentSucceededPayload };
     case 'PaymentFailed':
-      return { eventType: 'PaymentFailed', payload: { ...common(event), reason: event.reason, attempt: event.attempt } satisfies PaymentFailedPayload };
+      return {
+        eventType: 'PaymentFailed',
+        payload: { ...common(event), changeId: event.changeId, reason: event.reason, attempt: event.attempt } satisfies PaymentFailedPayload,
+      };
     case 'PaymentRefunded':
       return {
         eventType: 'PaymentRefunded',

@@ -11,6 +11,7 @@ export interface PaymentRow {
   purpose: string;
   reference_id: string;
   period_index: number | null;
+  change_id: string | null;
   credits: string | number | null;
   reference_key: string;
   amount: string | number;
@@ -52,7 +53,7 @@ interface StoredDispute {
   closedAt: string | null;
 }
 
-export const PAYMENT_COLUMNS = `payment_id, customer_id, purpose, reference_id, period_index, credits, reference_key, amount, currency,
+export const PAYMENT_COLUMNS = `payment_id, customer_id, purpose, reference_id, period_index, change_id, credits, reference_key, amount, currency,
   off_session, attempt, gateway_payment_intent_id, client_secret, status, status_observed_at, created_at, failure,
   cancellation_reason, refunds, disputes, version`;
 
@@ -63,7 +64,9 @@ export function stateOf(row: PaymentRow): PaymentState {
   const reference: PaymentReference =
     row.purpose === 'CREDIT_TOP_UP'
       ? { purpose: 'CREDIT_TOP_UP', topUpId: row.reference_id, credits: Number(row.credits) }
-      : { purpose: 'SUBSCRIPTION_PERIOD', subscriptionId: row.reference_id, periodIndex: Number(row.period_index) };
+      : row.purpose === 'SUBSCRIPTION_UPGRADE'
+        ? { purpose: 'SUBSCRIPTION_UPGRADE', subscriptionId: row.reference_id, periodIndex: Number(row.period_index), changeId: String(row.change_id) }
+        : { purpose: 'SUBSCRIPTION_PERIOD', subscriptionId: row.reference_id, periodIndex: Number(row.period_index) };
   const failure = json<StoredFailure | null>(row.failure);
   return {
     paymentId: row.payment_id,
@@ -100,8 +103,9 @@ export function valuesOf(state: PaymentState): unknown[] {
     state.paymentId,
     state.customerId,
     reference.purpose,
-    reference.purpose === 'SUBSCRIPTION_PERIOD' ? reference.subscriptionId : reference.topUpId,
-    reference.purpose === 'SUBSCRIPTION_PERIOD' ? reference.periodIndex : null,
+    reference.purpose === 'CREDIT_TOP_UP' ? reference.topUpId : reference.subscriptionId,
+    reference.purpose === 'CREDIT_TOP_UP' ? null : reference.periodIndex,
+    reference.purpose === 'SUBSCRIPTION_UPGRADE' ? reference.changeId : null,
     reference.purpose === 'CREDIT_TOP_UP' ? reference.credits : null,
     state.referenceKey,
     state.amount,

@@ -20,10 +20,10 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { gatewayEventKindOf } from '../application/commands/handle-gateway-webhook/gateway-event';
 import { type PaymentHarness, startPaymentHarness } from '../testing/payment-service.test-harness';
-import { topUpBody } from './http/payment-schemas';
+import { changeTopUpPackBody, createTopUpPackBody, topUpBody } from './http/payment-schemas';
 import { SIGNATURE_TOLERANCE_SECONDS, STRIPE_WEBHOOK_PATH } from './webhooks/stripe-webhook.route';
 
-// 1,000 invalid top-up requests, 1,000 webhook deliveries without a valid signature and 1,000 validly signed bodies that
+// 1,000 invalid requests to each write route (top-ups and the top-up catalogue), 1,000 webhook deliveries without a valid signature and 1,000 validly signed bodies that
 // are not Stripe events we can read: every answer must be a coded 4xx, and no table may change.
 
 type Schema = Record<string, unknown>;
@@ -74,10 +74,11 @@ describe('Payment service interface (PostgreSQL, Kafka, Stripe test server)', fu
 
   before(async () => {
     h = await startPaymentHarness();
-    token = h.settings.serviceTokens.split(':')[1]!;
+    token = h.token;
     customerId = randomUUID();
     h.customerService.link(customerId, (await h.stripe.customers.create({ email: `${customerId}@example.com` })).id);
-    const created = await h.api('POST', '/v1/top-ups', { body: { customerId, credits: 500, amount: 1_000, currency: 'EUR' }, idempotencyKey: randomUUID() });
+    await h.pack(500, 1_000);
+    const created = await h.api('POST', '/v1/top-ups', { body: { customerId, packCode: 'p-500-1000-eur', currency: 'EUR' }, idempotencyKey: randomUUID() });
     if (created.status !== 201) throw new Error(`top-up not created: ${JSON.stringify(created.body)}`);
     payment = created.body;
     // Other runs publish on the shared topics: from here on only the fuzzed requests could write.
@@ -122,16 +123,27 @@ describe('Payment service interface (PostgreSQL, Kafka, Stripe test server)', fu
   const describeWebhook = (request: WebhookCase) => `signature ${JSON.stringify(request.signature?.slice(0, 160))} ${describeHttpCase(request)}`;
 
   describe('when every write route gets 1,000 invalid requests', () => {
-    const topUp = (): WriteEndpoint => ({ method: 'POST', url: '/v1/top-ups', body: { schema: topUpBody, valid: { customerId, credits: 500, amount: 1_000, currency: 'EUR' } } });
+    const pack = { code: 'p-500-1000-eur', credits: 500, prices: [{ amount: 1_000, currency: 'EUR' }] };
+    const endpoints = (): WriteEndpoint[] => [
+      { method: 'POST', url: '/v1/top-ups', body: { schema: topUpBody, valid: { customerId, packCode: pack.code, currency: 'EUR' } } },
+      { method: 'POST', url: '/v1/top-up-packs', body: { schema: createTopUpPackBody, valid: pack } },
+      { method: 'PATCH', url: '/v1/top-up-packs/:code', params: { code: pack.code }, body: { schema: changeTopUpPackBody, valid: { credits: 500 } } },
+      { method: 'POST', url: '/v1/top-up-packs/:code/deactivate', params: { code: pack.code } },
+    ];
 
     it('fuzzes exactly the write routes the server registers', () => {
-      expect([endpointName(topUp()), `POST ${STRIPE_WEBHOOK_PATH}`]).to.have.members(registeredWriteRoutes(h.service.runtime.http).map(endpointName));
+      expect([...endpoints().map(endpointName), `POST ${STRIPE_WEBHOOK_PATH}`]).to.have.members(registeredWriteRoutes(h.service.runtime.http).map(endpointName));
     });
 
-    it('answers POST /v1/top-ups with a coded 4xx and writes nothing', async () => {
-      const report = await fuzzEndpoint({ name: 'POST /v1/top-ups', cases: invalidHttpRequests(topUp()), send: httpFuzzSender(h.service.httpUrl, token), describe: describeHttpCase, rowCounts });
-      expect(report.serverErrors).to.equal(0);
-    });
+    // Named up front, built inside each test: the valid bodies need the customer the before hook links.
+    for (const [index, name] of ['POST /v1/top-ups', 'POST /v1/top-up-packs', 'PATCH /v1/top-up-packs/:code', 'POST /v1/top-up-packs/:code/deactivate'].entries()) {
+      it(`answers ${name} with a coded 4xx and writes nothing`, async () => {
+        const endpoint = endpoints()[index]!;
+        expect(endpointName(endpoint)).to.equal(name);
+        const report = await fuzzEndpoint({ name: endpointName(endpoint), cases: invalidHttpRequests(endpoint), send: httpFuzzSender(h.service.httpUrl, token), describe: describeHttpCase, rowCounts });
+        expect(report.serverErrors).to.equal(0);
+      });
+    }
 
     it('answers a webhook without a valid signature with a coded 400 and writes nothing', async () => {
       const wrongSignature = (body: string) =>

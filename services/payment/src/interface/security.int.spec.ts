@@ -92,7 +92,7 @@ describe('Payment service security (PostgreSQL, Kafka, Stripe test server; the c
       const before = await tableRowCounts(pool);
       const sweep = await restAuthSweep({ app: service.runtime.http, baseUrl: service.httpUrl, token, publicPaths: ['/healthz', '/readyz', '/metrics', '/openapi.json', STRIPE_WEBHOOK_PATH] });
       expect(sweep.failures).to.deep.equal([]);
-      expect(sweep.checked).to.equal(3 * 7);
+      expect(sweep.checked).to.equal(7 * 7);
       expect(await tableRowCounts(pool)).to.deep.equal(before);
     });
   });
@@ -121,7 +121,9 @@ describe('Payment service security (PostgreSQL, Kafka, Stripe test server; the c
       const customerId = randomUUID();
       customerService.link(customerId, (await stripe.customers.create({ email: `${customerId}@example.com` })).id);
       stripeServer.addWebhookEndpoint(`${service.httpUrl}${STRIPE_WEBHOOK_PATH}`, webhookSecret);
-      const created = await api('POST', '/v1/top-ups', { body: { customerId, credits: 100, amount: 1_000, currency: 'EUR' } });
+      const pack = await api('POST', '/v1/top-up-packs', { body: { code: 'credits-100', credits: 100, prices: [{ amount: 1_000, currency: 'EUR' }] } });
+      expect(pack.status, JSON.stringify(pack.body)).to.equal(201);
+      const created = await api('POST', '/v1/top-ups', { body: { customerId, packCode: 'credits-100', currency: 'EUR' } });
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       expect(customerService.calls).to.be.greaterThan(0);
       // The customer pays; Stripe delivers the signed payment_intent.succeeded and the payment follows it.
@@ -133,11 +135,11 @@ describe('Payment service security (PostgreSQL, Kafka, Stripe test server; the c
       const webhook = await fetch(`${service.httpUrl}${STRIPE_WEBHOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signWebhook(forged, secret('whsec_')) }, body: forged });
       expect(webhook.status).to.equal(400);
       expect((await api('GET', '/v1/payments', { token: `${token}x` })).status).to.equal(401);
-      expect((await api('POST', '/v1/top-ups', { body: { customerId: randomUUID(), credits: 100, amount: 1_000, currency: 'EUR' } })).status).to.equal(409);
+      expect((await api('POST', '/v1/top-ups', { body: { customerId: randomUUID(), packCode: 'credits-100', currency: 'EUR' } })).status).to.equal(409);
       await stripeServer.setDown(true, 'http-500');
       const linkedElsewhere = randomUUID();
       customerService.link(linkedElsewhere, 'cus_down');
-      expect((await api('POST', '/v1/top-ups', { body: { customerId: linkedElsewhere, credits: 100, amount: 1_000, currency: 'EUR' } })).status).to.be.within(500, 599);
+      expect((await api('POST', '/v1/top-ups', { body: { customerId: linkedElsewhere, packCode: 'credits-100', currency: 'EUR' } })).status).to.be.within(500, 599);
       await stripeServer.setDown(false);
       stripeServer.removeWebhookEndpoints();
 

@@ -7,6 +7,7 @@ import { GrpcError, type GrpcServerTls, loadProto, ServiceTokens, silentLogger, 
  */
 export async function startFakeCustomerService(token: string, tls?: GrpcServerTls) {
   const links = new Map<string, string>();
+  const deactivated = new Set<string>();
   let calls = 0;
   const proto = loadProto('billing/customer/v1/customer.proto') as unknown as {
     billing: { customer: { v1: { CustomerService: grpc.ServiceClientConstructor } } };
@@ -20,7 +21,7 @@ export async function startFakeCustomerService(token: string, tls?: GrpcServerTl
         if (gatewayCustomerId === undefined) throw new GrpcError(grpc.status.NOT_FOUND, `no customer ${request.customerId}`);
         return {
           id: request.customerId,
-          status: 'active',
+          status: deactivated.has(request.customerId) ? 'deactivated' : 'active',
           gatewayLinks: [{ gateway: 'stripe', gatewayCustomerId, linkedAt: new Date().toISOString() }],
         };
       },
@@ -32,6 +33,9 @@ export async function startFakeCustomerService(token: string, tls?: GrpcServerTl
     url: `${tls ? 'localhost' : '127.0.0.1'}:${port}`,
     link(customerId: string, gatewayCustomerId: string) {
       links.set(customerId, gatewayCustomerId);
+    },
+    deactivate(customerId: string) {
+      deactivated.add(customerId);
     },
     get calls() {
       return calls;

@@ -28,6 +28,9 @@ export async function startPaymentHarness(options: { stripeTestModeKey?: string 
   const customerService = await startFakeCustomerService(customerToken);
   const database = uniqueName('billing_payment_test');
   const token = `tok-${randomBytes(16).toString('hex')}`;
+  // A token that may only act for one customer: what a customer-facing front end would hold.
+  const scopedCustomerId = randomUUID();
+  const scopedToken = `scoped-${randomBytes(16).toString('hex')}`;
   const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
   // Configured as while the endpoint's secret is rolled (docs/runbook.md): the new one first, then the old one.
   const previousWebhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
@@ -36,7 +39,7 @@ export async function startPaymentHarness(options: { stripeTestModeKey?: string 
     database,
     httpPort: 0,
     infrastructure: { databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, schemaRegistryUrl: infra.schemaRegistryUrl },
-    serviceTokens: `tests:${token}`,
+    serviceTokens: `tests:${token},scoped:${scopedToken}:${scopedCustomerId}`,
   };
   const service: PaymentService = await startPaymentService(settings, {
     stripe: { ...stripeSettings, webhookSecret: `${webhookSecret},${previousWebhookSecret}` },
@@ -64,8 +67,11 @@ export async function startPaymentHarness(options: { stripeTestModeKey?: string 
     webhookSecret,
     previousWebhookSecret,
     settings,
+    token,
+    scopedToken,
+    scopedCustomerId,
 
-    async api(method: 'GET' | 'POST', path: string, options: { body?: unknown; idempotencyKey?: string; token?: string | null } = {}) {
+    async api(method: 'GET' | 'POST' | 'PATCH', path: string, options: { body?: unknown; idempotencyKey?: string; token?: string | null } = {}) {
       const headers: Record<string, string> = {};
       if (options.token !== null) headers.authorization = `Bearer ${options.token ?? token}`;
       if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -76,6 +82,14 @@ export async function startPaymentHarness(options: { stripeTestModeKey?: string 
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
       });
       return { status: response.status, body: (await response.json()) as any };
+    },
+
+    /** A top-up pack of `credits` for `amount` (created once per terms), named as POST /v1/top-ups wants it. */
+    async pack(credits = 500, amount = 1_000, currency = 'EUR'): Promise<string> {
+      const code = `p-${credits}-${amount}-${currency.toLowerCase()}`;
+      const created = await harness.api('POST', '/v1/top-up-packs', { body: { code, credits, prices: [{ amount, currency }] }, idempotencyKey: `pack-${code}` });
+      if (created.status !== 201) throw new Error(`pack ${code} not created: ${created.status} ${JSON.stringify(created.body)}`);
+      return code;
     },
 
     /** POSTs a body to the webhook endpoint, signed with the endpoint secret unless headers say otherwise. */

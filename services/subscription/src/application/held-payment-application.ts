@@ -12,7 +12,7 @@ const applicationOrder = (a: PaymentResult, b: PaymentResult): number =>
 /** Applies one payment result to the aggregate; true when it changed anything. Domain refusals propagate. */
 export function applyPaymentResult(subscription: Subscription, result: PaymentResult, now: Date, policy: DunningPolicy): boolean {
   return result.outcome === 'succeeded'
-    ? subscription.recordPaymentSucceeded(result.periodIndex, now)
+    ? subscription.recordPaymentSucceeded(result.periodIndex, now, result.paid ?? undefined)
     : subscription.recordPaymentFailed(result.periodIndex, result.attempt ?? 1, now, policy);
 }
 

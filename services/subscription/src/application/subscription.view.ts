@@ -28,6 +28,20 @@ export interface SubscriptionView {
   readonly cancelAtPeriodEnd: boolean;
   readonly dunning: { readonly periodIndex: number; readonly attempt: number; readonly nextAttemptAt: string } | null;
   readonly cancellation: { readonly reason: string; readonly effectiveAt: string } | null;
+  /** The last mid-period upgrade: waiting for its payment, applied, or failed (the plan stayed) and why. */
+  readonly upgrade: {
+    readonly changeId: string;
+    readonly toPlan: PlanTermsView;
+    readonly periodIndex: number;
+    readonly amount: number;
+    readonly currency: string;
+    readonly proratedCredits: number;
+    readonly status: string;
+    readonly failureReason: string | null;
+    readonly failureDetail: string | null;
+    readonly requestedAt: string;
+    readonly settledAt: string | null;
+  } | null;
 }
 
 export interface PlanView {
@@ -86,6 +100,21 @@ export function toSubscriptionView(subscription: Subscription): SubscriptionView
       : null,
     cancellation: state.cancellation
       ? { reason: state.cancellation.reason, effectiveAt: state.cancellation.effectiveAt.toISOString() }
+      : null,
+    upgrade: state.upgrade
+      ? {
+          changeId: state.upgrade.changeId,
+          toPlan: toPlanTermsView(state.upgrade.to),
+          periodIndex: state.upgrade.periodIndex,
+          amount: state.upgrade.amount,
+          currency: state.upgrade.to.price.currency,
+          proratedCredits: state.upgrade.proratedCredits,
+          status: state.upgrade.status,
+          failureReason: state.upgrade.failureReason,
+          failureDetail: state.upgrade.failureDetail,
+          requestedAt: state.upgrade.requestedAt.toISOString(),
+          settledAt: iso(state.upgrade.settledAt),
+        }
       : null,
   };
 }

@@ -18,6 +18,31 @@ export interface DunningState {
   readonly nextAttemptAt: Date;
 }
 
+export const UPGRADE_FAILURE_REASONS = ['payment_failed', 'amount_mismatch', 'period_ended', 'subscription_ended'] as const;
+export type UpgradeFailureReason = (typeof UPGRADE_FAILURE_REASONS)[number];
+
+/**
+ * The last mid-period upgrade: waiting for its payment (`payment_pending`, the subscription still bills by `plan`),
+ * `applied` once paid, or `failed` with the reason. Kept after it settles so the subscription can say why it did not
+ * move.
+ */
+export interface UpgradeState {
+  readonly changeId: string;
+  readonly to: PlanTerms;
+  /** The period the upgrade is for; it lapses at that period's end. */
+  readonly periodIndex: number;
+  /** The prorated price difference charged, in the plan's currency. */
+  readonly amount: number;
+  /** Granted once the payment succeeds; computed when the upgrade was asked for, like the amount. */
+  readonly proratedCredits: number;
+  readonly status: 'payment_pending' | 'applied' | 'failed';
+  readonly failureReason: UpgradeFailureReason | null;
+  /** The decline reason, or what was paid against what was asked. */
+  readonly failureDetail: string | null;
+  readonly requestedAt: Date;
+  readonly settledAt: Date | null;
+}
+
 export interface Cancellation {
   readonly reason: CancellationReason;
   readonly effectiveAt: Date;
@@ -46,6 +71,7 @@ export interface SubscriptionState {
   readonly pendingDowngrade: PlanTerms | null;
   readonly dunning: DunningState | null;
   readonly cancellation: Cancellation | null;
+  readonly upgrade: UpgradeState | null;
 }
 
 const isDate = (value: unknown): value is Date => value instanceof Date && !Number.isNaN(value.getTime());
@@ -151,6 +177,22 @@ export function validateSubscriptionState(state: SubscriptionState): void {
     state.pendingDowngrade === null || state.status === 'active' || state.status === 'past_due',
     'only a paid subscription has a pending downgrade',
   );
+
+  if (state.upgrade) {
+    const upgrade = state.upgrade;
+    issues.push(...termsIssues('upgrade.to', upgrade.to));
+    check(typeof upgrade.changeId === 'string' && upgrade.changeId !== '', 'upgrade.changeId is empty');
+    check(Number.isSafeInteger(upgrade.amount) && upgrade.amount > 0, 'upgrade.amount is not a positive integer');
+    check(Number.isSafeInteger(upgrade.proratedCredits) && upgrade.proratedCredits >= 0, 'upgrade.proratedCredits is not a non-negative integer');
+    check(isDate(upgrade.requestedAt), 'upgrade.requestedAt is not a valid date');
+    check((upgrade.status === 'failed') === (upgrade.failureReason !== null), 'an upgrade has a failure reason exactly when it failed');
+    check(upgrade.failureReason === null || UPGRADE_FAILURE_REASONS.includes(upgrade.failureReason), 'upgrade.failureReason is unknown');
+    check((upgrade.status === 'payment_pending') === (upgrade.settledAt === null), 'an upgrade is settled exactly when it is no longer pending');
+    if (upgrade.status === 'payment_pending') {
+      check(state.status === 'active', 'only an active subscription waits for an upgrade payment');
+      check(state.currentPeriod?.index === upgrade.periodIndex && state.lastDuePeriodIndex === paid, 'a pending upgrade is for the running period, before its renewal');
+    }
+  }
 
   if (issues.length > 0) throw new InvalidSubscriptionStateError(String(state.subscriptionId), issues);
 }

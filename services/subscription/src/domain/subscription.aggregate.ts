@@ -5,17 +5,20 @@ import { assertNonEmpty, assertPositiveInteger, assertValidDate } from './guards
 import type { Currency } from './money.value-object';
 import type { Plan } from './plan.entity';
 import { isSamePlanVersion, isUpgrade, planRefOf, type PlanTerms } from './plan-terms.value-object';
-import { prorateCredits } from './proration';
+import { prorateCredits, proratePriceDifference } from './proration';
 import {
   InvalidArgumentError,
   InvalidTransitionError,
   PeriodNotDueError,
   PlanCurrencyMismatchError,
   PlanIntervalMismatchError,
+  PaymentAmountMismatchError,
   PlanNotActiveError,
   SubscriptionAlreadyCanceledError,
+  UpgradeNotPendingError,
+  UpgradePaymentPendingError,
 } from './subscription.errors';
-import { validateSubscriptionState, type SubscriptionState } from './subscription-state';
+import { validateSubscriptionState, type SubscriptionState, type UpgradeFailureReason, type UpgradeState } from './subscription-state';
 import {
   isTerminalStatus,
   type CancellationReason,
@@ -28,7 +31,13 @@ export const INCOMPLETE_EXPIRY_MS = 23 * 60 * 60 * 1000;
 
 export type CancelMode = 'now' | 'at_period_end';
 
-export type PlanChangeOutcome = 'applied_now' | 'scheduled_at_period_end' | 'scheduled_change_withdrawn' | 'unchanged';
+export type PlanChangeOutcome = 'applied_now' | 'payment_pending' | 'scheduled_at_period_end' | 'scheduled_change_withdrawn' | 'unchanged';
+
+/** What a payment took: compared with what was asked before anything is granted. */
+export interface PaidAmount {
+  readonly amount: number;
+  readonly currency: string;
+}
 
 export interface DunningAttempt {
   readonly periodIndex: number;
@@ -82,6 +91,7 @@ export class Subscription {
       pendingDowngrade: null,
       dunning: null,
       cancellation: null,
+      upgrade: null,
     });
     subscription.record({
       type: 'SubscriptionCreated',
@@ -134,6 +144,10 @@ export class Subscription {
     return this.state.dunning;
   }
 
+  get upgrade(): UpgradeState | null {
+    return this.state.upgrade;
+  }
+
   get trialEndsAt(): Date | null {
     return this.state.trialEndsAt;
   }
@@ -165,6 +179,8 @@ export class Subscription {
     if (this.renewalRequested()) return false;
     const boundary = this.paidUntil();
     if (now < boundary) return false;
+    // An upgrade buys the rest of its period only; one still unpaid at the end lapses.
+    this.failPendingUpgrade('period_ended', null, now);
 
     if (this.state.cancelAtPeriodEnd) {
       this.end('canceled', 'requested_at_period_end', boundary, now);
@@ -190,9 +206,10 @@ export class Subscription {
 
   /**
    * Period `periodIndex` is paid: period 1 activates, later ones renew. A result for a period already paid is a
-   * no-op, so duplicates and late redeliveries can never renew a period twice.
+   * no-op, so duplicates and late redeliveries can never renew a period twice. With `paid`, the amount and currency
+   * taken must be what the period was charged at (PAYMENT_AMOUNT_MISMATCH otherwise: nothing changes, nothing is granted).
    */
-  recordPaymentSucceeded(periodIndex: number, now: Date): boolean {
+  recordPaymentSucceeded(periodIndex: number, now: Date, taken?: PaidAmount): boolean {
     assertPositiveInteger(periodIndex, 'periodIndex');
     assertValidDate(now, 'now');
     if (periodIndex <= this.paidPeriodIndex()) return false;
@@ -203,6 +220,13 @@ export class Subscription {
       });
     }
     this.assertRequested(periodIndex);
+    if (taken !== undefined) {
+      // Terms cannot change once a period's charge is requested, so the price it was asked at is still this one.
+      const asked = this.termsForNextPeriod().price;
+      if (taken.amount !== asked.amount || taken.currency !== asked.currency) {
+        throw new PaymentAmountMismatchError(this.state.subscriptionId, periodIndex, asked.toString(), `${taken.amount} ${taken.currency}`);
+      }
+    }
 
     const anchor = this.anchorOrFirstPeriodStart(now);
     const downgrade = this.state.pendingDowngrade;
@@ -352,17 +376,20 @@ export class Subscription {
   }
 
   /**
-   * Upgrade (higher price, same interval): effective now, with the new plan's credits prorated for the rest of
-   * the period. Otherwise: scheduled, applied at the next renewal (which is then charged at the new price).
-   * In a trial any change applies now, since nothing has been paid. Choosing the current version again withdraws
-   * a scheduled change.
+   * Upgrade (higher price, same interval) of a paid period: asks for the prorated price difference
+   * (SubscriptionUpgradeRequested, keyed by `changeId`) and changes nothing else; recordUpgradePaymentSucceeded applies
+   * it. Otherwise: scheduled, applied at the next renewal (which is then charged at the new price). In a trial any
+   * change applies now, since nothing has been paid. Choosing the current version again withdraws a scheduled change.
+   * While an upgrade waits for its payment, every change is refused (UPGRADE_PAYMENT_PENDING).
    */
-  changePlan(newPlan: Plan, now: Date): PlanChangeOutcome {
+  changePlan(newPlan: Plan, now: Date, changeId?: string): PlanChangeOutcome {
     assertValidDate(now, 'now');
     const { status } = this.state;
     if (status !== 'active' && status !== 'trialing') {
       throw new InvalidTransitionError(status, 'change the plan of', 'only an active or trialing subscription can');
     }
+    const waiting = this.state.upgrade;
+    if (waiting?.status === 'payment_pending') throw new UpgradePaymentPendingError(this.state.subscriptionId, waiting.changeId);
     const to = newPlan.terms();
     const from = this.state.plan;
     if (isSamePlanVersion(from, to)) {
@@ -383,7 +410,27 @@ export class Subscription {
     this.assertBeforePeriodEnd('change the plan of', now);
 
     const period = this.state.currentPeriod;
-    if (status === 'trialing' || !period || isUpgrade(from, to)) {
+    if (status === 'active' && period && isUpgrade(from, to)) {
+      if (typeof changeId !== 'string' || changeId === '') {
+        throw new InvalidArgumentError('an upgrade needs a changeId to key its payment', { changeId });
+      }
+      const amount = proratePriceDifference(from.price.amount, to.price.amount, period, now);
+      const proratedCredits = prorateCredits(to.creditsPerPeriod, period, now);
+      this.state.upgrade = { changeId, to, periodIndex: period.index, amount, proratedCredits, status: 'payment_pending', failureReason: null, failureDetail: null, requestedAt: now, settledAt: null };
+      this.record({
+        type: 'SubscriptionUpgradeRequested',
+        ...this.base(now),
+        changeId,
+        fromPlan: planRefOf(from),
+        toPlan: planRefOf(to),
+        period,
+        amount,
+        currency: to.price.currency,
+        proratedCredits,
+      });
+      return 'payment_pending';
+    }
+    if (status === 'trialing' || !period) {
       this.state.plan = to;
       this.state.pendingDowngrade = null;
       this.record({
@@ -393,13 +440,76 @@ export class Subscription {
         toPlan: planRefOf(to),
         effectiveAt: now,
         period,
-        proratedCredits: period ? prorateCredits(to.creditsPerPeriod, period, now) : 0,
+        proratedCredits: 0,
         creditRollover: to.creditRollover,
       });
       return 'applied_now';
     }
     this.state.pendingDowngrade = to;
     return 'scheduled_at_period_end';
+  }
+
+  /**
+   * The upgrade's payment succeeded: with the amount and currency asked, the new terms apply now and
+   * SubscriptionPlanChanged grants the prorated credits; with any other, the upgrade fails (`amount_mismatch`) and
+   * nothing is granted. Again for an applied upgrade: false. Money for an upgrade that is not waiting (failed, lapsed,
+   * unknown) or for an ended subscription is refused loudly: it must be refunded.
+   */
+  recordUpgradePaymentSucceeded(changeId: string, paid: PaidAmount, now: Date): boolean {
+    assertNonEmpty(changeId, 'changeId');
+    assertValidDate(now, 'now');
+    const upgrade = this.state.upgrade;
+    if (upgrade?.changeId === changeId && upgrade.status === 'applied') return false;
+    if (isTerminalStatus(this.state.status)) {
+      throw new InvalidTransitionError(this.state.status, 'record an upgrade payment for', 'the subscription has ended', { changeId });
+    }
+    if (upgrade?.changeId !== changeId || upgrade.status !== 'payment_pending') {
+      throw new UpgradeNotPendingError(this.state.subscriptionId, changeId, upgrade?.changeId === changeId ? upgrade.status : 'unknown');
+    }
+    if (paid.amount !== upgrade.amount || paid.currency !== upgrade.to.price.currency) {
+      this.failPendingUpgrade('amount_mismatch', `paid ${paid.amount} ${paid.currency}, asked ${upgrade.amount} ${upgrade.to.price.currency}`, now);
+      return true;
+    }
+    const from = this.state.plan;
+    const period = this.state.currentPeriod!;
+    this.state.plan = upgrade.to;
+    this.state.pendingDowngrade = null;
+    this.state.upgrade = { ...upgrade, status: 'applied', settledAt: now };
+    this.record({
+      type: 'SubscriptionPlanChanged',
+      ...this.base(now),
+      fromPlan: planRefOf(from),
+      toPlan: planRefOf(upgrade.to),
+      effectiveAt: now,
+      period,
+      proratedCredits: upgrade.proratedCredits,
+      creditRollover: upgrade.to.creditRollover,
+    });
+    return true;
+  }
+
+  /** The upgrade's payment failed: it fails (`payment_failed`), the plan stays. Not pending (any more): false. */
+  recordUpgradePaymentFailed(changeId: string, reason: string | null, now: Date): boolean {
+    assertNonEmpty(changeId, 'changeId');
+    assertValidDate(now, 'now');
+    if (this.state.upgrade?.changeId !== changeId || this.state.upgrade.status !== 'payment_pending') return false;
+    this.failPendingUpgrade('payment_failed', reason, now);
+    return true;
+  }
+
+  private failPendingUpgrade(reason: UpgradeFailureReason, detail: string | null, now: Date): void {
+    const upgrade = this.state.upgrade;
+    if (upgrade?.status !== 'payment_pending') return;
+    this.state.upgrade = { ...upgrade, status: 'failed', failureReason: reason, failureDetail: detail, settledAt: now };
+    this.record({
+      type: 'SubscriptionUpgradeFailed',
+      ...this.base(now),
+      changeId: upgrade.changeId,
+      toPlan: planRefOf(upgrade.to),
+      periodIndex: upgrade.periodIndex,
+      reason,
+      detail,
+    });
   }
 
   private paidPeriodIndex(): number {
@@ -446,6 +556,7 @@ export class Subscription {
   }
 
   private end(status: TerminalStatus, reason: CancellationReason, effectiveAt: Date, now: Date): void {
+    this.failPendingUpgrade('subscription_ended', null, now);
     this.state.status = status;
     this.state.cancellation = { reason, effectiveAt };
     this.state.cancelAtPeriodEnd = false;

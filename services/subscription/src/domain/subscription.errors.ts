@@ -13,7 +13,10 @@ export type DomainErrorCode =
   | 'PLAN_NOT_ACTIVE'
   | 'PLAN_CURRENCY_MISMATCH'
   | 'PLAN_INTERVAL_MISMATCH'
-  | 'PERIOD_NOT_DUE';
+  | 'PERIOD_NOT_DUE'
+  | 'UPGRADE_PAYMENT_PENDING'
+  | 'UPGRADE_NOT_PENDING'
+  | 'PAYMENT_AMOUNT_MISMATCH';
 
 export type ErrorDetails = Readonly<Record<string, unknown>>;
 
@@ -149,5 +152,35 @@ export class PeriodNotDueError extends DomainError {
         `(last requested period is ${lastDuePeriodIndex})`,
       { subscriptionId, periodIndex, lastDuePeriodIndex },
     );
+  }
+}
+
+/** An upgrade is waiting for its payment; another plan change waits until it succeeds or fails. */
+export class UpgradePaymentPendingError extends DomainError {
+  readonly code = 'UPGRADE_PAYMENT_PENDING' as const;
+
+  constructor(subscriptionId: string, changeId: string) {
+    super(`Subscription ${subscriptionId}: upgrade ${changeId} is waiting for its payment`, { subscriptionId, changeId });
+  }
+}
+
+/**
+ * Money arrived for an upgrade that is not waiting for it (it failed, lapsed at the period end, or is unknown): nothing
+ * is applied, and the payment is kept as refused so it can be refunded.
+ */
+export class UpgradeNotPendingError extends DomainError {
+  readonly code = 'UPGRADE_NOT_PENDING' as const;
+
+  constructor(subscriptionId: string, changeId: string, status: string) {
+    super(`Subscription ${subscriptionId}: upgrade ${changeId} is not waiting for a payment (${status})`, { subscriptionId, changeId, status });
+  }
+}
+
+/** A payment succeeded with another amount (or currency) than the subscription asked for: nothing is granted. */
+export class PaymentAmountMismatchError extends DomainError {
+  readonly code = 'PAYMENT_AMOUNT_MISMATCH' as const;
+
+  constructor(subscriptionId: string, periodIndex: number, asked: string, paid: string) {
+    super(`Subscription ${subscriptionId}: period ${periodIndex} was paid ${paid}, ${asked} was asked`, { subscriptionId, periodIndex, asked, paid });
   }
 }

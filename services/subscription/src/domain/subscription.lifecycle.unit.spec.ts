@@ -213,29 +213,47 @@ describe('Subscription lifecycle', () => {
   });
 
   describe('when upgraded mid-period', () => {
-    it('grants the prorated credits now and bills the new price from the next period', () => {
+    it('charges the prorated difference, grants the prorated credits once paid, and bills the new price from the next period', () => {
       const subscription = given.active();
       subscription.changePlan(aLowerPlan(), PAID_AT);
-      subscription.changePlan(aHigherPlan(), plus(PERIOD_1_END, -14 * DAY_MS)); // half of a 28-day period left
+      const requestedAt = plus(PERIOD_1_END, -14 * DAY_MS); // half of a 28-day period left
+      expect(subscription.changePlan(aHigherPlan(), requestedAt, 'chg-1')).to.equal('payment_pending');
+      const [requested] = ofType(subscription.pullEvents(), 'SubscriptionUpgradeRequested');
+      expect(requested).to.include({ amount: 3_500, proratedCredits: 2_500 });
+      expect(subscription.recordUpgradePaymentSucceeded('chg-1', { amount: 3_500, currency: 'EUR' }, plus(requestedAt, 1_000))).to.equal(true);
       const [changed] = ofType(subscription.pullEvents(), 'SubscriptionPlanChanged');
       expect(changed?.proratedCredits).to.equal(2_500);
       expect(subscription.pendingDowngrade).to.equal(null);
 
       subscription.markRenewalDue(PERIOD_1_END);
-      subscription.recordPaymentSucceeded(2, PERIOD_1_END);
+      subscription.recordPaymentSucceeded(2, PERIOD_1_END, { amount: 9_900, currency: 'EUR' });
       const events = subscription.pullEvents();
       expect(events[0]).to.include({ type: 'SubscriptionRenewalDue', planId: 'plan-max', amount: 9_900 });
       expect(events[1]).to.include({ type: 'SubscriptionRenewed', planId: 'plan-max', credits: 5_000 });
+    });
+
+    it('keeps the old plan and its price when the upgrade payment fails, and may be upgraded again', () => {
+      const subscription = given.active();
+      const requestedAt = plus(PERIOD_1_END, -14 * DAY_MS);
+      subscription.changePlan(aHigherPlan(), requestedAt, 'chg-1');
+      subscription.recordUpgradePaymentFailed('chg-1', 'card_declined', plus(requestedAt, 1_000));
+      expect(subscription.plan.planId).to.equal('plan-pro');
+      expect(subscription.changePlan(aHigherPlan(), plus(requestedAt, 2_000), 'chg-2')).to.equal('payment_pending');
+      subscription.pullEvents();
+      subscription.recordUpgradePaymentFailed('chg-2', 'card_declined', plus(requestedAt, 3_000));
+      subscription.markRenewalDue(PERIOD_1_END);
+      expect(ofType(subscription.pullEvents(), 'SubscriptionRenewalDue')[0]).to.include({ planId: 'plan-pro', amount: 2_900 });
     });
 
     it('treats a pricier new version of the same plan as an upgrade', () => {
       const v1 = aPlan();
       const subscription = given.active(v1);
       const v2 = v1.revise({ price: { amount: 3_900, currency: 'EUR' }, creditsPerPeriod: 2_800 });
-      expect(subscription.changePlan(v2, plus(PERIOD_1_END, -7 * DAY_MS))).to.equal('applied_now');
+      expect(subscription.changePlan(v2, plus(PERIOD_1_END, -7 * DAY_MS), 'chg-1')).to.equal('payment_pending');
       expect(subscription.pullEvents()[0]).to.deep.include({
         fromPlan: { planId: 'plan-pro', version: 1 },
         toPlan: { planId: 'plan-pro', version: 2 },
+        amount: 250,
         proratedCredits: 700,
       });
     });

@@ -513,25 +513,32 @@ describe('Subscription state machine', () => {
       expectRefused(subscription, () => subscription.resume(PERIOD_1_END), 'INVALID_TRANSITION');
     });
 
-    it('[A17] upgrade: applied now with prorated credits — SubscriptionPlanChanged', () => {
+    it('[A17] upgrade: waits for the prorated price difference — SubscriptionUpgradeRequested, plan unchanged', () => {
       const subscription = given.active();
       // Feb 2025: the period is 28 days; a quarter of it (7 days) is left.
       const now = plus(PERIOD_1_END, -7 * DAY_MS);
-      expect(subscription.changePlan(aHigherPlan(), now)).to.equal('applied_now');
-      expect(subscription.plan.planId).to.equal('plan-max');
+      expect(subscription.changePlan(aHigherPlan(), now, 'chg-1')).to.equal('payment_pending');
+      expect(subscription.plan.planId).to.equal('plan-pro');
+      expect(subscription.upgrade).to.deep.include({ changeId: 'chg-1', status: 'payment_pending', amount: 1_750, proratedCredits: 1_250 });
       expect(subscription.pullEvents()).to.deep.equal([
         {
-          type: 'SubscriptionPlanChanged',
+          type: 'SubscriptionUpgradeRequested',
           ...base,
           occurredAt: now,
+          changeId: 'chg-1',
           fromPlan: { planId: 'plan-pro', version: 1 },
           toPlan: { planId: 'plan-max', version: 1 },
-          effectiveAt: now,
           period: { index: 1, start: PAID_AT, end: PERIOD_1_END },
+          amount: 1_750,
+          currency: 'EUR',
           proratedCredits: 1_250,
-          creditRollover: false,
         },
       ]);
+    });
+
+    it('[A17b] upgrade without a changeId: INVALID_ARGUMENT', () => {
+      const subscription = given.active();
+      expectRefused(subscription, () => subscription.changePlan(aHigherPlan(), plus(PAID_AT, DAY_MS)), 'INVALID_ARGUMENT');
     });
 
     it('[A18] downgrade: scheduled for the period end, no event', () => {
@@ -586,6 +593,132 @@ describe('Subscription state machine', () => {
     it('[A25] dunning check: nothing due', () => {
       const subscription = given.renewalDue();
       expectNoOp(subscription, () => subscription.dunningAttemptDue(plus(PERIOD_1_END, 30 * DAY_MS)), null);
+    });
+  });
+
+  describe('when active with an upgrade waiting for its payment', () => {
+    const REQUESTED_AT = plus(PERIOD_1_END, -7 * DAY_MS);
+    const PAID = plus(REQUESTED_AT, 1_000);
+    const upgrading = () => {
+      const subscription = given.active();
+      subscription.changePlan(aHigherPlan(), REQUESTED_AT, 'chg-1');
+      subscription.pullEvents();
+      return subscription;
+    };
+
+    it('[U1] its payment succeeds with the amount asked: the new terms apply — SubscriptionPlanChanged with the prorated credits', () => {
+      const subscription = upgrading();
+      expect(subscription.recordUpgradePaymentSucceeded('chg-1', { amount: 1_750, currency: 'EUR' }, PAID)).to.equal(true);
+      expect(subscription.plan.planId).to.equal('plan-max');
+      expect(subscription.upgrade).to.deep.include({ status: 'applied', settledAt: PAID, failureReason: null });
+      expect(subscription.pullEvents()).to.deep.equal([
+        {
+          type: 'SubscriptionPlanChanged',
+          ...base,
+          occurredAt: PAID,
+          fromPlan: { planId: 'plan-pro', version: 1 },
+          toPlan: { planId: 'plan-max', version: 1 },
+          effectiveAt: PAID,
+          period: { index: 1, start: PAID_AT, end: PERIOD_1_END },
+          proratedCredits: 1_250,
+          creditRollover: false,
+        },
+      ]);
+    });
+
+    it('[U2] its payment succeeds with another amount: grants nothing, keeps the plan — SubscriptionUpgradeFailed{amount_mismatch}', () => {
+      const subscription = upgrading();
+      expect(subscription.recordUpgradePaymentSucceeded('chg-1', { amount: 1_749, currency: 'EUR' }, PAID)).to.equal(true);
+      expect(subscription.plan.planId).to.equal('plan-pro');
+      expect(subscription.upgrade).to.deep.include({ status: 'failed', failureReason: 'amount_mismatch', failureDetail: 'paid 1749 EUR, asked 1750 EUR' });
+      expect(subscription.pullEvents()).to.deep.equal([
+        {
+          type: 'SubscriptionUpgradeFailed',
+          ...base,
+          occurredAt: PAID,
+          changeId: 'chg-1',
+          toPlan: { planId: 'plan-max', version: 1 },
+          periodIndex: 1,
+          reason: 'amount_mismatch',
+          detail: 'paid 1749 EUR, asked 1750 EUR',
+        },
+      ]);
+    });
+
+    it('[U3] its payment fails: keeps the plan, says why — SubscriptionUpgradeFailed{payment_failed}', () => {
+      const subscription = upgrading();
+      expect(subscription.recordUpgradePaymentFailed('chg-1', 'insufficient_funds', PAID)).to.equal(true);
+      expect(subscription.plan.planId).to.equal('plan-pro');
+      expect(subscription.upgrade).to.deep.include({ status: 'failed', failureReason: 'payment_failed', failureDetail: 'insufficient_funds' });
+      expect(subscription.pullEvents()).to.deep.include.members([
+        { type: 'SubscriptionUpgradeFailed', ...base, occurredAt: PAID, changeId: 'chg-1', toPlan: { planId: 'plan-max', version: 1 }, periodIndex: 1, reason: 'payment_failed', detail: 'insufficient_funds' },
+      ]);
+    });
+
+    it('[U4] another plan change: UPGRADE_PAYMENT_PENDING', () => {
+      const subscription = upgrading();
+      expectRefused(subscription, () => subscription.changePlan(aLowerPlan(), PAID, 'chg-2'), 'UPGRADE_PAYMENT_PENDING');
+    });
+
+    it('[U5] the period ends unpaid: the upgrade lapses — SubscriptionUpgradeFailed{period_ended}, then RenewalDue at the old price', () => {
+      const subscription = upgrading();
+      expect(subscription.markRenewalDue(PERIOD_1_END)).to.equal(true);
+      const events = subscription.pullEvents();
+      expect(events.map((event) => event.type)).to.deep.equal(['SubscriptionUpgradeFailed', 'SubscriptionRenewalDue']);
+      expect(events[0]).to.include({ reason: 'period_ended' });
+      expect(events[1]).to.include({ planId: 'plan-pro', amount: 2_900 });
+    });
+
+    it('[U6] cancel now: the upgrade fails with the subscription — SubscriptionUpgradeFailed{subscription_ended}, SubscriptionCanceled', () => {
+      const subscription = upgrading();
+      subscription.cancel('now', PAID);
+      expect(subscription.pullEvents().map((event) => [event.type, 'reason' in event ? event.reason : null])).to.deep.equal([
+        ['SubscriptionUpgradeFailed', 'subscription_ended'],
+        ['SubscriptionCanceled', 'requested_immediately'],
+      ]);
+    });
+
+    it('[U7] the same success again after it applied: no-op', () => {
+      const subscription = upgrading();
+      subscription.recordUpgradePaymentSucceeded('chg-1', { amount: 1_750, currency: 'EUR' }, PAID);
+      subscription.pullEvents();
+      expectNoOp(subscription, () => subscription.recordUpgradePaymentSucceeded('chg-1', { amount: 1_750, currency: 'EUR' }, plus(PAID, 1)));
+    });
+
+    it('[U8] money for an upgrade that failed, lapsed or is unknown: UPGRADE_NOT_PENDING (refund it)', () => {
+      const failed = upgrading();
+      failed.recordUpgradePaymentFailed('chg-1', 'card_declined', PAID);
+      failed.pullEvents();
+      expectRefused(failed, () => failed.recordUpgradePaymentSucceeded('chg-1', { amount: 1_750, currency: 'EUR' }, plus(PAID, 1)), 'UPGRADE_NOT_PENDING');
+      const other = upgrading();
+      expectRefused(other, () => other.recordUpgradePaymentSucceeded('chg-other', { amount: 1_750, currency: 'EUR' }, PAID), 'UPGRADE_NOT_PENDING');
+    });
+
+    it('[U9] a failure for an upgrade not waiting: no-op', () => {
+      const subscription = upgrading();
+      expectNoOp(subscription, () => subscription.recordUpgradePaymentFailed('chg-other', 'card_declined', PAID));
+    });
+
+    it('[U10] money for an upgrade of an ended subscription: INVALID_TRANSITION (refund it)', () => {
+      const subscription = upgrading();
+      subscription.cancel('now', PAID);
+      subscription.pullEvents();
+      expectRefused(subscription, () => subscription.recordUpgradePaymentSucceeded('chg-1', { amount: 1_750, currency: 'EUR' }, plus(PAID, 1)), 'INVALID_TRANSITION');
+    });
+  });
+
+  describe('when a period payment took another amount than asked', () => {
+    it('[M1] recordPaymentSucceeded(k+1) with another amount or currency: PAYMENT_AMOUNT_MISMATCH, nothing granted', () => {
+      const subscription = given.renewalDue();
+      expectRefused(subscription, () => subscription.recordPaymentSucceeded(2, PERIOD_1_END, { amount: 1, currency: 'EUR' }), 'PAYMENT_AMOUNT_MISMATCH');
+      expectRefused(subscription, () => subscription.recordPaymentSucceeded(2, PERIOD_1_END, { amount: 2_900, currency: 'USD' }), 'PAYMENT_AMOUNT_MISMATCH');
+      expect(subscription.recordPaymentSucceeded(2, PERIOD_1_END, { amount: 2_900, currency: 'EUR' })).to.equal(true);
+    });
+
+    it('[M2] period 1 of an incomplete subscription paid below the price: PAYMENT_AMOUNT_MISMATCH, stays incomplete', () => {
+      const subscription = given.incomplete();
+      expectRefused(subscription, () => subscription.recordPaymentSucceeded(1, PAID_AT, { amount: 1, currency: 'EUR' }), 'PAYMENT_AMOUNT_MISMATCH');
+      expect(subscription.status).to.equal('incomplete');
     });
   });
 

@@ -11,7 +11,9 @@ export type SubscriptionIntegrationEventType =
   | 'SubscriptionRenewed'
   | 'SubscriptionPastDue'
   | 'SubscriptionCanceled'
-  | 'SubscriptionPlanChanged';
+  | 'SubscriptionPlanChanged'
+  | 'SubscriptionUpgradeRequested'
+  | 'SubscriptionUpgradeFailed';
 
 export type SubscriptionIntegrationEvent = {
   [T in SubscriptionIntegrationEventType]: { eventType: T; payload: IntegrationEvents[T] };
@@ -131,6 +133,37 @@ export function toIntegrationEvent(event: SubscriptionDomainEvent): Subscription
           periodEnd: event.period ? iso(event.period.end) : null,
           proratedCredits: event.proratedCredits,
           creditRollover: event.creditRollover,
+        },
+      };
+    case 'SubscriptionUpgradeRequested':
+      return {
+        eventType: 'SubscriptionUpgradeRequested',
+        payload: {
+          ...base,
+          changeId: event.changeId,
+          fromPlanId: event.fromPlan.planId,
+          fromPlanVersion: event.fromPlan.version,
+          toPlanId: event.toPlan.planId,
+          toPlanVersion: event.toPlan.version,
+          periodIndex: event.period.index,
+          periodStart: iso(event.period.start),
+          periodEnd: iso(event.period.end),
+          amount: event.amount,
+          currency: event.currency,
+          proratedCredits: event.proratedCredits,
+        },
+      };
+    case 'SubscriptionUpgradeFailed':
+      return {
+        eventType: 'SubscriptionUpgradeFailed',
+        payload: {
+          ...base,
+          changeId: event.changeId,
+          toPlanId: event.toPlan.planId,
+          toPlanVersion: event.toPlan.version,
+          periodIndex: event.periodIndex,
+          reason: event.reason,
+          detail: event.detail,
         },
       };
     default:

@@ -41,6 +41,7 @@ function resultOf(row: Row): PaymentResult {
     outcome: String(row.outcome) as PaymentOutcome,
     attempt: toNumberOrNull(row.attempt),
     receivedAt: toDate(row.received_at),
+    paid: row.paid_amount === null ? null : { amount: toNumber(row.paid_amount), currency: String(row.paid_currency) },
   };
 }
 
@@ -79,8 +80,8 @@ export class SqlHeldPaymentResults implements HeldPaymentResults {
   private async insert(result: PaymentResult, status: string, code: string | null, settledAt: Date | null): Promise<void> {
     await this.tx.query(
       `insert into held_payment_results
-         (event_id, subscription_id, period_index, outcome, attempt, payment_id, received_at, status, refusal_code, settled_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         (event_id, subscription_id, period_index, outcome, attempt, payment_id, received_at, status, refusal_code, settled_at, paid_amount, paid_currency)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
        on conflict (event_id) do nothing`,
       [
         result.eventId,
@@ -93,6 +94,8 @@ export class SqlHeldPaymentResults implements HeldPaymentResults {
         status,
         code,
         settledAt,
+        result.paid?.amount ?? null,
+        result.paid?.currency ?? null,
       ],
     );
   }

@@ -6,7 +6,7 @@ import { Money } from '../domain/money.value-object';
 import type { PlanTerms } from '../domain/plan-terms.value-object';
 import { Subscription } from '../domain/subscription.aggregate';
 import type { SubscriptionRepository } from '../domain/subscription.repository.port';
-import type { SubscriptionState } from '../domain/subscription-state';
+import type { SubscriptionState, UpgradeState } from '../domain/subscription-state';
 import type { CancellationReason, SubscriptionStatus } from '../domain/subscription-status';
 import { toIntegrationEvent } from './integration-events';
 import { toDate, toDateOrNull, toNumber, toNumberOrNull } from './sql-values';
@@ -49,7 +49,52 @@ const COLUMNS = [
   'updated_at',
   'low_balance_threshold',
   'pending_low_balance_threshold',
+  'upgrade',
 ] as const;
+
+interface UpgradeJson {
+  changeId: string;
+  to: { planId: string; version: number; priceAmount: number; currency: string; interval: string; creditsPerPeriod: number; creditRollover: boolean; lowBalanceThreshold: number | null };
+  periodIndex: number;
+  amount: number;
+  proratedCredits: number;
+  status: UpgradeState['status'];
+  failureReason: UpgradeState['failureReason'];
+  failureDetail: string | null;
+  requestedAt: string;
+  settledAt: string | null;
+}
+
+function upgradeJson(upgrade: UpgradeState | null): string | null {
+  if (upgrade === null) return null;
+  const { to } = upgrade;
+  const json: UpgradeJson = {
+    ...upgrade,
+    to: { planId: to.planId, version: to.version, priceAmount: to.price.amount, currency: to.price.currency, interval: to.interval, creditsPerPeriod: to.creditsPerPeriod, creditRollover: to.creditRollover, lowBalanceThreshold: to.lowBalanceThreshold },
+    requestedAt: upgrade.requestedAt.toISOString(),
+    settledAt: upgrade.settledAt?.toISOString() ?? null,
+  };
+  return JSON.stringify(json);
+}
+
+function upgradeOf(value: unknown): UpgradeState | null {
+  if (value === null || value === undefined) return null;
+  const json = value as UpgradeJson;
+  return {
+    ...json,
+    to: {
+      planId: json.to.planId,
+      version: json.to.version,
+      price: Money.of(json.to.priceAmount, json.to.currency),
+      interval: json.to.interval as BillingInterval,
+      creditsPerPeriod: json.to.creditsPerPeriod,
+      creditRollover: json.to.creditRollover,
+      lowBalanceThreshold: json.to.lowBalanceThreshold,
+    },
+    requestedAt: new Date(json.requestedAt),
+    settledAt: json.settledAt === null ? null : new Date(json.settledAt),
+  };
+}
 
 function columnValues(subscription: Subscription, now: Date): unknown[] {
   const state = subscription.toState();
@@ -89,6 +134,7 @@ function columnValues(subscription: Subscription, now: Date): unknown[] {
     now,
     state.plan.lowBalanceThreshold,
     pending?.lowBalanceThreshold ?? null,
+    upgradeJson(state.upgrade),
   ];
 }
 
@@ -135,6 +181,7 @@ function stateOf(row: Row): SubscriptionState {
       row.cancellation_reason === null
         ? null
         : { reason: String(row.cancellation_reason) as CancellationReason, effectiveAt: toDate(row.cancellation_effective_at) },
+    upgrade: upgradeOf(row.upgrade),
   };
 }
 

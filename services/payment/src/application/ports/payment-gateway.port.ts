@@ -17,7 +17,7 @@ export interface IntentSnapshot {
   /** As the gateway spells it (Stripe: lower case). */
   readonly currency: string;
   readonly clientSecret: string | null;
-  /** Keys we write: paymentId, purpose, customerId, subscriptionId, periodIndex, attempt, topUpId, credits. */
+  /** Keys we write: paymentId, purpose, customerId, subscriptionId, periodIndex, attempt, changeId, topUpId, credits. */
   readonly metadata: GatewayMetadata;
   readonly lastPaymentError: GatewayPaymentError | null;
   readonly cancellationReason?: string | null;

@@ -1,4 +1,6 @@
+import { TopUpPack } from '../../domain/top-up-pack.entity';
 import { ChargeRenewalHandler } from '../commands/charge-renewal/charge-renewal.handler';
+import { ChargeUpgradeHandler } from '../commands/charge-upgrade/charge-upgrade.handler';
 import { CreateTopUpHandler } from '../commands/create-top-up/create-top-up.handler';
 import { HandleGatewayWebhookHandler } from '../commands/handle-gateway-webhook/handle-gateway-webhook.handler';
 import { StartSubscriptionPaymentHandler } from '../commands/start-subscription-payment/start-subscription-payment.handler';
@@ -8,13 +10,15 @@ import { FakePaymentGateway } from './fake-payment-gateway';
 import { FakeProcessedWebhookEvents } from './fake-processed-webhook-events';
 import { FixedClock } from './fixed-clock';
 import { InMemoryPaymentRepository } from './in-memory-payment.repository';
+import { InMemoryTopUpPackRepository } from './in-memory-top-up-pack.repository';
 import { SequentialIds } from './sequential-ids';
 
 /** 2030-01-01T00:00:00Z, as Unix seconds for webhook `created`. */
 export const T0 = new Date('2030-01-01T00:00:00.000Z');
 export const T0_SECONDS = T0.getTime() / 1_000;
 
-/** Every fake and every handler, wired as main.ts would wire the real ones. Customer cus-1 is linked to cus_stripe_1. */
+/** Every fake and every handler, wired as main.ts would wire the real ones. Customer cus-1 is linked to cus_stripe_1;
+ * pack credits-500 sells 500 credits for 1000 EUR or USD. */
 export function paymentTestKit() {
   const payments = new InMemoryPaymentRepository();
   const gateway = new FakePaymentGateway();
@@ -22,6 +26,10 @@ export function paymentTestKit() {
   const processed = new FakeProcessedWebhookEvents();
   const clock = new FixedClock(T0);
   const ids = new SequentialIds();
+  // credits-500: 500 credits for 1000 EUR or USD, what the top-up tests buy.
+  const packs = new InMemoryTopUpPackRepository().with(
+    TopUpPack.create({ code: 'credits-500', credits: 500, prices: [{ amount: 1_000, currency: 'EUR' }, { amount: 1_000, currency: 'USD' }], now: T0 }),
+  );
   const deps = { payments, gateway, customers, clock, ids };
   return {
     payments,
@@ -30,9 +38,15 @@ export function paymentTestKit() {
     processed,
     clock,
     ids,
+    packs,
+    /** Puts a pack in the catalogue, as POST /v1/top-up-packs would. */
+    async givenPack(code: string, credits: number, prices: { amount: number; currency: string }[]): Promise<void> {
+      await packs.add(TopUpPack.create({ code, credits, prices, now: clock.now() }));
+    },
     startSubscriptionPayment: new StartSubscriptionPaymentHandler(deps),
     chargeRenewal: new ChargeRenewalHandler(deps),
-    createTopUp: new CreateTopUpHandler(deps),
+    chargeUpgrade: new ChargeUpgradeHandler(deps),
+    createTopUp: new CreateTopUpHandler({ ...deps, packs }),
     handleWebhook: new HandleGatewayWebhookHandler({ payments, gateway, processed, clock }),
     getPayment: new GetPaymentHandler({ payments }),
   };

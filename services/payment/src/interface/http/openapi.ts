@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { errorBody, type JsonSchema } from './payment-schemas';
 
 export interface RouteDocument {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'patch';
   /** Fastify form (`/v1/payments/:paymentId`); written as OpenAPI `{paymentId}`. */
   url: string;
   summary: string;

@@ -6,7 +6,8 @@ import type { PaymentView } from '../../application/payment-view';
 import type { FindPaymentByReferenceHandler } from '../../application/queries/find-payment-by-reference/find-payment-by-reference.handler';
 import type { GetPaymentHandler } from '../../application/queries/get-payment/get-payment.handler';
 import type { OpenApiRegistry } from './openapi';
-import { findPaymentsQuery, paymentIdParams, paymentList, paymentView, topUpBody, type FindPaymentsQuery, type TopUpBody } from './payment-schemas';
+import { refuseCallerPrice } from '../../domain/top-up-pricing';
+import { findPaymentsQuery, paymentIdParams, paymentList, paymentView, topUpBody, topUpView, type FindPaymentsQuery, type TopUpBody } from './payment-schemas';
 
 export interface PaymentRouteDeps {
   unitOfWork: UnitOfWork;
@@ -54,22 +55,27 @@ export function registerPaymentRoutes(app: FastifyInstance, openApi: OpenApiRegi
     method: 'post',
     url: '/v1/top-ups',
     operationId: 'createTopUp',
-    summary: 'Buy credits: opens a Stripe PaymentIntent; confirm it in the browser with the client secret',
+    summary: 'Buy a top-up pack at the platform’s price: opens a Stripe PaymentIntent; confirm it in the browser with the client secret',
     idempotent: true,
     body: topUpBody,
     responses: {
-      201: { description: 'the payment (a replay returns the first response)', schema: paymentView },
-      400: { description: 'invalid request or missing Idempotency-Key' },
+      201: { description: 'the payment and the price the platform computed (a replay returns the first response)', schema: topUpView },
+      400: { description: 'PRICE_NOT_ACCEPTED (the body names amount, price(s), unitAmount or credits), another invalid request, or a missing Idempotency-Key' },
       401: { description: 'no valid service token' },
       403: { description: 'the token is scoped to another customer' },
-      409: { description: 'CUSTOMER_NOT_LINKED: the customer has no Stripe customer yet; retry later' },
-      422: { description: 'IDEMPOTENCY_KEY_REUSED or PAYMENT_REFERENCE_CONFLICT' },
+      404: { description: 'TOP_UP_PACK_NOT_FOUND' },
+      409: { description: 'CUSTOMER_NOT_LINKED: the customer has no Stripe customer yet; retry later. CUSTOMER_DEACTIVATED' },
+      422: { description: 'TOP_UP_PACK_NOT_ACTIVE, TOP_UP_PACK_NOT_PRICED (no price in that currency), IDEMPOTENCY_KEY_REUSED or PAYMENT_REFERENCE_CONFLICT' },
       503: { description: 'Stripe or the customer service is unavailable; retry with the same Idempotency-Key' },
     },
   });
   // The Stripe call cannot run inside the idempotency transaction (a rollback cannot undo an intent). Instead the top-up
   // id is derived from the key, so the use case itself is idempotent; the response is stored once it is known.
-  app.post<{ Body: TopUpBody }>('/v1/top-ups', { schema: { body: topUpBody } }, async (request, reply) => {
+  app.post<{ Body: TopUpBody }>(
+    '/v1/top-ups',
+    // Before the schema, so a named price gets its own code rather than a generic validation error.
+    { schema: { body: topUpBody }, preValidation: async (request) => refuseCallerPrice(request.body) },
+    async (request, reply) => {
     const principal = request.principal!;
     const key = idempotencyKeyOf(request);
     if (!canActFor(principal, request.body.customerId)) throw new ApiError(403, 'FORBIDDEN', 'this token may not act for that customer');
@@ -87,7 +93,7 @@ export function registerPaymentRoutes(app: FastifyInstance, openApi: OpenApiRegi
       if ((error as { code?: string }).code !== 'PAYMENT_CONCURRENT_UPDATE') throw error;
       result = await deps.createTopUp(request).execute(command);
     }
-    const response: StoredResponse = { status: 201, body: withCheckout(result.payment) };
+    const response: StoredResponse = { status: 201, body: { ...withCheckout(result.payment), quote: result.quote } };
     const stored = await deps.unitOfWork.transaction(async (tx) => {
       const raced = await claimIdempotencyKey(tx, idempotent);
       if (raced) return raced;
@@ -95,7 +101,8 @@ export function registerPaymentRoutes(app: FastifyInstance, openApi: OpenApiRegi
       return response;
     });
     return reply.status(stored.status).send(stored.body);
-  });
+    },
+  );
 
   openApi.add({
     method: 'get',

@@ -16,24 +16,104 @@ const currency = {
   description: `ISO 4217, one of ${SUPPORTED_CURRENCIES.join(', ')} (lower case accepted)`,
 } as const;
 
+const packCode = { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', description: 'a top-up pack of the catalogue (GET /v1/top-up-packs)' } as const;
+
+/**
+ * The caller names a pack and a currency; the platform prices it. A body naming `amount`, `price(s)`, `unitAmount` or
+ * `credits` is refused with 400 PRICE_NOT_ACCEPTED before this schema is applied (see refuseCallerPrice).
+ */
 export const topUpBody = {
   type: 'object',
   additionalProperties: false,
-  required: ['customerId', 'credits', 'amount', 'currency'],
+  required: ['customerId', 'packCode', 'currency'],
   properties: {
     customerId: id,
-    credits: { type: 'integer', minimum: 1, maximum: MAX_TOP_UP_CREDITS, description: 'credits granted once the payment succeeds' },
-    amount: { type: 'integer', minimum: 1, maximum: MAX_AMOUNT, description: 'price in minor units of currency' },
+    packCode,
     currency,
   },
 } as const satisfies JsonSchema;
 
 export interface TopUpBody {
   customerId: string;
-  credits: number;
-  amount: number;
+  packCode: string;
   currency: string;
 }
+
+const price = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['amount', 'currency'],
+  properties: { amount: { type: 'integer', minimum: 1, maximum: MAX_AMOUNT, description: 'minor units of currency' }, currency },
+} as const;
+const prices = { type: 'array', minItems: 1, maxItems: SUPPORTED_CURRENCIES.length, items: price, description: 'one price per currency' } as const;
+const packCredits = { type: 'integer', minimum: 1, maximum: MAX_TOP_UP_CREDITS, description: 'credits granted once the payment succeeds' } as const;
+
+export const createTopUpPackBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['code', 'credits', 'prices'],
+  properties: { code: packCode, credits: packCredits, prices },
+} as const satisfies JsonSchema;
+
+export interface CreateTopUpPackBody {
+  code: string;
+  credits: number;
+  prices: { amount: number; currency: string }[];
+}
+
+export const changeTopUpPackBody = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: { credits: packCredits, prices },
+} as const satisfies JsonSchema;
+
+export interface ChangeTopUpPackBody {
+  credits?: number;
+  prices?: { amount: number; currency: string }[];
+}
+
+export const packCodeParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['code'],
+  properties: { code: { type: 'string', minLength: 1, maxLength: 64 } },
+} as const satisfies JsonSchema;
+
+export const listTopUpPacksQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    active: { type: 'string', enum: ['true', 'false'], description: 'true (default): packs on sale only; false: all' },
+    limit: { type: 'string', pattern: '^([1-9][0-9]?|100)$', description: '1 to 100, default 50' },
+    cursor: { type: 'string', minLength: 1, maxLength: 64 },
+  },
+} as const satisfies JsonSchema;
+
+export interface ListTopUpPacksQuery {
+  active?: 'true' | 'false';
+  limit?: string;
+  cursor?: string;
+}
+
+export const topUpPackView = {
+  type: 'object',
+  required: ['code', 'credits', 'prices', 'active', 'createdAt', 'updatedAt'],
+  properties: {
+    code: { type: 'string' },
+    credits: { type: 'integer' },
+    prices: { type: 'array', items: { type: 'object', required: ['amount', 'currency'], properties: { amount: { type: 'integer' }, currency: { type: 'string' } } } },
+    active: { type: 'boolean' },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+  },
+} as const satisfies JsonSchema;
+
+export const topUpPackList = {
+  type: 'object',
+  required: ['data', 'nextCursor'],
+  properties: { data: { type: 'array', items: topUpPackView }, nextCursor: { type: ['string', 'null'] } },
+} as const satisfies JsonSchema;
 
 export const paymentIdParams = {
   type: 'object',
@@ -73,6 +153,11 @@ const reference = {
       required: ['purpose', 'topUpId', 'credits'],
       properties: { purpose: { const: 'CREDIT_TOP_UP' }, topUpId: { type: 'string' }, credits: { type: 'integer' } },
     },
+    {
+      type: 'object',
+      required: ['purpose', 'subscriptionId', 'periodIndex', 'changeId'],
+      properties: { purpose: { const: 'SUBSCRIPTION_UPGRADE' }, subscriptionId: { type: 'string' }, periodIndex: { type: 'integer' }, changeId: { type: 'string' } },
+    },
   ],
 } as const;
 
@@ -102,6 +187,20 @@ export const paymentView = {
       properties: { code: { type: 'string' }, declineCode: { type: ['string', 'null'] }, message: { type: 'string' }, attempt: { type: 'integer' } },
     },
     totalRefunded: { type: 'integer' },
+  },
+} as const satisfies JsonSchema;
+
+/** A top-up answer: the payment, and what the platform priced (the pack, its credits, the amount charged). */
+export const topUpView = {
+  type: 'object',
+  required: [...paymentView.required, 'quote'],
+  properties: {
+    ...paymentView.properties,
+    quote: {
+      type: 'object',
+      required: ['packCode', 'credits', 'amount', 'currency'],
+      properties: { packCode: { type: 'string' }, credits: { type: 'integer' }, amount: { type: 'integer' }, currency: { type: 'string' } },
+    },
   },
 } as const satisfies JsonSchema;
 

@@ -1,3 +1,5 @@
+import type { PaidAmount } from '../../domain/subscription.aggregate';
+
 export type PaymentOutcome = 'succeeded' | 'failed';
 
 /** A payment result as it arrived from billing.payment.v1, for one subscription period. */
@@ -11,6 +13,8 @@ export interface PaymentResult {
   /** The charge attempt that failed (failures only). */
   readonly attempt: number | null;
   readonly receivedAt: Date;
+  /** What a success took, checked against the amount asked; null for failures. */
+  readonly paid: PaidAmount | null;
 }
 
 /**

@@ -8,6 +8,7 @@ import { CancelSubscriptionHandler } from '../commands/cancel-subscription/cance
 import { ChangePlanHandler } from '../commands/change-plan/change-plan.handler';
 import { CreatePlanHandler } from '../commands/create-plan/create-plan.handler';
 import { CreateSubscriptionHandler } from '../commands/create-subscription/create-subscription.handler';
+import { RecordUpgradePaymentHandler } from '../commands/record-upgrade-payment/record-upgrade-payment.handler';
 import { ProcessDueSubscriptionsHandler } from '../commands/process-due-subscriptions/process-due-subscriptions.handler';
 import { ProjectCustomerHandler } from '../commands/project-customer/project-customer.handler';
 import { RecordPaymentFailedHandler } from '../commands/record-payment-failed/record-payment-failed.handler';
@@ -81,7 +82,8 @@ export function createTestContext(options: { dunning?: readonly number[] } = {})
     createSubscription: new CreateSubscriptionHandler({ subscriptions, plans, customers, clock, ids }),
     cancelSubscription: new CancelSubscriptionHandler({ subscriptions, clock }),
     resumeSubscription: new ResumeSubscriptionHandler({ subscriptions, clock }),
-    changePlan: new ChangePlanHandler({ subscriptions, plans, clock }),
+    changePlan: new ChangePlanHandler({ subscriptions, plans, clock, ids }),
+    recordUpgradePayment: new RecordUpgradePaymentHandler({ subscriptions, heldPayments, clock }),
     recordPaymentSucceeded: new RecordPaymentSucceededHandler(paymentDeps),
     recordPaymentFailed: new RecordPaymentFailedHandler(paymentDeps),
     projectCustomer: new ProjectCustomerHandler({ customers }),
@@ -127,8 +129,12 @@ export async function subscribed(context: TestContext, plan: Partial<CreatePlanC
   return context.createSubscription.execute({ customerId: CUSTOMER, planCode: created.code });
 }
 
-export async function paid(context: TestContext, subscriptionId: string, periodIndex: number, eventId = nextEventId()) {
-  return context.recordPaymentSucceeded.execute({ eventId, paymentId: `pay_${eventId}`, subscriptionId, periodIndex });
+/** Period `periodIndex` paid; by default with the amount the subscription charges for it, as payment would report it. */
+export async function paid(context: TestContext, subscriptionId: string, periodIndex: number, eventId = nextEventId(), taken?: { amount: number; currency: string }) {
+  const subscription = await context.subscriptions.get(subscriptionId);
+  const terms = subscription === null ? null : (subscription.pendingDowngrade ?? subscription.plan);
+  const amount = taken ?? (terms === null ? { amount: 1, currency: 'EUR' } : { amount: terms.price.amount, currency: terms.price.currency });
+  return context.recordPaymentSucceeded.execute({ eventId, paymentId: `pay_${eventId}`, subscriptionId, periodIndex, ...amount });
 }
 
 export async function failed(context: TestContext, subscriptionId: string, periodIndex: number, attempt: number) {

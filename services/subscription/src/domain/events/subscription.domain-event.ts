@@ -5,6 +5,8 @@ import type { SubscriptionPastDue } from './subscription-past-due.domain-event';
 import type { SubscriptionPlanChanged } from './subscription-plan-changed.domain-event';
 import type { SubscriptionRenewalDue } from './subscription-renewal-due.domain-event';
 import type { SubscriptionRenewed } from './subscription-renewed.domain-event';
+import type { SubscriptionUpgradeFailed } from './subscription-upgrade-failed.domain-event';
+import type { SubscriptionUpgradeRequested } from './subscription-upgrade-requested.domain-event';
 
 export type { SubscriptionEventBase } from './subscription-event-base';
 export type {
@@ -15,6 +17,8 @@ export type {
   SubscriptionPlanChanged,
   SubscriptionRenewalDue,
   SubscriptionRenewed,
+  SubscriptionUpgradeFailed,
+  SubscriptionUpgradeRequested,
 };
 
 /** Internal domain events, discriminated on `type`; the Avro integration events are mapped from these in one place. */
@@ -25,7 +29,9 @@ export type SubscriptionDomainEvent =
   | SubscriptionRenewed
   | SubscriptionPastDue
   | SubscriptionCanceled
-  | SubscriptionPlanChanged;
+  | SubscriptionPlanChanged
+  | SubscriptionUpgradeRequested
+  | SubscriptionUpgradeFailed;
 
 export type SubscriptionDomainEventType = SubscriptionDomainEvent['type'];
 
@@ -37,6 +43,8 @@ export const SUBSCRIPTION_DOMAIN_EVENT_TYPES = [
   'SubscriptionPastDue',
   'SubscriptionCanceled',
   'SubscriptionPlanChanged',
+  'SubscriptionUpgradeRequested',
+  'SubscriptionUpgradeFailed',
 ] as const satisfies readonly SubscriptionDomainEventType[];
 
 // Compile-time proof that the list above names every event type.

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { PaymentResultOutcome } from '../../application/commands/record-payment-succeeded/payment-result.outcome';
 import { RecordPaymentFailedHandler } from '../../application/commands/record-payment-failed/record-payment-failed.handler';
 import { RecordPaymentSucceededHandler } from '../../application/commands/record-payment-succeeded/record-payment-succeeded.handler';
+import { RecordUpgradePaymentHandler } from '../../application/commands/record-upgrade-payment/record-upgrade-payment.handler';
 import type { Clock } from '../../application/ports/clock.port';
 import type { DunningPolicy } from '../../domain/dunning-policy';
 import { sqlStores } from '../../infrastructure/sql-stores';
@@ -14,6 +15,12 @@ export interface PaymentResultsDeps {
   clock: Clock;
   dunningPolicy: DunningPolicy;
   logger: Logger;
+}
+
+/** An upgrade payment without its changeId is a broken contract: thrown, so it ends in the dead-letter topic. */
+function changeOf(event: ConsumedEvent, changeId: string | null | undefined): string {
+  if (typeof changeId !== 'string' || changeId === '') throw new Error(`${event.eventType} ${event.eventId} for a subscription upgrade has no changeId`);
+  return changeId;
 }
 
 /** A SUBSCRIPTION_PERIOD payment without a period is a broken contract: thrown, so it ends in the dead-letter topic. */
@@ -33,7 +40,7 @@ export function paymentResultHandlers(deps: PaymentResultsDeps): Record<string, 
   const { clock, dunningPolicy, logger } = deps;
   const report = (event: ConsumedEvent, subscriptionId: string, periodIndex: number, outcome: PaymentResultOutcome) => {
     const fields = { eventId: event.eventId, eventType: event.eventType, subscriptionId, periodIndex, outcome, correlationId: event.context.correlationId };
-    if (outcome === 'refused') logger.error(fields, 'payment for an ended subscription kept as refused: refund it');
+    if (outcome === 'refused') logger.error(fields, 'payment kept as refused (ended subscription, amount not asked, or upgrade not waiting): refund it');
     else if (outcome === 'unknown_subscription') logger.warn(fields, 'payment result for an unknown subscription skipped');
     else logger.info(fields, 'payment result');
   };
@@ -44,6 +51,19 @@ export function paymentResultHandlers(deps: PaymentResultsDeps): Record<string, 
   return {
     async PaymentSucceeded(event, tx) {
       const payment = event.payload as unknown as PaymentSucceeded;
+      if (payment.purpose === 'SUBSCRIPTION_UPGRADE') {
+        const periodIndex = periodOf(event, payment.periodIndex);
+        const outcome = await new RecordUpgradePaymentHandler(handlersFor(event, tx)).execute({
+          eventId: event.eventId,
+          paymentId: payment.paymentId,
+          subscriptionId: payment.referenceId,
+          periodIndex,
+          changeId: changeOf(event, payment.changeId),
+          result: { outcome: 'succeeded', amount: payment.amount, currency: payment.currency },
+        });
+        report(event, payment.referenceId, periodIndex, outcome);
+        return;
+      }
       if (payment.purpose !== 'SUBSCRIPTION_PERIOD') return;
       const periodIndex = periodOf(event, payment.periodIndex);
       const outcome = await new RecordPaymentSucceededHandler(handlersFor(event, tx)).execute({
@@ -51,11 +71,26 @@ export function paymentResultHandlers(deps: PaymentResultsDeps): Record<string, 
         paymentId: payment.paymentId,
         subscriptionId: payment.referenceId,
         periodIndex,
+        amount: payment.amount,
+        currency: payment.currency,
       });
       report(event, payment.referenceId, periodIndex, outcome);
     },
     async PaymentFailed(event, tx) {
       const payment = event.payload as unknown as PaymentFailed;
+      if (payment.purpose === 'SUBSCRIPTION_UPGRADE') {
+        const periodIndex = periodOf(event, payment.periodIndex);
+        const outcome = await new RecordUpgradePaymentHandler(handlersFor(event, tx)).execute({
+          eventId: event.eventId,
+          paymentId: payment.paymentId,
+          subscriptionId: payment.referenceId,
+          periodIndex,
+          changeId: changeOf(event, payment.changeId),
+          result: { outcome: 'failed', reason: payment.reason },
+        });
+        report(event, payment.referenceId, periodIndex, outcome);
+        return;
+      }
       if (payment.purpose !== 'SUBSCRIPTION_PERIOD') return;
       const periodIndex = periodOf(event, payment.periodIndex);
       const outcome = await new RecordPaymentFailedHandler(handlersFor(event, tx)).execute({

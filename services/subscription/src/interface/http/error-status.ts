@@ -15,6 +15,10 @@ export const subscriptionErrorStatus: Record<DomainErrorCode | SubscriptionAppli
   SUBSCRIPTION_ALREADY_CANCELED: 409,
   INVALID_TRANSITION: 409,
   PERIOD_NOT_DUE: 409,
+  UPGRADE_PAYMENT_PENDING: 409,
+  // Payment results only, never an HTTP request; listed because every code needs a status.
+  UPGRADE_NOT_PENDING: 409,
+  PAYMENT_AMOUNT_MISMATCH: 409,
   PLAN_NOT_ACTIVE: 422,
   PLAN_CURRENCY_MISMATCH: 422,
   PLAN_INTERVAL_MISMATCH: 422,

@@ -142,6 +142,7 @@ export const subscriptionView: JsonSchema = {
     'cancelAtPeriodEnd',
     'dunning',
     'cancellation',
+    'upgrade',
   ],
   properties: {
     id: { type: 'string' },
@@ -168,6 +169,24 @@ export const subscriptionView: JsonSchema = {
       required: ['reason', 'effectiveAt'],
       properties: { reason: { type: 'string' }, effectiveAt: instant },
     }),
+    upgrade: nullable({
+      type: 'object',
+      description: 'the last mid-period upgrade: waiting for its payment, applied once paid, or failed (the plan stayed) with the reason',
+      required: ['changeId', 'toPlan', 'periodIndex', 'amount', 'currency', 'proratedCredits', 'status', 'failureReason', 'failureDetail', 'requestedAt', 'settledAt'],
+      properties: {
+        changeId: { type: 'string' },
+        toPlan: planTermsView,
+        periodIndex: { type: 'integer' },
+        amount: { type: 'integer', description: 'the prorated price difference charged, minor units' },
+        currency: { type: 'string' },
+        proratedCredits: { type: 'integer', description: 'granted once the payment succeeds' },
+        status: { type: 'string', enum: ['payment_pending', 'applied', 'failed'] },
+        failureReason: { type: ['string', 'null'], enum: ['payment_failed', 'amount_mismatch', 'period_ended', 'subscription_ended', null] },
+        failureDetail: { type: ['string', 'null'] },
+        requestedAt: instant,
+        settledAt: nullable(instant),
+      },
+    }),
   },
 };
 
@@ -181,7 +200,7 @@ export const planChangeResult: JsonSchema = {
   type: 'object',
   required: ['outcome', 'subscription'],
   properties: {
-    outcome: { type: 'string', enum: ['applied_now', 'scheduled_at_period_end', 'scheduled_change_withdrawn', 'unchanged'] },
+    outcome: { type: 'string', enum: ['applied_now', 'payment_pending', 'scheduled_at_period_end', 'scheduled_change_withdrawn', 'unchanged'] },
     subscription: subscriptionView,
   },
 };

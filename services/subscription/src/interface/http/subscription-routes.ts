@@ -262,7 +262,7 @@ export function subscriptionRoutes(deps: RouteDeps): RouteSpec[] {
       method: 'POST',
       url: '/v1/subscriptions/:id/change-plan',
       operationId: 'changePlan',
-      summary: 'Upgrade now (prorated credits) or downgrade at the next renewal',
+      summary: 'Upgrade mid-period (charges the prorated price difference; applies once paid) or downgrade at the next renewal',
       tag: 'subscriptions',
       write: true,
       schema: {
@@ -272,14 +272,14 @@ export function subscriptionRoutes(deps: RouteDeps): RouteSpec[] {
         errors: {
           400: ['INVALID_REQUEST'],
           404: ['SUBSCRIPTION_NOT_FOUND', 'PLAN_NOT_FOUND'],
-          409: ['INVALID_TRANSITION'],
+          409: ['INVALID_TRANSITION', 'UPGRADE_PAYMENT_PENDING'],
           422: ['PLAN_CURRENCY_MISMATCH', 'PLAN_INTERVAL_MISMATCH', 'PLAN_NOT_ACTIVE'],
         },
       },
       async execute(request, tx) {
         const { subscriptions, plans } = stores(request, tx, deps);
         const body = request.body as { planCode: string; planVersion?: number };
-        const result = await new ChangePlanHandler({ subscriptions, plans, clock: deps.clock }).execute({
+        const result = await new ChangePlanHandler({ subscriptions, plans, clock: deps.clock, ids: deps.ids }).execute({
           subscriptionId: (request.params as Params).id!,
           planCode: body.planCode,
           planVersion: body.planVersion,

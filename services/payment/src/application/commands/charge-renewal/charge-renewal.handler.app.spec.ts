@@ -20,6 +20,7 @@ describe('ChargeRenewal', () => {
         purpose: 'SUBSCRIPTION_PERIOD',
         referenceId: 'sub-1',
         periodIndex: 2,
+        changeId: null,
         credits: null,
         amount: 2_900,
         currency: 'EUR',

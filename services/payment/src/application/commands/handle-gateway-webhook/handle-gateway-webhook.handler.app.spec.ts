@@ -9,7 +9,7 @@ const t = (seconds: number): number => T0_SECONDS + seconds;
 /** Given: a top-up of 1000 USD cents waiting for the customer, its PaymentCreated already in the outbox. */
 async function givenOpenTopUp(): Promise<PaymentTestKit> {
   const kit = paymentTestKit();
-  await kit.createTopUp.execute({ topUpId: 'top-1', customerId: 'cus-1', credits: 500, amount: 1_000, currency: 'USD' });
+  await kit.createTopUp.execute({ topUpId: 'top-1', customerId: 'cus-1', packCode: 'credits-500', currency: 'USD' });
   return kit;
 }
 
@@ -124,7 +124,7 @@ describe('HandleGatewayWebhook', () => {
     it('finds it by metadata.paymentId, attaches the intent and applies the status', async () => {
       const kit = paymentTestKit();
       kit.payments.failNextSave = new Error('connection lost');
-      await rejectionOf(() => kit.createTopUp.execute({ topUpId: 'top-1', customerId: 'cus-1', credits: 500, amount: 1_000, currency: 'USD' }));
+      await rejectionOf(() => kit.createTopUp.execute({ topUpId: 'top-1', customerId: 'cus-1', packCode: 'credits-500', currency: 'USD' }));
       const intent = kit.gateway.setStatus(INTENT_ID, 'succeeded');
       const result = await kit.handleWebhook.execute({ event: intentEvent('evt_1', 'payment_intent.succeeded', t(10), intent) });
       expect(result).to.deep.include({ outcome: 'applied', paymentId: PAYMENT_ID, status: 'succeeded' });

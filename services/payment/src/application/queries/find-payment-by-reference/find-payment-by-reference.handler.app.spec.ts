@@ -8,7 +8,7 @@ describe('FindPaymentByReferenceHandler', () => {
       const kit = paymentTestKit();
       const find = new FindPaymentByReferenceHandler({ payments: kit.payments });
       const period = await kit.startSubscriptionPayment.execute({ subscriptionId: 'sub-1', customerId: 'cus-1', periodIndex: 1, amountDue: 2_900, currency: 'EUR' });
-      const topUp = await kit.createTopUp.execute({ topUpId: 'top-1', customerId: 'cus-1', credits: 500, amount: 1_000, currency: 'EUR' });
+      const topUp = await kit.createTopUp.execute({ topUpId: 'top-1', customerId: 'cus-1', packCode: 'credits-500', currency: 'EUR' });
       if (period.outcome === 'nothing_due') throw new Error('expected a payment');
 
       expect((await find.execute({ subscriptionId: 'sub-1', periodIndex: 1 }))?.paymentId).to.equal(period.payment.paymentId);

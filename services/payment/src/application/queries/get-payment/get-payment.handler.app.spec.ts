@@ -6,7 +6,7 @@ describe('GetPayment', () => {
   describe('given a payment waiting for the customer', () => {
     it('returns its status and client secret for the front end', async () => {
       const kit = paymentTestKit();
-      const { payment } = await kit.createTopUp.execute({ topUpId: 'top-1', customerId: 'cus-1', credits: 500, amount: 1_000, currency: 'EUR' });
+      const { payment } = await kit.createTopUp.execute({ topUpId: 'top-1', customerId: 'cus-1', packCode: 'credits-500', currency: 'EUR' });
       const view = await kit.getPayment.execute({ paymentId: payment.paymentId });
       expect(view).to.include({ status: 'requires_payment_method', clientSecret: 'pi_fake_1_secret_1', amount: 1_000, totalRefunded: 0 });
     });
@@ -15,7 +15,7 @@ describe('GetPayment', () => {
   describe('given a payment that succeeded', () => {
     it('no longer hands out the client secret', async () => {
       const kit = paymentTestKit();
-      const { payment } = await kit.createTopUp.execute({ topUpId: 'top-1', customerId: 'cus-1', credits: 500, amount: 1_000, currency: 'EUR' });
+      const { payment } = await kit.createTopUp.execute({ topUpId: 'top-1', customerId: 'cus-1', packCode: 'credits-500', currency: 'EUR' });
       const intent = kit.gateway.setStatus('pi_fake_1', 'succeeded');
       await kit.handleWebhook.execute({ event: intentEvent('evt_1', 'payment_intent.succeeded', T0_SECONDS + 5, intent) });
       expect(await kit.getPayment.execute({ paymentId: payment.paymentId })).to.include({ status: 'succeeded', clientSecret: null });
@@ -25,7 +25,7 @@ describe('GetPayment', () => {
   describe('when the payment is unknown, malformed, or another customer asks', () => {
     it('fails with PAYMENT_NOT_FOUND', async () => {
       const kit = paymentTestKit();
-      const { payment } = await kit.createTopUp.execute({ topUpId: 'top-1', customerId: 'cus-1', credits: 500, amount: 1_000, currency: 'EUR' });
+      const { payment } = await kit.createTopUp.execute({ topUpId: 'top-1', customerId: 'cus-1', packCode: 'credits-500', currency: 'EUR' });
       for (const query of [{ paymentId: '00000000-0000-4000-8000-000000000999' }, { paymentId: 'nope' }, { paymentId: payment.paymentId, customerId: 'cus-2' }]) {
         expect(await rejectionOf(() => kit.getPayment.execute(query))).to.include({ code: 'PAYMENT_NOT_FOUND' });
       }

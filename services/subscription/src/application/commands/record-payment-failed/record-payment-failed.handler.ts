@@ -19,6 +19,7 @@ export class RecordPaymentFailedHandler {
       outcome: 'failed',
       attempt: command.attempt,
       receivedAt: this.deps.clock.now(),
+      paid: null,
     });
   }
 }

@@ -4,4 +4,7 @@ export interface RecordPaymentSucceededCommand {
   readonly paymentId: string;
   readonly subscriptionId: string;
   readonly periodIndex: number;
+  /** What the payment took: it must be what the period was charged at before anything is granted. */
+  readonly amount: number;
+  readonly currency: string;
 }

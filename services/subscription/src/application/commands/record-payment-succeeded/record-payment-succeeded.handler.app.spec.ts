@@ -81,6 +81,18 @@ describe('RecordPaymentSucceeded (PaymentSucceeded, purpose SUBSCRIPTION_PERIOD)
     });
   });
 
+  describe('when the payment took another amount than the period was charged at', () => {
+    it('grants nothing and keeps the payment as refused (PAYMENT_AMOUNT_MISMATCH)', async () => {
+      const context = createTestContext();
+      const subscription = await subscribed(context);
+      const eventId = nextEventId();
+      expect(await paid(context, subscription.id, 1, eventId, { amount: 1, currency: 'EUR' })).to.equal('refused');
+      expect(context.store.held.get(eventId)).to.deep.include({ status: 'refused', code: 'PAYMENT_AMOUNT_MISMATCH' });
+      expect((await stored(context, subscription.id)).status).to.equal('incomplete');
+      expect(context.store.outboxTypes()).to.deep.equal(['SubscriptionCreated']);
+    });
+  });
+
   describe('when the subscription is unknown', () => {
     it('reports unknown_subscription and writes nothing', async () => {
       const context = createTestContext();

@@ -18,7 +18,8 @@ export interface RecordPaymentResultDeps {
  * Shared by both payment reactions. Runs inside the inbox transaction, so each event is applied once; the aggregate
  * makes a second event for a paid period a no-op. A result ahead of the aggregate (PERIOD_NOT_DUE) is held rather
  * than thrown: a throw would only be retried a few times and then dead-lettered, while the period may be due days
- * later. A result for an ended subscription (INVALID_TRANSITION) is kept as refused.
+ * later. A result for an ended subscription (INVALID_TRANSITION), or one that took another amount than the period was
+ * charged at (PAYMENT_AMOUNT_MISMATCH), is kept as refused: nothing is granted, and the money is for an operator to refund.
  */
 export async function recordPaymentResult(deps: RecordPaymentResultDeps, result: PaymentResult): Promise<PaymentResultOutcome> {
   const { subscriptions, heldPayments, clock, dunningPolicy } = deps;
@@ -33,7 +34,7 @@ export async function recordPaymentResult(deps: RecordPaymentResultDeps, result:
       await heldPayments.hold(result);
       return 'held';
     }
-    if (error.code === 'INVALID_TRANSITION') {
+    if (error.code === 'INVALID_TRANSITION' || error.code === 'PAYMENT_AMOUNT_MISMATCH') {
       await heldPayments.refuse(result, error.code, now);
       return 'refused';
     }
@@ -56,6 +57,7 @@ export class RecordPaymentSucceededHandler {
       outcome: 'succeeded',
       attempt: null,
       receivedAt: this.deps.clock.now(),
+      paid: { amount: command.amount, currency: command.currency },
     });
   }
 }

@@ -1,0 +1,4 @@
+/** POST /v1/top-up-packs/{code}/deactivate: stop selling the pack. */
+export interface DeactivateTopUpPack {
+  readonly code: string;
+}
