@@ -52,6 +52,22 @@ describe('CreditAccount', () => {
     });
   });
 
+  describe('when stored clawback or low-balance state contradicts itself', () => {
+    it('refuses revoked credits beyond the clawback on an open grant, a clawback above the grant, and an alert while armed', () => {
+      const violationsOf = (tamper: (state: CreditAccountState) => void) => {
+        const state = busyAccount().toState();
+        tamper(state);
+        return (expectDomainError(() => CreditAccount.reconstitute(state, new SequentialIds()), 'INVARIANT_VIOLATION') as InvariantViolationError).violations.join('\n');
+      };
+      const later = (state: CreditAccountState) => state.grants.find((candidate) => candidate.grantId === 'later')!;
+      expect(violationsOf((state) => Object.assign(later(state), { remaining: later(state).remaining - 5, revokedAmount: 5 }))).to.contain(
+        'revoked credits beyond clawback without revokedAt',
+      );
+      expect(violationsOf((state) => Object.assign(later(state), { clawbackClaimed: 71 }))).to.contain('clawbackClaimed (71) ≤ amount');
+      expect(violationsOf((state) => Object.assign(state, { lowBalanceAlerted: true }))).to.contain('lowBalanceAlerted');
+    });
+  });
+
   describe('when only a suffix of the ledger is loaded', () => {
     it('trusts ledgerBase for the earlier totals and hands out only the new entries', () => {
       const state = busyAccount().toState();

@@ -47,7 +47,6 @@ export function creditEventHandlers({ store, ids, logger }: Deps): Record<string
       [customerId, ...pendingKey(source)],
     );
     if (clawback) commands.push({ type: 'ClawBack', source, paymentAmount: Number(clawback.payment_amount), totalRefunded: Number(clawback.total_refunded) });
-    // After the grant: adopted on an empty account first, the threshold would report a drop and a recovery at once.
     if (defaultThreshold !== null) commands.push({ type: 'AdoptLowBalanceThreshold', threshold: defaultThreshold });
     const outcomes = await store.apply(
       tx,
