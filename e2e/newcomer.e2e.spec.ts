@@ -167,10 +167,16 @@ describe('the newcomer path: npm start on an empty machine, the demo, the README
     expect(second.output()).to.contain('the services call each other with the first unscoped token of SERVICE_TOKENS');
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const payment = `http://127.0.0.1:${servicePorts.payment!.http}`;
+    const pack = await fetch(`${payment}/v1/top-up-packs`, {
+      method: 'POST',
+      headers: { ...headers, 'idempotency-key': `pack-${token.slice(0, 8)}` },
+      body: JSON.stringify({ code: 'after-restart', credits: 200, prices: [{ amount: 500, currency: 'EUR' }] }),
+    });
+    expect(pack.status, await pack.clone().text()).to.equal(201);
     const topUp = await fetch(`${payment}/v1/top-ups`, {
       method: 'POST',
       headers: { ...headers, 'idempotency-key': `after-restart-${token.slice(0, 8)}` },
-      body: JSON.stringify({ customerId: demoCustomer, credits: 200, amount: 500, currency: 'EUR' }),
+      body: JSON.stringify({ customerId: demoCustomer, packCode: 'after-restart', currency: 'EUR' }),
     });
     const body = (await topUp.json()) as { paymentId: string; checkoutUrl?: string };
     expect(topUp.status, JSON.stringify(body)).to.equal(201);

@@ -1,8 +1,8 @@
 /**
  * `npm run demo`: against a running `npm start`, walks the platform's main job through its public interfaces only and
  * prints each step as a person would read it: a customer, a plan, a subscription paid on the local test checkout,
- * credits granted, a reservation over gRPC and its capture, the balance and the ledger; then a top-up, and a refund of
- * part of it with the credits it takes back. Exits 1 naming the first step that does not reach the state it should.
+ * credits granted, a reservation over gRPC and its capture, the balance and the ledger; then a top-up pack bought, and
+ * a refund of part of it with its share of the credits taken back. Exits 1 naming the first step that does not reach the state it should.
  * Needs the local Stripe-compatible server (npm start without STRIPE_SECRET_KEY): nobody can pay Stripe from a script.
  */
 import { randomUUID } from 'node:crypto';
@@ -161,18 +161,23 @@ async function main(): Promise<void> {
     say(`balance ${balance.balance}, available ${balance.available}, held ${balance.held}`);
     for (const entry of await ledgerEntries(customerId)) say(`ledger  ${String(entry.type).padEnd(8)} ${String(entry.balanceDelta).padStart(6)}  ${entry.sequence}`);
 
-    step('Buy a top-up of 500 credits for 10.00 EUR, paid on the test checkout');
-    const topUp = await rest('payment', 'POST', '/v1/top-ups', { customerId, credits: 500, amount: 1_000, currency: 'EUR' });
-    say(`payment ${topUp.paymentId}: ${money(topUp.amount, topUp.currency)}; checkout ${topUp.checkoutUrl}`);
+    step('Put a top-up pack on sale: 500 credits for 10.00 EUR (payment service; prices belong to the platform)');
+    const packCode = `demo-${runId}`;
+    await rest('payment', 'POST', '/v1/top-up-packs', { code: packCode, credits: 500, prices: [{ amount: 1_000, currency: 'EUR' }] });
+    say(`pack ${packCode}`);
+
+    step('The customer buys the pack, paid on the test checkout');
+    const topUp = await rest('payment', 'POST', '/v1/top-ups', { customerId, packCode, currency: 'EUR' });
+    say(`payment ${topUp.paymentId}: ${money(topUp.amount, topUp.currency)} for ${topUp.quote.credits} credits; checkout ${topUp.checkoutUrl}`);
     await payOnCheckoutPage(topUp.checkoutUrl);
     const toppedUp = await until('the top-up credits to be granted', () => credit.call('GetBalance', { customerId }), (found: Json) => found.balance === 1_380);
     say(`balance ${toppedUp.balance}`);
 
-    step('Refund 4.00 EUR of the top-up (as in the Stripe dashboard): its unspent credits are taken back');
+    step('Refund 4.00 EUR of the 10.00 (as in the Stripe dashboard): 40 % of the pack\'s credits are taken back');
     await refundOnStripe(stripe, topUp.gatewayPaymentIntentId, 400);
     const refunded = await until('the payment to show the refund', () => rest('payment', 'GET', `/v1/payments/${topUp.paymentId}`), (found: Json) => found.totalRefunded === 400);
     say(`payment refunded ${money(refunded.totalRefunded, refunded.currency)}`);
-    const clawedBack = await until('the credits to be revoked', () => credit.call('GetBalance', { customerId }), (found: Json) => found.balance < 1_380);
+    const clawedBack = await until('200 credits (40 % of 500) to be revoked', () => credit.call('GetBalance', { customerId }), (found: Json) => found.balance === 1_180);
     say(`balance ${clawedBack.balance} (${1_380 - clawedBack.balance} credits revoked)`);
 
     console.log(`\ndemo complete: customer ${customerId}`);
