@@ -44,6 +44,25 @@ describe('Payment service (PostgreSQL, Kafka, Stripe test server)', function () 
     return { ...payment, succeeded: h.eventPayload('payment_intent.succeeded', payment.intentId) };
   }
 
+  describe('in local mode (the local Stripe-compatible server)', () => {
+    it('links the test checkout of a payment while the customer can pay it, and no longer once it succeeded', async () => {
+      const { paymentId, intentId } = await topUp();
+      const open = await h.api('GET', `/v1/payments/${paymentId}`);
+      const clientSecret: string = open.body.clientSecret;
+      expect(clientSecret).to.match(new RegExp(`^${intentId}_secret_`));
+      expect(open.body.checkoutUrl).to.equal(`${h.stripeServer.url}/pay/${encodeURIComponent(clientSecret)}`);
+      const page = await fetch(open.body.checkoutUrl);
+      expect(page.status).to.equal(200);
+      expect(await page.text()).to.contain('10.00');
+
+      await h.stripe.paymentIntents.confirm(intentId, { payment_method: 'pm_card_visa' });
+      expect((await h.deliver(h.eventPayload('payment_intent.succeeded', intentId).payload)).status).to.equal(200);
+      const paid = await h.api('GET', `/v1/payments/${paymentId}`);
+      expect(paid.body).to.include({ status: 'succeeded', clientSecret: null });
+      expect(paid.body).to.not.have.property('checkoutUrl');
+    });
+  });
+
   describe('POST /v1/webhooks/stripe', () => {
     describe('while the webhook secret is rolled (STRIPE_WEBHOOK_SECRET=new,old)', () => {
       it('accepts an event signed with the old secret and refuses one signed with neither', async () => {

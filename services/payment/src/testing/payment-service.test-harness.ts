@@ -23,7 +23,8 @@ export async function startPaymentHarness(options: { stripeTestModeKey?: string 
   const infra = await testInfrastructure();
   // Stripe test mode (api.stripe.com with an sk_test_ key), or the local Stripe-compatible server.
   const local: StripeTestServer | null = options.stripeTestModeKey ? null : await startStripeTestServer();
-  const stripeSettings = local ? { secretKey: local.apiKey, ...local.clientOptions } : { secretKey: options.stripeTestModeKey! };
+  // As npm start configures it: against the local server, payments the customer can still pay link its test checkout.
+  const stripeSettings = local ? { secretKey: local.apiKey, ...local.clientOptions, checkoutPageUrl: `${local.url}/pay/` } : { secretKey: options.stripeTestModeKey! };
   const customerToken = `customer-${randomBytes(12).toString('hex')}`;
   const customerService = await startFakeCustomerService(customerToken);
   const database = uniqueName('billing_payment_test');
