@@ -74,13 +74,15 @@ describe('the newcomer path: npm start on an empty machine, the demo, the README
     }
     env = { ...process.env, INFRA_CACHE_DIR: cache };
     for (const name of Object.keys(env)) if (/^(DATABASE_URL|KAFKA_BROKERS|SCHEMA_REGISTRY_URL|SERVICE_TOKENS|CUSTOMER_SERVICE_TOKEN|STRIPE_.*)$/.test(name)) delete env[name];
-    Object.assign(env, {
-      KAFKA_PORT: String(await freePort()),
-      KAFKA_CONTROLLER_PORT: String(await freePort()),
-      SCHEMA_REGISTRY_PORT: String(await freePort()),
-      EMBEDDED_PG_PORT: String(await freePort()),
-      STRIPE_LOCAL_PORT: String(await freePort()),
-    });
+    // Free ports, but never one the services are about to listen on (the OS hands out ports from a range holding them).
+    const servicePortNumbers = new Set(Object.values(servicePorts).flatMap(({ http, grpc }) => (grpc ? [http, grpc] : [http])));
+    const infraPort = async (): Promise<string> => {
+      for (;;) {
+        const port = await freePort();
+        if (!servicePortNumbers.has(port)) return String(port);
+      }
+    };
+    for (const name of ['KAFKA_PORT', 'KAFKA_CONTROLLER_PORT', 'SCHEMA_REGISTRY_PORT', 'EMBEDDED_PG_PORT', 'STRIPE_LOCAL_PORT']) env[name] = await infraPort();
   });
 
   after(async function () {
