@@ -28,6 +28,7 @@ describe('billing flows across the four service processes (E2E)', function () {
   let monthlyPlan: string;
   let dailyPlan: string;
   let topUpPack: string;
+  let monthlyMaxPlan: string;
 
   before(async function () {
     this.timeout(180_000);
@@ -49,9 +50,11 @@ describe('billing flows across the four service processes (E2E)', function () {
     paymentApi = restClient(platform, 'payment');
     monthlyPlan = `e2e-month-${randomUUID().slice(0, 8)}`;
     dailyPlan = `e2e-day-${randomUUID().slice(0, 8)}`;
+    monthlyMaxPlan = `e2e-month-max-${randomUUID().slice(0, 8)}`;
     for (const [code, interval, amount, credits] of [
       [monthlyPlan, 'month', 2_900, 1_000],
       [dailyPlan, 'day', 500, 100],
+      [monthlyMaxPlan, 'month', 9_900, 5_000],
     ] as const) {
       const plan = await subscriptionApi('POST', '/v1/plans', { code, name: code, price: { amount, currency: 'EUR' }, interval, creditsPerPeriod: credits });
       expect(plan.status, JSON.stringify(plan.body)).to.equal(201);
@@ -326,12 +329,79 @@ describe('billing flows across the four service processes (E2E)', function () {
     expect(await balanceOf(customerId)).to.deep.include({ balance: 0 });
   });
 
+  /** A customer on the monthly plan with period 1 paid and granted; then its saved card is `card` for off-session charges. */
+  async function activeMonthly(label: string, card: string) {
+    const { customerId, stripeCustomerId } = await registerCustomer(label);
+    const subscription = await subscribe(customerId, monthlyPlan);
+    await payFirstPeriod(subscription.id);
+    await subscriptionWhen(subscription.id, (s) => s.status === 'active');
+    await eventually(() => balanceOf(customerId), (balance) => balance.balance === 1_000);
+    await stripe.customers.update(stripeCustomerId, { invoice_settings: { default_payment_method: card } });
+    return { customerId, subscription };
+  }
+
+  it('4c. a mid-period upgrade charges the prorated price difference off-session and grants the prorated credits only once it is paid', async () => {
+    const { customerId, subscription } = await activeMonthly('u1', 'pm_card_visa');
+    const changed = await subscriptionApi('POST', `/v1/subscriptions/${subscription.id}/change-plan`, { planCode: monthlyMaxPlan });
+    expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
+    expect(changed.body.outcome).to.equal('payment_pending');
+    expect(changed.body.subscription.plan.price).to.deep.equal({ amount: 2_900, currency: 'EUR' });
+    const asked = changed.body.subscription.upgrade;
+    expect(asked).to.deep.include({ status: 'payment_pending', currency: 'EUR', periodIndex: 1 });
+    expect(asked.amount).to.be.within(1, 7_000);
+
+    const applied = await subscriptionWhen(subscription.id, (s) => s.upgrade?.status !== 'payment_pending');
+    expect(applied.upgrade).to.deep.include({ changeId: asked.changeId, status: 'applied', failureReason: null });
+    expect(applied.plan.price).to.deep.equal({ amount: 9_900, currency: 'EUR' });
+    const charged = platform.stripe.paymentIntents().filter((intent) => intent.metadata.changeId === asked.changeId);
+    expect(charged.map((intent) => [intent.amount, intent.currency, intent.status, intent.metadata.purpose])).to.deep.equal([[asked.amount, 'eur', 'succeeded', 'SUBSCRIPTION_UPGRADE']]);
+
+    const granted = await eventually(() => balanceOf(customerId), (balance) => balance.balance === 1_000 + asked.proratedCredits);
+    expect(granted.balance).to.equal(1_000 + asked.proratedCredits);
+    expect((await ledgerOf(customerId)).filter((entry) => entry.type === 'grant').map((entry) => entry.amount)).to.deep.equal([1_000, asked.proratedCredits]);
+  });
+
+  it('4d. with a declining card the upgrade grants nothing and the subscription stays on its plan, saying why', async () => {
+    const { customerId, subscription } = await activeMonthly('u2', 'pm_card_chargeDeclinedInsufficientFunds');
+    const changed = await subscriptionApi('POST', `/v1/subscriptions/${subscription.id}/change-plan`, { planCode: monthlyMaxPlan });
+    expect([changed.status, changed.body.outcome], JSON.stringify(changed.body)).to.deep.equal([200, 'payment_pending']);
+    const { changeId } = changed.body.subscription.upgrade;
+
+    const failed = await subscriptionWhen(subscription.id, (s) => s.upgrade?.status !== 'payment_pending');
+    expect(failed.upgrade).to.deep.include({ changeId, status: 'failed', failureReason: 'payment_failed', failureDetail: 'insufficient_funds' });
+    expect(failed.plan.price).to.deep.equal({ amount: 2_900, currency: 'EUR' });
+    expect(failed.status).to.equal('active');
+    const declined = platform.stripe.paymentIntents().filter((intent) => intent.metadata.changeId === changeId);
+    expect(declined.map((intent) => [intent.status, intent.last_payment_error?.decline_code])).to.deep.equal([['requires_payment_method', 'insufficient_funds']]);
+    const upgradeFailed = await eventually(
+      async () => outside.of([customerId]).filter((event) => event.eventType === 'SubscriptionUpgradeFailed'),
+      (events) => events.length > 0,
+      30_000,
+      200,
+    );
+    expect(upgradeFailed[0]!.payload).to.include({ changeId, reason: 'payment_failed', detail: 'insufficient_funds' });
+    // No SubscriptionPlanChanged was published for it, so credit has nothing to grant.
+    expect(outside.of([customerId]).filter((event) => event.eventType === 'SubscriptionPlanChanged')).to.deep.equal([]);
+    expect((await ledgerOf(customerId)).map((entry) => [entry.type, entry.amount])).to.deep.equal([['grant', 1_000]]);
+    expect(await balanceOf(customerId)).to.deep.include({ balance: 1_000 });
+  });
+
   it('5. an outside consumer decodes every event of this run on all four billing topics', async () => {
     const ours = Object.values(customers);
-    expect(ours).to.have.length(4);
+    expect(ours).to.have.length(7);
     const wanted: Record<string, string[]> = {
       'billing.customer.v1': ['CustomerRegistered', 'PaymentGatewayLinked'],
-      'billing.subscription.v1': ['SubscriptionCreated', 'SubscriptionActivated', 'SubscriptionRenewalDue', 'SubscriptionRenewed', 'SubscriptionPastDue', 'SubscriptionCanceled'],
+      'billing.subscription.v1': [
+        'SubscriptionCreated',
+        'SubscriptionActivated',
+        'SubscriptionRenewalDue',
+        'SubscriptionRenewed',
+        'SubscriptionPastDue',
+        'SubscriptionCanceled',
+        'SubscriptionUpgradeRequested',
+        'SubscriptionPlanChanged',
+        'SubscriptionUpgradeFailed',
+      ],
       'billing.payment.v1': ['PaymentSucceeded', 'PaymentFailed', 'PaymentRefunded'],
       'billing.credit.v1': ['CreditAccountOpened', 'CreditsGranted', 'CreditsReserved', 'ReservationCaptured', 'CreditsExpired', 'CreditsRevoked'],
     };

@@ -3,10 +3,13 @@ import { createPlanBody } from './interface/http/schemas';
 import {
   activeSubscription,
   createdPlan,
+  paymentFailed,
+  paymentSucceeded,
   registeredCustomer,
   SCOPED_CUSTOMER,
   SCOPED_TOKEN,
   startTestService,
+  subscriptionWhen,
   until,
   type TestService,
 } from './subscription-service.test-harness';
@@ -114,20 +117,43 @@ describe('Subscription service REST (real PostgreSQL, Kafka, registry)', functio
   });
 
   describe('a subscription over REST', () => {
-    it('changes plan (upgrade now), cancels at period end, resumes, and lists by customer', async () => {
-      const { id, customerId } = await activeSubscription(t);
+    it('upgrades once the prorated difference is paid, cancels at period end, resumes, and lists by customer', async () => {
+      const { id, customerId, view } = await activeSubscription(t);
       const max = await createdPlan(t, { price: { amount: 9_900, currency: 'EUR' }, creditsPerPeriod: 5_000 });
       const changed = await t.write(`/v1/subscriptions/${id}/change-plan`, { planCode: max.code });
       expect(changed.status).to.equal(200);
-      expect(changed.body.outcome).to.equal('applied_now');
-      expect(changed.body.subscription.plan).to.deep.include({ planId: max.planId, price: { amount: 9_900, currency: 'EUR' } });
+      expect(changed.body.outcome).to.equal('payment_pending');
+      expect(changed.body.subscription.plan).to.deep.equal(view.plan);
+      const upgrade = changed.body.subscription.upgrade;
+      expect(upgrade).to.deep.include({ status: 'payment_pending', currency: 'EUR', periodIndex: 1, failureReason: null });
+      expect(upgrade.amount).to.be.within(6_990, 7_000);
+      const again = await t.write(`/v1/subscriptions/${id}/change-plan`, { planCode: max.code });
+      expect([again.status, again.body.error.code]).to.deep.equal([409, 'UPGRADE_PAYMENT_PENDING']);
+      const [requested] = (await t.subscriptionEvents(id, 3)).filter((event) => event.eventType === 'SubscriptionUpgradeRequested');
+      expect(requested!.payload).to.include({ changeId: upgrade.changeId, amount: upgrade.amount, currency: 'EUR', toPlanId: max.planId, proratedCredits: upgrade.proratedCredits });
+
+      await t.publish('PaymentSucceeded', id, { ...paymentSucceeded(id, customerId, 1), purpose: 'SUBSCRIPTION_UPGRADE', changeId: upgrade.changeId, amount: upgrade.amount });
+      const upgraded = await subscriptionWhen(t, id, (s) => s.upgrade?.status === 'applied', 'upgrade applied');
+      expect(upgraded.plan).to.deep.include({ planId: max.planId, price: { amount: 9_900, currency: 'EUR' } });
       const canceling = await t.write(`/v1/subscriptions/${id}/cancel`, { mode: 'at_period_end' });
       expect(canceling.body).to.include({ status: 'active', cancelAtPeriodEnd: true });
       const resumed = await t.write(`/v1/subscriptions/${id}/resume`);
       expect(resumed.body).to.include({ status: 'active', cancelAtPeriodEnd: false });
       const listed = await t.api('GET', `/v1/customers/${customerId}/subscriptions?limit=10`);
       expect(listed.body.subscriptions.map((s: { id: string }) => s.id)).to.deep.equal([id]);
-      expect(await t.outboxCounts(id)).to.deep.equal({ SubscriptionCreated: 1, SubscriptionActivated: 1, SubscriptionPlanChanged: 1 });
+      expect(await t.outboxCounts(id)).to.deep.equal({ SubscriptionCreated: 1, SubscriptionActivated: 1, SubscriptionUpgradeRequested: 1, SubscriptionPlanChanged: 1 });
+    });
+
+    it('keeps the old plan and says why when the upgrade payment fails', async () => {
+      const { id, customerId, view } = await activeSubscription(t);
+      const max = await createdPlan(t, { price: { amount: 9_900, currency: 'EUR' }, creditsPerPeriod: 5_000 });
+      const changed = await t.write(`/v1/subscriptions/${id}/change-plan`, { planCode: max.code });
+      const { changeId } = changed.body.subscription.upgrade;
+      await t.publish('PaymentFailed', id, { ...paymentFailed(id, customerId, 1, 1), purpose: 'SUBSCRIPTION_UPGRADE', changeId, reason: 'insufficient_funds' });
+      const failed = await subscriptionWhen(t, id, (s) => s.upgrade?.status === 'failed', 'upgrade failed');
+      expect(failed.plan).to.deep.equal(view.plan);
+      expect(failed.upgrade).to.deep.include({ failureReason: 'payment_failed', failureDetail: 'insufficient_funds' });
+      expect(await t.outboxCounts(id)).to.deep.equal({ SubscriptionCreated: 1, SubscriptionActivated: 1, SubscriptionUpgradeRequested: 1, SubscriptionUpgradeFailed: 1 });
     });
   });
 

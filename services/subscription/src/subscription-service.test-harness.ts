@@ -261,6 +261,7 @@ export function paymentSucceeded(subscriptionId: string, customerId: string, per
     purpose: 'SUBSCRIPTION_PERIOD' as const,
     referenceId: subscriptionId,
     periodIndex,
+    changeId: null,
     credits: null,
     amount: 2_900,
     currency: 'EUR',

@@ -9,10 +9,10 @@ import { prorateCredits, proratePriceDifference } from './proration';
 import {
   InvalidArgumentError,
   InvalidTransitionError,
+  PaymentAmountMismatchError,
   PeriodNotDueError,
   PlanCurrencyMismatchError,
   PlanIntervalMismatchError,
-  PaymentAmountMismatchError,
   PlanNotActiveError,
   SubscriptionAlreadyCanceledError,
   UpgradeNotPendingError,

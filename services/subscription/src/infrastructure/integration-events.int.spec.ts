@@ -25,13 +25,17 @@ function plan(overrides: Partial<Parameters<typeof Plan.create>[0]> = {}): Plan 
   });
 }
 
-/** One of every domain event, from real commands (a trial, an upgrade in it, renewals, dunning, a cancel). */
+/** One of every domain event, from real commands (a trial, an upgrade in it, an upgrade declined then paid, renewals, dunning, a cancel). */
 function everyEvent(): SubscriptionDomainEvent[] {
   const trial = Subscription.create({ subscriptionId: 'sub-t', customerId: 'cus-1', plan: plan({ trialDays: 7 }), now: at('2030-01-01T00:00:00Z') });
   trial.changePlan(plan({ planId: 'plan-max', code: 'max', price: { amount: 9_900, currency: 'EUR' } }), at('2030-01-02T00:00:00Z'));
   const subscription = Subscription.create({ subscriptionId: 'sub-1', customerId: 'cus-1', plan: plan({ lowBalanceThreshold: 250 }), now: at('2030-01-31T10:00:00Z') });
   subscription.recordPaymentSucceeded(1, at('2030-01-31T10:05:00Z'));
-  subscription.changePlan(plan({ planId: 'plan-max', code: 'max', price: { amount: 9_900, currency: 'EUR' } }), at('2030-02-10T00:00:00Z'));
+  const max = plan({ planId: 'plan-max', code: 'max', price: { amount: 9_900, currency: 'EUR' } });
+  subscription.changePlan(max, at('2030-02-10T00:00:00Z'), 'chg-1');
+  subscription.recordUpgradePaymentFailed('chg-1', 'card_declined', at('2030-02-10T00:00:01Z'));
+  subscription.changePlan(max, at('2030-02-11T00:00:00Z'), 'chg-2');
+  subscription.recordUpgradePaymentSucceeded('chg-2', { amount: subscription.upgrade!.amount, currency: 'EUR' }, at('2030-02-11T00:00:01Z'));
   subscription.markRenewalDue(at('2030-02-28T10:05:00Z'));
   subscription.recordPaymentFailed(2, 1, at('2030-02-28T11:00:00Z'), DunningPolicy.standard());
   subscription.recordPaymentSucceeded(2, at('2030-03-01T11:00:00Z'));

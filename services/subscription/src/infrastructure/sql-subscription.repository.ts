@@ -54,7 +54,8 @@ const COLUMNS = [
 
 interface UpgradeJson {
   changeId: string;
-  to: { planId: string; version: number; priceAmount: number; currency: string; interval: string; creditsPerPeriod: number; creditRollover: boolean; lowBalanceThreshold: number | null };
+  /** The terms as they are, the price as plain numbers: a field PlanTerms gains is kept without a change here. */
+  to: Omit<PlanTerms, 'price'> & { price: { amount: number; currency: string } };
   periodIndex: number;
   amount: number;
   proratedCredits: number;
@@ -70,7 +71,7 @@ function upgradeJson(upgrade: UpgradeState | null): string | null {
   const { to } = upgrade;
   const json: UpgradeJson = {
     ...upgrade,
-    to: { planId: to.planId, version: to.version, priceAmount: to.price.amount, currency: to.price.currency, interval: to.interval, creditsPerPeriod: to.creditsPerPeriod, creditRollover: to.creditRollover, lowBalanceThreshold: to.lowBalanceThreshold },
+    to: { ...to, price: { amount: to.price.amount, currency: to.price.currency } },
     requestedAt: upgrade.requestedAt.toISOString(),
     settledAt: upgrade.settledAt?.toISOString() ?? null,
   };
@@ -82,15 +83,7 @@ function upgradeOf(value: unknown): UpgradeState | null {
   const json = value as UpgradeJson;
   return {
     ...json,
-    to: {
-      planId: json.to.planId,
-      version: json.to.version,
-      price: Money.of(json.to.priceAmount, json.to.currency),
-      interval: json.to.interval as BillingInterval,
-      creditsPerPeriod: json.to.creditsPerPeriod,
-      creditRollover: json.to.creditRollover,
-      lowBalanceThreshold: json.to.lowBalanceThreshold,
-    },
+    to: { ...json.to, price: Money.of(json.to.price.amount, json.to.price.currency) },
     requestedAt: new Date(json.requestedAt),
     settledAt: json.settledAt === null ? null : new Date(json.settledAt),
   };

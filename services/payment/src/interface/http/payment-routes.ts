@@ -76,31 +76,31 @@ export function registerPaymentRoutes(app: FastifyInstance, openApi: OpenApiRegi
     // Before the schema, so a named price gets its own code rather than a generic validation error.
     { schema: { body: topUpBody }, preValidation: async (request) => refuseCallerPrice(request.body) },
     async (request, reply) => {
-    const principal = request.principal!;
-    const key = idempotencyKeyOf(request);
-    if (!canActFor(principal, request.body.customerId)) throw new ApiError(403, 'FORBIDDEN', 'this token may not act for that customer');
-    const idempotent: IdempotentRequest = { principal: principal.name, key, route: 'POST /v1/top-ups', body: request.body };
-    const earlier = await storedResponseOf(deps.unitOfWork, idempotent);
-    if (earlier) return reply.status(earlier.status).header('idempotent-replayed', 'true').send(earlier.body);
+      const principal = request.principal!;
+      const key = idempotencyKeyOf(request);
+      if (!canActFor(principal, request.body.customerId)) throw new ApiError(403, 'FORBIDDEN', 'this token may not act for that customer');
+      const idempotent: IdempotentRequest = { principal: principal.name, key, route: 'POST /v1/top-ups', body: request.body };
+      const earlier = await storedResponseOf(deps.unitOfWork, idempotent);
+      if (earlier) return reply.status(earlier.status).header('idempotent-replayed', 'true').send(earlier.body);
 
-    const command = { topUpId: topUpIdFor(principal.name, key), ...request.body };
-    let result;
-    try {
-      result = await deps.createTopUp(request).execute(command);
-    } catch (error) {
-      // Stripe's payment_intent.created webhook attached the intent between our Stripe call and our save: the use case
-      // is idempotent, so running it again returns the stored payment with its intent.
-      if ((error as { code?: string }).code !== 'PAYMENT_CONCURRENT_UPDATE') throw error;
-      result = await deps.createTopUp(request).execute(command);
-    }
-    const response: StoredResponse = { status: 201, body: { ...withCheckout(result.payment), quote: result.quote } };
-    const stored = await deps.unitOfWork.transaction(async (tx) => {
-      const raced = await claimIdempotencyKey(tx, idempotent);
-      if (raced) return raced;
-      await storeIdempotentResponse(tx, idempotent, response);
-      return response;
-    });
-    return reply.status(stored.status).send(stored.body);
+      const command = { topUpId: topUpIdFor(principal.name, key), ...request.body };
+      let result;
+      try {
+        result = await deps.createTopUp(request).execute(command);
+      } catch (error) {
+        // Stripe's payment_intent.created webhook attached the intent between our Stripe call and our save: the use case
+        // is idempotent, so running it again returns the stored payment with its intent.
+        if ((error as { code?: string }).code !== 'PAYMENT_CONCURRENT_UPDATE') throw error;
+        result = await deps.createTopUp(request).execute(command);
+      }
+      const response: StoredResponse = { status: 201, body: { ...withCheckout(result.payment), quote: result.quote } };
+      const stored = await deps.unitOfWork.transaction(async (tx) => {
+        const raced = await claimIdempotencyKey(tx, idempotent);
+        if (raced) return raced;
+        await storeIdempotentResponse(tx, idempotent, response);
+        return response;
+      });
+      return reply.status(stored.status).send(stored.body);
     },
   );
 

@@ -8,11 +8,11 @@ import { CancelSubscriptionHandler } from '../commands/cancel-subscription/cance
 import { ChangePlanHandler } from '../commands/change-plan/change-plan.handler';
 import { CreatePlanHandler } from '../commands/create-plan/create-plan.handler';
 import { CreateSubscriptionHandler } from '../commands/create-subscription/create-subscription.handler';
-import { RecordUpgradePaymentHandler } from '../commands/record-upgrade-payment/record-upgrade-payment.handler';
 import { ProcessDueSubscriptionsHandler } from '../commands/process-due-subscriptions/process-due-subscriptions.handler';
 import { ProjectCustomerHandler } from '../commands/project-customer/project-customer.handler';
 import { RecordPaymentFailedHandler } from '../commands/record-payment-failed/record-payment-failed.handler';
 import { RecordPaymentSucceededHandler } from '../commands/record-payment-succeeded/record-payment-succeeded.handler';
+import { RecordUpgradePaymentHandler } from '../commands/record-upgrade-payment/record-upgrade-payment.handler';
 import { ResumeSubscriptionHandler } from '../commands/resume-subscription/resume-subscription.handler';
 import { UpdatePlanHandler } from '../commands/update-plan/update-plan.handler';
 import type { SchedulerUnitOfWork } from '../ports/subscription-unit-of-work.port';
