@@ -176,6 +176,30 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
     });
   });
 
+  describe("when an upgrade's payment is refunded in full", () => {
+    it("revokes nothing from the period's grant it did not pay for", async () => {
+      const customerId = `customer-${randomUUID()}`;
+      await openAccount(customerId);
+      const subscriptionId = randomUUID();
+      const now = new Date();
+      const activated = {
+        subscriptionId, customerId, planId: 'plan', planVersion: 1, periodIndex: 1, periodStart: now.toISOString(),
+        periodEnd: new Date(now.getTime() + 86_400_000).toISOString(), amount: 2_900, currency: 'EUR', creditsPerPeriod: 1_000, creditRollover: false, occurredAt: now.toISOString(),
+      };
+      await publishEvent(producer, codec, 'SubscriptionActivated', activated, { key: subscriptionId });
+      await eventually(() => call<any>('GetBalance', { customerId }), (balance) => balance.available === 1_000);
+      const upgrade = {
+        paymentId: randomUUID(), customerId, purpose: 'SUBSCRIPTION_UPGRADE', referenceId: subscriptionId, periodIndex: 1, credits: null,
+        amount: 500, currency: 'EUR', gatewayPaymentIntentId: 'pi_upgrade', amountRefunded: 500, totalRefunded: 500, occurredAt: now.toISOString(),
+      };
+      const refundEventId = randomUUID();
+      await publishEvent(producer, codec, 'PaymentRefunded', upgrade, { key: upgrade.paymentId, eventId: refundEventId });
+      await eventually(() => count('select count(*) from processed_messages where event_id = $1', [refundEventId]), (consumed) => consumed === 1);
+      expect((await call<any>('GetBalance', { customerId })).balance).to.equal(1_000);
+      expect(await count("select count(*) from credit_ledger l join credit_accounts a using (account_id) where a.customer_id = $1 and type in ('revoke', 'shortfall')", [customerId])).to.equal(0);
+    });
+  });
+
   describe('when 40 % of a top-up is refunded, then 90 % in all, with a repeat and a stale refund after it', () => {
     it('revokes 40 % then the rest of the 90 % share that is unspent, and records the shortfall', async () => {
       const customerId = `customer-${randomUUID()}`;
