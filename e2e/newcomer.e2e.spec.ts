@@ -65,6 +65,8 @@ describe('the newcomer path: npm start on an empty machine, the demo, the README
   let env: NodeJS.ProcessEnv;
   let running: NpmStart | undefined;
   let demoCustomer: string;
+  /** Every process of each run as Ctrl-C found it: what the after hook kills if a run outlived its Ctrl-C. */
+  const runTrees: number[][] = [];
 
   before(async () => {
     cache = mkdtempSync(join(tmpdir(), 'newcomer-'));
@@ -87,14 +89,15 @@ describe('the newcomer path: npm start on an empty machine, the demo, the README
 
   after(async function () {
     this.timeout(60_000);
-    // A test that failed before its Ctrl-C leaves the run up: stop it, and whatever outlives that.
+    // A test that failed before or during its Ctrl-C leaves processes up: stop the run, then kill whatever outlives it.
+    const tree = new Set(runTrees.flat());
     if (running && alive(running.child.pid!)) {
-      const tree = processTree(running.child.pid!);
+      for (const pid of processTree(running.child.pid!)) tree.add(pid);
       process.kill(-running.child.pid!, 'SIGINT');
-      const deadline = Date.now() + 30_000;
-      while (tree.some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
-      for (const pid of tree.filter(alive)) process.kill(pid, 'SIGKILL');
     }
+    const deadline = Date.now() + 30_000;
+    while ([...tree].some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const pid of [...tree].filter(alive)) process.kill(pid, 'SIGKILL');
     // As root, the embedded PostgreSQL keeps the data of a private cache dir outside it (infra/postgres-cluster.ts).
     const dataDir = dataDirFor(cache, postgresRunAs());
     if (!dataDir.startsWith(cache)) rmSync(dirname(dataDir), { recursive: true, force: true });
@@ -120,6 +123,7 @@ describe('the newcomer path: npm start on an empty machine, the demo, the README
   /** Ctrl-C in the terminal: SIGINT to the group. Every process of the run, infrastructure included, ends within 15 s. */
   async function ctrlC(run: NpmStart): Promise<number> {
     const tree = processTree(run.child.pid!);
+    runTrees.push(tree);
     expect(tree.length, 'npm, the start script, four services and the infrastructure').to.be.above(8);
     const sent = Date.now();
     process.kill(-run.child.pid!, 'SIGINT');
