@@ -21,32 +21,51 @@ interface NpmStart {
   output(): string;
 }
 
+/** A process as /proc shows it: its fields after the command's closing ')' (state, ppid, …, starttime at index 19). */
+function statOf(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A process by pid and start time: pids wrap at 32768 here, so a pid alone could name another process later. */
+interface ProcessId {
+  readonly pid: number;
+  readonly startTime: string;
+}
+
 /** Everything `pid` started, by parent pid, detached daemons included (they stay its children while it runs). */
-function processTree(pid: number): number[] {
-  const parents = new Map<number, number[]>();
+function processTree(pid: number): ProcessId[] {
+  const children = new Map<number, ProcessId[]>();
+  let root: ProcessId | undefined;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      // The command may hold spaces and parentheses: the fields after its closing ')' are state, ppid, …
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
+    const fields = statOf(Number(entry));
+    if (!fields) continue;
+    const id = { pid: Number(entry), startTime: fields[19]! };
+    if (id.pid === pid) root = id;
+    const ppid = Number(fields[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), id]);
   }
-  const tree = [pid];
-  for (let index = 0; index < tree.length; index += 1) tree.push(...(parents.get(tree[index]!) ?? []));
+  const tree = root ? [root] : [];
+  for (let index = 0; index < tree.length; index += 1) tree.push(...(children.get(tree[index]!.pid) ?? []));
   return tree;
 }
 
-const alive = (pid: number) => {
+const commandOf = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').slice(0, 120);
   } catch {
-    return false;
+    return '(gone)';
   }
+};
+
+const alive = ({ pid, startTime }: ProcessId) => {
+  const fields = statOf(pid);
+  return fields !== undefined && fields[0] !== 'Z' && fields[19] === startTime;
 };
 
 /** The fenced block after the README's first-ten-minutes marker, exactly as a reader copies it. */
@@ -66,7 +85,7 @@ describe('the newcomer path: npm start on an empty machine, the demo, the README
   let running: NpmStart | undefined;
   let demoCustomer: string;
   /** Every process of each run as Ctrl-C found it: what the after hook kills if a run outlived its Ctrl-C. */
-  const runTrees: number[][] = [];
+  const runTrees: ProcessId[][] = [];
 
   before(async () => {
     cache = mkdtempSync(join(tmpdir(), 'newcomer-'));
@@ -90,14 +109,14 @@ describe('the newcomer path: npm start on an empty machine, the demo, the README
   after(async function () {
     this.timeout(60_000);
     // A test that failed before or during its Ctrl-C leaves processes up: stop the run, then kill whatever outlives it.
-    const tree = new Set(runTrees.flat());
-    if (running && alive(running.child.pid!)) {
-      for (const pid of processTree(running.child.pid!)) tree.add(pid);
+    const tree = runTrees.flat();
+    if (running && running.child.exitCode === null && running.child.signalCode === null) {
+      tree.push(...processTree(running.child.pid!));
       process.kill(-running.child.pid!, 'SIGINT');
     }
     const deadline = Date.now() + 30_000;
-    while ([...tree].some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
-    for (const pid of [...tree].filter(alive)) process.kill(pid, 'SIGKILL');
+    while (tree.some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const { pid } of tree.filter(alive)) process.kill(pid, 'SIGKILL');
     // As root, the embedded PostgreSQL keeps the data of a private cache dir outside it (infra/postgres-cluster.ts).
     const dataDir = dataDirFor(cache, postgresRunAs());
     if (!dataDir.startsWith(cache)) rmSync(dirname(dataDir), { recursive: true, force: true });
@@ -128,7 +147,7 @@ describe('the newcomer path: npm start on an empty machine, the demo, the README
     const sent = Date.now();
     process.kill(-run.child.pid!, 'SIGINT');
     while (tree.some(alive) && Date.now() - sent < 15_000) await new Promise((resolve) => setTimeout(resolve, 100));
-    const left = tree.filter(alive).map((pid) => `${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').slice(0, 120)}`);
+    const left = tree.filter(alive).map(({ pid }) => `${pid} ${commandOf(pid)}`);
     expect(left, `still running 15 s after Ctrl-C\n${run.output().slice(-2000)}`).to.deep.equal([]);
     return Date.now() - sent;
   }
