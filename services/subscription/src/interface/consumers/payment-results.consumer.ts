@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { PaymentResultOutcome } from '../../application/commands/record-payment-succeeded/payment-result.outcome';
 import { RecordPaymentFailedHandler } from '../../application/commands/record-payment-failed/record-payment-failed.handler';
 import { RecordPaymentSucceededHandler } from '../../application/commands/record-payment-succeeded/record-payment-succeeded.handler';
+import type { RecordUpgradePaymentCommand } from '../../application/commands/record-upgrade-payment/record-upgrade-payment.command';
 import { RecordUpgradePaymentHandler } from '../../application/commands/record-upgrade-payment/record-upgrade-payment.handler';
 import type { Clock } from '../../application/ports/clock.port';
 import type { DunningPolicy } from '../../domain/dunning-policy';
@@ -48,20 +49,24 @@ export function paymentResultHandlers(deps: PaymentResultsDeps): Record<string, 
     const { subscriptions, heldPayments } = sqlStores(tx, causedBy(event.context, event.eventId), clock);
     return { subscriptions, heldPayments, clock, dunningPolicy };
   };
+  /** An upgrade's payment, succeeded or failed: one use case either way. */
+  const recordUpgrade = async (event: ConsumedEvent, tx: MikroOrmExecutor, payment: PaymentSucceeded | PaymentFailed, result: RecordUpgradePaymentCommand['result']) => {
+    const periodIndex = periodOf(event, payment.periodIndex);
+    const outcome = await new RecordUpgradePaymentHandler(handlersFor(event, tx)).execute({
+      eventId: event.eventId,
+      paymentId: payment.paymentId,
+      subscriptionId: payment.referenceId,
+      periodIndex,
+      changeId: changeOf(event, payment.changeId),
+      result,
+    });
+    report(event, payment.referenceId, periodIndex, outcome);
+  };
   return {
     async PaymentSucceeded(event, tx) {
       const payment = event.payload as unknown as PaymentSucceeded;
       if (payment.purpose === 'SUBSCRIPTION_UPGRADE') {
-        const periodIndex = periodOf(event, payment.periodIndex);
-        const outcome = await new RecordUpgradePaymentHandler(handlersFor(event, tx)).execute({
-          eventId: event.eventId,
-          paymentId: payment.paymentId,
-          subscriptionId: payment.referenceId,
-          periodIndex,
-          changeId: changeOf(event, payment.changeId),
-          result: { outcome: 'succeeded', amount: payment.amount, currency: payment.currency },
-        });
-        report(event, payment.referenceId, periodIndex, outcome);
+        await recordUpgrade(event, tx, payment, { outcome: 'succeeded', amount: payment.amount, currency: payment.currency });
         return;
       }
       if (payment.purpose !== 'SUBSCRIPTION_PERIOD') return;
@@ -79,16 +84,7 @@ export function paymentResultHandlers(deps: PaymentResultsDeps): Record<string, 
     async PaymentFailed(event, tx) {
       const payment = event.payload as unknown as PaymentFailed;
       if (payment.purpose === 'SUBSCRIPTION_UPGRADE') {
-        const periodIndex = periodOf(event, payment.periodIndex);
-        const outcome = await new RecordUpgradePaymentHandler(handlersFor(event, tx)).execute({
-          eventId: event.eventId,
-          paymentId: payment.paymentId,
-          subscriptionId: payment.referenceId,
-          periodIndex,
-          changeId: changeOf(event, payment.changeId),
-          result: { outcome: 'failed', reason: payment.reason },
-        });
-        report(event, payment.referenceId, periodIndex, outcome);
+        await recordUpgrade(event, tx, payment, { outcome: 'failed', reason: payment.reason });
         return;
       }
       if (payment.purpose !== 'SUBSCRIPTION_PERIOD') return;
