@@ -1,7 +1,11 @@
-/** Where each service listens by default (each main.ts has the same defaults); npm start and docker-compose use these. */
+/**
+ * Where each service listens by default (each main.ts has the same defaults); npm start and docker-compose use these.
+ * Below Linux's ephemeral range (32768–60999): gRPC's customary 50051/50052 sit inside it, and an outgoing connection
+ * that happened to get 127.0.0.1:50052 as its local port made credit's listen fail (EADDRINUSE) in 2 of 20 fresh starts.
+ */
 export const servicePorts: Record<string, { http: number; grpc?: number }> = {
-  customer: { http: 3001, grpc: 50051 },
-  credit: { http: 3002, grpc: 50052 },
+  customer: { http: 3001, grpc: 3051 },
+  credit: { http: 3002, grpc: 3052 },
   subscription: { http: 3003 },
   payment: { http: 3004 },
 };
