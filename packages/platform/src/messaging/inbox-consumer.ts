@@ -90,7 +90,32 @@ export class InboxConsumer<Tx extends SqlExecutor> {
     await ensureTopics(kafka, topics.flatMap((topic) => [topic, deadLetterTopic(topic, name)]));
     this.producer = orderedProducer(kafka);
     await this.producer.connect();
+    if (this.options.fromBeginning === false) await this.pinStartOffsets();
     await this.consume();
+  }
+
+  /**
+   * A new group told to start at the latest offset resolves "latest" again on every rebalance until it first commits,
+   * so an event published between its first fetch and a rebalance was skipped (seen once in CI: an account never
+   * opened). Committing the current end offsets for partitions without a commit fixes where it starts, once.
+   */
+  private async pinStartOffsets(): Promise<void> {
+    const { kafka, consumer: groupId, topics, logger } = this.options;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics })) {
+        const uncommitted = new Set(partitions.filter((partition) => partition.offset === '-1').map((partition) => partition.partition));
+        if (uncommitted.size === 0) continue;
+        const ends = (await admin.fetchTopicOffsets(topic)).filter((end) => uncommitted.has(end.partition));
+        await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, offset }) => ({ partition, offset })) });
+      }
+    } catch (error) {
+      // A member of the group already runs (setOffsets needs an empty group): it has settled where the group starts.
+      logger.debug({ err: error, consumer: groupId }, 'start offsets not pinned');
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /**
