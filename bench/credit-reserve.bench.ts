@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dropDatabase, databaseUrlFor, ensureDatabase, loadProto } from '@billing/platform';
-import { freePort, uniqueName } from '@billing/platform/testing';
+import { freePort, uniqueName } from '@billing/testkit';
 import * as grpc from '@grpc/grpc-js';
 import pg from 'pg';
 import { buildServices } from '../scripts/build-services';

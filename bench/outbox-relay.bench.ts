@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { AvroCodec, InboxConsumer, OutboxRelay, PgExecutor, PgUnitOfWork, SchemaCatalog, appendToOutbox, dropDatabase, migrateDatabase, MessagingMetrics, MessagingTablesMigration, databaseUrlFor, ensureTopics, silentLogger, type OutboxMessage, type SqlExecutor, type UnitOfWork } from '@billing/platform';
-import { uniqueName } from '@billing/platform/testing';
+import { uniqueName } from '@billing/testkit';
 import { percentile, round } from './stats';
 
 const events = Number(process.env.BENCH_EVENTS ?? 50_000);

@@ -14,7 +14,7 @@ import Fastify from 'fastify';
 import pg from 'pg';
 import pino from 'pino';
 import { databaseUrlFor, dropDatabase, infrastructureConfigFromEnv } from '@billing/platform';
-import { startStripeTestServer, uniqueName } from '@billing/platform/testing';
+import { startStripeTestServer, uniqueName } from '@billing/testkit';
 import { startPaymentService } from '../services/payment/src/payment-service';
 import { percentile, round } from './stats';
 

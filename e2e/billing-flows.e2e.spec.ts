@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { eventually } from '@billing/platform/testing';
+import { eventually } from '@billing/testkit';
 import { creditGrpcClient, type CreditGrpc, deliverWebhook, OutsideConsumer, restClient, stripeClient } from './support/clients';
 import { type Platform, serviceNames, startPlatform } from './support/platform';
 
@@ -35,7 +35,7 @@ describe('billing flows across the four service processes (E2E)', function () {
     const [started, consumer] = await Promise.all([
       startPlatform({ clockRate: CLOCK_RATE, env: { subscription: { DUNNING_RETRY_DAYS: '1', SUBSCRIPTION_SCHEDULER_TICK_MS: '200' } } }),
       (async () => {
-        const { testInfrastructure } = await import('@billing/platform/testing');
+        const { testInfrastructure } = await import('@billing/testkit');
         const reader = new OutsideConsumer({ infra: await testInfrastructure() });
         await reader.start();
         return reader;

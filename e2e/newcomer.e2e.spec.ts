@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
-import { freePort } from '@billing/platform/testing';
+import { freePort } from '@billing/testkit';
 import { cacheDir as sharedCacheDir, repoRoot } from '../infra/paths';
 import { dataDirFor, postgresRunAs } from '../infra/postgres-cluster';
 import { servicePorts } from '../scripts/service-ports';

@@ -17,7 +17,7 @@ export interface Infrastructure {
 
 const daemonNames = ['apicurio', 'kafka', 'postgres'] as const;
 
-/** Brokers that infra/private-kafka.ts started for a run that did not get to stop them. */
+/** Brokers that infra/testing/private-kafka.ts started for a run that did not get to stop them. */
 const privateBrokerNames = () =>
   existsSync(runDir) ? readdirSync(runDir).filter((file) => /^kafka-.+\.pid$/.test(file)).map((file) => file.slice(0, -'.pid'.length)) : [];
 

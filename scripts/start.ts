@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { StripeTestServer } from '@billing/stripe-test-server';
 import { InfraError } from '../infra/errors';
 import { infraUp, stopStarted } from '../infra/infra';
 import { ensureDirs, repoRoot, runDir } from '../infra/paths';
@@ -56,7 +57,7 @@ function serviceToken(env: NodeJS.ProcessEnv): { tokens: string; token: string; 
 
 const children = new Map<string, ChildProcess>();
 const launched: Daemon[] = [];
-let stripeServer: Awaited<ReturnType<typeof import('../packages/platform/src/testing/stripe/stripe-test-server').startStripeTestServer>> | undefined;
+let stripeServer: StripeTestServer | undefined;
 let stopping = false;
 
 const exited = (child: ChildProcess) => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve)));
@@ -124,7 +125,7 @@ const env: NodeJS.ProcessEnv = {
 };
 const paymentUrl = `http://127.0.0.1:${servicePorts.payment!.http}`;
 if (!process.env.STRIPE_SECRET_KEY) {
-  const { startStripeTestServer } = await import('../packages/platform/src/testing/stripe/stripe-test-server');
+  const { startStripeTestServer } = await import('@billing/stripe-test-server');
   const port = Number(process.env.STRIPE_LOCAL_PORT ?? 12111);
   try {
     stripeServer = await step(startStripeTestServer({ port, stateFile: stripeLocalStateFile, webhookRetries: true }));

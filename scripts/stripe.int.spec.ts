@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import Stripe from 'stripe';
+import { startStripeTestServer, type StripeTestServer } from '@billing/stripe-test-server';
 import { repoRoot } from '../infra/paths';
-import { startStripeTestServer, type StripeTestServer } from '../packages/platform/src/testing/stripe/stripe-test-server';
 
 /**
  * Runs `tsx scripts/stripe.ts <args>` (what `npm run stripe --` runs; node --import tsx saves npx's and tsx's extra

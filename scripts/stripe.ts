@@ -4,8 +4,7 @@
  * line on stderr and exit code 1. Run without arguments for the usage.
  */
 import Stripe from 'stripe';
-import { formatAmount, isTestCardName, testCards, type TestCardName } from '../packages/platform/src/testing/stripe/checkout-page';
-import { parseIntentRef, paymentIdSearchQuery } from '../packages/platform/src/testing/stripe/intent-ref';
+import { formatAmount, isTestCardName, parseIntentRef, paymentIdSearchQuery, testCards, type TestCardName } from '@billing/stripe-test-server';
 import { findLocalStripe, type LocalStripe, LocalStripeNotFound } from './stripe-local';
 
 const usage = `usage: npm run stripe -- <command>

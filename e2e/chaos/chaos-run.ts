@@ -3,7 +3,7 @@
  * while every Stripe webhook arrives 3 times shuffled, each service is SIGKILLed once and the broker once; then wait
  * for quiescence and audit the data. Used by `npm run chaos` (run.ts) and by e2e/chaos.e2e.spec.ts (size small).
  */
-import { startPrivateKafka } from '../../infra/private-kafka';
+import { startPrivateKafka } from '../../infra/testing/private-kafka';
 import { creditGrpcClient, restClient, stripeClient } from '../support/clients';
 import { type Platform, type ServiceName, startPlatform } from '../support/platform';
 import { audit, type AuditResult } from './audit';

@@ -4,7 +4,7 @@
  * random moment inside its own fifth of the fault window, so all are spread over the load and reproducible from the
  * seed. A killed process is respawned after a short random downtime without waiting for the others to recover.
  */
-import type { PrivateKafka } from '../../infra/private-kafka';
+import type { PrivateKafka } from '../../infra/testing/private-kafka';
 import { type Platform, type ServiceName, serviceNames } from '../support/platform';
 import type { Random } from './random';
 import type { ChaosSize } from './sizes';

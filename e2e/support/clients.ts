@@ -5,7 +5,7 @@ import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { loadProto } from '@billing/platform';
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import Stripe from 'stripe';
-import { uniqueName } from '@billing/platform/testing';
+import { uniqueName } from '@billing/testkit';
 import type { Platform, ServiceName } from './platform';
 
 export interface RestResponse {

@@ -13,7 +13,7 @@ import { closeSync, fstatSync, mkdtempSync, openSync, readFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dropDatabase } from '@billing/platform';
-import { freePort, startStripeTestServer, type StripeTestServer, testInfrastructure, type TestInfrastructure, uniqueName } from '@billing/platform/testing';
+import { freePort, startStripeTestServer, type StripeTestServer, testInfrastructure, type TestInfrastructure, uniqueName } from '@billing/testkit';
 import { buildServices } from '../../scripts/build-services';
 import { serviceNodeArgs } from '../../scripts/service-ports';
 

@@ -1,9 +1,9 @@
 import { dropDatabase, databaseUrlFor, type ServiceSettings } from '@billing/platform';
-import { eventually, readTopic, startStripeTestServer, type StripeTestServer, testInfrastructure, uniqueName } from '@billing/platform/testing';
+import { eventually, readTopic, startStripeTestServer, type StripeTestServer, testInfrastructure, uniqueName } from '@billing/testkit';
 import { expect } from 'chai';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { type PrivateKafka, startPrivateKafka } from '../../infra/private-kafka';
+import { type PrivateKafka, startPrivateKafka } from '../../infra/testing/private-kafka';
 import type { RunningCreditService } from '../../services/credit/src/credit-service';
 import type { RunningCustomerService } from '../../services/customer/src/customer-service';
 import { CapturedLogs, newKey, registration, settingsFor, sleep, startCredit, startCustomer, timedHttp, type TimedAnswer } from './support/degradation-services';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AvroCodec, databaseUrlFor, deadLetterTopic, SchemaCatalog, type ServiceSettings } from '@billing/platform';
-import { connectedProducer, eventually, publishEvent, startStripeTestServer, type StripeTestServer, testInfrastructure } from '@billing/platform/testing';
+import { connectedProducer, eventually, publishEvent, startStripeTestServer, type StripeTestServer, testInfrastructure } from '@billing/testkit';
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { Kafka, logLevel, type Producer } from 'kafkajs';

@@ -1,5 +1,5 @@
 import { databaseUrlFor, dropDatabase, type ServiceSettings } from '@billing/platform';
-import { eventually, type RegistryProxy, registryProxy, startStripeTestServer, type StripeTestServer, testInfrastructure } from '@billing/platform/testing';
+import { eventually, type RegistryProxy, registryProxy, startStripeTestServer, type StripeTestServer, testInfrastructure } from '@billing/testkit';
 import { expect } from 'chai';
 import pg from 'pg';
 import type { RunningCustomerService } from '../../services/customer/src/customer-service';

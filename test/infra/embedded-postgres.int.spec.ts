@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import pg from 'pg';
+import { freePort, testInfrastructure } from '@billing/testkit';
 import { InfraError } from '../../infra/errors';
 import { repoRoot } from '../../infra/paths';
 import { canAccess, initialise, packagedBinaries, postgresRunAs, reachableBinaries, rootStoreDir, startServer } from '../../infra/postgres-cluster';
-import { freePort, testInfrastructure } from '../../packages/platform/src/testing';
 
 // Issue 13, item 3: the embedded PostgreSQL (npm start, infra:up without DATABASE_URL, the degradation tests' private
 // servers) must work for root wherever the clone is. As root the server runs as the `postgres` user, which cannot get

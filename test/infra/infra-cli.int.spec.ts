@@ -4,8 +4,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { freePort, testInfrastructure } from '@billing/testkit';
 import { repoRoot } from '../../infra/paths';
-import { freePort, testInfrastructure } from '../../packages/platform/src/testing';
 
 const cli = join(repoRoot, 'infra', 'cli.ts');
 const tsx = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');

@@ -19,6 +19,7 @@ export * from './sql/pg-unit-of-work';
 export * from './sql/sql-executor';
 export * from './grpc/grpc-server';
 export * from './kafka/ensure-topics';
+export * from './kafka/ordered-producer';
 export * from './http/api-error';
 export * from './http/http-server';
 export * from './http/unstorable-text';

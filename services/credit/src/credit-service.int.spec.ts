@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AvroCodec, dropDatabase, SchemaCatalog, type ServiceSettings } from '@billing/platform';
-import { connectedProducer, eventually, publishEvent, testInfrastructure, uniqueName } from '@billing/platform/testing';
+import { connectedProducer, eventually, publishEvent, testInfrastructure, uniqueName } from '@billing/testkit';
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { Kafka, logLevel, type Producer } from 'kafkajs';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { databaseUrlFor, dropDatabase, IdempotencyKeysMigration, MessagingTablesMigration, migrateDatabase, type ServiceSettings } from '@billing/platform';
-import { testInfrastructure, uniqueName } from '@billing/platform/testing';
+import { testInfrastructure, uniqueName } from '@billing/testkit';
 import { expect } from 'chai';
 import pg from 'pg';
 import { CreditTablesMigration } from '../migrations/credit-tables.migration';

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { loadProto } from '@billing/platform';
-import { eventually } from '@billing/platform/testing';
+import { eventually } from '@billing/testkit';
 import { expect } from 'chai';
 import { CUSTOMER_PROTO } from './interface/grpc/customer-grpc';
 import { type CustomerServiceHarness, newKey, registrationBody, startCustomerServiceHarness } from './testing/customer-service.test-harness';

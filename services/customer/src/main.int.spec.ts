@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { dropDatabase } from '@billing/platform';
-import { startStripeTestServer, type StripeTestServer, testInfrastructure, uniqueName } from '@billing/platform/testing';
+import { startStripeTestServer, type StripeTestServer, testInfrastructure, uniqueName } from '@billing/testkit';
 import { expect } from 'chai';
 
 const mainTs = fileURLToPath(new URL('./main.ts', import.meta.url));

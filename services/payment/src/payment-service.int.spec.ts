@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { eventually, signWebhook } from '@billing/platform/testing';
+import { eventually, signWebhook } from '@billing/testkit';
 import { startPaymentHarness, type PaymentHarness } from './testing/payment-service.test-harness';
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { signWebhook } from '@billing/platform/testing';
+import { signWebhook } from '@billing/testkit';
 import { startPaymentHarness, type PaymentHarness } from './testing/payment-service.test-harness';
 
 const key = process.env.STRIPE_SECRET_KEY ?? '';

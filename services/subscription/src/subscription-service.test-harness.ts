@@ -12,7 +12,7 @@ import {
   type ServiceSettings,
 } from '@billing/platform';
 import { integrationEventTopics, type IntegrationEvents } from '@billing/platform/contracts';
-import { readTopic, testInfrastructure, uniqueName, type ReadMessage } from '@billing/platform/testing';
+import { readTopic, testInfrastructure, uniqueName, type ReadMessage } from '@billing/testkit';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import pg from 'pg';
 import { ManualClock } from './application/testing/manual-clock';

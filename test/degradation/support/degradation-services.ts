@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { type InfrastructureConfig, loadProto, type ServiceSettings } from '@billing/platform';
 import * as grpc from '@grpc/grpc-js';
-import { type StripeTestServer, uniqueName } from '@billing/platform/testing';
+import { type StripeTestServer, uniqueName } from '@billing/testkit';
 import { pino, type Logger } from 'pino';
 import { type RunningCreditService, startCreditService } from '../../../services/credit/src/credit-service';
 import { type RunningCustomerService, startCustomerService } from '../../../services/customer/src/customer-service';

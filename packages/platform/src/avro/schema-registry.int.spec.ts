@@ -1,6 +1,6 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { expect } from 'chai';
-import { testInfrastructure, uniqueName } from '../testing';
+import { testInfrastructure, uniqueName } from '@billing/testkit';
 
 describe('Schema registry (Apicurio, Confluent-compatible API)', function () {
   this.timeout(30_000);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import pg from 'pg';
-import { testInfrastructure, uniqueName } from '../testing';
+import { testInfrastructure, uniqueName } from '@billing/testkit';
 import { databaseUrlFor, dropDatabase, ensureDatabase } from './database-url';
 
 describe('dropDatabase (real PostgreSQL)', function () {

@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { Migration, Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { expect } from 'chai';
-import { testInfrastructure, uniqueName } from '../testing';
+import { testInfrastructure, uniqueName } from '@billing/testkit';
 import { databaseUrlFor, dropDatabase, ensureDatabase } from './database-url';
 
 class CreateProbeTable extends Migration {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Kafka, logLevel } from 'kafkajs';
-import { testInfrastructure, uniqueName } from '../testing';
+import { testInfrastructure, uniqueName } from '@billing/testkit';
 import { ensureTopics } from './ensure-topics';
 
 describe('ensureTopics (real Kafka)', function () {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Kafka, logLevel } from 'kafkajs';
-import { testInfrastructure, uniqueName } from '../testing';
+import { testInfrastructure, uniqueName } from '@billing/testkit';
 
 describe('Kafka broker (real, KRaft)', function () {
   this.timeout(60_000);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Kafka, logLevel } from 'kafkajs';
+import { testInfrastructure, uniqueName } from '@billing/testkit';
 import { ensureTopics } from '../kafka/ensure-topics';
-import { testInfrastructure, uniqueName } from '../testing';
 import { consumerLag } from './consumer-lag';
 
 describe('consumerLag (real Kafka)', function () {

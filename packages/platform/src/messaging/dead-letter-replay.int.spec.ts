@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Kafka, logLevel } from 'kafkajs';
+import { readTopic, testInfrastructure, uniqueName } from '@billing/testkit';
 import { ensureTopics } from '../kafka/ensure-topics';
-import { readTopic, testInfrastructure, uniqueName } from '../testing';
 import { deadLetterTopics, replayDeadLetters } from './dead-letter-replay';
 import { deadLetterTopic } from './inbox-consumer';
 

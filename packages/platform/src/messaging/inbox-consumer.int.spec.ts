@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Producer } from 'kafkajs';
+import { connectedProducer, eventually, type MessagingTestBed, messagingTestBed, publishEvent } from '@billing/testkit';
 import { silentLogger } from '../observability/logger';
 import { PgExecutor, PgUnitOfWork } from '../sql/pg-unit-of-work';
-import { connectedProducer, eventually, type MessagingTestBed, messagingTestBed, publishEvent } from '../testing';
 import { AvroCodec } from './avro-codec';
 import { InboxConsumer } from './inbox-consumer';
 

@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { connectedProducer, crashingRelayScript, eventually, type MessagingTestBed, messagingTestBed, readTopic, registryProxy } from '@billing/testkit';
 import { silentLogger } from '../observability/logger';
 import { MessagingMetrics } from '../observability/messaging-metrics';
 import { PgExecutor, PgUnitOfWork } from '../sql/pg-unit-of-work';
-import { connectedProducer, eventually, type MessagingTestBed, messagingTestBed, readTopic, registryProxy } from '../testing';
 import { AvroCodec } from './avro-codec';
 import { InboxConsumer } from './inbox-consumer';
 import { OutboxRelay } from './outbox-relay';
@@ -22,8 +21,7 @@ const amountAdded = (accountId: string, sequence: number, amount = 1): OutboxMes
 });
 
 function runCrashingRelay(bed: MessagingTestBed): Promise<{ signal: NodeJS.Signals | null; stdout: string }> {
-  const script = fileURLToPath(new URL('../testing/crashing-relay.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, ['--import', 'tsx', crashingRelayScript], {
     env: { ...process.env, RELAY_DATABASE_URL: bed.databaseUrl, RELAY_NAMESPACE: bed.namespace, SCHEMA_REGISTRY_URL: bed.schemaRegistryUrl },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

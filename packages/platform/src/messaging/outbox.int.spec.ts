@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { type MessagingTestBed, messagingTestBed } from '@billing/testkit';
 import { MessagingMetrics, outboxBacklogQuery } from '../observability/messaging-metrics';
 import { PgExecutor, PgUnitOfWork } from '../sql/pg-unit-of-work';
-import { type MessagingTestBed, messagingTestBed } from '../testing';
 import { appendToOutbox, type OutboxMessage } from './outbox-writer';
 
 describe('Outbox writer (real PostgreSQL)', function () {

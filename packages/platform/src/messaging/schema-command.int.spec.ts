@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { testInfrastructure, uniqueName } from '../testing';
-import { amountAddedSchema } from '../testing/messaging-fixtures';
+import { amountAddedSchema, testInfrastructure, uniqueName } from '@billing/testkit';
 import { SchemaCatalog } from './schema-catalog';
 import { checkSchemas, registerSchemas } from './schema-registration';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { testInfrastructure, uniqueName } from '../testing';
+import { testInfrastructure, uniqueName } from '@billing/testkit';
 import { type AvroRecordSchema, SchemaCatalog } from './schema-catalog';
 import { registerSchemas } from './schema-registration';
 

@@ -11,7 +11,7 @@ import {
   registeredWriteRoutes,
   tableRowCounts,
   type WriteEndpoint,
-} from '@billing/platform/testing';
+} from '@billing/testkit';
 import { expect } from 'chai';
 import { MAX_CREDIT_AMOUNT } from '../domain/credit-amount.value-object';
 import { type CreditServiceHarness, CreditServiceClient, startCreditServiceHarness } from '../testing/credit-service.test-harness';

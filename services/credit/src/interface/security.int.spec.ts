@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { serviceSettingsFromEnv } from '@billing/platform';
-import { grpcAuthSweep, grpcMethods, restAuthSweep, type SelfSignedCertificate, selfSignedCertificate, tableRowCounts } from '@billing/platform/testing';
+import { grpcAuthSweep, grpcMethods, restAuthSweep, type SelfSignedCertificate, selfSignedCertificate, tableRowCounts } from '@billing/testkit';
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { type CreditServiceHarness, CreditServiceClient, startCreditServiceHarness } from '../testing/credit-service.test-harness';

@@ -3,7 +3,7 @@
 // opens them (CustomerRegistered on Kafka), SQL access, and teardown.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AvroCodec, dropDatabase, grpcChannelCredentials, type GrpcServerTls, loadProto, SchemaCatalog, type ServiceSettings } from '@billing/platform';
-import { connectedProducer, eventually, publishEvent, testInfrastructure, uniqueName } from '@billing/platform/testing';
+import { connectedProducer, eventually, publishEvent, testInfrastructure, uniqueName } from '@billing/testkit';
 import * as grpc from '@grpc/grpc-js';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';

@@ -1,5 +1,5 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { testInfrastructure, uniqueName } from '@billing/platform/testing';
+import { testInfrastructure, uniqueName } from '@billing/testkit';
 import { expect } from 'chai';
 import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { type CustomerServiceHarness, newKey, registrationBody, startCustomerServiceHarness } from '../testing/customer-service.test-harness';

@@ -1,5 +1,5 @@
 import { databaseUrlFor, dropDatabase, migrateDatabase, PgUnitOfWork } from '@billing/platform';
-import { testInfrastructure, uniqueName } from '@billing/platform/testing';
+import { testInfrastructure, uniqueName } from '@billing/testkit';
 import { expect } from 'chai';
 import pg from 'pg';
 import { customerMigrations } from '../../migrations';

@@ -11,7 +11,7 @@ import {
   registeredWriteRoutes,
   tableRowCounts,
   type WriteEndpoint,
-} from '@billing/platform/testing';
+} from '@billing/testkit';
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { MAX_LIST_LIMIT } from '../application/queries/list-customers/list-customers.query';

@@ -1,5 +1,5 @@
 import { loadProto } from '@billing/platform';
-import { grpcAuthSweep, grpcMethods, restAuthSweep } from '@billing/platform/testing';
+import { grpcAuthSweep, grpcMethods, restAuthSweep } from '@billing/testkit';
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { type CustomerServiceHarness, newKey, registrationBody, startCustomerServiceHarness } from '../testing/customer-service.test-harness';

@@ -2,7 +2,7 @@
 // Stripe-compatible server (the real SDK pointed at it), plus helpers to call it and to count what it stored.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { databaseUrlFor, dropDatabase, type ServiceSettings } from '@billing/platform';
-import { startStripeTestServer, type StripeTestServer, testInfrastructure, uniqueName } from '@billing/platform/testing';
+import { startStripeTestServer, type StripeTestServer, testInfrastructure, uniqueName } from '@billing/testkit';
 import pg from 'pg';
 import { pino } from 'pino';
 import { type RunningCustomerService, startCustomerService } from '../customer-service';

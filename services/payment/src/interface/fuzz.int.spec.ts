@@ -15,7 +15,7 @@ import {
   tableRowCounts,
   type FuzzVerdict,
   type WriteEndpoint,
-} from '@billing/platform/testing';
+} from '@billing/testkit';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { gatewayEventKindOf } from '../application/commands/handle-gateway-webhook/gateway-event';

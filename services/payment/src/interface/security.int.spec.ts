@@ -13,7 +13,7 @@ import {
   tableRowCounts,
   testInfrastructure,
   uniqueName,
-} from '@billing/platform/testing';
+} from '@billing/testkit';
 import { expect } from 'chai';
 import pg from 'pg';
 import Stripe from 'stripe';

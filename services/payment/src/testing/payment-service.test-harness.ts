@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { databaseUrlFor, dropDatabase, silentLogger, type ServiceSettings } from '@billing/platform';
-import { readTopic, signWebhook, startStripeTestServer, testInfrastructure, uniqueName, type ReadMessage, type StripeTestServer } from '@billing/platform/testing';
+import { readTopic, signWebhook, startStripeTestServer, testInfrastructure, uniqueName, type ReadMessage, type StripeTestServer } from '@billing/testkit';
 import pg from 'pg';
 import Stripe from 'stripe';
 import { startPaymentService, type PaymentService } from '../payment-service';

@@ -1,5 +1,5 @@
 import { AvroCodec, SchemaCatalog } from '@billing/platform';
-import { testInfrastructure } from '@billing/platform/testing';
+import { testInfrastructure } from '@billing/testkit';
 import { expect } from 'chai';
 import { DunningPolicy } from '../domain/dunning-policy';
 import type { SubscriptionDomainEvent } from '../domain/events/subscription.domain-event';

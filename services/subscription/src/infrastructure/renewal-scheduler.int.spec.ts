@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
 import { PostgreSqlDriver, type EntityManager } from '@mikro-orm/postgresql';
 import { databaseUrlFor, dropDatabase, migrateDatabase, MikroOrmUnitOfWork } from '@billing/platform';
-import { testInfrastructure, uniqueName } from '@billing/platform/testing';
+import { testInfrastructure, uniqueName } from '@billing/testkit';
 import { expect } from 'chai';
 import pg from 'pg';
 import { subscriptionMigrations } from '../../migrations';

@@ -7,7 +7,7 @@ import {
   registeredWriteRoutes,
   tableRowCounts,
   type WriteEndpoint,
-} from '@billing/platform/testing';
+} from '@billing/testkit';
 import { expect } from 'chai';
 import { createdPlan, registeredCustomer, startTestService, type TestService, TOKEN } from '../subscription-service.test-harness';
 import { cancelBody, changePlanBody, createPlanBody, createSubscriptionBody, planRevisionBody } from './http/schemas';

@@ -1,4 +1,4 @@
-import { restAuthSweep, tableRowCounts } from '@billing/platform/testing';
+import { restAuthSweep, tableRowCounts } from '@billing/testkit';
 import { expect } from 'chai';
 import { createdPlan, startTestService, type TestService, TOKEN } from '../subscription-service.test-harness';
 

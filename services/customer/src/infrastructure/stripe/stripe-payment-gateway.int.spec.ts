@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startStripeTestServer, type StripeTestServer } from '@billing/platform/testing';
+import { startStripeTestServer, type StripeTestServer } from '@billing/testkit';
 import { expect } from 'chai';
 import type { CreateGatewayCustomerRequest } from '../../application/ports/payment-gateway.port';
 import { PaymentGatewayUnavailableError } from '../../application/ports/payment-gateway.port';

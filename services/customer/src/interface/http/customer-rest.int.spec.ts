@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { eventually } from '@billing/platform/testing';
+import { eventually } from '@billing/testkit';
 import { type CustomerServiceHarness, newKey, registrationBody, startCustomerServiceHarness } from '../../testing/customer-service.test-harness';
 import { openApiDocument } from './openapi';
 

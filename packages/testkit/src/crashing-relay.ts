@@ -1,13 +1,11 @@
 /**
  * A relay that kills its own process (SIGKILL: no cleanup, no rollback by the program) after producing a batch and
  * before marking it published: what a crash at the worst moment looks like to PostgreSQL and Kafka.
- * Run by outbox-relay.int.spec.ts as a separate process; args come from the environment.
+ * Run by the platform's outbox-relay.int.spec.ts as a separate process (path: crashingRelayScript); args come from the
+ * environment.
  */
 import { Kafka, logLevel } from 'kafkajs';
-import { AvroCodec } from '../messaging/avro-codec';
-import { OutboxRelay } from '../messaging/outbox-relay';
-import { SchemaCatalog } from '../messaging/schema-catalog';
-import { silentLogger } from '../observability/logger';
+import { AvroCodec, OutboxRelay, SchemaCatalog, silentLogger } from '@billing/platform';
 import { amountAddedSchema } from './messaging-fixtures';
 
 const env = process.env;

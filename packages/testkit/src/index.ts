@@ -2,7 +2,8 @@ export * from './messaging-fixtures';
 export * from './test-infrastructure';
 export * from './topic-reader';
 export * from './unique';
-export * from './stripe/stripe-test-server';
+// The local Stripe server is its own workspace (npm start runs it); tests reach it through the kit.
+export { signWebhook, startStripeTestServer, type StripeTestServer } from '@billing/stripe-test-server';
 export * from './publish-event';
 export * from './registry-proxy';
 export * from './auth-sweep';
@@ -17,3 +18,4 @@ export * from './fuzz/json-schema-conformance';
 export * from './fuzz/registered-routes';
 export * from './fuzz/table-row-counts';
 export * from './free-port';
+export { crashingRelayScript } from './crashing-relay-script';

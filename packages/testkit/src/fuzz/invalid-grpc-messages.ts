@@ -2,7 +2,7 @@
 // of them): fields missing, repeated or of the wrong wire type, unknown fields, huge and negative varints, hostile and
 // non-UTF-8 strings, deeply nested groups, truncated and random bytes. Messages the method must accept are left out.
 import fc from 'fast-check';
-import { MalformedGrpcMessage } from '../../grpc/grpc-server';
+import { MalformedGrpcMessage } from '@billing/platform';
 import { hostileString } from './hostile-values';
 
 /** A field as @grpc/proto-loader describes it (requestType.type.field). */

@@ -1,11 +1,15 @@
 import { Migration } from '@mikro-orm/migrations';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { databaseUrlFor, dropDatabase } from '../database/database-url';
-import { ensureTopics } from '../kafka/ensure-topics';
-import { migrateDatabase } from '../database/migrate';
-import { type AvroRecordSchema, SchemaCatalog } from '../messaging/schema-catalog';
-import { MessagingTablesMigration } from '../messaging/messaging.migration';
+import {
+  type AvroRecordSchema,
+  databaseUrlFor,
+  dropDatabase,
+  ensureTopics,
+  MessagingTablesMigration,
+  migrateDatabase,
+  SchemaCatalog,
+} from '@billing/platform';
 import { testInfrastructure } from './test-infrastructure';
 import { uniqueName } from './unique';
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
-import { orderedProducer } from '../kafka/ordered-producer';
-import type { AvroCodec } from '../messaging/avro-codec';
+import { type AvroCodec, orderedProducer } from '@billing/platform';
 
 /** Publishes an integration event the way another service's relay would: Avro value, aggregate key, standard headers. */
 export async function publishEvent(

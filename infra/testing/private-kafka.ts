@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
-import { kafkaConfigFile, kafkaDataDir, startKafka } from './kafka';
-import { type Daemon, stopDaemon } from './processes';
-import { freePort } from '../packages/platform/src/testing/free-port';
+import { freePort } from '@billing/testkit';
+import { kafkaConfigFile, kafkaDataDir, startKafka } from '../kafka';
+import { type Daemon, stopDaemon } from '../processes';
 
 /**
  * A broker of its own for a test that stops, kills or restarts Kafka (chaos run, degradation) without taking the shared

@@ -1,0 +1,3 @@
+export * from './stripe-test-server';
+export { formatAmount, isTestCardName, testCards, type TestCardName } from './checkout-page';
+export { parseIntentRef, paymentIdSearchQuery } from './intent-ref';
