@@ -3,6 +3,8 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json ./
 COPY packages/platform/package.json packages/platform/
+COPY packages/testkit/package.json packages/testkit/
+COPY tools/stripe-test-server/package.json tools/stripe-test-server/
 COPY services/customer/package.json services/customer/
 COPY services/credit/package.json services/credit/
 COPY services/subscription/package.json services/subscription/
@@ -19,6 +21,8 @@ FROM node:20-bookworm-slim AS dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/platform/package.json packages/platform/
+COPY packages/testkit/package.json packages/testkit/
+COPY tools/stripe-test-server/package.json tools/stripe-test-server/
 COPY services/customer/package.json services/customer/
 COPY services/credit/package.json services/credit/
 COPY services/subscription/package.json services/subscription/
