@@ -66,6 +66,14 @@ module.exports = {
       to: { path: testkit },
     },
     {
+      name: 'production-never-imports-test-only-files',
+      comment:
+        'A harness, fake or spec is not production code; importing one would also carry the test kit into production past the rule above.',
+      severity: 'error',
+      from: { pathNot: [...testOnly, ...testkit] },
+      to: { path: testOnly },
+    },
+    {
       name: 'only-root-scripts-run-the-stripe-test-server',
       comment:
         'The local Stripe server is what npm start and npm run stripe run (scripts/), and what tests use through the kit; services and the platform talk to Stripe only through the stripe SDK.',

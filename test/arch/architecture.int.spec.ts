@@ -47,6 +47,7 @@ describe('Architecture rules (dependency-cruiser)', function () {
     ['interface-imports-infrastructure', 'interface-depends-on-no-infrastructure', 'services/shop/src/interface/http/order.routes.ts'],
     ['infrastructure-imports-application', 'infrastructure-implements-only-ports', 'services/shop/src/infrastructure/order-scheduler.ts'],
     ['service-imports-testkit', 'production-never-imports-testkit', 'services/shop/src/infrastructure/order-ids.ts'],
+    ['service-imports-test-harness', 'production-never-imports-test-only-files', 'services/shop/src/main.ts'],
     ['service-imports-stripe-test-server', 'only-root-scripts-run-the-stripe-test-server', 'services/shop/src/infrastructure/stripe-gateway.ts'],
     ['service-imports-service', 'no-service-imports-another', 'services/shop/src/domain/order.aggregate.ts'],
   ];
