@@ -42,6 +42,8 @@ describe('Architecture rules (dependency-cruiser)', function () {
     ['domain-imports-infrastructure', 'domain-depends-on-nothing-outer', 'services/shop/src/domain/order.aggregate.ts'],
     ['domain-imports-framework', 'domain-depends-on-nothing-outer', 'services/shop/src/domain/order.aggregate.ts'],
     ['domain-imports-platform', 'domain-depends-on-nothing-outer', 'services/shop/src/domain/order.aggregate.ts'],
+    ['domain-imports-platform-runtime', 'domain-depends-on-nothing-outer', 'services/shop/src/domain/order.aggregate.ts'],
+    ['platform-domain-kernel-imports-platform', 'platform-domain-kernel-is-pure', 'packages/platform/src/domain/domain-error.ts'],
     ['application-imports-infrastructure', 'application-depends-on-no-adapter', 'services/shop/src/application/place-order.handler.ts'],
     ['application-imports-framework', 'application-depends-on-no-adapter', 'services/shop/src/application/place-order.handler.ts'],
     ['interface-imports-infrastructure', 'interface-depends-on-no-infrastructure', 'services/shop/src/interface/http/order.routes.ts'],
