@@ -1,21 +1,9 @@
 import { ApiError, canActFor, type MikroOrmExecutor, type Principal } from '@billing/platform';
 import type { FastifyRequest } from 'fastify';
 import type { CreatePlanCommand } from '../../application/commands/create-plan/create-plan.command';
-import { CancelSubscriptionHandler } from '../../application/commands/cancel-subscription/cancel-subscription.handler';
-import { ChangePlanHandler } from '../../application/commands/change-plan/change-plan.handler';
-import { CreatePlanHandler } from '../../application/commands/create-plan/create-plan.handler';
-import { CreateSubscriptionHandler } from '../../application/commands/create-subscription/create-subscription.handler';
-import { ResumeSubscriptionHandler } from '../../application/commands/resume-subscription/resume-subscription.handler';
-import { UpdatePlanHandler } from '../../application/commands/update-plan/update-plan.handler';
-import type { Clock } from '../../application/ports/clock.port';
-import type { IdGenerator } from '../../application/ports/id-generator.port';
-import { GetPlanHandler } from '../../application/queries/get-plan/get-plan.handler';
-import { GetSubscriptionHandler } from '../../application/queries/get-subscription/get-subscription.handler';
-import { ListCustomerSubscriptionsHandler } from '../../application/queries/list-customer-subscriptions/list-customer-subscriptions.handler';
-import { ListPlansHandler } from '../../application/queries/list-plans/list-plans.handler';
 import type { CancelMode } from '../../domain/subscription.aggregate';
 import type { PlanRevision } from '../../domain/plan.entity';
-import { sqlStores } from '../../infrastructure/sql-stores';
+import type { SubscriptionEntryPoint } from '../subscription-entry-point';
 import type { RouteSpec } from './route-spec';
 import {
   cancelBody,
@@ -35,11 +23,6 @@ import {
   subscriptionView,
 } from './schemas';
 
-export interface RouteDeps {
-  clock: Clock;
-  ids: IdGenerator;
-}
-
 type Params = Record<string, string>;
 type CreatePlanBody = Omit<CreatePlanCommand, 'creditRollover' | 'trialDays'> & Partial<Pick<CreatePlanCommand, 'creditRollover' | 'trialDays'>>;
 type Query = Record<string, string | undefined>;
@@ -47,8 +30,8 @@ type Query = Record<string, string | undefined>;
 /** A validated digit string (see schemas.ts) → number. */
 const integerOf = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value));
 
-const stores = (request: FastifyRequest, tx: MikroOrmExecutor, deps: RouteDeps) =>
-  sqlStores(tx, request.messageContext, deps.clock);
+/** The use cases of this request's transaction; events they write carry the request's message context. */
+const useCases = (entry: SubscriptionEntryPoint, request: FastifyRequest, tx: MikroOrmExecutor) => entry.useCasesIn(tx, request.messageContext);
 
 /** Catalogue writes are for unscoped (operator) tokens only. */
 function assertUnscoped(principal: Principal | undefined): void {
@@ -63,7 +46,7 @@ function assertMayActFor(principal: Principal | undefined, customerId: string): 
 
 const notFoundOrInvalid = { 400: ['INVALID_REQUEST'], 404: ['SUBSCRIPTION_NOT_FOUND'] };
 
-export function subscriptionRoutes(deps: RouteDeps): RouteSpec[] {
+export function subscriptionRoutes(entry: SubscriptionEntryPoint): RouteSpec[] {
   return [
     {
       method: 'POST',
@@ -80,8 +63,7 @@ export function subscriptionRoutes(deps: RouteDeps): RouteSpec[] {
       async execute(request, tx) {
         assertUnscoped(request.principal);
         const body = request.body as CreatePlanBody;
-        const { plans } = stores(request, tx, deps);
-        const plan = await new CreatePlanHandler({ plans, ids: deps.ids }).execute({
+        const plan = await useCases(entry, request, tx).createPlan.execute({
           ...body,
           creditRollover: body.creditRollover ?? false,
           trialDays: body.trialDays ?? 0,
@@ -104,8 +86,7 @@ export function subscriptionRoutes(deps: RouteDeps): RouteSpec[] {
       },
       async execute(request, tx) {
         assertUnscoped(request.principal);
-        const { plans } = stores(request, tx, deps);
-        const plan = await new UpdatePlanHandler({ plans }).execute({
+        const plan = await useCases(entry, request, tx).updatePlan.execute({
           code: (request.params as Params).code!,
           changes: request.body as PlanRevision,
         });
@@ -121,8 +102,7 @@ export function subscriptionRoutes(deps: RouteDeps): RouteSpec[] {
       write: false,
       schema: { querystring: limitQuery, success: { status: 200, body: planList }, errors: { 400: ['INVALID_REQUEST'] } },
       async execute(request, tx) {
-        const { planQueries } = stores(request, tx, deps);
-        const plans = await new ListPlansHandler({ plans: planQueries }).execute({ limit: integerOf((request.query as Query).limit) });
+        const plans = await useCases(entry, request, tx).listPlans.execute({ limit: integerOf((request.query as Query).limit) });
         return { status: 200, body: { plans } };
       },
     },
@@ -140,8 +120,7 @@ export function subscriptionRoutes(deps: RouteDeps): RouteSpec[] {
         errors: { 400: ['INVALID_REQUEST'], 404: ['PLAN_NOT_FOUND'] },
       },
       async execute(request, tx) {
-        const { plans } = stores(request, tx, deps);
-        const plan = await new GetPlanHandler({ plans }).execute({
+        const plan = await useCases(entry, request, tx).getPlan.execute({
           code: (request.params as Params).code!,
           version: integerOf((request.query as Query).version),
         });
@@ -168,8 +147,7 @@ export function subscriptionRoutes(deps: RouteDeps): RouteSpec[] {
       async execute(request, tx) {
         const body = request.body as { customerId: string; planCode: string; planVersion?: number };
         assertMayActFor(request.principal, body.customerId);
-        const { subscriptions, plans, customers } = stores(request, tx, deps);
-        const subscription = await new CreateSubscriptionHandler({ subscriptions, plans, customers, ...deps }).execute(body);
+        const subscription = await useCases(entry, request, tx).createSubscription.execute(body);
         return { status: 201, body: subscription };
       },
     },
@@ -182,8 +160,7 @@ export function subscriptionRoutes(deps: RouteDeps): RouteSpec[] {
       write: false,
       schema: { params: subscriptionParams, success: { status: 200, body: subscriptionView }, errors: notFoundOrInvalid },
       async execute(request, tx) {
-        const { subscriptionQueries } = stores(request, tx, deps);
-        const subscription = await new GetSubscriptionHandler({ subscriptions: subscriptionQueries }).execute({
+        const subscription = await useCases(entry, request, tx).getSubscription.execute({
           subscriptionId: (request.params as Params).id!,
           customerScope: request.principal?.customerId,
         });
@@ -206,8 +183,7 @@ export function subscriptionRoutes(deps: RouteDeps): RouteSpec[] {
       async execute(request, tx) {
         const customerId = (request.params as Params).customerId!;
         assertMayActFor(request.principal, customerId);
-        const { subscriptionQueries } = stores(request, tx, deps);
-        const subscriptions = await new ListCustomerSubscriptionsHandler({ subscriptions: subscriptionQueries }).execute({
+        const subscriptions = await useCases(entry, request, tx).listCustomerSubscriptions.execute({
           customerId,
           limit: integerOf((request.query as Query).limit),
         });
@@ -228,8 +204,7 @@ export function subscriptionRoutes(deps: RouteDeps): RouteSpec[] {
         errors: { ...notFoundOrInvalid, 409: ['SUBSCRIPTION_ALREADY_CANCELED', 'INVALID_TRANSITION'] },
       },
       async execute(request, tx) {
-        const { subscriptions } = stores(request, tx, deps);
-        const result = await new CancelSubscriptionHandler({ subscriptions, clock: deps.clock }).execute({
+        const result = await useCases(entry, request, tx).cancelSubscription.execute({
           subscriptionId: (request.params as Params).id!,
           mode: (request.body as { mode: CancelMode }).mode,
           customerScope: request.principal?.customerId,
@@ -250,8 +225,7 @@ export function subscriptionRoutes(deps: RouteDeps): RouteSpec[] {
         errors: { ...notFoundOrInvalid, 409: ['SUBSCRIPTION_ALREADY_CANCELED', 'INVALID_TRANSITION'] },
       },
       async execute(request, tx) {
-        const { subscriptions } = stores(request, tx, deps);
-        const result = await new ResumeSubscriptionHandler({ subscriptions, clock: deps.clock }).execute({
+        const result = await useCases(entry, request, tx).resumeSubscription.execute({
           subscriptionId: (request.params as Params).id!,
           customerScope: request.principal?.customerId,
         });
@@ -277,9 +251,8 @@ export function subscriptionRoutes(deps: RouteDeps): RouteSpec[] {
         },
       },
       async execute(request, tx) {
-        const { subscriptions, plans } = stores(request, tx, deps);
         const body = request.body as { planCode: string; planVersion?: number };
-        const result = await new ChangePlanHandler({ subscriptions, plans, clock: deps.clock, ids: deps.ids }).execute({
+        const result = await useCases(entry, request, tx).changePlan.execute({
           subscriptionId: (request.params as Params).id!,
           planCode: body.planCode,
           planVersion: body.planVersion,
