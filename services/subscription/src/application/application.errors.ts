@@ -9,7 +9,9 @@ export type SubscriptionApplicationErrorCode =
   | 'SUBSCRIPTION_NOT_FOUND'
   | 'CUSTOMER_NOT_FOUND'
   | 'CUSTOMER_CURRENCY_MISMATCH'
-  | 'CONCURRENT_MODIFICATION';
+  | 'CONCURRENT_MODIFICATION'
+  | 'INVALID_CURSOR'
+  | 'FORBIDDEN';
 
 export abstract class ApplicationError extends Error {
   abstract readonly code: SubscriptionApplicationErrorCode;
@@ -31,23 +33,6 @@ export class PlanNotFoundError extends ApplicationError {
       plan: code,
       ...(version === undefined ? {} : { version }),
     });
-  }
-}
-
-export class PlanCodeTakenError extends ApplicationError {
-  readonly code = 'PLAN_CODE_TAKEN' as const;
-
-  constructor(planCode: string) {
-    super(`A plan with code ${planCode} exists already; add a version to it instead`, { plan: planCode });
-  }
-}
-
-/** Two UpdatePlans raced for the same next version; the loser may retry on the new latest version. */
-export class PlanVersionConflictError extends ApplicationError {
-  readonly code = 'PLAN_VERSION_CONFLICT' as const;
-
-  constructor(planCode: string, version: number) {
-    super(`Plan ${planCode} version ${version} was created concurrently`, { plan: planCode, version });
   }
 }
 
@@ -80,11 +65,20 @@ export class CustomerCurrencyMismatchError extends ApplicationError {
   }
 }
 
-/** The row changed between load and save (optimistic version); the caller retries on fresh state. */
-export class ConcurrentModificationError extends ApplicationError {
-  readonly code = 'CONCURRENT_MODIFICATION' as const;
+/** A list cursor this service did not issue (or not for this list); the client starts again without one. */
+export class InvalidCursorError extends ApplicationError {
+  readonly code = 'INVALID_CURSOR' as const;
 
-  constructor(aggregate: string, id: string) {
-    super(`${aggregate} ${id} was changed concurrently; retry`, { aggregate, id });
+  constructor() {
+    super('cursor is not one this list issued; pass back a nextCursor unchanged, or omit it for the first page');
+  }
+}
+
+/** A customer-scoped caller asked for another customer's subscription. */
+export class ForbiddenError extends ApplicationError {
+  readonly code = 'FORBIDDEN' as const;
+
+  constructor(subscriptionId: string) {
+    super(`this token may not act on subscription ${subscriptionId}`, { subscriptionId });
   }
 }

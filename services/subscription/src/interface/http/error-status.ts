@@ -6,6 +6,8 @@ export const subscriptionErrorStatus: Record<DomainErrorCode | SubscriptionAppli
   INVALID_ARGUMENT: 400,
   INVALID_MONEY: 400,
   INVALID_PLAN: 400,
+  INVALID_CURSOR: 400,
+  FORBIDDEN: 403,
   PLAN_NOT_FOUND: 404,
   SUBSCRIPTION_NOT_FOUND: 404,
   CUSTOMER_NOT_FOUND: 404,

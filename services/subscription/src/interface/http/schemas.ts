@@ -81,11 +81,21 @@ export const planVersionQuery: JsonSchema = {
   additionalProperties: false,
   properties: { version: { ...positiveIntegerText, description: 'a plan version (default: the latest)' } },
 };
-export const limitQuery: JsonSchema = {
+export const pageQuery: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { limit: { ...positiveIntegerText, description: '1 to 100' } },
+  properties: {
+    limit: { ...positiveIntegerText, description: '1 to 100 (default 50)' },
+    cursor: { type: 'string', minLength: 1, maxLength: 2000, description: 'a nextCursor of this list, unchanged' },
+  },
 };
+
+/** The one list envelope: a page of `items`, and the cursor of the next page (null on the last). */
+const listOf = (items: JsonSchema): JsonSchema => ({
+  type: 'object',
+  required: ['data', 'nextCursor'],
+  properties: { data: { type: 'array', items }, nextCursor: { type: ['string', 'null'] } },
+});
 
 const money: JsonSchema = {
   type: 'object',
@@ -125,7 +135,7 @@ export const planView: JsonSchema = {
   },
 };
 
-export const planList: JsonSchema = { type: 'object', required: ['plans'], properties: { plans: { type: 'array', items: planView } } };
+export const planList: JsonSchema = listOf(planView);
 
 export const subscriptionView: JsonSchema = {
   type: 'object',
@@ -190,11 +200,7 @@ export const subscriptionView: JsonSchema = {
   },
 };
 
-export const subscriptionList: JsonSchema = {
-  type: 'object',
-  required: ['subscriptions'],
-  properties: { subscriptions: { type: 'array', items: subscriptionView } },
-};
+export const subscriptionList: JsonSchema = listOf(subscriptionView);
 
 export const planChangeResult: JsonSchema = {
   type: 'object',

@@ -12,7 +12,7 @@ import {
   createPlanBody,
   createSubscriptionBody,
   customerParams,
-  limitQuery,
+  pageQuery,
   planChangeResult,
   planList,
   planRevisionBody,
@@ -44,7 +44,7 @@ function assertMayActFor(principal: Principal | undefined, customerId: string): 
   }
 }
 
-const notFoundOrInvalid = { 400: ['INVALID_REQUEST'], 404: ['SUBSCRIPTION_NOT_FOUND'] };
+const notFoundOrInvalid = { 400: ['INVALID_REQUEST'], 403: ['FORBIDDEN'], 404: ['SUBSCRIPTION_NOT_FOUND'] };
 
 export function subscriptionRoutes(entry: SubscriptionEntryPoint): RouteSpec[] {
   return [
@@ -100,10 +100,11 @@ export function subscriptionRoutes(entry: SubscriptionEntryPoint): RouteSpec[] {
       summary: 'The latest version of every plan',
       tag: 'plans',
       write: false,
-      schema: { querystring: limitQuery, success: { status: 200, body: planList }, errors: { 400: ['INVALID_REQUEST'] } },
+      schema: { querystring: pageQuery, success: { status: 200, body: planList }, errors: { 400: ['INVALID_REQUEST', 'INVALID_CURSOR'] } },
       async execute(request, tx) {
-        const plans = await useCases(entry, request, tx).listPlans.execute({ limit: integerOf((request.query as Query).limit) });
-        return { status: 200, body: { plans } };
+        const query = request.query as Query;
+        const page = await useCases(entry, request, tx).listPlans.execute({ limit: integerOf(query.limit), cursor: query.cursor });
+        return { status: 200, body: page };
       },
     },
     {
@@ -176,18 +177,20 @@ export function subscriptionRoutes(entry: SubscriptionEntryPoint): RouteSpec[] {
       write: false,
       schema: {
         params: customerParams,
-        querystring: limitQuery,
+        querystring: pageQuery,
         success: { status: 200, body: subscriptionList },
-        errors: { 400: ['INVALID_REQUEST'], 403: ['FORBIDDEN'] },
+        errors: { 400: ['INVALID_REQUEST', 'INVALID_CURSOR'], 403: ['FORBIDDEN'] },
       },
       async execute(request, tx) {
         const customerId = (request.params as Params).customerId!;
         assertMayActFor(request.principal, customerId);
-        const subscriptions = await useCases(entry, request, tx).listCustomerSubscriptions.execute({
+        const query = request.query as Query;
+        const page = await useCases(entry, request, tx).listCustomerSubscriptions.execute({
           customerId,
-          limit: integerOf((request.query as Query).limit),
+          limit: integerOf(query.limit),
+          cursor: query.cursor,
         });
-        return { status: 200, body: { subscriptions } };
+        return { status: 200, body: page };
       },
     },
     {
@@ -245,6 +248,7 @@ export function subscriptionRoutes(entry: SubscriptionEntryPoint): RouteSpec[] {
         success: { status: 200, body: planChangeResult },
         errors: {
           400: ['INVALID_REQUEST'],
+          403: ['FORBIDDEN'],
           404: ['SUBSCRIPTION_NOT_FOUND', 'PLAN_NOT_FOUND'],
           409: ['INVALID_TRANSITION', 'UPGRADE_PAYMENT_PENDING'],
           422: ['PLAN_CURRENCY_MISMATCH', 'PLAN_INTERVAL_MISMATCH', 'PLAN_NOT_ACTIVE'],

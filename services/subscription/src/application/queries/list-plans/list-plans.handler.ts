@@ -1,17 +1,18 @@
-import { InvalidArgumentError } from '../../../domain/subscription.errors';
 import type { PlanQueries } from '../../ports/subscription-queries.port';
 import { toPlanView, type PlanView } from '../../subscription.view';
+import { listCursor, listLimit, pageOf, type Page } from '../page';
 import type { ListPlansQuery } from './list-plans.query';
+
+const LIST = 'plans';
 
 export class ListPlansHandler {
   constructor(private readonly deps: { readonly plans: PlanQueries }) {}
 
-  /** The latest version of each plan, by code. */
-  async execute(query: ListPlansQuery = {}): Promise<PlanView[]> {
-    const limit = query.limit ?? 100;
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 100) {
-      throw new InvalidArgumentError('limit must be an integer from 1 to 100', { argument: 'limit' });
-    }
-    return (await this.deps.plans.listLatest(limit)).map(toPlanView);
+  /** The latest version of each plan, by code; INVALID_ARGUMENT for a bad limit, INVALID_CURSOR for a bad cursor. */
+  async execute(query: ListPlansQuery = {}): Promise<Page<PlanView>> {
+    const limit = listLimit(query.limit);
+    const afterCode = query.cursor === undefined ? undefined : listCursor.decode(LIST, query.cursor, 1)[0];
+    const plans = await this.deps.plans.listLatest(limit + 1, afterCode);
+    return pageOf(plans, limit, toPlanView, (plan) => listCursor.encode(LIST, [plan.code]));
   }
 }
