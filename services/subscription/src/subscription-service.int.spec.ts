@@ -9,6 +9,7 @@ import {
   SCOPED_CUSTOMER,
   SCOPED_TOKEN,
   startTestService,
+  TOKEN,
   subscriptionWhen,
   until,
   type TestService,
@@ -55,6 +56,12 @@ describe('Subscription service REST (real PostgreSQL, Kafka, registry)', functio
         const response = await t.write(path, body);
         expect([response.status, response.body?.error?.code], `${path} ${JSON.stringify(body)}`).to.deep.equal([status, code]);
       }
+      const asText = await fetch(`${t.service.httpUrl}/v1/subscriptions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'idempotency-key': 'as-text', 'content-type': 'text/plain' },
+        body: JSON.stringify({ customerId: eurCustomer, planCode: eurPlan.code }),
+      });
+      expect([asText.status, ((await asText.json()) as { error: { code: string } }).error.code]).to.deep.equal([415, 'UNSUPPORTED_MEDIA_TYPE']);
       expect(await Promise.all(tables.map((table) => t.count(table)))).to.deep.equal(before);
     });
   });
@@ -236,6 +243,13 @@ describe('Subscription service REST (real PostgreSQL, Kafka, registry)', functio
         '/v1/subscriptions/{id}/resume',
       ]);
       expect(document.paths['/v1/plans'].post.requestBody.content['application/json'].schema).to.deep.equal(createPlanBody);
+      expect(Object.keys(document.paths['/v1/plans'].post.responses)).to.include.members(['201', '403', '415']);
+      expect(Object.keys(document.paths['/v1/subscriptions'].post.responses)).to.include.members(['201', '403', '415']);
+      for (const list of ['/v1/plans', '/v1/customers/{customerId}/subscriptions']) {
+        const operation = document.paths[list].get;
+        expect(operation.responses['200'].content['application/json'].schema.required, list).to.deep.equal(['data', 'nextCursor']);
+        expect(operation.parameters.map((p: { name: string }) => p.name), list).to.include.members(['limit', 'cursor']);
+      }
       expect(document.paths['/v1/plans'].post.parameters.map((p: { name: string }) => p.name)).to.include('Idempotency-Key');
       expect(document.paths['/v1/subscriptions/{id}/cancel'].post.requestBody.content['application/json'].schema.properties.mode.enum).to.deep.equal([
         'now',

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { ServiceRuntime, type RetryPolicy, type ServiceSettings } from '@billing/platform';
+import { registerRoutes, ServiceRuntime, type RetryPolicy, type ServiceSettings } from '@billing/platform';
 import { integrationEventTopics } from '@billing/platform/contracts';
 import type { Logger } from 'pino';
 import { subscriptionMigrations } from '../migrations';
@@ -12,7 +12,6 @@ import { UuidIds } from './infrastructure/uuid-ids';
 import { CUSTOMER_PROJECTION_CONSUMER, customerProjectionHandlers } from './interface/consumers/customer-projection.consumer';
 import { PAYMENT_RESULTS_CONSUMER, paymentResultHandlers } from './interface/consumers/payment-results.consumer';
 import { subscriptionErrorStatus } from './interface/http/error-status';
-import { registerRoutes } from './interface/http/register-routes';
 import { subscriptionRoutes } from './interface/http/subscription-routes';
 import { RenewalSchedulerJob } from './interface/jobs/renewal-scheduler.job';
 import type { SubscriptionEntryPoint } from './interface/subscription-entry-point';
@@ -65,7 +64,7 @@ export async function startSubscriptionService(
     incompleteExpiryMs: overrides.incompleteExpiryMs,
   });
 
-  registerRoutes(runtime, subscriptionRoutes(entry));
+  registerRoutes(runtime, subscriptionRoutes(entry), { title: 'Billing subscription service', version: '1.0.0' });
   runtime.addConsumer({
     consumer: PAYMENT_RESULTS_CONSUMER,
     topics: [integrationEventTopics.PaymentSucceeded],

@@ -10,7 +10,6 @@ export type SubscriptionApplicationErrorCode =
   | 'CUSTOMER_NOT_FOUND'
   | 'CUSTOMER_CURRENCY_MISMATCH'
   | 'CONCURRENT_MODIFICATION'
-  | 'INVALID_CURSOR'
   | 'FORBIDDEN';
 
 export abstract class ApplicationError extends Error {
@@ -65,16 +64,10 @@ export class CustomerCurrencyMismatchError extends ApplicationError {
   }
 }
 
-/** A list cursor this service did not issue (or not for this list); the client starts again without one. */
-export class InvalidCursorError extends ApplicationError {
-  readonly code = 'INVALID_CURSOR' as const;
-
-  constructor() {
-    super('cursor is not one this list issued; pass back a nextCursor unchanged, or omit it for the first page');
-  }
-}
-
-/** A customer-scoped caller asked for another customer's subscription. */
+/**
+ * A customer-scoped caller asked for another customer's subscription. The code is the platform's (REST 403 FORBIDDEN
+ * for every service), so the error-status table leaves it to the platform.
+ */
 export class ForbiddenError extends ApplicationError {
   readonly code = 'FORBIDDEN' as const;
 

@@ -1,4 +1,4 @@
-import { causedBy, type ConsumedEvent, type EventHandler, type MikroOrmExecutor } from '@billing/platform';
+import { causedBy, type ConsumedEvent, type InboxHandlers, type MikroOrmExecutor } from '@billing/platform';
 import type { PaymentFailed, PaymentSucceeded } from '@billing/platform/contracts';
 import type { Logger } from 'pino';
 import type { RecordPaymentResultCommand } from '../../application/commands/record-payment-result/record-payment-result.command';
@@ -27,19 +27,15 @@ function periodOf(event: ConsumedEvent, periodIndex: number | null | undefined):
  * skipped. What a result did is logged: an unknown subscription or a refused payment is acknowledged (the topic is
  * shared; a refused payment is kept in held_payment_results) but never silent.
  */
-export function paymentResultHandlers(entry: SubscriptionEntryPoint, logger: Logger): Record<string, EventHandler<MikroOrmExecutor>> {
+export function paymentResultHandlers(entry: SubscriptionEntryPoint, logger: Logger): InboxHandlers<MikroOrmExecutor> {
   const report = (event: ConsumedEvent, subscriptionId: string, periodIndex: number, outcome: PaymentResultOutcome) => {
     const fields = { eventId: event.eventId, eventType: event.eventType, subscriptionId, periodIndex, outcome, correlationId: event.context.correlationId };
     if (outcome === 'refused') logger.error(fields, 'payment kept as refused (ended subscription, amount not asked, or upgrade not waiting): refund it');
     else if (outcome === 'unknown_subscription') logger.warn(fields, 'payment result for an unknown subscription skipped');
     else logger.info(fields, 'payment result');
   };
-  const record = async (
-    event: ConsumedEvent,
-    tx: MikroOrmExecutor,
-    payment: PaymentSucceeded | PaymentFailed,
-    result: RecordPaymentResultCommand['result'],
-  ) => {
+  const record = async (event: ConsumedEvent<PaymentSucceeded | PaymentFailed>, tx: MikroOrmExecutor, result: RecordPaymentResultCommand['result']) => {
+    const payment = event.payload;
     if (payment.purpose !== 'SUBSCRIPTION_PERIOD' && payment.purpose !== 'SUBSCRIPTION_UPGRADE') return;
     const periodIndex = periodOf(event, payment.periodIndex);
     const outcome = await entry.useCasesIn(tx, causedBy(event.context, event.eventId)).recordPaymentResult.execute({
@@ -53,13 +49,7 @@ export function paymentResultHandlers(entry: SubscriptionEntryPoint, logger: Log
     report(event, payment.referenceId, periodIndex, outcome);
   };
   return {
-    async PaymentSucceeded(event, tx) {
-      const payment = event.payload as unknown as PaymentSucceeded;
-      await record(event, tx, payment, { outcome: 'succeeded', amount: payment.amount, currency: payment.currency });
-    },
-    async PaymentFailed(event, tx) {
-      const payment = event.payload as unknown as PaymentFailed;
-      await record(event, tx, payment, { outcome: 'failed', attempt: payment.attempt, reason: payment.reason });
-    },
+    PaymentSucceeded: (event, tx) => record(event, tx, { outcome: 'succeeded', amount: event.payload.amount, currency: event.payload.currency }),
+    PaymentFailed: (event, tx) => record(event, tx, { outcome: 'failed', attempt: event.payload.attempt, reason: event.payload.reason }),
   };
 }

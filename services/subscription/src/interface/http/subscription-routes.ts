@@ -1,10 +1,9 @@
-import { ApiError, canActFor, type MikroOrmExecutor, type Principal } from '@billing/platform';
-import type { FastifyRequest } from 'fastify';
+import { decodeCursor, defineRoute, encodeCursor, type RouteSpec, type SqlExecutor } from '@billing/platform';
 import type { CreatePlanCommand } from '../../application/commands/create-plan/create-plan.command';
-import type { CancelMode } from '../../domain/subscription.aggregate';
+import type { SubscriptionListPosition } from '../../application/ports/subscription-queries.port';
 import type { PlanRevision } from '../../domain/plan.entity';
+import type { CancelMode } from '../../domain/subscription.aggregate';
 import type { SubscriptionEntryPoint } from '../subscription-entry-point';
-import type { RouteSpec } from './route-spec';
 import {
   cancelBody,
   changePlanBody,
@@ -12,7 +11,7 @@ import {
   createPlanBody,
   createSubscriptionBody,
   customerParams,
-  pageQuery,
+  listQuery,
   planChangeResult,
   planList,
   planRevisionBody,
@@ -23,247 +22,239 @@ import {
   subscriptionView,
 } from './schemas';
 
-type Params = Record<string, string>;
 type CreatePlanBody = Omit<CreatePlanCommand, 'creditRollover' | 'trialDays'> & Partial<Pick<CreatePlanCommand, 'creditRollover' | 'trialDays'>>;
-type Query = Record<string, string | undefined>;
-
-/** A validated digit string (see schemas.ts) → number. */
-const integerOf = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value));
-
-/** The use cases of this request's transaction; events they write carry the request's message context. */
-const useCases = (entry: SubscriptionEntryPoint, request: FastifyRequest, tx: MikroOrmExecutor) => entry.useCasesIn(tx, request.messageContext);
-
-/** Catalogue writes are for unscoped (operator) tokens only. */
-function assertUnscoped(principal: Principal | undefined): void {
-  if (principal?.customerId !== undefined) throw new ApiError(403, 'FORBIDDEN', 'a customer-scoped token cannot change the plan catalogue');
+interface ListQuery {
+  limit: number;
+  cursor?: string;
 }
 
-function assertMayActFor(principal: Principal | undefined, customerId: string): void {
-  if (principal && !canActFor(principal, customerId)) {
-    throw new ApiError(403, 'FORBIDDEN', `this token may not act for customer ${customerId}`);
-  }
+const text = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+/** A plans cursor: the code the next page starts after. */
+const afterCodeOf = (cursor: string): string => decodeCursor(cursor, ([list, code]) => (list === 'plans' && text(code) ? code : undefined));
+
+/**
+ * A subscriptions cursor names its customer, so one customer's cursor cannot page through another customer's list;
+ * the instant must read back exactly as written.
+ */
+function afterSubscriptionOf(customerId: string, cursor: string): SubscriptionListPosition {
+  return decodeCursor(cursor, ([list, owner, at, subscriptionId]) => {
+    if (list !== 'subscriptions' || owner !== customerId || !text(at) || !text(subscriptionId)) return undefined;
+    const createdAt = new Date(at);
+    return Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== at ? undefined : { createdAt, subscriptionId };
+  });
 }
 
-const notFoundOrInvalid = { 400: ['INVALID_REQUEST'], 403: ['FORBIDDEN'], 404: ['SUBSCRIPTION_NOT_FOUND'] };
-
+/**
+ * The service's REST operations on the platform's contract kit (validation, serialisation, access, idempotency and
+ * /openapi.json from these specs). Each calls exactly one use case, from the entry point, in the request's transaction.
+ * Plans are a catalogue every token may read and only an unscoped token may write; a subscription read by id is
+ * checked against a scoped token by its use case (403 FORBIDDEN for another customer's, before anything changes).
+ */
 export function subscriptionRoutes(entry: SubscriptionEntryPoint): RouteSpec[] {
   return [
-    {
+    defineRoute<{ Body: CreatePlanBody }, SqlExecutor>({
+      kind: 'idempotent-write',
       method: 'POST',
       url: '/v1/plans',
       operationId: 'createPlan',
       summary: 'Create a plan (version 1)',
       tag: 'plans',
-      write: true,
+      access: 'unscoped',
       schema: {
         body: createPlanBody,
         success: { status: 201, body: planView },
-        errors: { 400: ['INVALID_REQUEST', 'INVALID_PLAN'], 403: ['FORBIDDEN'], 409: ['PLAN_CODE_TAKEN'] },
+        errors: { 400: ['INVALID_PLAN'], 409: ['PLAN_CODE_TAKEN'] },
       },
-      async execute(request, tx) {
-        assertUnscoped(request.principal);
-        const body = request.body as CreatePlanBody;
-        const plan = await useCases(entry, request, tx).createPlan.execute({
+      execute: async (request, tx) => {
+        const { body } = request;
+        const plan = await entry.useCasesIn(tx, request.messageContext).createPlan.execute({
           ...body,
           creditRollover: body.creditRollover ?? false,
           trialDays: body.trialDays ?? 0,
         });
-        return { status: 201, body: plan };
+        return { body: plan };
       },
-    },
-    {
+    }),
+    defineRoute<{ Params: { code: string }; Body: PlanRevision }, SqlExecutor>({
+      kind: 'idempotent-write',
       method: 'POST',
       url: '/v1/plans/:code/versions',
       operationId: 'addPlanVersion',
       summary: 'Update a plan: add its next version (existing subscriptions keep their terms)',
       tag: 'plans',
-      write: true,
+      access: 'unscoped',
       schema: {
         params: codeParams,
         body: planRevisionBody,
         success: { status: 201, body: planView },
-        errors: { 400: ['INVALID_REQUEST', 'INVALID_PLAN'], 403: ['FORBIDDEN'], 404: ['PLAN_NOT_FOUND'], 409: ['PLAN_VERSION_CONFLICT'] },
+        errors: { 400: ['INVALID_PLAN'], 404: ['PLAN_NOT_FOUND'], 409: ['PLAN_VERSION_CONFLICT'] },
       },
-      async execute(request, tx) {
-        assertUnscoped(request.principal);
-        const plan = await useCases(entry, request, tx).updatePlan.execute({
-          code: (request.params as Params).code!,
-          changes: request.body as PlanRevision,
-        });
-        return { status: 201, body: plan };
-      },
-    },
-    {
+      execute: async (request, tx) => ({
+        body: await entry.useCasesIn(tx, request.messageContext).updatePlan.execute({ code: request.params.code, changes: request.body }),
+      }),
+    }),
+    defineRoute<{ Querystring: ListQuery }, SqlExecutor>({
+      kind: 'read',
       method: 'GET',
       url: '/v1/plans',
       operationId: 'listPlans',
-      summary: 'The latest version of every plan',
+      summary: 'The latest version of every plan, by code',
       tag: 'plans',
-      write: false,
-      schema: { querystring: pageQuery, success: { status: 200, body: planList }, errors: { 400: ['INVALID_REQUEST', 'INVALID_CURSOR'] } },
-      async execute(request, tx) {
-        const query = request.query as Query;
-        const page = await useCases(entry, request, tx).listPlans.execute({ limit: integerOf(query.limit), cursor: query.cursor });
-        return { status: 200, body: page };
+      access: 'any',
+      schema: { querystring: listQuery, success: { status: 200, body: planList } },
+      execute: async (request, tx) => {
+        const { limit, cursor } = request.query;
+        const afterCode = cursor === undefined ? undefined : afterCodeOf(cursor);
+        const page = await entry.useCasesIn(tx, request.messageContext).listPlans.execute({ limit, afterCode });
+        return { body: { data: page.items, nextCursor: page.next === null ? null : encodeCursor(['plans', page.next]) } };
       },
-    },
-    {
+    }),
+    defineRoute<{ Params: { code: string }; Querystring: { version?: number } }, SqlExecutor>({
+      kind: 'read',
       method: 'GET',
       url: '/v1/plans/:code',
       operationId: 'getPlan',
       summary: 'A plan: its latest version, or ?version=n',
       tag: 'plans',
-      write: false,
+      access: 'any',
       schema: {
         params: codeParams,
         querystring: planVersionQuery,
         success: { status: 200, body: planView },
-        errors: { 400: ['INVALID_REQUEST'], 404: ['PLAN_NOT_FOUND'] },
+        errors: { 404: ['PLAN_NOT_FOUND'] },
       },
-      async execute(request, tx) {
-        const plan = await useCases(entry, request, tx).getPlan.execute({
-          code: (request.params as Params).code!,
-          version: integerOf((request.query as Query).version),
-        });
-        return { status: 200, body: plan };
-      },
-    },
-    {
+      execute: async (request, tx) => ({
+        body: await entry.useCasesIn(tx, request.messageContext).getPlan.execute({ code: request.params.code, version: request.query.version }),
+      }),
+    }),
+    defineRoute<{ Body: { customerId: string; planCode: string; planVersion?: number } }, SqlExecutor>({
+      kind: 'idempotent-write',
       method: 'POST',
       url: '/v1/subscriptions',
       operationId: 'createSubscription',
       summary: 'Subscribe a customer to a plan (incomplete until period 1 is paid, or trialing)',
       tag: 'subscriptions',
-      write: true,
+      access: { customer: (request) => request.body.customerId },
       schema: {
         body: createSubscriptionBody,
         success: { status: 201, body: subscriptionView },
-        errors: {
-          400: ['INVALID_REQUEST'],
-          403: ['FORBIDDEN'],
-          404: ['CUSTOMER_NOT_FOUND', 'PLAN_NOT_FOUND'],
-          422: ['CUSTOMER_CURRENCY_MISMATCH', 'PLAN_NOT_ACTIVE'],
-        },
+        errors: { 404: ['CUSTOMER_NOT_FOUND', 'PLAN_NOT_FOUND'], 422: ['CUSTOMER_CURRENCY_MISMATCH', 'PLAN_NOT_ACTIVE'] },
       },
-      async execute(request, tx) {
-        const body = request.body as { customerId: string; planCode: string; planVersion?: number };
-        assertMayActFor(request.principal, body.customerId);
-        const subscription = await useCases(entry, request, tx).createSubscription.execute(body);
-        return { status: 201, body: subscription };
-      },
-    },
-    {
+      execute: async (request, tx) => ({
+        body: await entry.useCasesIn(tx, request.messageContext).createSubscription.execute(request.body),
+      }),
+    }),
+    defineRoute<{ Params: { id: string } }, SqlExecutor>({
+      kind: 'read',
       method: 'GET',
       url: '/v1/subscriptions/:id',
       operationId: 'getSubscription',
       summary: 'A subscription',
       tag: 'subscriptions',
-      write: false,
-      schema: { params: subscriptionParams, success: { status: 200, body: subscriptionView }, errors: notFoundOrInvalid },
-      async execute(request, tx) {
-        const subscription = await useCases(entry, request, tx).getSubscription.execute({
-          subscriptionId: (request.params as Params).id!,
-          customerScope: request.principal?.customerId,
-        });
-        return { status: 200, body: subscription };
+      access: 'any',
+      schema: {
+        params: subscriptionParams,
+        success: { status: 200, body: subscriptionView },
+        errors: { 403: ['FORBIDDEN'], 404: ['SUBSCRIPTION_NOT_FOUND'] },
       },
-    },
-    {
+      execute: async (request, tx) => ({
+        body: await entry.useCasesIn(tx, request.messageContext).getSubscription.execute({
+          subscriptionId: request.params.id,
+          customerScope: request.principal.customerId,
+        }),
+      }),
+    }),
+    defineRoute<{ Params: { customerId: string }; Querystring: ListQuery }, SqlExecutor>({
+      kind: 'read',
       method: 'GET',
       url: '/v1/customers/:customerId/subscriptions',
       operationId: 'listCustomerSubscriptions',
       summary: "A customer's subscriptions, newest first",
       tag: 'subscriptions',
-      write: false,
-      schema: {
-        params: customerParams,
-        querystring: pageQuery,
-        success: { status: 200, body: subscriptionList },
-        errors: { 400: ['INVALID_REQUEST', 'INVALID_CURSOR'], 403: ['FORBIDDEN'] },
+      access: { customer: (request) => request.params.customerId },
+      schema: { params: customerParams, querystring: listQuery, success: { status: 200, body: subscriptionList } },
+      execute: async (request, tx) => {
+        const { customerId } = request.params;
+        const { limit, cursor } = request.query;
+        const after = cursor === undefined ? undefined : afterSubscriptionOf(customerId, cursor);
+        const page = await entry.useCasesIn(tx, request.messageContext).listCustomerSubscriptions.execute({ customerId, limit, after });
+        const nextCursor = page.next === null ? null : encodeCursor(['subscriptions', customerId, page.next.createdAt.toISOString(), page.next.subscriptionId]);
+        return { body: { data: page.items, nextCursor } };
       },
-      async execute(request, tx) {
-        const customerId = (request.params as Params).customerId!;
-        assertMayActFor(request.principal, customerId);
-        const query = request.query as Query;
-        const page = await useCases(entry, request, tx).listCustomerSubscriptions.execute({
-          customerId,
-          limit: integerOf(query.limit),
-          cursor: query.cursor,
-        });
-        return { status: 200, body: page };
-      },
-    },
-    {
+    }),
+    defineRoute<{ Params: { id: string }; Body: { mode: CancelMode } }, SqlExecutor>({
+      kind: 'idempotent-write',
       method: 'POST',
       url: '/v1/subscriptions/:id/cancel',
       operationId: 'cancelSubscription',
       summary: 'Cancel now, or at the end of the current period',
       tag: 'subscriptions',
-      write: true,
+      access: 'any',
       schema: {
         params: subscriptionParams,
         body: cancelBody,
         success: { status: 200, body: subscriptionView },
-        errors: { ...notFoundOrInvalid, 409: ['SUBSCRIPTION_ALREADY_CANCELED', 'INVALID_TRANSITION'] },
+        errors: { 403: ['FORBIDDEN'], 404: ['SUBSCRIPTION_NOT_FOUND'], 409: ['SUBSCRIPTION_ALREADY_CANCELED', 'INVALID_TRANSITION'] },
       },
-      async execute(request, tx) {
-        const result = await useCases(entry, request, tx).cancelSubscription.execute({
-          subscriptionId: (request.params as Params).id!,
-          mode: (request.body as { mode: CancelMode }).mode,
-          customerScope: request.principal?.customerId,
+      execute: async (request, tx) => {
+        const result = await entry.useCasesIn(tx, request.messageContext).cancelSubscription.execute({
+          subscriptionId: request.params.id,
+          mode: request.body.mode,
+          customerScope: request.principal.customerId,
         });
-        return { status: 200, body: result.subscription };
+        return { body: result.subscription };
       },
-    },
-    {
+    }),
+    defineRoute<{ Params: { id: string } }, SqlExecutor>({
+      kind: 'idempotent-write',
       method: 'POST',
       url: '/v1/subscriptions/:id/resume',
       operationId: 'resumeSubscription',
       summary: 'Withdraw a cancel at period end',
       tag: 'subscriptions',
-      write: true,
+      access: 'any',
       schema: {
         params: subscriptionParams,
         success: { status: 200, body: subscriptionView },
-        errors: { ...notFoundOrInvalid, 409: ['SUBSCRIPTION_ALREADY_CANCELED', 'INVALID_TRANSITION'] },
+        errors: { 403: ['FORBIDDEN'], 404: ['SUBSCRIPTION_NOT_FOUND'], 409: ['SUBSCRIPTION_ALREADY_CANCELED', 'INVALID_TRANSITION'] },
       },
-      async execute(request, tx) {
-        const result = await useCases(entry, request, tx).resumeSubscription.execute({
-          subscriptionId: (request.params as Params).id!,
-          customerScope: request.principal?.customerId,
+      execute: async (request, tx) => {
+        const result = await entry.useCasesIn(tx, request.messageContext).resumeSubscription.execute({
+          subscriptionId: request.params.id,
+          customerScope: request.principal.customerId,
         });
-        return { status: 200, body: result.subscription };
+        return { body: result.subscription };
       },
-    },
-    {
+    }),
+    defineRoute<{ Params: { id: string }; Body: { planCode: string; planVersion?: number } }, SqlExecutor>({
+      kind: 'idempotent-write',
       method: 'POST',
       url: '/v1/subscriptions/:id/change-plan',
       operationId: 'changePlan',
       summary: 'Upgrade mid-period (charges the prorated price difference; applies once paid) or downgrade at the next renewal',
       tag: 'subscriptions',
-      write: true,
+      access: 'any',
       schema: {
         params: subscriptionParams,
         body: changePlanBody,
         success: { status: 200, body: planChangeResult },
         errors: {
-          400: ['INVALID_REQUEST'],
           403: ['FORBIDDEN'],
           404: ['SUBSCRIPTION_NOT_FOUND', 'PLAN_NOT_FOUND'],
           409: ['INVALID_TRANSITION', 'UPGRADE_PAYMENT_PENDING'],
           422: ['PLAN_CURRENCY_MISMATCH', 'PLAN_INTERVAL_MISMATCH', 'PLAN_NOT_ACTIVE'],
         },
       },
-      async execute(request, tx) {
-        const body = request.body as { planCode: string; planVersion?: number };
-        const result = await useCases(entry, request, tx).changePlan.execute({
-          subscriptionId: (request.params as Params).id!,
-          planCode: body.planCode,
-          planVersion: body.planVersion,
-          customerScope: request.principal?.customerId,
+      execute: async (request, tx) => {
+        const result = await entry.useCasesIn(tx, request.messageContext).changePlan.execute({
+          subscriptionId: request.params.id,
+          planCode: request.body.planCode,
+          planVersion: request.body.planVersion,
+          customerScope: request.principal.customerId,
         });
-        return { status: 200, body: { outcome: result.outcome, subscription: result.subscription } };
+        return { body: { outcome: result.outcome, subscription: result.subscription } };
       },
-    },
+    }),
   ];
 }

@@ -1,18 +1,15 @@
 import type { PlanQueries } from '../../ports/subscription-queries.port';
 import { toPlanView, type PlanView } from '../../subscription.view';
-import { listCursor, listLimit, pageOf, type Page } from '../page';
+import { listLimit, pageOf, type Page } from '../page';
 import type { ListPlansQuery } from './list-plans.query';
-
-const LIST = 'plans';
 
 export class ListPlansHandler {
   constructor(private readonly deps: { readonly plans: PlanQueries }) {}
 
-  /** The latest version of each plan, by code; INVALID_ARGUMENT for a bad limit, INVALID_CURSOR for a bad cursor. */
-  async execute(query: ListPlansQuery = {}): Promise<Page<PlanView>> {
+  /** The latest version of each plan, by code, a page at a time; INVALID_ARGUMENT for a bad limit. */
+  async execute(query: ListPlansQuery = {}): Promise<Page<PlanView, string>> {
     const limit = listLimit(query.limit);
-    const afterCode = query.cursor === undefined ? undefined : listCursor.decode(LIST, query.cursor, 1)[0];
-    const plans = await this.deps.plans.listLatest(limit + 1, afterCode);
-    return pageOf(plans, limit, toPlanView, (plan) => listCursor.encode(LIST, [plan.code]));
+    const plans = await this.deps.plans.listLatest(limit + 1, query.afterCode);
+    return pageOf(plans, limit, toPlanView, (plan) => plan.code);
   }
 }

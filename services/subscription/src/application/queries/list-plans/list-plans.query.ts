@@ -1,6 +1,6 @@
 export interface ListPlansQuery {
   /** 1..100, default 50. */
   readonly limit?: number;
-  /** A nextCursor of this list; the first page when omitted. */
-  readonly cursor?: string;
+  /** The page starts after this plan code (the previous page's `next`); the first page when omitted. */
+  readonly afterCode?: string;
 }
