@@ -6,6 +6,15 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
 import { registrationBody, startCustomerServiceHarness } from '../../services/customer/src/testing/customer-service.test-harness';
+import {
+  activeSubscription,
+  createdPlan,
+  registeredCustomer,
+  SCOPED_TOKEN,
+  startTestService as startSubscriptionTestService,
+  type TestService as SubscriptionTestService,
+  TOKEN as SUBSCRIPTION_TOKEN,
+} from '../../services/subscription/src/subscription-service.test-harness';
 
 // The one REST/gRPC contract (docs/api.md), checked from the outside on every service that is on the kit: walk the
 // service's /openapi.json and call every operation for real. A service joins by adding a row to `services` below.
@@ -147,7 +156,68 @@ const customer: ServiceUnderContract = {
   },
 };
 
-const services: ServiceUnderContract[] = [customer];
+/** The subscription service: its customers come from CustomerRegistered events the harness publishes. */
+function subscriptionContract(): ServiceUnderContract {
+  let t: SubscriptionTestService;
+  /** The customer the list of subscriptions was seeded for (the list test asks for its request after seeding). */
+  let listedCustomer: string | undefined;
+  const newPlan = async () => (await createdPlan(t)).code;
+  const newSubscription = async () => {
+    const customerId = await registeredCustomer(t);
+    const created = await t.write('/v1/subscriptions', { customerId, planCode: await newPlan() });
+    return { customerId, id: created.body.id as string };
+  };
+  return {
+    name: 'subscription',
+    async start() {
+      // No scheduler: nothing but the calls below changes a subscription.
+      t = await startSubscriptionTestService({ overrides: { runScheduler: false } });
+      return { httpUrl: t.service.httpUrl, token: SUBSCRIPTION_TOKEN, scopedToken: SCOPED_TOKEN, close: () => t.dispose() };
+    },
+    creates: ['createPlan', 'addPlanVersion', 'createSubscription'],
+    lists: ['listPlans', 'listCustomerSubscriptions'],
+    async request(_service, operationId): Promise<OperationRequest> {
+      switch (operationId) {
+        case 'createPlan':
+          return { body: { code: `plan-${randomUUID()}`, name: 'Pro', price: { amount: 2_900, currency: 'EUR' }, interval: 'month', creditsPerPeriod: 1_000 } };
+        case 'addPlanVersion':
+          return { params: { code: await newPlan() }, body: { price: { amount: 3_900, currency: 'EUR' } } };
+        case 'listPlans':
+          return {};
+        case 'getPlan':
+          return { params: { code: await newPlan() }, query: { version: '1' } };
+        case 'createSubscription':
+          return { body: { customerId: await registeredCustomer(t), planCode: await newPlan() } };
+        case 'listCustomerSubscriptions':
+          return { params: { customerId: listedCustomer ?? (await registeredCustomer(t)) } };
+        case 'getSubscription':
+          return { params: { id: (await newSubscription()).id } };
+        case 'cancelSubscription':
+          return { params: { id: (await newSubscription()).id }, body: { mode: 'now' } };
+        case 'resumeSubscription':
+          return { params: { id: (await activeSubscription(t)).id } };
+        case 'changePlan': {
+          const { id } = await activeSubscription(t);
+          return { params: { id }, body: { planCode: (await createdPlan(t, { price: { amount: 9_900, currency: 'EUR' } })).code } };
+        }
+        default:
+          throw new Error(`no request for ${operationId}: add one`);
+      }
+    },
+    async seedList(_service, operationId) {
+      if (operationId === 'listPlans') {
+        for (let i = 0; i < 2; i += 1) await newPlan();
+        return {};
+      }
+      const { customerId } = await newSubscription();
+      await t.write('/v1/subscriptions', { customerId, planCode: await newPlan() });
+      listedCustomer = customerId;
+      return {};
+    },
+  };
+}
+
+const services: ServiceUnderContract[] = [customer, subscriptionContract()];
 
 // ------------------------------------------------------------------------------------------------------------------
 

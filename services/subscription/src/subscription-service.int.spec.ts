@@ -9,6 +9,7 @@ import {
   SCOPED_CUSTOMER,
   SCOPED_TOKEN,
   startTestService,
+  TOKEN,
   subscriptionWhen,
   until,
   type TestService,
@@ -55,6 +56,12 @@ describe('Subscription service REST (real PostgreSQL, Kafka, registry)', functio
         const response = await t.write(path, body);
         expect([response.status, response.body?.error?.code], `${path} ${JSON.stringify(body)}`).to.deep.equal([status, code]);
       }
+      const asText = await fetch(`${t.service.httpUrl}/v1/subscriptions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'idempotency-key': 'as-text', 'content-type': 'text/plain' },
+        body: JSON.stringify({ customerId: eurCustomer, planCode: eurPlan.code }),
+      });
+      expect([asText.status, ((await asText.json()) as { error: { code: string } }).error.code]).to.deep.equal([415, 'UNSUPPORTED_MEDIA_TYPE']);
       expect(await Promise.all(tables.map((table) => t.count(table)))).to.deep.equal(before);
     });
   });
@@ -75,7 +82,7 @@ describe('Subscription service REST (real PostgreSQL, Kafka, registry)', functio
       const missing = await t.api('POST', '/v1/subscriptions', { customerId, planCode: plan.code });
       expect([missing.status, missing.body.error.code]).to.deep.equal([400, 'IDEMPOTENCY_KEY_REQUIRED']);
       const listed = await t.api('GET', `/v1/customers/${customerId}/subscriptions`);
-      expect(listed.body.subscriptions.map((s: { id: string }) => s.id)).to.deep.equal([first.body.id]);
+      expect(listed.body).to.deep.equal({ data: [first.body], nextCursor: null });
       expect(await t.outboxCounts(first.body.id)).to.deep.equal({ SubscriptionCreated: 1 });
     });
   });
@@ -140,7 +147,7 @@ describe('Subscription service REST (real PostgreSQL, Kafka, registry)', functio
       const resumed = await t.write(`/v1/subscriptions/${id}/resume`);
       expect(resumed.body).to.include({ status: 'active', cancelAtPeriodEnd: false });
       const listed = await t.api('GET', `/v1/customers/${customerId}/subscriptions?limit=10`);
-      expect(listed.body.subscriptions.map((s: { id: string }) => s.id)).to.deep.equal([id]);
+      expect(listed.body.data.map((s: { id: string }) => s.id)).to.deep.equal([id]);
       expect(await t.outboxCounts(id)).to.deep.equal({ SubscriptionCreated: 1, SubscriptionActivated: 1, SubscriptionUpgradeRequested: 1, SubscriptionPlanChanged: 1 });
     });
 
@@ -168,11 +175,30 @@ describe('Subscription service REST (real PostgreSQL, Kafka, registry)', functio
       expect((await t.write(`/v1/plans/${plan.code}/versions`, { lowBalanceThreshold: 0 })).body.error.code).to.equal('INVALID_REQUEST');
       expect((await t.api('GET', `/v1/plans/${plan.code}`)).body.price.amount).to.equal(3_900);
       expect((await t.api('GET', `/v1/plans/${plan.code}?version=1`)).body.price.amount).to.equal(2_900);
-      const listed = (await t.api('GET', '/v1/plans')).body.plans.filter((p: { code: string }) => p.code === plan.code);
+      const listed = (await t.api('GET', '/v1/plans')).body.data.filter((p: { code: string }) => p.code === plan.code);
       expect(listed.map((p: { version: number }) => p.version)).to.deep.equal([2]);
       const sub = await t.api('GET', `/v1/subscriptions/${subscribed.body.id}`);
       expect(sub.body.plan).to.deep.include({ version: 1, price: { amount: 2_900, currency: 'EUR' }, lowBalanceThreshold: null });
       expect((await t.api('GET', '/v1/plans/no-such-plan')).body.error.code).to.equal('PLAN_NOT_FOUND');
+    });
+
+    it('pages plans and a customer’s subscriptions with limit and cursor, and refuses a cursor it did not issue', async () => {
+      const customerId = await registeredCustomer(t);
+      const plan = await createdPlan(t);
+      const ids = [];
+      for (let i = 0; i < 3; i += 1) ids.push((await t.write('/v1/subscriptions', { customerId, planCode: plan.code })).body.id);
+      const first = await t.api('GET', `/v1/customers/${customerId}/subscriptions?limit=2`);
+      expect([first.status, first.body.data.length, typeof first.body.nextCursor]).to.deep.equal([200, 2, 'string']);
+      const second = await t.api('GET', `/v1/customers/${customerId}/subscriptions?limit=2&cursor=${first.body.nextCursor}`);
+      expect(second.body.nextCursor).to.equal(null);
+      const seen = [...first.body.data, ...second.body.data].map((s: { id: string }) => s.id);
+      expect([...seen].sort()).to.deep.equal([...ids].sort());
+      for (const path of [`/v1/customers/${customerId}/subscriptions?cursor=bogus`, `/v1/plans?cursor=${first.body.nextCursor}`]) {
+        const refused = await t.api('GET', path);
+        expect([refused.status, refused.body.error.code], path).to.deep.equal([400, 'INVALID_CURSOR']);
+      }
+      const plans = await t.api('GET', '/v1/plans?limit=1');
+      expect([plans.body.data.length, typeof plans.body.nextCursor]).to.deep.equal([1, 'string']);
     });
   });
 
@@ -184,7 +210,16 @@ describe('Subscription service REST (real PostgreSQL, Kafka, registry)', functio
       const scoped = await t.api('GET', `/v1/customers/${customerId}/subscriptions`, undefined, { authorization: `Bearer ${SCOPED_TOKEN}` });
       expect([scoped.status, scoped.body.error.code]).to.deep.equal([403, 'FORBIDDEN']);
       const own = await t.api('GET', `/v1/customers/${SCOPED_CUSTOMER}/subscriptions`, undefined, { authorization: `Bearer ${SCOPED_TOKEN}` });
-      expect([own.status, own.body.subscriptions]).to.deep.equal([200, []]);
+      expect([own.status, own.body]).to.deep.equal([200, { data: [], nextCursor: null }]);
+      const { id } = await activeSubscription(t);
+      for (const [method, path] of [['GET', `/v1/subscriptions/${id}`], ['POST', `/v1/subscriptions/${id}/cancel`]] as const) {
+        const refused = await t.api(method, path, method === 'POST' ? { mode: 'now' } : undefined, {
+          authorization: `Bearer ${SCOPED_TOKEN}`,
+          'idempotency-key': `scoped-${id}`,
+        });
+        expect([refused.status, refused.body.error.code], path).to.deep.equal([403, 'FORBIDDEN']);
+      }
+      expect((await t.api('GET', `/v1/subscriptions/${id}`)).body.status).to.equal('active');
       const plan = await t.write('/v1/plans', { code: 'scoped-plan', name: 'S', price: { amount: 1, currency: 'EUR' }, interval: 'day', creditsPerPeriod: 1 }, SCOPED_TOKEN);
       expect([plan.status, plan.body.error.code]).to.deep.equal([403, 'FORBIDDEN']);
     });
@@ -208,6 +243,13 @@ describe('Subscription service REST (real PostgreSQL, Kafka, registry)', functio
         '/v1/subscriptions/{id}/resume',
       ]);
       expect(document.paths['/v1/plans'].post.requestBody.content['application/json'].schema).to.deep.equal(createPlanBody);
+      expect(Object.keys(document.paths['/v1/plans'].post.responses)).to.include.members(['201', '403', '415']);
+      expect(Object.keys(document.paths['/v1/subscriptions'].post.responses)).to.include.members(['201', '403', '415']);
+      for (const list of ['/v1/plans', '/v1/customers/{customerId}/subscriptions']) {
+        const operation = document.paths[list].get;
+        expect(operation.responses['200'].content['application/json'].schema.required, list).to.deep.equal(['data', 'nextCursor']);
+        expect(operation.parameters.map((p: { name: string }) => p.name), list).to.include.members(['limit', 'cursor']);
+      }
       expect(document.paths['/v1/plans'].post.parameters.map((p: { name: string }) => p.name)).to.include('Idempotency-Key');
       expect(document.paths['/v1/subscriptions/{id}/cancel'].post.requestBody.content['application/json'].schema.properties.mode.enum).to.deep.equal([
         'now',

@@ -1,20 +1,20 @@
 import type { AddressInfo } from 'node:net';
-import { ServiceRuntime, type RetryPolicy, type ServiceSettings } from '@billing/platform';
+import { registerRoutes, ServiceRuntime, type RetryPolicy, type ServiceSettings } from '@billing/platform';
 import { integrationEventTopics } from '@billing/platform/contracts';
 import type { Logger } from 'pino';
 import { subscriptionMigrations } from '../migrations';
-import { ProcessDueSubscriptionsHandler } from './application/commands/process-due-subscriptions/process-due-subscriptions.handler';
 import type { Clock } from './application/ports/clock.port';
+import { subscriptionUseCases } from './application/subscription-use-cases';
 import { DunningPolicy } from './domain/dunning-policy';
-import { RenewalScheduler } from './infrastructure/renewal-scheduler';
-import { SqlSchedulerUnitOfWork } from './infrastructure/sql-stores';
+import { SqlSchedulerUnitOfWork, sqlStores } from './infrastructure/sql-stores';
 import { SystemClock } from './infrastructure/system-clock';
 import { UuidIds } from './infrastructure/uuid-ids';
 import { CUSTOMER_PROJECTION_CONSUMER, customerProjectionHandlers } from './interface/consumers/customer-projection.consumer';
 import { PAYMENT_RESULTS_CONSUMER, paymentResultHandlers } from './interface/consumers/payment-results.consumer';
 import { subscriptionErrorStatus } from './interface/http/error-status';
-import { registerRoutes } from './interface/http/register-routes';
 import { subscriptionRoutes } from './interface/http/subscription-routes';
+import { RenewalSchedulerJob } from './interface/jobs/renewal-scheduler.job';
+import type { SubscriptionEntryPoint } from './interface/subscription-entry-point';
 
 export interface SubscriptionServiceOverrides {
   /** Default: the system clock. Tests pass a manual clock and move it to run renewals in seconds. */
@@ -38,7 +38,7 @@ export interface SubscriptionService {
   runtime: ServiceRuntime;
   httpUrl: string;
   clock: Clock;
-  scheduler: RenewalScheduler;
+  scheduler: RenewalSchedulerJob;
   close(): Promise<void>;
 }
 
@@ -54,30 +54,31 @@ export async function startSubscriptionService(
     logger: overrides.logger,
   });
   const clock = overrides.clock ?? new SystemClock();
-  const dunningPolicy = overrides.dunningPolicy ?? DunningPolicy.standard();
+  const entry: SubscriptionEntryPoint = subscriptionUseCases({
+    storesIn: (tx, context) => sqlStores(tx, context, clock),
+    schedulerUnitOfWork: new SqlSchedulerUnitOfWork(runtime.unitOfWork, clock),
+    clock,
+    ids: new UuidIds(),
+    dunningPolicy: overrides.dunningPolicy ?? DunningPolicy.standard(),
+    schedulerBatchSize: overrides.schedulerBatchSize,
+    incompleteExpiryMs: overrides.incompleteExpiryMs,
+  });
 
-  registerRoutes(runtime, subscriptionRoutes({ clock, ids: new UuidIds() }));
+  registerRoutes(runtime, subscriptionRoutes(entry), { title: 'Billing subscription service', version: '1.0.0' });
   runtime.addConsumer({
     consumer: PAYMENT_RESULTS_CONSUMER,
     topics: [integrationEventTopics.PaymentSucceeded],
-    handlers: paymentResultHandlers({ clock, dunningPolicy, logger: runtime.logger.child({ component: PAYMENT_RESULTS_CONSUMER }) }),
+    handlers: paymentResultHandlers(entry, runtime.logger.child({ component: PAYMENT_RESULTS_CONSUMER })),
     retry: overrides.consumerRetry,
   });
   runtime.addConsumer({
     consumer: CUSTOMER_PROJECTION_CONSUMER,
     topics: [integrationEventTopics.CustomerRegistered],
-    handlers: customerProjectionHandlers({ clock }),
+    handlers: customerProjectionHandlers(entry),
     retry: overrides.consumerRetry,
   });
 
-  const processDue = new ProcessDueSubscriptionsHandler({
-    unitOfWork: new SqlSchedulerUnitOfWork(runtime.unitOfWork, clock),
-    clock,
-    dunningPolicy,
-    batchSize: overrides.schedulerBatchSize,
-    incompleteExpiryMs: overrides.incompleteExpiryMs,
-  });
-  const scheduler = new RenewalScheduler(processDue, overrides.schedulerTickMs ?? 1000, runtime.logger.child({ component: 'scheduler' }));
+  const scheduler = new RenewalSchedulerJob(entry, overrides.schedulerTickMs ?? 1000, runtime.logger.child({ component: 'scheduler' }));
   runtime.onShutdown(() => scheduler.stop());
 
   await runtime.listen();

@@ -9,7 +9,8 @@ export type SubscriptionApplicationErrorCode =
   | 'SUBSCRIPTION_NOT_FOUND'
   | 'CUSTOMER_NOT_FOUND'
   | 'CUSTOMER_CURRENCY_MISMATCH'
-  | 'CONCURRENT_MODIFICATION';
+  | 'CONCURRENT_MODIFICATION'
+  | 'FORBIDDEN';
 
 export abstract class ApplicationError extends Error {
   abstract readonly code: SubscriptionApplicationErrorCode;
@@ -31,23 +32,6 @@ export class PlanNotFoundError extends ApplicationError {
       plan: code,
       ...(version === undefined ? {} : { version }),
     });
-  }
-}
-
-export class PlanCodeTakenError extends ApplicationError {
-  readonly code = 'PLAN_CODE_TAKEN' as const;
-
-  constructor(planCode: string) {
-    super(`A plan with code ${planCode} exists already; add a version to it instead`, { plan: planCode });
-  }
-}
-
-/** Two UpdatePlans raced for the same next version; the loser may retry on the new latest version. */
-export class PlanVersionConflictError extends ApplicationError {
-  readonly code = 'PLAN_VERSION_CONFLICT' as const;
-
-  constructor(planCode: string, version: number) {
-    super(`Plan ${planCode} version ${version} was created concurrently`, { plan: planCode, version });
   }
 }
 
@@ -80,11 +64,14 @@ export class CustomerCurrencyMismatchError extends ApplicationError {
   }
 }
 
-/** The row changed between load and save (optimistic version); the caller retries on fresh state. */
-export class ConcurrentModificationError extends ApplicationError {
-  readonly code = 'CONCURRENT_MODIFICATION' as const;
+/**
+ * A customer-scoped caller asked for another customer's subscription. The code is the platform's (REST 403 FORBIDDEN
+ * for every service), so the error-status table leaves it to the platform.
+ */
+export class ForbiddenError extends ApplicationError {
+  readonly code = 'FORBIDDEN' as const;
 
-  constructor(aggregate: string, id: string) {
-    super(`${aggregate} ${id} was changed concurrently; retry`, { aggregate, id });
+  constructor(subscriptionId: string) {
+    super(`this token may not act on subscription ${subscriptionId}`, { subscriptionId });
   }
 }

@@ -120,6 +120,10 @@ export class Subscription {
     return this.state.customerId;
   }
 
+  get createdAt(): Date {
+    return this.state.createdAt;
+  }
+
   get status(): SubscriptionStatus {
     return this.state.status;
   }

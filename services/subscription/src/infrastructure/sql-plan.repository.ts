@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '@billing/platform';
-import { PlanCodeTakenError, PlanVersionConflictError } from '../application/application.errors';
+import { PlanCodeTakenError, PlanVersionConflictError } from '../application/ports/store-conflict.errors';
 import type { PlanQueries } from '../application/ports/subscription-queries.port';
 import { Plan } from '../domain/plan.entity';
 import type { PlanRepository } from '../domain/plan.repository.port';
@@ -78,10 +78,13 @@ export class SqlPlanRepository implements PlanRepository, PlanQueries {
     await this.tx.query('update plans set active = $3 where plan_id = $1 and version = $2', [plan.planId, plan.version, plan.active]);
   }
 
-  async listLatest(limit: number): Promise<Plan[]> {
+  async listLatest(limit: number, afterCode?: string): Promise<Plan[]> {
+    // Byte order (collate "C"), whatever the database's collation: the cursor compares codes the same way.
     const rows = await this.tx.query<Row>(
-      'select distinct on (code) * from plans order by code, version desc limit $1',
-      [limit],
+      `select distinct on (code collate "C") * from plans
+        where $2::text is null or code collate "C" > $2
+        order by code collate "C", version desc limit $1`,
+      [limit, afterCode ?? null],
     );
     return rows.map(planOf);
   }

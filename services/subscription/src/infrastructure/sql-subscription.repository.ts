@@ -1,6 +1,6 @@
 import type { MessageContext, SqlExecutor } from '@billing/platform';
-import { ConcurrentModificationError } from '../application/application.errors';
-import type { SubscriptionQueries } from '../application/ports/subscription-queries.port';
+import { ConcurrentModificationError } from '../application/ports/store-conflict.errors';
+import type { SubscriptionListPosition, SubscriptionQueries } from '../application/ports/subscription-queries.port';
 import type { BillingInterval } from '../domain/billing-interval.value-object';
 import { Money } from '../domain/money.value-object';
 import type { PlanTerms } from '../domain/plan-terms.value-object';
@@ -263,10 +263,14 @@ export class SqlSubscriptionRepository implements SubscriptionRepository, Subscr
     return row ? Subscription.reconstitute(stateOf(row)) : null;
   }
 
-  async listByCustomer(customerId: string, limit: number): Promise<Subscription[]> {
+  async listByCustomer(customerId: string, limit: number, after?: SubscriptionListPosition): Promise<Subscription[]> {
+    // Ties on created_at in byte order (collate "C"), whatever the database's collation: the cursor compares the same way.
     const rows = await this.tx.query<Row>(
-      'select * from subscriptions where customer_id = $1 order by created_at desc, subscription_id limit $2',
-      [customerId, limit],
+      `select * from subscriptions
+        where customer_id = $1
+          and ($3::timestamptz is null or created_at < $3 or (created_at = $3 and subscription_id collate "C" > $4))
+        order by created_at desc, subscription_id collate "C" limit $2`,
+      [customerId, limit, after?.createdAt ?? null, after?.subscriptionId ?? null],
     );
     return rows.map((row) => Subscription.reconstitute(stateOf(row)));
   }

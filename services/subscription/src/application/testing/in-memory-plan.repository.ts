@@ -1,6 +1,6 @@
 import { Plan, type PlanProps } from '../../domain/plan.entity';
 import type { PlanRepository } from '../../domain/plan.repository.port';
-import { PlanCodeTakenError, PlanVersionConflictError } from '../application.errors';
+import { PlanCodeTakenError, PlanVersionConflictError } from '../ports/store-conflict.errors';
 import type { PlanQueries } from '../ports/subscription-queries.port';
 import type { InMemoryStore } from './in-memory-store';
 
@@ -39,8 +39,10 @@ export class InMemoryPlanRepository implements PlanRepository, PlanQueries {
     if (props) this.store.plans.set(key, { ...props, active: plan.active });
   }
 
-  async listLatest(limit: number): Promise<Plan[]> {
-    const codes = [...new Set([...this.store.plans.values()].map((props) => props.code))].sort();
+  async listLatest(limit: number, afterCode?: string): Promise<Plan[]> {
+    const codes = [...new Set([...this.store.plans.values()].map((props) => props.code))]
+      .sort()
+      .filter((code) => afterCode === undefined || code > afterCode);
     const plans = await Promise.all(codes.map((code) => this.findLatestByCode(code)));
     return plans.filter((plan): plan is Plan => plan !== null).slice(0, limit);
   }

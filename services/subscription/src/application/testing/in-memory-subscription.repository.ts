@@ -1,7 +1,8 @@
 import { Subscription } from '../../domain/subscription.aggregate';
 import type { SubscriptionRepository } from '../../domain/subscription.repository.port';
-import { ConcurrentModificationError } from '../application.errors';
-import type { SubscriptionQueries } from '../ports/subscription-queries.port';
+import { ConcurrentModificationError } from '../ports/store-conflict.errors';
+import type { SubscriptionState } from '../../domain/subscription-state';
+import type { SubscriptionListPosition, SubscriptionQueries } from '../ports/subscription-queries.port';
 import { requestKey, type InMemoryStore } from './in-memory-store';
 
 /** The SQL repository's behaviour without SQL: optimistic versions, outbox, and the once-per-(period, attempt) log. */
@@ -23,10 +24,15 @@ export class InMemorySubscriptionRepository implements SubscriptionRepository, S
     return row ? Subscription.reconstitute(row.state) : null;
   }
 
-  async listByCustomer(customerId: string, limit: number): Promise<Subscription[]> {
+  async listByCustomer(customerId: string, limit: number, after?: SubscriptionListPosition): Promise<Subscription[]> {
+    // Newest first, ties by id: the SQL repository's order.
+    const newestFirst = (a: SubscriptionState, b: SubscriptionState) =>
+      b.createdAt.getTime() - a.createdAt.getTime() || (a.subscriptionId < b.subscriptionId ? -1 : a.subscriptionId > b.subscriptionId ? 1 : 0);
+    const afterPosition = (state: SubscriptionState) =>
+      after === undefined || newestFirst(state, { ...state, createdAt: after.createdAt, subscriptionId: after.subscriptionId }) > 0;
     return [...this.store.subscriptions.values()]
-      .filter((row) => row.state.customerId === customerId)
-      .sort((a, b) => b.state.createdAt.getTime() - a.state.createdAt.getTime())
+      .filter((row) => row.state.customerId === customerId && afterPosition(row.state))
+      .sort((a, b) => newestFirst(a.state, b.state))
       .slice(0, limit)
       .map((row) => Subscription.reconstitute(row.state));
   }

@@ -4,22 +4,9 @@ import { DunningPolicy } from '../../domain/dunning-policy';
 import type { Subscription } from '../../domain/subscription.aggregate';
 import { ApplicationError } from '../application.errors';
 import type { CreatePlanCommand } from '../commands/create-plan/create-plan.command';
-import { CancelSubscriptionHandler } from '../commands/cancel-subscription/cancel-subscription.handler';
-import { ChangePlanHandler } from '../commands/change-plan/change-plan.handler';
-import { CreatePlanHandler } from '../commands/create-plan/create-plan.handler';
-import { CreateSubscriptionHandler } from '../commands/create-subscription/create-subscription.handler';
-import { ProcessDueSubscriptionsHandler } from '../commands/process-due-subscriptions/process-due-subscriptions.handler';
-import { ProjectCustomerHandler } from '../commands/project-customer/project-customer.handler';
-import { RecordPaymentFailedHandler } from '../commands/record-payment-failed/record-payment-failed.handler';
-import { RecordPaymentSucceededHandler } from '../commands/record-payment-succeeded/record-payment-succeeded.handler';
-import { RecordUpgradePaymentHandler } from '../commands/record-upgrade-payment/record-upgrade-payment.handler';
-import { ResumeSubscriptionHandler } from '../commands/resume-subscription/resume-subscription.handler';
-import { UpdatePlanHandler } from '../commands/update-plan/update-plan.handler';
+import type { SubscriptionStores } from '../ports/subscription-stores.port';
 import type { SchedulerUnitOfWork } from '../ports/subscription-unit-of-work.port';
-import { GetPlanHandler } from '../queries/get-plan/get-plan.handler';
-import { GetSubscriptionHandler } from '../queries/get-subscription/get-subscription.handler';
-import { ListCustomerSubscriptionsHandler } from '../queries/list-customer-subscriptions/list-customer-subscriptions.handler';
-import { ListPlansHandler } from '../queries/list-plans/list-plans.handler';
+import { subscriptionUseCases } from '../subscription-use-cases';
 import type { PlanView, SubscriptionView } from '../subscription.view';
 import { InMemoryPlanRepository } from './in-memory-plan.repository';
 import { InMemoryCustomerDirectory, InMemoryHeldPaymentResults, InMemoryRenewalRequests } from './in-memory-side-stores';
@@ -66,7 +53,17 @@ export function createTestContext(options: { dunning?: readonly number[] } = {})
       throw error;
     }
   }
-  const paymentDeps = { subscriptions, heldPayments, clock, dunningPolicy };
+  const stores: SubscriptionStores = {
+    subscriptions,
+    subscriptionQueries: subscriptions,
+    plans,
+    planQueries: plans,
+    customers,
+    heldPayments,
+    renewalRequests,
+  };
+  // The service's own entry point, on the fakes: the specs drive the use cases exactly as the adapters get them.
+  const entry = subscriptionUseCases({ storesIn: () => stores, schedulerUnitOfWork: unitOfWork, clock, ids, dunningPolicy, schedulerBatchSize: 2 });
   return {
     store,
     clock,
@@ -77,21 +74,8 @@ export function createTestContext(options: { dunning?: readonly number[] } = {})
     customers,
     heldPayments,
     inTransaction,
-    createPlan: new CreatePlanHandler({ plans, ids }),
-    updatePlan: new UpdatePlanHandler({ plans }),
-    createSubscription: new CreateSubscriptionHandler({ subscriptions, plans, customers, clock, ids }),
-    cancelSubscription: new CancelSubscriptionHandler({ subscriptions, clock }),
-    resumeSubscription: new ResumeSubscriptionHandler({ subscriptions, clock }),
-    changePlan: new ChangePlanHandler({ subscriptions, plans, clock, ids }),
-    recordUpgradePayment: new RecordUpgradePaymentHandler({ subscriptions, heldPayments, clock }),
-    recordPaymentSucceeded: new RecordPaymentSucceededHandler(paymentDeps),
-    recordPaymentFailed: new RecordPaymentFailedHandler(paymentDeps),
-    projectCustomer: new ProjectCustomerHandler({ customers }),
-    processDue: new ProcessDueSubscriptionsHandler({ unitOfWork, clock, dunningPolicy, batchSize: 2 }),
-    getSubscription: new GetSubscriptionHandler({ subscriptions }),
-    listCustomerSubscriptions: new ListCustomerSubscriptionsHandler({ subscriptions }),
-    getPlan: new GetPlanHandler({ plans }),
-    listPlans: new ListPlansHandler({ plans }),
+    ...entry.useCasesIn(undefined, undefined),
+    processDue: entry.processDueSubscriptions,
   };
 }
 
@@ -134,12 +118,13 @@ export async function paid(context: TestContext, subscriptionId: string, periodI
   const subscription = await context.subscriptions.get(subscriptionId);
   const terms = subscription === null ? null : (subscription.pendingDowngrade ?? subscription.plan);
   const amount = taken ?? (terms === null ? { amount: 1, currency: 'EUR' } : { amount: terms.price.amount, currency: terms.price.currency });
-  return context.recordPaymentSucceeded.execute({ eventId, paymentId: `pay_${eventId}`, subscriptionId, periodIndex, ...amount });
+  return context.recordPaymentResult.execute({ eventId, paymentId: `pay_${eventId}`, subscriptionId, periodIndex, changeId: null, result: { outcome: 'succeeded', ...amount } });
 }
 
 export async function failed(context: TestContext, subscriptionId: string, periodIndex: number, attempt: number) {
   const eventId = nextEventId();
-  return context.recordPaymentFailed.execute({ eventId, paymentId: `pay_${eventId}`, subscriptionId, periodIndex, attempt });
+  const result = { outcome: 'failed', attempt, reason: 'card_declined' } as const;
+  return context.recordPaymentResult.execute({ eventId, paymentId: `pay_${eventId}`, subscriptionId, periodIndex, changeId: null, result });
 }
 
 /** An active subscription: created, period 1 paid at T0. */

@@ -1,8 +1,11 @@
 import type { SubscriptionApplicationErrorCode } from '../../application/application.errors';
 import type { DomainErrorCode } from '../../domain/subscription.errors';
 
-/** Every domain and application code → HTTP status, once, centrally (the type makes a new code a compile error here). */
-export const subscriptionErrorStatus: Record<DomainErrorCode | SubscriptionApplicationErrorCode, number> = {
+/**
+ * Every domain and application code → HTTP status, once, centrally (the type makes a new code a compile error here).
+ * FORBIDDEN is the platform's: 403 in every service.
+ */
+export const subscriptionErrorStatus: Record<Exclude<DomainErrorCode | SubscriptionApplicationErrorCode, 'FORBIDDEN'>, number> = {
   INVALID_ARGUMENT: 400,
   INVALID_MONEY: 400,
   INVALID_PLAN: 400,

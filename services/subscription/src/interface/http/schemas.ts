@@ -1,10 +1,9 @@
-/**
- * The JSON schemas the routes validate requests with and serialize responses by; /openapi.json is generated from
- * these same objects (openapi.ts), so the document cannot drift from what the server enforces.
- */
-export type JsonSchema = Record<string, unknown>;
+import { listEnvelopeSchema, listQuerySchema, nullable, type JsonSchema } from '@billing/platform';
 
-const nullable = (schema: JsonSchema): JsonSchema => ({ ...schema, type: [schema.type as string, 'null'] });
+/**
+ * The JSON schemas the routes validate requests with and serialize responses by; the platform kit generates
+ * /openapi.json from these same objects, so the document cannot drift from what the server enforces.
+ */
 const instant: JsonSchema = { type: 'string', format: 'date-time' };
 const planCode: JsonSchema = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', description: 'lower-case plan code' };
 const id: JsonSchema = { type: 'string', minLength: 1, maxLength: 200 };
@@ -74,18 +73,12 @@ export const changePlanBody: JsonSchema = {
 export const codeParams: JsonSchema = { type: 'object', required: ['code'], properties: { code: planCode } };
 export const subscriptionParams: JsonSchema = { type: 'object', required: ['id'], properties: { id } };
 export const customerParams: JsonSchema = { type: 'object', required: ['customerId'], properties: { customerId: id } };
-/** Query values arrive as text and the server does not coerce types, so integers are validated as digit strings. */
-const positiveIntegerText: JsonSchema = { type: 'string', pattern: '^[1-9][0-9]{0,8}$' };
 export const planVersionQuery: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { version: { ...positiveIntegerText, description: 'a plan version (default: the latest)' } },
+  properties: { version: { type: 'integer', minimum: 1, maximum: 999_999_999, description: 'a plan version (default: the latest)' } },
 };
-export const limitQuery: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { limit: { ...positiveIntegerText, description: '1 to 100' } },
-};
+export const listQuery: JsonSchema = listQuerySchema();
 
 const money: JsonSchema = {
   type: 'object',
@@ -125,7 +118,7 @@ export const planView: JsonSchema = {
   },
 };
 
-export const planList: JsonSchema = { type: 'object', required: ['plans'], properties: { plans: { type: 'array', items: planView } } };
+export const planList: JsonSchema = listEnvelopeSchema(planView);
 
 export const subscriptionView: JsonSchema = {
   type: 'object',
@@ -190,11 +183,7 @@ export const subscriptionView: JsonSchema = {
   },
 };
 
-export const subscriptionList: JsonSchema = {
-  type: 'object',
-  required: ['subscriptions'],
-  properties: { subscriptions: { type: 'array', items: subscriptionView } },
-};
+export const subscriptionList: JsonSchema = listEnvelopeSchema(subscriptionView);
 
 export const planChangeResult: JsonSchema = {
   type: 'object',
@@ -202,17 +191,5 @@ export const planChangeResult: JsonSchema = {
   properties: {
     outcome: { type: 'string', enum: ['applied_now', 'payment_pending', 'scheduled_at_period_end', 'scheduled_change_withdrawn', 'unchanged'] },
     subscription: subscriptionView,
-  },
-};
-
-export const errorBody: JsonSchema = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
-    },
   },
 };

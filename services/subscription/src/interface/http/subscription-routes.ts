@@ -1,22 +1,9 @@
-import { ApiError, canActFor, type MikroOrmExecutor, type Principal } from '@billing/platform';
-import type { FastifyRequest } from 'fastify';
+import { decodeCursor, defineRoute, encodeCursor, type RouteSpec, type SqlExecutor } from '@billing/platform';
 import type { CreatePlanCommand } from '../../application/commands/create-plan/create-plan.command';
-import { CancelSubscriptionHandler } from '../../application/commands/cancel-subscription/cancel-subscription.handler';
-import { ChangePlanHandler } from '../../application/commands/change-plan/change-plan.handler';
-import { CreatePlanHandler } from '../../application/commands/create-plan/create-plan.handler';
-import { CreateSubscriptionHandler } from '../../application/commands/create-subscription/create-subscription.handler';
-import { ResumeSubscriptionHandler } from '../../application/commands/resume-subscription/resume-subscription.handler';
-import { UpdatePlanHandler } from '../../application/commands/update-plan/update-plan.handler';
-import type { Clock } from '../../application/ports/clock.port';
-import type { IdGenerator } from '../../application/ports/id-generator.port';
-import { GetPlanHandler } from '../../application/queries/get-plan/get-plan.handler';
-import { GetSubscriptionHandler } from '../../application/queries/get-subscription/get-subscription.handler';
-import { ListCustomerSubscriptionsHandler } from '../../application/queries/list-customer-subscriptions/list-customer-subscriptions.handler';
-import { ListPlansHandler } from '../../application/queries/list-plans/list-plans.handler';
-import type { CancelMode } from '../../domain/subscription.aggregate';
+import type { SubscriptionListPosition } from '../../application/ports/subscription-queries.port';
 import type { PlanRevision } from '../../domain/plan.entity';
-import { sqlStores } from '../../infrastructure/sql-stores';
-import type { RouteSpec } from './route-spec';
+import type { CancelMode } from '../../domain/subscription.aggregate';
+import type { SubscriptionEntryPoint } from '../subscription-entry-point';
 import {
   cancelBody,
   changePlanBody,
@@ -24,7 +11,7 @@ import {
   createPlanBody,
   createSubscriptionBody,
   customerParams,
-  limitQuery,
+  listQuery,
   planChangeResult,
   planList,
   planRevisionBody,
@@ -35,258 +22,239 @@ import {
   subscriptionView,
 } from './schemas';
 
-export interface RouteDeps {
-  clock: Clock;
-  ids: IdGenerator;
-}
-
-type Params = Record<string, string>;
 type CreatePlanBody = Omit<CreatePlanCommand, 'creditRollover' | 'trialDays'> & Partial<Pick<CreatePlanCommand, 'creditRollover' | 'trialDays'>>;
-type Query = Record<string, string | undefined>;
-
-/** A validated digit string (see schemas.ts) → number. */
-const integerOf = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value));
-
-const stores = (request: FastifyRequest, tx: MikroOrmExecutor, deps: RouteDeps) =>
-  sqlStores(tx, request.messageContext, deps.clock);
-
-/** Catalogue writes are for unscoped (operator) tokens only. */
-function assertUnscoped(principal: Principal | undefined): void {
-  if (principal?.customerId !== undefined) throw new ApiError(403, 'FORBIDDEN', 'a customer-scoped token cannot change the plan catalogue');
+interface ListQuery {
+  limit: number;
+  cursor?: string;
 }
 
-function assertMayActFor(principal: Principal | undefined, customerId: string): void {
-  if (principal && !canActFor(principal, customerId)) {
-    throw new ApiError(403, 'FORBIDDEN', `this token may not act for customer ${customerId}`);
-  }
+const text = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+/** A plans cursor: the code the next page starts after. */
+const afterCodeOf = (cursor: string): string => decodeCursor(cursor, ([list, code]) => (list === 'plans' && text(code) ? code : undefined));
+
+/**
+ * A subscriptions cursor names its customer, so one customer's cursor cannot page through another customer's list;
+ * the instant must read back exactly as written.
+ */
+function afterSubscriptionOf(customerId: string, cursor: string): SubscriptionListPosition {
+  return decodeCursor(cursor, ([list, owner, at, subscriptionId]) => {
+    if (list !== 'subscriptions' || owner !== customerId || !text(at) || !text(subscriptionId)) return undefined;
+    const createdAt = new Date(at);
+    return Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== at ? undefined : { createdAt, subscriptionId };
+  });
 }
 
-const notFoundOrInvalid = { 400: ['INVALID_REQUEST'], 404: ['SUBSCRIPTION_NOT_FOUND'] };
-
-export function subscriptionRoutes(deps: RouteDeps): RouteSpec[] {
+/**
+ * The service's REST operations on the platform's contract kit (validation, serialisation, access, idempotency and
+ * /openapi.json from these specs). Each calls exactly one use case, from the entry point, in the request's transaction.
+ * Plans are a catalogue every token may read and only an unscoped token may write; a subscription read by id is
+ * checked against a scoped token by its use case (403 FORBIDDEN for another customer's, before anything changes).
+ */
+export function subscriptionRoutes(entry: SubscriptionEntryPoint): RouteSpec[] {
   return [
-    {
+    defineRoute<{ Body: CreatePlanBody }, SqlExecutor>({
+      kind: 'idempotent-write',
       method: 'POST',
       url: '/v1/plans',
       operationId: 'createPlan',
       summary: 'Create a plan (version 1)',
       tag: 'plans',
-      write: true,
+      access: 'unscoped',
       schema: {
         body: createPlanBody,
         success: { status: 201, body: planView },
-        errors: { 400: ['INVALID_REQUEST', 'INVALID_PLAN'], 403: ['FORBIDDEN'], 409: ['PLAN_CODE_TAKEN'] },
+        errors: { 400: ['INVALID_PLAN'], 409: ['PLAN_CODE_TAKEN'] },
       },
-      async execute(request, tx) {
-        assertUnscoped(request.principal);
-        const body = request.body as CreatePlanBody;
-        const { plans } = stores(request, tx, deps);
-        const plan = await new CreatePlanHandler({ plans, ids: deps.ids }).execute({
+      execute: async (request, tx) => {
+        const { body } = request;
+        const plan = await entry.useCasesIn(tx, request.messageContext).createPlan.execute({
           ...body,
           creditRollover: body.creditRollover ?? false,
           trialDays: body.trialDays ?? 0,
         });
-        return { status: 201, body: plan };
+        return { body: plan };
       },
-    },
-    {
+    }),
+    defineRoute<{ Params: { code: string }; Body: PlanRevision }, SqlExecutor>({
+      kind: 'idempotent-write',
       method: 'POST',
       url: '/v1/plans/:code/versions',
       operationId: 'addPlanVersion',
       summary: 'Update a plan: add its next version (existing subscriptions keep their terms)',
       tag: 'plans',
-      write: true,
+      access: 'unscoped',
       schema: {
         params: codeParams,
         body: planRevisionBody,
         success: { status: 201, body: planView },
-        errors: { 400: ['INVALID_REQUEST', 'INVALID_PLAN'], 403: ['FORBIDDEN'], 404: ['PLAN_NOT_FOUND'], 409: ['PLAN_VERSION_CONFLICT'] },
+        errors: { 400: ['INVALID_PLAN'], 404: ['PLAN_NOT_FOUND'], 409: ['PLAN_VERSION_CONFLICT'] },
       },
-      async execute(request, tx) {
-        assertUnscoped(request.principal);
-        const { plans } = stores(request, tx, deps);
-        const plan = await new UpdatePlanHandler({ plans }).execute({
-          code: (request.params as Params).code!,
-          changes: request.body as PlanRevision,
-        });
-        return { status: 201, body: plan };
-      },
-    },
-    {
+      execute: async (request, tx) => ({
+        body: await entry.useCasesIn(tx, request.messageContext).updatePlan.execute({ code: request.params.code, changes: request.body }),
+      }),
+    }),
+    defineRoute<{ Querystring: ListQuery }, SqlExecutor>({
+      kind: 'read',
       method: 'GET',
       url: '/v1/plans',
       operationId: 'listPlans',
-      summary: 'The latest version of every plan',
+      summary: 'The latest version of every plan, by code',
       tag: 'plans',
-      write: false,
-      schema: { querystring: limitQuery, success: { status: 200, body: planList }, errors: { 400: ['INVALID_REQUEST'] } },
-      async execute(request, tx) {
-        const { planQueries } = stores(request, tx, deps);
-        const plans = await new ListPlansHandler({ plans: planQueries }).execute({ limit: integerOf((request.query as Query).limit) });
-        return { status: 200, body: { plans } };
+      access: 'any',
+      schema: { querystring: listQuery, success: { status: 200, body: planList } },
+      execute: async (request, tx) => {
+        const { limit, cursor } = request.query;
+        const afterCode = cursor === undefined ? undefined : afterCodeOf(cursor);
+        const page = await entry.useCasesIn(tx, request.messageContext).listPlans.execute({ limit, afterCode });
+        return { body: { data: page.items, nextCursor: page.next === null ? null : encodeCursor(['plans', page.next]) } };
       },
-    },
-    {
+    }),
+    defineRoute<{ Params: { code: string }; Querystring: { version?: number } }, SqlExecutor>({
+      kind: 'read',
       method: 'GET',
       url: '/v1/plans/:code',
       operationId: 'getPlan',
       summary: 'A plan: its latest version, or ?version=n',
       tag: 'plans',
-      write: false,
+      access: 'any',
       schema: {
         params: codeParams,
         querystring: planVersionQuery,
         success: { status: 200, body: planView },
-        errors: { 400: ['INVALID_REQUEST'], 404: ['PLAN_NOT_FOUND'] },
+        errors: { 404: ['PLAN_NOT_FOUND'] },
       },
-      async execute(request, tx) {
-        const { plans } = stores(request, tx, deps);
-        const plan = await new GetPlanHandler({ plans }).execute({
-          code: (request.params as Params).code!,
-          version: integerOf((request.query as Query).version),
-        });
-        return { status: 200, body: plan };
-      },
-    },
-    {
+      execute: async (request, tx) => ({
+        body: await entry.useCasesIn(tx, request.messageContext).getPlan.execute({ code: request.params.code, version: request.query.version }),
+      }),
+    }),
+    defineRoute<{ Body: { customerId: string; planCode: string; planVersion?: number } }, SqlExecutor>({
+      kind: 'idempotent-write',
       method: 'POST',
       url: '/v1/subscriptions',
       operationId: 'createSubscription',
       summary: 'Subscribe a customer to a plan (incomplete until period 1 is paid, or trialing)',
       tag: 'subscriptions',
-      write: true,
+      access: { customer: (request) => request.body.customerId },
       schema: {
         body: createSubscriptionBody,
         success: { status: 201, body: subscriptionView },
-        errors: {
-          400: ['INVALID_REQUEST'],
-          403: ['FORBIDDEN'],
-          404: ['CUSTOMER_NOT_FOUND', 'PLAN_NOT_FOUND'],
-          422: ['CUSTOMER_CURRENCY_MISMATCH', 'PLAN_NOT_ACTIVE'],
-        },
+        errors: { 404: ['CUSTOMER_NOT_FOUND', 'PLAN_NOT_FOUND'], 422: ['CUSTOMER_CURRENCY_MISMATCH', 'PLAN_NOT_ACTIVE'] },
       },
-      async execute(request, tx) {
-        const body = request.body as { customerId: string; planCode: string; planVersion?: number };
-        assertMayActFor(request.principal, body.customerId);
-        const { subscriptions, plans, customers } = stores(request, tx, deps);
-        const subscription = await new CreateSubscriptionHandler({ subscriptions, plans, customers, ...deps }).execute(body);
-        return { status: 201, body: subscription };
-      },
-    },
-    {
+      execute: async (request, tx) => ({
+        body: await entry.useCasesIn(tx, request.messageContext).createSubscription.execute(request.body),
+      }),
+    }),
+    defineRoute<{ Params: { id: string } }, SqlExecutor>({
+      kind: 'read',
       method: 'GET',
       url: '/v1/subscriptions/:id',
       operationId: 'getSubscription',
       summary: 'A subscription',
       tag: 'subscriptions',
-      write: false,
-      schema: { params: subscriptionParams, success: { status: 200, body: subscriptionView }, errors: notFoundOrInvalid },
-      async execute(request, tx) {
-        const { subscriptionQueries } = stores(request, tx, deps);
-        const subscription = await new GetSubscriptionHandler({ subscriptions: subscriptionQueries }).execute({
-          subscriptionId: (request.params as Params).id!,
-          customerScope: request.principal?.customerId,
-        });
-        return { status: 200, body: subscription };
+      access: 'any',
+      schema: {
+        params: subscriptionParams,
+        success: { status: 200, body: subscriptionView },
+        errors: { 403: ['FORBIDDEN'], 404: ['SUBSCRIPTION_NOT_FOUND'] },
       },
-    },
-    {
+      execute: async (request, tx) => ({
+        body: await entry.useCasesIn(tx, request.messageContext).getSubscription.execute({
+          subscriptionId: request.params.id,
+          customerScope: request.principal.customerId,
+        }),
+      }),
+    }),
+    defineRoute<{ Params: { customerId: string }; Querystring: ListQuery }, SqlExecutor>({
+      kind: 'read',
       method: 'GET',
       url: '/v1/customers/:customerId/subscriptions',
       operationId: 'listCustomerSubscriptions',
       summary: "A customer's subscriptions, newest first",
       tag: 'subscriptions',
-      write: false,
-      schema: {
-        params: customerParams,
-        querystring: limitQuery,
-        success: { status: 200, body: subscriptionList },
-        errors: { 400: ['INVALID_REQUEST'], 403: ['FORBIDDEN'] },
+      access: { customer: (request) => request.params.customerId },
+      schema: { params: customerParams, querystring: listQuery, success: { status: 200, body: subscriptionList } },
+      execute: async (request, tx) => {
+        const { customerId } = request.params;
+        const { limit, cursor } = request.query;
+        const after = cursor === undefined ? undefined : afterSubscriptionOf(customerId, cursor);
+        const page = await entry.useCasesIn(tx, request.messageContext).listCustomerSubscriptions.execute({ customerId, limit, after });
+        const nextCursor = page.next === null ? null : encodeCursor(['subscriptions', customerId, page.next.createdAt.toISOString(), page.next.subscriptionId]);
+        return { body: { data: page.items, nextCursor } };
       },
-      async execute(request, tx) {
-        const customerId = (request.params as Params).customerId!;
-        assertMayActFor(request.principal, customerId);
-        const { subscriptionQueries } = stores(request, tx, deps);
-        const subscriptions = await new ListCustomerSubscriptionsHandler({ subscriptions: subscriptionQueries }).execute({
-          customerId,
-          limit: integerOf((request.query as Query).limit),
-        });
-        return { status: 200, body: { subscriptions } };
-      },
-    },
-    {
+    }),
+    defineRoute<{ Params: { id: string }; Body: { mode: CancelMode } }, SqlExecutor>({
+      kind: 'idempotent-write',
       method: 'POST',
       url: '/v1/subscriptions/:id/cancel',
       operationId: 'cancelSubscription',
       summary: 'Cancel now, or at the end of the current period',
       tag: 'subscriptions',
-      write: true,
+      access: 'any',
       schema: {
         params: subscriptionParams,
         body: cancelBody,
         success: { status: 200, body: subscriptionView },
-        errors: { ...notFoundOrInvalid, 409: ['SUBSCRIPTION_ALREADY_CANCELED', 'INVALID_TRANSITION'] },
+        errors: { 403: ['FORBIDDEN'], 404: ['SUBSCRIPTION_NOT_FOUND'], 409: ['SUBSCRIPTION_ALREADY_CANCELED', 'INVALID_TRANSITION'] },
       },
-      async execute(request, tx) {
-        const { subscriptions } = stores(request, tx, deps);
-        const result = await new CancelSubscriptionHandler({ subscriptions, clock: deps.clock }).execute({
-          subscriptionId: (request.params as Params).id!,
-          mode: (request.body as { mode: CancelMode }).mode,
-          customerScope: request.principal?.customerId,
+      execute: async (request, tx) => {
+        const result = await entry.useCasesIn(tx, request.messageContext).cancelSubscription.execute({
+          subscriptionId: request.params.id,
+          mode: request.body.mode,
+          customerScope: request.principal.customerId,
         });
-        return { status: 200, body: result.subscription };
+        return { body: result.subscription };
       },
-    },
-    {
+    }),
+    defineRoute<{ Params: { id: string } }, SqlExecutor>({
+      kind: 'idempotent-write',
       method: 'POST',
       url: '/v1/subscriptions/:id/resume',
       operationId: 'resumeSubscription',
       summary: 'Withdraw a cancel at period end',
       tag: 'subscriptions',
-      write: true,
+      access: 'any',
       schema: {
         params: subscriptionParams,
         success: { status: 200, body: subscriptionView },
-        errors: { ...notFoundOrInvalid, 409: ['SUBSCRIPTION_ALREADY_CANCELED', 'INVALID_TRANSITION'] },
+        errors: { 403: ['FORBIDDEN'], 404: ['SUBSCRIPTION_NOT_FOUND'], 409: ['SUBSCRIPTION_ALREADY_CANCELED', 'INVALID_TRANSITION'] },
       },
-      async execute(request, tx) {
-        const { subscriptions } = stores(request, tx, deps);
-        const result = await new ResumeSubscriptionHandler({ subscriptions, clock: deps.clock }).execute({
-          subscriptionId: (request.params as Params).id!,
-          customerScope: request.principal?.customerId,
+      execute: async (request, tx) => {
+        const result = await entry.useCasesIn(tx, request.messageContext).resumeSubscription.execute({
+          subscriptionId: request.params.id,
+          customerScope: request.principal.customerId,
         });
-        return { status: 200, body: result.subscription };
+        return { body: result.subscription };
       },
-    },
-    {
+    }),
+    defineRoute<{ Params: { id: string }; Body: { planCode: string; planVersion?: number } }, SqlExecutor>({
+      kind: 'idempotent-write',
       method: 'POST',
       url: '/v1/subscriptions/:id/change-plan',
       operationId: 'changePlan',
       summary: 'Upgrade mid-period (charges the prorated price difference; applies once paid) or downgrade at the next renewal',
       tag: 'subscriptions',
-      write: true,
+      access: 'any',
       schema: {
         params: subscriptionParams,
         body: changePlanBody,
         success: { status: 200, body: planChangeResult },
         errors: {
-          400: ['INVALID_REQUEST'],
+          403: ['FORBIDDEN'],
           404: ['SUBSCRIPTION_NOT_FOUND', 'PLAN_NOT_FOUND'],
           409: ['INVALID_TRANSITION', 'UPGRADE_PAYMENT_PENDING'],
           422: ['PLAN_CURRENCY_MISMATCH', 'PLAN_INTERVAL_MISMATCH', 'PLAN_NOT_ACTIVE'],
         },
       },
-      async execute(request, tx) {
-        const { subscriptions, plans } = stores(request, tx, deps);
-        const body = request.body as { planCode: string; planVersion?: number };
-        const result = await new ChangePlanHandler({ subscriptions, plans, clock: deps.clock, ids: deps.ids }).execute({
-          subscriptionId: (request.params as Params).id!,
-          planCode: body.planCode,
-          planVersion: body.planVersion,
-          customerScope: request.principal?.customerId,
+      execute: async (request, tx) => {
+        const result = await entry.useCasesIn(tx, request.messageContext).changePlan.execute({
+          subscriptionId: request.params.id,
+          planCode: request.body.planCode,
+          planVersion: request.body.planVersion,
+          customerScope: request.principal.customerId,
         });
-        return { status: 200, body: { outcome: result.outcome, subscription: result.subscription } };
+        return { body: { outcome: result.outcome, subscription: result.subscription } };
       },
-    },
+    }),
   ];
 }

@@ -61,14 +61,15 @@ describe('CancelSubscription', () => {
   });
 
   describe('when the subscription is not the caller’s to see', () => {
-    it('refuses an unknown id, and another customer’s subscription under a scoped caller, with SUBSCRIPTION_NOT_FOUND', async () => {
+    it('refuses an unknown id with SUBSCRIPTION_NOT_FOUND, and another customer’s subscription under a scoped caller with FORBIDDEN, changing nothing', async () => {
       const context = createTestContext();
       const subscription = await active(context);
       await expectRejection(context.cancelSubscription.execute({ subscriptionId: UNKNOWN_ID, mode: 'now' }), 'SUBSCRIPTION_NOT_FOUND');
       await expectRejection(
         context.cancelSubscription.execute({ subscriptionId: subscription.id, mode: 'now', customerScope: 'cus_other' }),
-        'SUBSCRIPTION_NOT_FOUND',
+        'FORBIDDEN',
       );
+      expect((await context.getSubscription.execute({ subscriptionId: subscription.id })).status).to.equal('active');
       const own = await context.cancelSubscription.execute({ subscriptionId: subscription.id, mode: 'now', customerScope: CUSTOMER });
       expect(own.subscription.status).to.equal('canceled');
     });

@@ -16,7 +16,8 @@ export class CancelSubscriptionHandler {
   /**
    * 'now' ends the subscription (SubscriptionCanceled); 'at_period_end' marks it, and the scheduler cancels at the
    * period end instead of asking for the next payment. A repeat of 'at_period_end' changes nothing.
-   * Throws SUBSCRIPTION_NOT_FOUND, SUBSCRIPTION_ALREADY_CANCELED, INVALID_TRANSITION.
+   * Throws SUBSCRIPTION_NOT_FOUND, FORBIDDEN (another customer's, for a scoped caller), SUBSCRIPTION_ALREADY_CANCELED,
+   * INVALID_TRANSITION.
    */
   async execute(command: CancelSubscriptionCommand): Promise<{ subscription: SubscriptionView; changed: boolean }> {
     if (command.mode !== 'now' && command.mode !== 'at_period_end') {

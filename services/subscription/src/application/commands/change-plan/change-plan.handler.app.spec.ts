@@ -24,7 +24,7 @@ describe('ChangePlan', () => {
     it('applies the new plan with the prorated credits once its payment succeeds with the amount asked', async () => {
       const { context, subscription, max, result } = await upgrading();
       const changeId = result.subscription.upgrade!.changeId;
-      const outcome = await context.recordUpgradePayment.execute({ eventId: nextEventId(), paymentId: 'pay-up', subscriptionId: subscription.id, periodIndex: 1, changeId, result: { outcome: 'succeeded', amount: 5_250, currency: 'EUR' } });
+      const outcome = await context.recordPaymentResult.execute({ eventId: nextEventId(), paymentId: 'pay-up', subscriptionId: subscription.id, periodIndex: 1, changeId, result: { outcome: 'succeeded', amount: 5_250, currency: 'EUR' } });
       expect(outcome).to.equal('applied');
       const after = await context.getSubscription.execute({ subscriptionId: subscription.id });
       expect(after.plan.planId).to.equal(max.planId);
@@ -33,11 +33,11 @@ describe('ChangePlan', () => {
     });
 
     it('keeps the old plan and says why when its payment fails, or took another amount', async () => {
-      for (const result of [{ outcome: 'failed', reason: 'card_declined' }, { outcome: 'succeeded', amount: 1, currency: 'EUR' }] as const) {
+      for (const result of [{ outcome: 'failed', attempt: 1, reason: 'card_declined' }, { outcome: 'succeeded', amount: 1, currency: 'EUR' }] as const) {
         const upgrade = await upgrading();
         const changeId = upgrade.result.subscription.upgrade!.changeId;
         const before = upgrade.result.subscription.plan;
-        expect(await upgrade.context.recordUpgradePayment.execute({ eventId: nextEventId(), paymentId: 'pay-up', subscriptionId: upgrade.subscription.id, periodIndex: 1, changeId, result })).to.equal('applied');
+        expect(await upgrade.context.recordPaymentResult.execute({ eventId: nextEventId(), paymentId: 'pay-up', subscriptionId: upgrade.subscription.id, periodIndex: 1, changeId, result })).to.equal('applied');
         const after = await upgrade.context.getSubscription.execute({ subscriptionId: upgrade.subscription.id });
         expect(after.plan).to.deep.equal(before);
         expect(after.upgrade).to.deep.include({ status: 'failed', failureReason: result.outcome === 'failed' ? 'payment_failed' : 'amount_mismatch' });
@@ -49,9 +49,9 @@ describe('ChangePlan', () => {
     it('keeps money for an upgrade that is no longer waiting as refused, applying nothing', async () => {
       const { context, subscription, result } = await upgrading();
       const changeId = result.subscription.upgrade!.changeId;
-      await context.recordUpgradePayment.execute({ eventId: nextEventId(), paymentId: 'pay-up', subscriptionId: subscription.id, periodIndex: 1, changeId, result: { outcome: 'failed', reason: 'card_declined' } });
+      await context.recordPaymentResult.execute({ eventId: nextEventId(), paymentId: 'pay-up', subscriptionId: subscription.id, periodIndex: 1, changeId, result: { outcome: 'failed', attempt: 1, reason: 'card_declined' } });
       const eventId = nextEventId();
-      const late = await context.recordUpgradePayment.execute({ eventId, paymentId: 'pay-up', subscriptionId: subscription.id, periodIndex: 1, changeId, result: { outcome: 'succeeded', amount: 5_250, currency: 'EUR' } });
+      const late = await context.recordPaymentResult.execute({ eventId, paymentId: 'pay-up', subscriptionId: subscription.id, periodIndex: 1, changeId, result: { outcome: 'succeeded', amount: 5_250, currency: 'EUR' } });
       expect(late).to.equal('refused');
       expect(context.store.held.get(eventId)).to.deep.include({ status: 'refused', code: 'UPGRADE_NOT_PENDING' });
       expect(context.store.outboxTypes()).not.to.include('SubscriptionPlanChanged');

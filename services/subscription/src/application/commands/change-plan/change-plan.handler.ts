@@ -22,8 +22,8 @@ export class ChangePlanHandler {
   /**
    * Upgrade mid-period (payment_pending: SubscriptionUpgradeRequested; applied when its payment succeeds), in a trial
    * at once, downgrade at the next renewal, or withdraw a scheduled change by choosing the current version. Throws
-   * SUBSCRIPTION_NOT_FOUND, PLAN_NOT_FOUND, INVALID_TRANSITION, UPGRADE_PAYMENT_PENDING, PLAN_CURRENCY_MISMATCH,
-   * PLAN_INTERVAL_MISMATCH, PLAN_NOT_ACTIVE.
+   * SUBSCRIPTION_NOT_FOUND, FORBIDDEN (another customer's, for a scoped caller), PLAN_NOT_FOUND, INVALID_TRANSITION,
+   * UPGRADE_PAYMENT_PENDING, PLAN_CURRENCY_MISMATCH, PLAN_INTERVAL_MISMATCH, PLAN_NOT_ACTIVE.
    */
   async execute(command: ChangePlanCommand): Promise<{ subscription: SubscriptionView; outcome: PlanChangeOutcome }> {
     const { subscriptions, plans, clock, ids } = this.deps;

@@ -1,6 +1,6 @@
 import { Plan } from '../../../domain/plan.entity';
 import type { PlanRepository } from '../../../domain/plan.repository.port';
-import { PlanCodeTakenError } from '../../application.errors';
+import { PlanCodeTakenError } from '../../ports/store-conflict.errors';
 import type { IdGenerator } from '../../ports/id-generator.port';
 import { toPlanView, type PlanView } from '../../subscription.view';
 import type { CreatePlanCommand } from './create-plan.command';

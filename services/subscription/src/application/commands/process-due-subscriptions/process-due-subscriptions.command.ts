@@ -1,4 +1,4 @@
-/** One scheduler tick's worth of work; the tick itself (an interval) lives in infrastructure. */
+/** One scheduler tick's worth of work; the tick itself (an interval) is interface/jobs/renewal-scheduler.job.ts. */
 export interface ProcessDueSubscriptionsResult {
   /** Incomplete subscriptions expired (unpaid 23 h after creation). */
   readonly expired: number;

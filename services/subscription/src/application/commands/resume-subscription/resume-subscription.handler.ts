@@ -14,7 +14,8 @@ export class ResumeSubscriptionHandler {
 
   /**
    * Withdraws a cancel at period end while the period runs; without one it changes nothing.
-   * Throws SUBSCRIPTION_NOT_FOUND, SUBSCRIPTION_ALREADY_CANCELED, INVALID_TRANSITION (period already ended).
+   * Throws SUBSCRIPTION_NOT_FOUND, FORBIDDEN (another customer's, for a scoped caller), SUBSCRIPTION_ALREADY_CANCELED,
+   * INVALID_TRANSITION (period already ended).
    */
   async execute(command: ResumeSubscriptionCommand): Promise<{ subscription: SubscriptionView; changed: boolean }> {
     const { subscriptions, clock } = this.deps;

@@ -28,7 +28,7 @@ describe('UpdatePlan', () => {
       await context.createPlan.execute(planInput({ code: 'lite', price: { amount: 900, currency: 'EUR' } }));
       await context.updatePlan.execute({ code: 'pro', changes: { name: 'Pro 2' } });
       const listed = await context.listPlans.execute();
-      expect(listed.map((plan) => [plan.code, plan.version, plan.name])).to.deep.equal([
+      expect(listed.items.map((plan) => [plan.code, plan.version, plan.name])).to.deep.equal([
         ['lite', 1, 'Pro'],
         ['pro', 2, 'Pro 2'],
       ]);

@@ -1,17 +1,15 @@
-import { InvalidArgumentError } from '../../../domain/subscription.errors';
 import type { PlanQueries } from '../../ports/subscription-queries.port';
 import { toPlanView, type PlanView } from '../../subscription.view';
+import { listLimit, pageOf, type Page } from '../page';
 import type { ListPlansQuery } from './list-plans.query';
 
 export class ListPlansHandler {
   constructor(private readonly deps: { readonly plans: PlanQueries }) {}
 
-  /** The latest version of each plan, by code. */
-  async execute(query: ListPlansQuery = {}): Promise<PlanView[]> {
-    const limit = query.limit ?? 100;
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 100) {
-      throw new InvalidArgumentError('limit must be an integer from 1 to 100', { argument: 'limit' });
-    }
-    return (await this.deps.plans.listLatest(limit)).map(toPlanView);
+  /** The latest version of each plan, by code, a page at a time; INVALID_ARGUMENT for a bad limit. */
+  async execute(query: ListPlansQuery = {}): Promise<Page<PlanView, string>> {
+    const limit = listLimit(query.limit);
+    const plans = await this.deps.plans.listLatest(limit + 1, query.afterCode);
+    return pageOf(plans, limit, toPlanView, (plan) => plan.code);
   }
 }

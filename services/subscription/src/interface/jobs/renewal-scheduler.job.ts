@@ -1,23 +1,25 @@
 import type { Logger } from 'pino';
-import type { ProcessDueSubscriptionsHandler } from '../application/commands/process-due-subscriptions/process-due-subscriptions.handler';
-import type { ProcessDueSubscriptionsResult } from '../application/commands/process-due-subscriptions/process-due-subscriptions.command';
+import type { ProcessDueSubscriptionsResult } from '../../application/commands/process-due-subscriptions/process-due-subscriptions.command';
+import type { SubscriptionEntryPoint } from '../subscription-entry-point';
 
 /**
- * Runs the scheduler tick every `tickMs` (the next one starts `tickMs` after the previous ended, so ticks never
- * overlap within a process; other processes are kept apart by the database's SKIP LOCKED claims). A failed tick is
- * logged and the next one tries again.
+ * Drives the ProcessDueSubscriptions use case (expiries, renewals, dunning retries) every `tickMs`: the next tick
+ * starts `tickMs` after the previous ended, so ticks never overlap within a process; other processes are kept apart by
+ * the repository's SKIP LOCKED claims. A failed tick is logged and the next one tries again.
  */
-export class RenewalScheduler {
+export class RenewalSchedulerJob {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = true;
+  private readonly tick: SubscriptionEntryPoint['processDueSubscriptions'];
 
   constructor(
-    private readonly tick: ProcessDueSubscriptionsHandler,
+    entry: SubscriptionEntryPoint,
     private readonly tickMs: number,
     private readonly logger: Logger,
   ) {
     if (!Number.isFinite(tickMs) || tickMs < 1) throw new Error(`scheduler tick must be a positive number of ms, got ${tickMs}`);
+    this.tick = entry.processDueSubscriptions;
   }
 
   start(): void {

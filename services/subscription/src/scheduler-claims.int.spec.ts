@@ -4,13 +4,13 @@ import { databaseUrlFor, dropDatabase, migrateDatabase, MikroOrmUnitOfWork } fro
 import { testInfrastructure, uniqueName } from '@billing/testkit';
 import { expect } from 'chai';
 import pg from 'pg';
-import { subscriptionMigrations } from '../../migrations';
-import { ProcessDueSubscriptionsHandler } from '../application/commands/process-due-subscriptions/process-due-subscriptions.handler';
-import { ManualClock } from '../application/testing/manual-clock';
-import { DunningPolicy } from '../domain/dunning-policy';
-import { Plan } from '../domain/plan.entity';
-import { Subscription } from '../domain/subscription.aggregate';
-import { SqlSchedulerUnitOfWork, sqlStores } from './sql-stores';
+import { subscriptionMigrations } from '../migrations';
+import { ProcessDueSubscriptionsHandler } from './application/commands/process-due-subscriptions/process-due-subscriptions.handler';
+import { ManualClock } from './application/testing/manual-clock';
+import { DunningPolicy } from './domain/dunning-policy';
+import { Plan } from './domain/plan.entity';
+import { Subscription } from './domain/subscription.aggregate';
+import { SqlSchedulerUnitOfWork, sqlStores } from './infrastructure/sql-stores';
 
 const PAID_AT = new Date('2030-03-01T12:00:00.000Z');
 const DAY_MS = 86_400_000;
