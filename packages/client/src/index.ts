@@ -1,0 +1,7 @@
+export * from './errors';
+export type { ConnectionOptions, RetryPolicy } from './grpc/connection';
+export type { CallOptions } from './grpc/unary-caller';
+export * from './credits/credit-types';
+export { createCreditClient, type CreditClient } from './credits/credit-client';
+export { operationKeys, type Hold, type Used, type Work, type WithCreditsOptions, type WithCreditsResult } from './credits/with-credits';
+export * from './customers/customer-client';
