@@ -46,6 +46,8 @@ describe('@billing/client: the AI gateway example against the platform (processe
     manifest.dependencies['@billing/client'] = `file:${tarball}`;
     writeFileSync(join(exampleDir, 'package.json'), JSON.stringify(manifest, null, 2));
     await run('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: exampleDir });
+    // It compiles against the tarball's declarations alone (its tsconfig: nodenext, strict, no skipLibCheck).
+    await run(process.execPath, [tsc, '-p', exampleDir, '--typeRoots', join(repoRoot, 'node_modules', '@types')], { cwd: exampleDir });
   }
 
   before(async function () {
