@@ -13,6 +13,7 @@ import * as grpc from '@grpc/grpc-js';
 import pg from 'pg';
 import { buildServices } from '../scripts/build-services';
 import { bundleOf, serviceNodeFlags } from '../scripts/service-ports';
+import { seedCreditAccounts } from './seed-credit-accounts';
 import { percentile, round } from './stats';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -147,26 +148,8 @@ export async function run(): Promise<void> {
       ready = await fetch(`${base}/readyz`).then((response) => response.ok, () => false);
       if (!ready) await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    // Seed the accounts with SQL (setup is not what is measured): each holds one grant of 1e9 credits, with its ledger
-    // entry, exactly as the service would have written it.
     const customers = Array.from({ length: accounts + 1 }, () => `bench-${randomUUID()}`);
-    const seed = new pg.Client({ connectionString: databaseUrlFor(serverUrl, database) });
-    await seed.connect();
-    await seed.query(
-      `with accounts as (
-         insert into credit_accounts (account_id, customer_id, opened_at, low_balance_threshold, low_balance_armed, ledger_sequence, balance, held)
-         select gen_random_uuid(), customer_id, now(), null, false, 1, 1000000000, 0 from unnest($1::text[]) customer_id
-         returning account_id),
-       grants as (
-         insert into credit_grants (grant_id, account_id, source_type, source_id, source_period, amount, priority, granted_at, expires_at,
-                                    remaining, held, consumed, expired_amount, revoked_amount, expired_at, revoked_at)
-         select gen_random_uuid(), account_id, 'MANUAL', gen_random_uuid()::text, null, 1000000000, 100, now(), null, 1000000000, 0, 0, 0, 0, null, null from accounts
-         returning grant_id, account_id)
-       insert into credit_ledger (entry_id, account_id, sequence, type, grant_id, reservation_id, amount, balance_delta, held_delta, occurred_at)
-       select gen_random_uuid(), account_id, 1, 'grant', grant_id, null, 1000000000, 1000000000, 0, now() from grants`,
-      [customers],
-    );
-    await seed.end();
+    await seedCreditAccounts(databaseUrlFor(serverUrl, database), customers);
     const credit = pairClient(grpcPort);
     const hot = await load((worker) => credit.pair(worker, customers[accounts]!), service.pid);
     const spread = await load((worker) => credit.pair(worker, customers[Math.floor(Math.random() * accounts)]!), service.pid);
