@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { dropDatabase, databaseUrlFor, ensureDatabase, loadProto } from '@billing/platform';
-import { freePort, uniqueName } from '@billing/platform/testing';
+import { freePort, uniqueName } from '@billing/testkit';
 import * as grpc from '@grpc/grpc-js';
 import { createCreditClient } from '../packages/client/src/index';
 import { buildServices } from '../scripts/build-services';

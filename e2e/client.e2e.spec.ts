@@ -8,7 +8,7 @@ import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readF
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { eventually, freePort, uniqueName } from '@billing/platform/testing';
+import { eventually, freePort, uniqueName } from '@billing/testkit';
 import { expect } from 'chai';
 import { type Platform, startPlatform } from './support/platform';
 import { type CreditGrpc, creditGrpcClient, deliverWebhook, restClient, stripeClient } from './support/clients';

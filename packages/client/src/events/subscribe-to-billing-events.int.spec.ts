@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AvroRecordSchema, AvroCodec, databaseUrlFor, dropDatabase, ensureDatabase, SchemaCatalog, schemasRoot } from '@billing/platform';
-import { connectedProducer, eventually, publishEvent, readTopic, testInfrastructure, type TestInfrastructure, uniqueName } from '@billing/platform/testing';
+import { connectedProducer, eventually, publishEvent, readTopic, testInfrastructure, type TestInfrastructure, uniqueName } from '@billing/testkit';
 import { expect } from 'chai';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import pg from 'pg';
