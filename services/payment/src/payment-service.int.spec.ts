@@ -147,6 +147,11 @@ describe('Payment service (PostgreSQL, Kafka, Stripe test server)', function () 
           'WEBHOOK_TIMESTAMP_OUTSIDE_TOLERANCE',
           (payload, secret) => ({ body: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signWebhook(payload, secret, Math.floor(Date.now() / 1000) - 301) } }),
         ],
+        [
+          'a signature dated an hour in the future',
+          'WEBHOOK_TIMESTAMP_OUTSIDE_TOLERANCE',
+          (payload, secret) => ({ body: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signWebhook(payload, secret, Math.floor(Date.now() / 1000) + 3_600) } }),
+        ],
         ['no signature header', 'WEBHOOK_SIGNATURE_MISSING', (payload) => ({ body: payload, headers: { 'content-type': 'application/json' } })],
         [
           'a signed body that is not JSON',
@@ -211,6 +216,10 @@ describe('Payment service (PostgreSQL, Kafka, Stripe test server)', function () 
         expect(published[1]!.payload).to.include({ paymentId, disputeId: dispute.id, disputeStatus: 'needs_response', amountDisputed: 2_500 });
         expect(published[2]!.payload).to.include({ paymentId, disputeId: dispute.id, status: 'lost', amountDisputed: 2_500 });
         expect((await h.paymentRow(paymentId)).disputes).to.have.length(1);
+        const read = await h.api('GET', `/v1/payments/${paymentId}`);
+        expect(read.body.disputes).to.have.length(1);
+        expect(read.body.disputes[0]).to.include({ disputeId: dispute.id, status: 'lost', amount: 2_500 });
+        expect(Date.parse(read.body.disputes[0].closedAt)).to.be.at.least(Date.parse(read.body.disputes[0].openedAt));
       });
     });
 

@@ -7,7 +7,8 @@ import type { PaymentPurpose } from './payment-reference.value-object';
  * Uniqueness: paymentId, referenceKey and gatewayPaymentIntentId (when not null) are unique; add() turns a unique
  * violation into PaymentAlreadyExistsError (a concurrent creator won; the caller reloads by reference).
  * add() and save() must, in ONE transaction with the state, write payment.pullEvents() to the outbox (aggregate id =
- * paymentId). save() must also detect a concurrent update (version column) and fail rather than overwrite.
+ * paymentId). save() must also detect a concurrent update (version column) and fail with PaymentConcurrentUpdateError rather than
+ * overwrite.
  */
 export interface PaymentRepository {
   findById(paymentId: string): Promise<Payment | null>;

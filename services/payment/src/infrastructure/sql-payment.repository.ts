@@ -1,20 +1,11 @@
 import { appendToOutbox, childTraceparent, type MessageContext, type SqlExecutor } from '@billing/platform';
 import { Payment } from '../domain/payment.aggregate';
-import { PaymentAlreadyExistsError } from '../domain/payment.errors';
+import { PaymentAlreadyExistsError, PaymentConcurrentUpdateError } from '../domain/payment.errors';
 import type { PaymentRepository } from '../domain/payment.repository.port';
 import type { PaymentPurpose } from '../domain/payment-reference.value-object';
 import { toOutboxMessages } from './integration-events';
 import { PAYMENT_COLUMNS, type PaymentRow, stateOf, valuesOf } from './payment-row';
 import type { Transactor } from './sql-transactor';
-
-/** Another transaction saved the payment since it was loaded: reload and apply again (the webhook route retries). */
-export class PaymentConcurrentUpdateError extends Error {
-  readonly code = 'PAYMENT_CONCURRENT_UPDATE' as const;
-  readonly retryable = true;
-  constructor(readonly paymentId: string) {
-    super(`payment ${paymentId} was changed by another transaction`);
-  }
-}
 
 /**
  * PaymentRepository over SQL. add() and save() write the payment's pulled events, mapped to integration events, to the

@@ -5,7 +5,7 @@ import type {
   IntentGatewayEvent,
   RefundSnapshot,
   UnhandledGatewayEvent,
-} from '../commands/handle-gateway-webhook/gateway-event';
+} from '../ports/gateway-event';
 import type { IntentSnapshot } from '../ports/payment-gateway.port';
 
 /** Builders for normalised webhook events, as the interface layer would hand them over. */

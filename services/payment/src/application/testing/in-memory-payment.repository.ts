@@ -14,6 +14,8 @@ export class InMemoryPaymentRepository implements PaymentRepository {
   readonly outbox: PaymentEvent[] = [];
   /** Set to make the next save() throw (simulates a crash after the gateway call). */
   failNextSave: Error | null = null;
+  /** The next saves throw these, in order (e.g. another writer saving the same payment meanwhile). */
+  readonly failingSaves: Error[] = [];
   saves = 0;
 
   async findById(paymentId: string): Promise<Payment | null> {
@@ -43,6 +45,8 @@ export class InMemoryPaymentRepository implements PaymentRepository {
   }
 
   async save(payment: Payment): Promise<void> {
+    const failing = this.failingSaves.shift();
+    if (failing !== undefined) throw failing;
     if (this.failNextSave !== null) {
       const error = this.failNextSave;
       this.failNextSave = null;

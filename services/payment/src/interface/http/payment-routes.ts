@@ -1,20 +1,15 @@
 import { createHash } from 'node:crypto';
 import { ApiError, canActFor, claimIdempotencyKey, idempotencyKeyOf, storeIdempotentResponse, type IdempotentRequest, type StoredResponse, type UnitOfWork } from '@billing/platform';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { CreateTopUpHandler } from '../../application/commands/create-top-up/create-top-up.handler';
+import type { FastifyInstance } from 'fastify';
 import type { PaymentView } from '../../application/payment-view';
-import type { FindPaymentByReferenceHandler } from '../../application/queries/find-payment-by-reference/find-payment-by-reference.handler';
-import type { GetPaymentHandler } from '../../application/queries/get-payment/get-payment.handler';
-import type { OpenApiRegistry } from './openapi';
 import { refuseCallerPrice } from '../../domain/top-up-pricing';
+import type { UseCasesIn } from '../payment-use-cases';
+import type { OpenApiRegistry } from './openapi';
 import { findPaymentsQuery, paymentIdParams, paymentList, paymentView, topUpBody, topUpView, type FindPaymentsQuery, type TopUpBody } from './payment-schemas';
 
 export interface PaymentRouteDeps {
   unitOfWork: UnitOfWork;
-  /** Per request, because each handler gets a repository carrying the request's message context. */
-  createTopUp: (request: FastifyRequest) => CreateTopUpHandler;
-  getPayment: () => GetPaymentHandler;
-  findPayment: () => FindPaymentByReferenceHandler;
+  useCasesIn: UseCasesIn;
   /** The local Stripe-compatible server's test-checkout page (`…/pay/`); unset against Stripe. */
   checkoutPageUrl?: string;
 }
@@ -84,15 +79,7 @@ export function registerPaymentRoutes(app: FastifyInstance, openApi: OpenApiRegi
       if (earlier) return reply.status(earlier.status).header('idempotent-replayed', 'true').send(earlier.body);
 
       const command = { topUpId: topUpIdFor(principal.name, key), ...request.body };
-      let result;
-      try {
-        result = await deps.createTopUp(request).execute(command);
-      } catch (error) {
-        // Stripe's payment_intent.created webhook attached the intent between our Stripe call and our save: the use case
-        // is idempotent, so running it again returns the stored payment with its intent.
-        if ((error as { code?: string }).code !== 'PAYMENT_CONCURRENT_UPDATE') throw error;
-        result = await deps.createTopUp(request).execute(command);
-      }
+      const result = await deps.useCasesIn(null, request.messageContext).createTopUp.execute(command);
       const response: StoredResponse = { status: 201, body: { ...withCheckout(result.payment), quote: result.quote } };
       const stored = await deps.unitOfWork.transaction(async (tx) => {
         const raced = await claimIdempotencyKey(tx, idempotent);
@@ -118,7 +105,8 @@ export function registerPaymentRoutes(app: FastifyInstance, openApi: OpenApiRegi
   });
   app.get<{ Params: { paymentId: string } }>('/v1/payments/:paymentId', { schema: { params: paymentIdParams } }, async (request) => {
     const customerId = request.principal!.customerId;
-    return withCheckout(await deps.getPayment().execute({ paymentId: request.params.paymentId, ...(customerId === undefined ? {} : { customerId }) }));
+    const query = { paymentId: request.params.paymentId, ...(customerId === undefined ? {} : { customerId }) };
+    return withCheckout(await deps.unitOfWork.transaction((tx) => deps.useCasesIn(tx, request.messageContext).getPayment.execute(query)));
   });
 
   openApi.add({
@@ -137,15 +125,11 @@ export function registerPaymentRoutes(app: FastifyInstance, openApi: OpenApiRegi
     const { subscriptionId, periodIndex, attempt, topUpId } = request.query;
     const customerId = request.principal!.customerId;
     const scope = customerId === undefined ? {} : { customerId };
-    const found: PaymentView | null =
+    const query =
       topUpId !== undefined
-        ? await deps.findPayment().execute({ topUpId, ...scope })
-        : await deps.findPayment().execute({
-            subscriptionId: subscriptionId!,
-            periodIndex: Number(periodIndex),
-            ...(attempt === undefined ? {} : { attempt: Number(attempt) }),
-            ...scope,
-          });
+        ? { topUpId, ...scope }
+        : { subscriptionId: subscriptionId!, periodIndex: Number(periodIndex), ...(attempt === undefined ? {} : { attempt: Number(attempt) }), ...scope };
+    const found: PaymentView | null = await deps.unitOfWork.transaction((tx) => deps.useCasesIn(tx, request.messageContext).findPayment.execute(query));
     return { data: found === null ? [] : [withCheckout(found)] };
   });
 }

@@ -4,6 +4,7 @@
  */
 import { MAX_AMOUNT, SUPPORTED_CURRENCIES } from '../../domain/money.value-object';
 import { MAX_TOP_UP_CREDITS } from '../../domain/payment-reference.value-object';
+import { DISPUTE_STATUSES } from '../../domain/dispute-status';
 import { PAYMENT_STATUSES } from '../../domain/payment-status';
 
 export type JsonSchema = Record<string, unknown>;
@@ -165,7 +166,7 @@ const reference = {
 
 export const paymentView = {
   type: 'object',
-  required: ['paymentId', 'customerId', 'reference', 'amount', 'currency', 'status', 'attempt', 'offSession', 'gatewayPaymentIntentId', 'clientSecret', 'failure', 'totalRefunded'],
+  required: ['paymentId', 'customerId', 'reference', 'amount', 'currency', 'status', 'attempt', 'offSession', 'gatewayPaymentIntentId', 'clientSecret', 'failure', 'totalRefunded', 'disputes'],
   properties: {
     paymentId: uuid,
     customerId: { type: 'string' },
@@ -189,6 +190,21 @@ export const paymentView = {
       properties: { code: { type: 'string' }, declineCode: { type: ['string', 'null'] }, message: { type: 'string' }, attempt: { type: 'integer' } },
     },
     totalRefunded: { type: 'integer' },
+    disputes: {
+      type: 'array',
+      description: 'every dispute of the payment, oldest first; closedAt is null while it is open',
+      items: {
+        type: 'object',
+        required: ['disputeId', 'status', 'amount', 'openedAt', 'closedAt'],
+        properties: {
+          disputeId: { type: 'string' },
+          status: { type: 'string', enum: [...DISPUTE_STATUSES], description: 'warning_* are inquiries; won, lost and warning_closed are closed' },
+          amount: { type: 'integer', description: 'minor units of the payment currency' },
+          openedAt: { type: 'string', format: 'date-time' },
+          closedAt: { type: ['string', 'null'], format: 'date-time' },
+        },
+      },
+    },
   },
 } as const satisfies JsonSchema;
 

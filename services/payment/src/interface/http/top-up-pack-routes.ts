@@ -1,9 +1,6 @@
-import { ApiError, idempotencyKeyOf, runIdempotent, type SqlExecutor, type UnitOfWork } from '@billing/platform';
+import { ApiError, idempotencyKeyOf, runIdempotent, type UnitOfWork } from '@billing/platform';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ChangeTopUpPackHandler } from '../../application/commands/change-top-up-pack/change-top-up-pack.handler';
-import type { CreateTopUpPackHandler } from '../../application/commands/create-top-up-pack/create-top-up-pack.handler';
-import type { DeactivateTopUpPackHandler } from '../../application/commands/deactivate-top-up-pack/deactivate-top-up-pack.handler';
-import type { ListTopUpPacksHandler } from '../../application/queries/list-top-up-packs/list-top-up-packs.handler';
+import type { UseCasesIn } from '../payment-use-cases';
 import type { OpenApiRegistry } from './openapi';
 import {
   changeTopUpPackBody,
@@ -19,11 +16,8 @@ import {
 
 export interface TopUpPackRouteDeps {
   unitOfWork: UnitOfWork;
-  /** Per transaction: the catalogue's writes commit with the stored idempotent response. */
-  createPack: (tx: SqlExecutor) => CreateTopUpPackHandler;
-  changePack: (tx: SqlExecutor) => ChangeTopUpPackHandler;
-  deactivatePack: (tx: SqlExecutor) => DeactivateTopUpPackHandler;
-  listPacks: (tx: SqlExecutor) => ListTopUpPacksHandler;
+  /** On the idempotent request's transaction: the catalogue's writes commit with the stored response. */
+  useCasesIn: UseCasesIn;
 }
 
 /** Prices belong to the platform: a token scoped to one customer may read the catalogue, never change it. */
@@ -55,7 +49,7 @@ export function registerTopUpPackRoutes(app: FastifyInstance, openApi: OpenApiRe
     requirePlatformToken(request);
     const result = await runIdempotent(deps.unitOfWork, idempotent(request, 'POST /v1/top-up-packs'), async (tx) => ({
       status: 201,
-      body: await deps.createPack(tx).execute(request.body),
+      body: await deps.useCasesIn(tx, request.messageContext).createTopUpPack.execute(request.body),
     }));
     return reply.status(result.status).send(result.body);
   });
@@ -70,7 +64,7 @@ export function registerTopUpPackRoutes(app: FastifyInstance, openApi: OpenApiRe
   });
   app.get<{ Querystring: ListTopUpPacksQuery }>('/v1/top-up-packs', { schema: { querystring: listTopUpPacksQuery } }, async (request) =>
     deps.unitOfWork.transaction((tx) =>
-      deps.listPacks(tx).execute({
+      deps.useCasesIn(tx, request.messageContext).listTopUpPacks.execute({
         activeOnly: request.query.active !== 'false',
         limit: Number(request.query.limit ?? 50),
         ...(request.query.cursor === undefined ? {} : { cursor: request.query.cursor }),
@@ -95,7 +89,7 @@ export function registerTopUpPackRoutes(app: FastifyInstance, openApi: OpenApiRe
       requirePlatformToken(request);
       const result = await runIdempotent(deps.unitOfWork, idempotent(request, `PATCH /v1/top-up-packs/${request.params.code}`), async (tx) => ({
         status: 200,
-        body: await deps.changePack(tx).execute({ code: request.params.code, ...request.body }),
+        body: await deps.useCasesIn(tx, request.messageContext).changeTopUpPack.execute({ code: request.params.code, ...request.body }),
       }));
       return reply.status(result.status).send(result.body);
     },
@@ -114,7 +108,7 @@ export function registerTopUpPackRoutes(app: FastifyInstance, openApi: OpenApiRe
     requirePlatformToken(request);
     const result = await runIdempotent(deps.unitOfWork, idempotent(request, `POST /v1/top-up-packs/${request.params.code}/deactivate`), async (tx) => ({
       status: 200,
-      body: await deps.deactivatePack(tx).execute({ code: request.params.code }),
+      body: await deps.useCasesIn(tx, request.messageContext).deactivateTopUpPack.execute({ code: request.params.code }),
     }));
     return reply.status(result.status).send(result.body);
   });
