@@ -1,5 +1,4 @@
-import type { ConsumedEvent, EventHandler, MikroOrmExecutor } from '@billing/platform';
-import type { CustomerDeactivated, PaymentGatewayLinked } from '@billing/platform/contracts';
+import type { InboxHandlers, MikroOrmExecutor } from '@billing/platform';
 import type { UseCasesIn } from '../payment-use-cases';
 
 export const CUSTOMER_TOPIC = 'billing.customer.v1';
@@ -10,10 +9,10 @@ export const CUSTOMER_GATEWAY_LINKS_CONSUMER = 'customer-gateway-links';
  * PaymentGatewayLinked → recordGatewayLink (Stripe links only); CustomerDeactivated → recordCustomerDeactivation (a
  * deactivated customer buys no more top-ups).
  */
-export function customerGatewayLinkHandlers(useCasesIn: UseCasesIn): Record<string, EventHandler<MikroOrmExecutor>> {
+export function customerGatewayLinkHandlers(useCasesIn: UseCasesIn): InboxHandlers<MikroOrmExecutor> {
   return {
-    PaymentGatewayLinked: async (event: ConsumedEvent, tx) => {
-      const payload = event.payload as unknown as PaymentGatewayLinked;
+    PaymentGatewayLinked: async (event, tx) => {
+      const payload = event.payload;
       await useCasesIn(tx, event.context).recordGatewayLink.execute({
         customerId: payload.customerId,
         gateway: payload.gateway,
@@ -21,8 +20,8 @@ export function customerGatewayLinkHandlers(useCasesIn: UseCasesIn): Record<stri
         linkedAt: payload.occurredAt,
       });
     },
-    CustomerDeactivated: async (event: ConsumedEvent, tx) => {
-      const payload = event.payload as unknown as CustomerDeactivated;
+    CustomerDeactivated: async (event, tx) => {
+      const payload = event.payload;
       await useCasesIn(tx, event.context).recordCustomerDeactivation.execute({ customerId: payload.customerId, deactivatedAt: payload.occurredAt });
     },
   };

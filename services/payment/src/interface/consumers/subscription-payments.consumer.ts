@@ -1,6 +1,5 @@
-import { causedBy, type ConsumedEvent, type EventHandler, type MikroOrmExecutor } from '@billing/platform';
+import { causedBy, type InboxHandlers, type MikroOrmExecutor } from '@billing/platform';
 import type { Logger } from 'pino';
-import type { SubscriptionCreated, SubscriptionRenewalDue, SubscriptionUpgradeRequested } from '@billing/platform/contracts';
 import type { UseCasesIn } from '../payment-use-cases';
 
 export const SUBSCRIPTION_TOPIC = 'billing.subscription.v1';
@@ -17,10 +16,10 @@ export const SUBSCRIPTION_PAYMENTS_CONSUMER = 'subscription-payments';
  * transaction before Stripe is called (not on the inbox's), so a handler retried after a failure sends Stripe identical
  * parameters. Outbox rows carry the consumed event as their cause.
  */
-export function subscriptionPaymentHandlers(useCasesIn: UseCasesIn, logger: Logger): Record<string, EventHandler<MikroOrmExecutor>> {
+export function subscriptionPaymentHandlers(useCasesIn: UseCasesIn, logger: Logger): InboxHandlers<MikroOrmExecutor> {
   return {
-    SubscriptionCreated: async (event: ConsumedEvent) => {
-      const payload = event.payload as unknown as SubscriptionCreated;
+    SubscriptionCreated: async (event) => {
+      const payload = event.payload;
       const result = await useCasesIn(null, causedBy(event.context, event.eventId)).startSubscriptionPayment.execute({
         subscriptionId: payload.subscriptionId,
         customerId: payload.customerId,
@@ -33,8 +32,8 @@ export function subscriptionPaymentHandlers(useCasesIn: UseCasesIn, logger: Logg
         'subscription payment opened',
       );
     },
-    SubscriptionRenewalDue: async (event: ConsumedEvent) => {
-      const payload = event.payload as unknown as SubscriptionRenewalDue;
+    SubscriptionRenewalDue: async (event) => {
+      const payload = event.payload;
       const result = await useCasesIn(null, causedBy(event.context, event.eventId)).chargeRenewal.execute({
         subscriptionId: payload.subscriptionId,
         customerId: payload.customerId,
@@ -48,8 +47,8 @@ export function subscriptionPaymentHandlers(useCasesIn: UseCasesIn, logger: Logg
         'renewal charged',
       );
     },
-    SubscriptionUpgradeRequested: async (event: ConsumedEvent) => {
-      const payload = event.payload as unknown as SubscriptionUpgradeRequested;
+    SubscriptionUpgradeRequested: async (event) => {
+      const payload = event.payload;
       const result = await useCasesIn(null, causedBy(event.context, event.eventId)).chargeUpgrade.execute({
         subscriptionId: payload.subscriptionId,
         customerId: payload.customerId,
