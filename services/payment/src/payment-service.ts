@@ -1,4 +1,4 @@
-import { createStripeClient, ServiceRuntime, type ServiceSettings, type StripeSettings, stripeSettingsFromEnv, webhookSecretsOf } from '@billing/platform';
+import { createStripeClient, registerRoutes, ServiceRuntime, type ServiceSettings, type StripeSettings, stripeSettingsFromEnv, webhookSecretsOf } from '@billing/platform';
 import type { Logger } from 'pino';
 import { paymentMigrations } from '../migrations';
 import type { Clock } from './application/ports/clock.port';
@@ -15,11 +15,10 @@ import { systemClock, uuidGenerator } from './infrastructure/system-clock';
 import { CUSTOMER_GATEWAY_LINKS_CONSUMER, CUSTOMER_TOPIC, customerGatewayLinkHandlers } from './interface/consumers/customer-gateway-links.consumer';
 import { SUBSCRIPTION_PAYMENTS_CONSUMER, SUBSCRIPTION_TOPIC, subscriptionPaymentHandlers } from './interface/consumers/subscription-payments.consumer';
 import { paymentErrorStatus } from './interface/http/error-status';
-import { OpenApiRegistry } from './interface/http/openapi';
-import { registerPaymentRoutes } from './interface/http/payment-routes';
+import { paymentRoutes, refuseCallerPricedTopUps } from './interface/http/payment-routes';
+import { topUpPackRoutes } from './interface/http/top-up-pack-routes';
 import { paymentUseCases } from './interface/payment-use-cases';
-import { registerTopUpPackRoutes } from './interface/http/top-up-pack-routes';
-import { registerStripeWebhookRoute, STRIPE_WEBHOOK_PATH } from './interface/webhooks/stripe-webhook.route';
+import { documentStripeWebhook, registerStripeWebhookRoute, STRIPE_WEBHOOK_PATH } from './interface/webhooks/stripe-webhook.route';
 
 export interface PaymentServiceOverrides {
   /** Default: STRIPE_* from the environment. */
@@ -93,19 +92,16 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
     ids: uuidGenerator,
   });
 
-  const openApi = new OpenApiRegistry();
-  registerTopUpPackRoutes(runtime.http, openApi, { unitOfWork, useCasesIn });
-  registerPaymentRoutes(runtime.http, openApi, {
-    unitOfWork,
-    useCasesIn,
-    ...(stripeSettings.checkoutPageUrl ? { checkoutPageUrl: stripeSettings.checkoutPageUrl } : {}),
-  });
-  await registerStripeWebhookRoute(runtime.http, openApi, { useCasesIn, logger: runtime.logger.child({ component: 'stripe-webhook' }) });
-  openApi.serve(runtime.http, {
+  refuseCallerPricedTopUps(runtime.http);
+  const checkout = stripeSettings.checkoutPageUrl ? { checkoutPageUrl: stripeSettings.checkoutPageUrl } : {};
+  const document = registerRoutes(runtime, [...paymentRoutes({ unitOfWork, useCasesIn, ...checkout }), ...topUpPackRoutes(useCasesIn)], {
     title: 'Payment service',
-    version: '1.0.0',
-    description: 'Stripe PaymentIntents for subscription periods, upgrades and credit top-ups (bought by pack); the top-up catalogue; Stripe webhooks. Events: billing.payment.v1.',
+    version: '2.0.0',
+    description:
+      'Stripe PaymentIntents for subscription periods, upgrades and credit top-ups (bought by pack); the top-up catalogue; Stripe webhooks. Events: billing.payment.v1. The platform-wide REST contract (auth, idempotency, errors, lists, 403 for scoped tokens) is in docs/api.md.',
   });
+  await registerStripeWebhookRoute(runtime.http, { useCasesIn, logger: runtime.logger.child({ component: 'stripe-webhook' }) });
+  documentStripeWebhook(document);
 
   const fromBeginning = overrides.consumersFromBeginning ?? true;
   const retry = overrides.consumerRetry ? { retry: overrides.consumerRetry } : {};

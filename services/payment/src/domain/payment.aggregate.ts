@@ -120,6 +120,9 @@ export class Payment {
   get clientSecret(): string | null {
     return this.state.clientSecret;
   }
+  get createdAt(): Date {
+    return copyDate(this.state.createdAt);
+  }
   get statusObservedAt(): Date {
     return copyDate(this.state.statusObservedAt);
   }

@@ -17,7 +17,7 @@ import type { IdGenerator } from '../application/ports/id-generator.port';
 import type { PaymentFlows } from '../application/ports/payment-flows.port';
 import type { PaymentGateway } from '../application/ports/payment-gateway.port';
 import type { WebhookTransaction } from '../application/ports/webhook-transaction.port';
-import { FindPaymentByReferenceHandler } from '../application/queries/find-payment-by-reference/find-payment-by-reference.handler';
+import { ListPaymentsHandler } from '../application/queries/list-payments/list-payments.handler';
 import { GetPaymentHandler } from '../application/queries/get-payment/get-payment.handler';
 import { ListTopUpPacksHandler } from '../application/queries/list-top-up-packs/list-top-up-packs.handler';
 import type { PaymentRepository } from '../domain/payment.repository.port';
@@ -84,8 +84,8 @@ export function paymentUseCases(ports: PaymentPorts) {
       get getPayment() {
         return new GetPaymentHandler(payments('getPayment'));
       },
-      get findPayment() {
-        return new FindPaymentByReferenceHandler(payments('findPayment'));
+      get listPayments() {
+        return new ListPaymentsHandler(payments('listPayments'));
       },
       get createTopUpPack() {
         return new CreateTopUpPackHandler(packs('createTopUpPack'));

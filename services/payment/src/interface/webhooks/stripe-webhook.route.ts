@@ -1,9 +1,9 @@
-import { ApiError } from '@billing/platform';
+import { ApiError, errorBodySchema } from '@billing/platform';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { WebhookRefusedError } from '../../application/application.errors';
-import type { OpenApiRegistry } from '../http/openapi';
 import { webhookAcknowledgement } from '../http/payment-schemas';
+import { WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS } from '../../application/ports/gateway-webhooks.port';
 import type { UseCasesIn } from '../payment-use-cases';
 
 export const STRIPE_WEBHOOK_PATH = '/v1/webhooks/stripe';
@@ -26,25 +26,7 @@ function asRetryLater(error: unknown): unknown {
   return new ApiError(coded.retryable === true ? 503 : 500, code, coded.message ?? 'the event could not be applied; Stripe will deliver it again');
 }
 
-export async function registerStripeWebhookRoute(app: FastifyInstance, openApi: OpenApiRegistry, deps: StripeWebhookDeps): Promise<void> {
-  openApi.add({
-    method: 'post',
-    url: STRIPE_WEBHOOK_PATH,
-    operationId: 'receiveStripeWebhook',
-    summary: 'Stripe webhook endpoint (payment_intent.*, charge.refunded, charge.dispute.*); other types are acknowledged and ignored',
-    security: 'stripe-signature',
-    rawBody: { contentType: 'application/json', description: 'the Stripe event exactly as sent (the signature covers the raw bytes)' },
-    responses: {
-      200: { description: 'acknowledged: applied, unchanged, duplicate, or ignored', schema: webhookAcknowledgement },
-      400: {
-        description:
-          'refused, nothing written: WEBHOOK_SIGNATURE_MISSING, WEBHOOK_SIGNATURE_INVALID, WEBHOOK_TIMESTAMP_OUTSIDE_TOLERANCE, WEBHOOK_PAYLOAD_NOT_JSON, INVALID_WEBHOOK_PAYLOAD, WEBHOOK_PAYLOAD_TOO_LARGE, WEBHOOK_PAYLOAD_MISSING',
-      },
-      500: { description: 'could not be applied; Stripe retries' },
-      503: { description: 'Stripe (re-read) or the database unavailable; Stripe retries' },
-    },
-  });
-
+export async function registerStripeWebhookRoute(app: FastifyInstance, deps: StripeWebhookDeps): Promise<void> {
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES }, (_request, body, done) => done(null, body));
@@ -79,4 +61,39 @@ export async function registerStripeWebhookRoute(app: FastifyInstance, openApi: 
       return reply.status(200).send({ received: true, ...result });
     });
   });
+}
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+
+/**
+ * The webhook's operation in the service's OpenAPI document. It cannot be a route spec of the kit: its body must stay the
+ * raw bytes Stripe signed (its own content-type parser, in its own scope), and it is authenticated by the signature, not
+ * a service token. Its errors are the one error body all the same.
+ */
+export const stripeWebhookOperation = {
+  post: {
+    operationId: 'receiveStripeWebhook',
+    summary: 'Stripe webhook endpoint (payment_intent.*, charge.refunded, charge.dispute.*); other types are acknowledged and ignored',
+    description: `Deduplicated by event id and applied in any order. Authenticated by the Stripe-Signature header only (no service token): the signature over the raw body under the endpoint secret, with its timestamp at most ${WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS} s from now, in the past or the future.`,
+    tags: ['webhooks'],
+    security: [],
+    parameters: [{ name: 'Stripe-Signature', in: 'header', required: true, schema: { type: 'string' } }],
+    requestBody: { required: true, description: 'the Stripe event exactly as sent (the signature covers the raw bytes)', content: { 'application/json': { schema: { type: 'object' } } } },
+    responses: {
+      200: { description: 'acknowledged: applied, unchanged, duplicate, or ignored', content: { 'application/json': { schema: webhookAcknowledgement } } },
+      400: errorResponse(
+        'refused, nothing written: WEBHOOK_SIGNATURE_MISSING, WEBHOOK_SIGNATURE_INVALID, WEBHOOK_TIMESTAMP_OUTSIDE_TOLERANCE, WEBHOOK_PAYLOAD_MISSING, WEBHOOK_PAYLOAD_NOT_JSON, INVALID_WEBHOOK_PAYLOAD, WEBHOOK_PAYLOAD_TOO_LARGE',
+      ),
+      500: errorResponse('could not be applied (the code says why, e.g. GATEWAY_INTENT_MISMATCH); Stripe delivers it again'),
+      503: errorResponse('PAYMENT_GATEWAY_UNAVAILABLE (a re-read), DATABASE_UNAVAILABLE, PAYMENT_CONCURRENT_UPDATE; Stripe delivers it again'),
+    },
+  },
+};
+
+/** Adds the webhook to the document the kit generated from the other routes (before the server listens). */
+export function documentStripeWebhook(document: Record<string, unknown>): void {
+  const paths = document.paths as Record<string, unknown>;
+  paths[STRIPE_WEBHOOK_PATH] = stripeWebhookOperation;
+  const components = document.components as { schemas: Record<string, unknown> };
+  components.schemas.Error ??= errorBodySchema;
 }
