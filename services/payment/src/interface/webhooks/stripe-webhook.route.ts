@@ -26,10 +26,16 @@ function asRetryLater(error: unknown): unknown {
   return new ApiError(coded.retryable === true ? 503 : 500, code, coded.message ?? 'the event could not be applied; Stripe will deliver it again');
 }
 
+/**
+ * POST /v1/webhooks/stripe — public (authenticated by the signature only), one use case: handleGatewayWebhook.
+ * Registered in its own encapsulated scope so that here, and only here, a JSON body is kept as the raw Buffer the
+ * signature covers, and an oversized body is a 400 like every other refused delivery.
+ */
 export async function registerStripeWebhookRoute(app: FastifyInstance, deps: StripeWebhookDeps): Promise<void> {
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES }, (_request, body, done) => done(null, body));
+    // Stripe sends application/json (with a charset); any other type is 415 UNSUPPORTED_MEDIA_TYPE, as on every route.
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES }, (_request, body, done) => done(null, body));
     scope.setErrorHandler((error, _request, reply) => {
       if ((error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
         return reply.status(400).send({ error: { code: 'WEBHOOK_PAYLOAD_TOO_LARGE', message: `a Stripe event is never larger than ${WEBHOOK_BODY_LIMIT_BYTES} bytes` } });
@@ -81,6 +87,7 @@ export const stripeWebhookOperation = {
     requestBody: { required: true, description: 'the Stripe event exactly as sent (the signature covers the raw bytes)', content: { 'application/json': { schema: { type: 'object' } } } },
     responses: {
       200: { description: 'acknowledged: applied, unchanged, duplicate, or ignored', content: { 'application/json': { schema: webhookAcknowledgement } } },
+      415: errorResponse('UNSUPPORTED_MEDIA_TYPE: not sent as application/json'),
       400: errorResponse(
         'refused, nothing written: WEBHOOK_SIGNATURE_MISSING, WEBHOOK_SIGNATURE_INVALID, WEBHOOK_TIMESTAMP_OUTSIDE_TOLERANCE, WEBHOOK_PAYLOAD_MISSING, WEBHOOK_PAYLOAD_NOT_JSON, INVALID_WEBHOOK_PAYLOAD, WEBHOOK_PAYLOAD_TOO_LARGE',
       ),
