@@ -84,7 +84,7 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
     customerProjectionsIn: (tx) => new SqlCustomerProjections(tx),
     webhookTransaction: (context, work) =>
       unitOfWork.transaction((tx) => work({ payments: new SqlPaymentRepository(inTransaction(tx), context), processed: new SqlProcessedWebhookEvents(tx) })),
-    flows: { flowContextOf: (intentId, eventId) => paymentFlows.flowContextOf(intentId, eventId) },
+    flows: paymentFlows,
     webhooks: new StripeGatewayWebhooks(webhookSecretsOf(stripeSettings), (chargeId) => gateway.refundsOfCharge(chargeId)),
     gateway,
     customers,

@@ -1,6 +1,7 @@
 import { appendToOutbox, childTraceparent, type MessageContext, type SqlExecutor } from '@billing/platform';
 import { Payment } from '../domain/payment.aggregate';
 import { PaymentAlreadyExistsError, PaymentConcurrentUpdateError } from '../domain/payment.errors';
+import type { PaymentFlows } from '../application/ports/payment-flows.port';
 import type { PaymentListFilter, PaymentListPosition, PaymentRepository } from '../domain/payment.repository.port';
 import type { PaymentPurpose } from '../domain/payment-reference.value-object';
 import { toOutboxMessages } from './integration-events';
@@ -12,7 +13,7 @@ import type { Transactor } from './sql-transactor';
  * outbox in the same transaction as the row. The version each payment was loaded with is remembered per instance, so
  * use one repository per unit of work.
  */
-export class SqlPaymentRepository implements PaymentRepository {
+export class SqlPaymentRepository implements PaymentRepository, PaymentFlows {
   private readonly versions = new WeakMap<Payment, number>();
 
   constructor(
