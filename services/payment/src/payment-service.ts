@@ -18,7 +18,7 @@ import { paymentErrorStatus } from './interface/http/error-status';
 import { paymentRoutes, refuseCallerPricedTopUps } from './interface/http/payment-routes';
 import { topUpPackRoutes } from './interface/http/top-up-pack-routes';
 import { paymentUseCases } from './interface/payment-use-cases';
-import { documentStripeWebhook, registerStripeWebhookRoute, STRIPE_WEBHOOK_PATH } from './interface/webhooks/stripe-webhook.route';
+import { STRIPE_WEBHOOK_PATH, stripeWebhookRoute } from './interface/webhooks/stripe-webhook.route';
 
 export interface PaymentServiceOverrides {
   /** Default: STRIPE_* from the environment. */
@@ -94,14 +94,13 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
 
   refuseCallerPricedTopUps(runtime.http);
   const checkout = stripeSettings.checkoutPageUrl ? { checkoutPageUrl: stripeSettings.checkoutPageUrl } : {};
-  const document = registerRoutes(runtime, [...paymentRoutes({ unitOfWork, useCasesIn, ...checkout }), ...topUpPackRoutes(useCasesIn)], {
+  const webhook = stripeWebhookRoute({ useCasesIn, logger: runtime.logger.child({ component: 'stripe-webhook' }) });
+  registerRoutes(runtime, [...paymentRoutes({ unitOfWork, useCasesIn, ...checkout }), ...topUpPackRoutes(useCasesIn), webhook], {
     title: 'Payment service',
     version: '2.0.0',
     description:
       'Stripe PaymentIntents for subscription periods, upgrades and credit top-ups (bought by pack); the top-up catalogue; Stripe webhooks. Events: billing.payment.v1. The platform-wide REST contract (auth, idempotency, errors, lists, 403 for scoped tokens) is in docs/api.md.',
   });
-  await registerStripeWebhookRoute(runtime.http, { useCasesIn, logger: runtime.logger.child({ component: 'stripe-webhook' }) });
-  documentStripeWebhook(document);
 
   const fromBeginning = overrides.consumersFromBeginning ?? true;
   const retry = overrides.consumerRetry ? { retry: overrides.consumerRetry } : {};

@@ -1,9 +1,8 @@
-import { ApiError, errorBodySchema } from '@billing/platform';
-import type { FastifyInstance } from 'fastify';
+import { ApiError, defineRoute, type MikroOrmExecutor, type RouteSpec } from '@billing/platform';
 import type { Logger } from 'pino';
 import { WebhookRefusedError } from '../../application/application.errors';
-import { webhookAcknowledgement } from '../http/payment-schemas';
 import { WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS } from '../../application/ports/gateway-webhooks.port';
+import { webhookAcknowledgement } from '../http/payment-schemas';
 import type { UseCasesIn } from '../payment-use-cases';
 
 export const STRIPE_WEBHOOK_PATH = '/v1/webhooks/stripe';
@@ -27,23 +26,43 @@ function asRetryLater(error: unknown): unknown {
 }
 
 /**
- * POST /v1/webhooks/stripe — public (authenticated by the signature only), one use case: handleGatewayWebhook.
- * Registered in its own encapsulated scope so that here, and only here, a JSON body is kept as the raw Buffer the
- * signature covers, and an oversized body is a 400 like every other refused delivery.
+ * POST /v1/webhooks/stripe — public (authenticated by the signature only; the path is in the runtime's publicPaths),
+ * one use case: handleGatewayWebhook. The kit keeps the body as the raw bytes the signature covers.
  */
-export async function registerStripeWebhookRoute(app: FastifyInstance, deps: StripeWebhookDeps): Promise<void> {
-  await app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    // Stripe sends application/json (with a charset); any other type is 415 UNSUPPORTED_MEDIA_TYPE, as on every route.
-    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES }, (_request, body, done) => done(null, body));
-    scope.setErrorHandler((error, _request, reply) => {
-      if ((error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-        return reply.status(400).send({ error: { code: 'WEBHOOK_PAYLOAD_TOO_LARGE', message: `a Stripe event is never larger than ${WEBHOOK_BODY_LIMIT_BYTES} bytes` } });
+export function stripeWebhookRoute(deps: StripeWebhookDeps): RouteSpec<MikroOrmExecutor> {
+  return defineRoute<{ Body: Buffer | undefined }, MikroOrmExecutor>({
+    kind: 'custom',
+    idempotent: false,
+    public: true,
+    rawBody: { description: 'the Stripe event exactly as sent (the signature covers the raw bytes)', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES },
+    method: 'POST',
+    url: STRIPE_WEBHOOK_PATH,
+    operationId: 'receiveStripeWebhook',
+    summary: 'Stripe webhook endpoint (payment_intent.*, charge.refunded, charge.dispute.*); other types are acknowledged and ignored',
+    description: `Deduplicated by event id and applied in any order. Authenticated by the Stripe-Signature header only (no service token): the signature over the raw body under the endpoint secret, its timestamp at most ${WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS} s from now, in the past or the future. A refused delivery writes nothing; one that could not be applied is answered 5xx, so Stripe delivers it again.`,
+    tag: 'webhooks',
+    access: 'any',
+    schema: {
+      success: { status: 200, body: webhookAcknowledgement, description: 'Acknowledged: applied, unchanged, duplicate, or ignored.' },
+      errors: {
+        400: [
+          'WEBHOOK_SIGNATURE_MISSING',
+          'WEBHOOK_SIGNATURE_INVALID',
+          'WEBHOOK_TIMESTAMP_OUTSIDE_TOLERANCE',
+          'WEBHOOK_PAYLOAD_MISSING',
+          'WEBHOOK_PAYLOAD_NOT_JSON',
+          'INVALID_WEBHOOK_PAYLOAD',
+        ],
+        415: ['UNSUPPORTED_MEDIA_TYPE'],
+        500: ['GATEWAY_INTENT_MISMATCH', 'WEBHOOK_PROCESSING_FAILED'],
+        503: ['PAYMENT_GATEWAY_UNAVAILABLE', 'PAYMENT_CONCURRENT_UPDATE'],
+      },
+    },
+    handle: async (request) => {
+      // Stripe sends application/json (with a charset); any other type is 415, as on every route of the contract.
+      if (!/^application\/json(\s*;|\s*$)/i.test(request.headers['content-type'] ?? '')) {
+        throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the Stripe event as application/json');
       }
-      throw error; // the service's error handler answers the rest in the shared shape
-    });
-
-    scope.post(STRIPE_WEBHOOK_PATH, { bodyLimit: WEBHOOK_BODY_LIMIT_BYTES }, async (request, reply) => {
       const signature = request.headers['stripe-signature'];
       const command = {
         rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
@@ -64,43 +83,7 @@ export async function registerStripeWebhookRoute(app: FastifyInstance, deps: Str
       if (result.outcome === 'ignored' && result.reason === 'unhandled_event_type') log.info('stripe event type not handled; acknowledged');
       else if (result.outcome === 'ignored') log.warn({ reason: result.reason }, 'stripe event ignored');
       else log.info({ outcome: result.outcome, ...('paymentId' in result ? { paymentId: result.paymentId, status: result.status, refetched: result.refetched } : {}) }, 'stripe event');
-      return reply.status(200).send({ received: true, ...result });
-    });
-  });
-}
-
-const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
-
-/**
- * The webhook's operation in the service's OpenAPI document. It cannot be a route spec of the kit: its body must stay the
- * raw bytes Stripe signed (its own content-type parser, in its own scope), and it is authenticated by the signature, not
- * a service token. Its errors are the one error body all the same.
- */
-export const stripeWebhookOperation = {
-  post: {
-    operationId: 'receiveStripeWebhook',
-    summary: 'Stripe webhook endpoint (payment_intent.*, charge.refunded, charge.dispute.*); other types are acknowledged and ignored',
-    description: `Deduplicated by event id and applied in any order. Authenticated by the Stripe-Signature header only (no service token): the signature over the raw body under the endpoint secret, with its timestamp at most ${WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS} s from now, in the past or the future.`,
-    tags: ['webhooks'],
-    security: [],
-    parameters: [{ name: 'Stripe-Signature', in: 'header', required: true, schema: { type: 'string' } }],
-    requestBody: { required: true, description: 'the Stripe event exactly as sent (the signature covers the raw bytes)', content: { 'application/json': { schema: { type: 'object' } } } },
-    responses: {
-      200: { description: 'acknowledged: applied, unchanged, duplicate, or ignored', content: { 'application/json': { schema: webhookAcknowledgement } } },
-      415: errorResponse('UNSUPPORTED_MEDIA_TYPE: not sent as application/json'),
-      400: errorResponse(
-        'refused, nothing written: WEBHOOK_SIGNATURE_MISSING, WEBHOOK_SIGNATURE_INVALID, WEBHOOK_TIMESTAMP_OUTSIDE_TOLERANCE, WEBHOOK_PAYLOAD_MISSING, WEBHOOK_PAYLOAD_NOT_JSON, INVALID_WEBHOOK_PAYLOAD, WEBHOOK_PAYLOAD_TOO_LARGE',
-      ),
-      500: errorResponse('could not be applied (the code says why, e.g. GATEWAY_INTENT_MISMATCH); Stripe delivers it again'),
-      503: errorResponse('PAYMENT_GATEWAY_UNAVAILABLE (a re-read), DATABASE_UNAVAILABLE, PAYMENT_CONCURRENT_UPDATE; Stripe delivers it again'),
+      return { status: 200, body: { received: true, ...result } };
     },
-  },
-};
-
-/** Adds the webhook to the document the kit generated from the other routes (before the server listens). */
-export function documentStripeWebhook(document: Record<string, unknown>): void {
-  const paths = document.paths as Record<string, unknown>;
-  paths[STRIPE_WEBHOOK_PATH] = stripeWebhookOperation;
-  const components = document.components as { schemas: Record<string, unknown> };
-  components.schemas.Error ??= errorBodySchema;
+  });
 }
