@@ -1,4 +1,5 @@
 import { ApiError, defineRoute, type MikroOrmExecutor, type RouteSpec } from '@billing/platform';
+import { DomainError } from '@billing/platform/domain';
 import type { Logger } from 'pino';
 import { WebhookRefusedError } from '../../application/application.errors';
 import { WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS } from '../../application/ports/gateway-webhooks.port';
@@ -15,14 +16,17 @@ export interface StripeWebhookDeps {
 }
 
 /**
- * Refused deliveries are 400 (the service's error status for their codes); every other error after verification is
- * answered 5xx, so Stripe delivers the event again later (it retries for days).
+ * What a failed delivery is answered. Refused ones are 400 (the service's error status for their codes). The service's
+ * own errors after verification are answered 5xx with their code — 503 when retrying may help — so Stripe delivers the
+ * event again later (it retries for days). Anything else is the platform's to answer: 503 DATABASE_UNAVAILABLE when
+ * the database is away, 500 INTERNAL otherwise.
  */
-function asRetryLater(error: unknown): unknown {
+export function webhookFailure(error: unknown): unknown {
   if (error instanceof WebhookRefusedError) return error;
   const coded = error as { code?: unknown; retryable?: unknown; message?: string };
-  const code = typeof coded.code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(coded.code) ? coded.code : 'WEBHOOK_PROCESSING_FAILED';
-  return new ApiError(coded.retryable === true ? 503 : 500, code, coded.message ?? 'the event could not be applied; Stripe will deliver it again');
+  const ours = error instanceof DomainError || typeof coded.retryable === 'boolean';
+  if (!ours || typeof coded.code !== 'string') return error;
+  return new ApiError(coded.retryable === true ? 503 : 500, coded.code, coded.message ?? 'the event could not be applied; Stripe will deliver it again');
 }
 
 /**
@@ -54,7 +58,7 @@ export function stripeWebhookRoute(deps: StripeWebhookDeps): RouteSpec<MikroOrmE
           'INVALID_WEBHOOK_PAYLOAD',
         ],
         415: ['UNSUPPORTED_MEDIA_TYPE'],
-        500: ['GATEWAY_INTENT_MISMATCH', 'WEBHOOK_PROCESSING_FAILED'],
+        500: ['GATEWAY_INTENT_MISMATCH', 'PAYMENT_GATEWAY_REJECTED', 'INVARIANT_VIOLATION', 'INTERNAL'],
         503: ['PAYMENT_GATEWAY_UNAVAILABLE', 'PAYMENT_CONCURRENT_UPDATE'],
       },
     },
@@ -74,7 +78,7 @@ export function stripeWebhookRoute(deps: StripeWebhookDeps): RouteSpec<MikroOrmE
         handled = await deps.useCasesIn(null, request.messageContext).handleGatewayWebhook.execute(command);
       } catch (error) {
         if (!(error instanceof WebhookRefusedError)) deps.logger.error({ err: error }, 'stripe event could not be applied');
-        throw asRetryLater(error);
+        throw webhookFailure(error);
       }
       // Stripe knows nothing of our correlation ids: the webhook (its request log line included) joins the payment's flow.
       request.messageContext = handled.context;
