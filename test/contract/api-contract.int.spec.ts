@@ -15,6 +15,8 @@ import {
   type TestService as SubscriptionTestService,
   TOKEN as SUBSCRIPTION_TOKEN,
 } from '../../services/subscription/src/subscription-service.test-harness';
+import { startPaymentHarness } from '../../services/payment/src/testing/payment-service.test-harness';
+import { signWebhook } from '@billing/testkit';
 
 // The one REST/gRPC contract (docs/api.md), checked from the outside on every service that is on the kit: walk the
 // service's /openapi.json and call every operation for real. A service joins by adding a row to `services` below.
@@ -28,6 +30,8 @@ interface OperationRequest {
   params?: Record<string, string>;
   query?: Record<string, string>;
   body?: unknown;
+  /** Headers an operation authenticated otherwise needs (payment's Stripe webhook: Stripe-Signature). */
+  headers?: Record<string, string>;
 }
 
 interface RunningService {
@@ -55,8 +59,13 @@ interface ServiceUnderContract {
   grpc?: { proto: string; service: string; request(service: RunningService, method: string): Promise<Record<string, unknown>> };
 }
 
-async function call(service: RunningService, method: string, path: string, options: { token?: string; body?: unknown; query?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { authorization: `Bearer ${options.token ?? service.token}` };
+async function call(
+  service: RunningService,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; query?: Record<string, string>; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { authorization: `Bearer ${options.token ?? service.token}`, ...options.headers };
   if (method !== 'GET') headers['idempotency-key'] = randomUUID();
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const query = new URLSearchParams(options.query ?? {}).toString();
@@ -217,7 +226,69 @@ function subscriptionContract(): ServiceUnderContract {
   };
 }
 
-const services: ServiceUnderContract[] = [customer, subscriptionContract()];
+let paymentHarness: Awaited<ReturnType<typeof startPaymentHarness>>;
+
+const payment: ServiceUnderContract = {
+  name: 'payment',
+  async start() {
+    paymentHarness = await startPaymentHarness();
+    return { httpUrl: paymentHarness.service.httpUrl, token: paymentHarness.token, scopedToken: paymentHarness.scopedToken, close: () => paymentHarness.close() };
+  },
+  creates: ['createTopUp', 'createTopUpPack'],
+  lists: ['listPayments', 'listTopUpPacks'],
+  async request(_service, operationId): Promise<OperationRequest> {
+    const h = paymentHarness;
+    const linkedCustomer = async () => {
+      const customerId = randomUUID();
+      const stripeCustomer = await h.stripe.customers.create({ email: `${customerId}@example.com`, invoice_settings: { default_payment_method: 'pm_card_visa' } });
+      h.customerService.link(customerId, stripeCustomer.id);
+      return customerId;
+    };
+    const topUp = async () => {
+      const created = await h.api('POST', '/v1/top-ups', { body: { customerId: await linkedCustomer(), packCode: await h.pack(), currency: 'EUR' }, idempotencyKey: randomUUID() });
+      return created.body as { paymentId: string; customerId: string };
+    };
+    const newPack = async () => h.pack(1 + Math.floor(Math.random() * 1_000_000), 1_000);
+    switch (operationId) {
+      case 'createTopUp':
+        return { body: { customerId: await linkedCustomer(), packCode: await h.pack(), currency: 'EUR' } };
+      case 'getPayment':
+        return { params: { paymentId: (await topUp()).paymentId } };
+      case 'listPayments':
+        return { query: { customerId: (await topUp()).customerId } };
+      case 'createTopUpPack':
+        return { body: { code: `c-${randomUUID().slice(0, 8)}`, credits: 100, prices: [{ amount: 500, currency: 'EUR' }] } };
+      case 'listTopUpPacks':
+        return {};
+      case 'changeTopUpPack':
+        return { params: { code: await newPack() }, body: { credits: 700 } };
+      case 'deactivateTopUpPack':
+        return { params: { code: await newPack() } };
+      case 'receiveStripeWebhook': {
+        // Signed as Stripe signs; a type payment does not handle is acknowledged (200) and changes nothing.
+        const event = { id: `evt_${randomUUID().replaceAll('-', '')}`, object: 'event', type: 'customer.created', created: Math.floor(Date.now() / 1000), data: { object: { id: 'cus_x' } } };
+        return { body: event, headers: { 'stripe-signature': signWebhook(JSON.stringify(event), h.webhookSecret) } };
+      }
+      default:
+        throw new Error(`no request for ${operationId}: add one`);
+    }
+  },
+  async seedList(_service, operationId): Promise<Record<string, string>> {
+    const h = paymentHarness;
+    if (operationId === 'listTopUpPacks') {
+      for (let i = 0; i < 2; i += 1) await h.pack(1 + Math.floor(Math.random() * 1_000_000), 1_000);
+      return {};
+    }
+    const customerId = randomUUID();
+    const stripeCustomer = await h.stripe.customers.create({ email: `${customerId}@example.com` });
+    h.customerService.link(customerId, stripeCustomer.id);
+    const packCode = await h.pack();
+    for (let i = 0; i < 2; i += 1) await h.api('POST', '/v1/top-ups', { body: { customerId, packCode, currency: 'EUR' }, idempotencyKey: randomUUID() });
+    return { customerId };
+  },
+};
+
+const services: ServiceUnderContract[] = [customer, subscriptionContract(), payment];
 
 // ------------------------------------------------------------------------------------------------------------------
 
@@ -266,6 +337,7 @@ for (const underContract of services) {
         const answer = await call(service, operation.method, pathWith(operation.path, request.params), {
           ...(request.body === undefined ? {} : { body: request.body }),
           ...(request.query ? { query: request.query } : {}),
+          ...(request.headers ? { headers: request.headers } : {}),
         });
         expect(answer.status, `${operation.id}: ${JSON.stringify(answer.body)}`).to.equal(operation.successStatus);
         validate(operation.successSchema, answer.body, operation.id);

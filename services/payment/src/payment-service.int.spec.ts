@@ -147,6 +147,11 @@ describe('Payment service (PostgreSQL, Kafka, Stripe test server)', function () 
           'WEBHOOK_TIMESTAMP_OUTSIDE_TOLERANCE',
           (payload, secret) => ({ body: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signWebhook(payload, secret, Math.floor(Date.now() / 1000) - 301) } }),
         ],
+        [
+          'a signature dated an hour in the future',
+          'WEBHOOK_TIMESTAMP_OUTSIDE_TOLERANCE',
+          (payload, secret) => ({ body: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signWebhook(payload, secret, Math.floor(Date.now() / 1000) + 3_600) } }),
+        ],
         ['no signature header', 'WEBHOOK_SIGNATURE_MISSING', (payload) => ({ body: payload, headers: { 'content-type': 'application/json' } })],
         [
           'a signed body that is not JSON',
@@ -158,7 +163,7 @@ describe('Payment service (PostgreSQL, Kafka, Stripe test server)', function () 
         ],
         [
           'a 2 MB body',
-          'WEBHOOK_PAYLOAD_TOO_LARGE',
+          'PAYLOAD_TOO_LARGE',
           (payload, secret) => {
             const body = JSON.stringify({ ...JSON.parse(payload), padding: 'x'.repeat(2 * 1024 * 1024) });
             return { body, headers: { 'content-type': 'application/json', 'stripe-signature': signWebhook(body, secret) } };
@@ -166,14 +171,16 @@ describe('Payment service (PostgreSQL, Kafka, Stripe test server)', function () 
         ],
       ];
       for (const [name, code, make] of cases) {
-        it(`answers 400 ${code} to ${name} and writes nothing`, async () => {
+        // Over the body limit is the contract's 413, whatever the route; every other refusal is the webhook's own 400.
+        const status = code === 'PAYLOAD_TOO_LARGE' ? 413 : 400;
+        it(`answers ${status} ${code} to ${name} and writes nothing`, async () => {
           const { succeeded } = await paidTopUp();
           const before = await h.counts();
           const { body, headers } = make(succeeded.payload, h.webhookSecret);
 
           const answer = await h.deliver(body, headers);
 
-          expect(answer.status).to.equal(400);
+          expect(answer.status).to.equal(status);
           expect(answer.body.error.code).to.equal(code);
           expect(await h.counts()).to.deep.equal(before);
         });
@@ -211,6 +218,10 @@ describe('Payment service (PostgreSQL, Kafka, Stripe test server)', function () 
         expect(published[1]!.payload).to.include({ paymentId, disputeId: dispute.id, disputeStatus: 'needs_response', amountDisputed: 2_500 });
         expect(published[2]!.payload).to.include({ paymentId, disputeId: dispute.id, status: 'lost', amountDisputed: 2_500 });
         expect((await h.paymentRow(paymentId)).disputes).to.have.length(1);
+        const read = await h.api('GET', `/v1/payments/${paymentId}`);
+        expect(read.body.disputes).to.have.length(1);
+        expect(read.body.disputes[0]).to.include({ disputeId: dispute.id, status: 'lost', amount: 2_500 });
+        expect(Date.parse(read.body.disputes[0].closedAt)).to.be.at.least(Date.parse(read.body.disputes[0].openedAt));
       });
     });
 
@@ -435,13 +446,90 @@ describe('Payment service (PostgreSQL, Kafka, Stripe test server)', function () 
   });
 
   describe('REST', () => {
-    it('serves /openapi.json built from the route schemas', async () => {
+    it('serves /openapi.json (OpenAPI 3.1.0) built from the route schemas, a schema for every response', async () => {
       const document = await h.api('GET', '/openapi.json', { token: null });
       expect(document.status).to.equal(200);
+      expect(document.body.openapi).to.equal('3.1.0');
+      for (const [path, operations] of Object.entries(document.body.paths as Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> }>>)) {
+        for (const [method, operation] of Object.entries(operations)) {
+          for (const [status, response] of Object.entries(operation.responses)) {
+            expect(response.content?.['application/json']?.schema, `${method} ${path} ${status}`).to.not.equal(undefined);
+          }
+        }
+      }
+      expect(document.body.paths['/v1/top-ups'].post.responses).to.have.property('201');
+      expect(document.body.paths['/v1/top-up-packs'].post.responses).to.have.property('201');
       expect(Object.keys(document.body.paths)).to.include.members(['/v1/top-ups', '/v1/payments/{paymentId}', '/v1/payments', '/v1/webhooks/stripe']);
       expect(document.body.paths['/v1/top-ups'].post.requestBody.content['application/json'].schema.required).to.deep.equal(['customerId', 'packCode', 'currency']);
       expect(Object.keys(document.body.paths)).to.include.members(['/v1/top-up-packs', '/v1/top-up-packs/{code}', '/v1/top-up-packs/{code}/deactivate']);
       expect(document.body.paths['/v1/webhooks/stripe'].post.security).to.deep.equal([]);
+      expect(document.body.paths['/v1/webhooks/stripe'].post.responses).to.include.keys('200', '400', '413', '415', '500', '503');
+    });
+
+    it('answers a token scoped to one customer 403 FORBIDDEN on another customer’s payments and top-ups, and lists only its own', async () => {
+      const stripeCustomer = await h.stripe.customers.create({ email: `${h.scopedCustomerId}@example.com` });
+      h.customerService.link(h.scopedCustomerId, stripeCustomer.id);
+      const packCode = await h.pack(500, 1_000);
+      const own = await h.api('POST', '/v1/top-ups', { body: { customerId: h.scopedCustomerId, packCode, currency: 'EUR' }, idempotencyKey: randomUUID(), token: h.scopedToken });
+      expect(own.status, JSON.stringify(own.body)).to.equal(201);
+      const other = await topUp();
+      const before = await h.counts();
+
+      const answers = [
+        await h.api('GET', `/v1/payments/${other.paymentId}`, { token: h.scopedToken }),
+        await h.api('GET', `/v1/payments?customerId=${other.customerId}`, { token: h.scopedToken }),
+        await h.api('POST', '/v1/top-ups', { body: { customerId: other.customerId, packCode, currency: 'EUR' }, idempotencyKey: randomUUID(), token: h.scopedToken }),
+      ];
+      expect(answers.map((answer) => [answer.status, answer.body.error?.code])).to.deep.equal([
+        [403, 'FORBIDDEN'],
+        [403, 'FORBIDDEN'],
+        [403, 'FORBIDDEN'],
+      ]);
+      expect(await h.counts()).to.deep.equal(before);
+      expect((await h.api('GET', `/v1/payments/${own.body.paymentId}`, { token: h.scopedToken })).status).to.equal(200);
+      const listed = await h.api('GET', '/v1/payments', { token: h.scopedToken });
+      expect(listed.body.data.map((payment: { customerId: string }) => payment.customerId)).to.deep.equal([h.scopedCustomerId]);
+    });
+
+    it('pages payments and packs with limit and an opaque cursor ({ data, nextCursor }), and refuses a cursor it did not hand out', async () => {
+      const { customerId } = await linkedCustomer();
+      const packCode = await h.pack(500, 1_000);
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        const bought = await h.api('POST', '/v1/top-ups', { body: { customerId, packCode, currency: 'EUR' }, idempotencyKey: randomUUID() });
+        ids.push(bought.body.paymentId);
+      }
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { status: number; body: any } = await h.api('GET', `/v1/payments?customerId=${customerId}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.status, JSON.stringify(page.body)).to.equal(200);
+        expect(page.body.data.length).to.be.at.most(2);
+        seen.push(...page.body.data.map((payment: { paymentId: string }) => payment.paymentId));
+        cursor = page.body.nextCursor;
+      } while (cursor !== null);
+      expect(seen).to.have.members(ids).and.to.have.length(3);
+
+      await h.pack(501, 1_000);
+      const packs = await h.api('GET', '/v1/top-up-packs?limit=1');
+      expect(packs.body.data).to.have.length(1);
+      const next = await h.api('GET', `/v1/top-up-packs?limit=1&cursor=${packs.body.nextCursor}`);
+      expect(next.body.data[0].code > packs.body.data[0].code).to.equal(true);
+
+      for (const path of ['/v1/payments?cursor=bm90LWEtY3Vyc29y', '/v1/top-up-packs?cursor=bm90LWEtY3Vyc29y']) {
+        const refused = await h.api('GET', path);
+        expect([refused.status, refused.body.error.code], path).to.deep.equal([400, 'INVALID_CURSOR']);
+      }
+    });
+
+    it('answers a body sent as another content type 415 UNSUPPORTED_MEDIA_TYPE', async () => {
+      const response = await fetch(`${h.service.httpUrl}/v1/top-up-packs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${h.token}`, 'content-type': 'text/plain', 'idempotency-key': randomUUID() },
+        body: JSON.stringify({ code: 'x', credits: 1, prices: [{ amount: 1, currency: 'EUR' }] }),
+      });
+      expect(response.status).to.equal(415);
+      expect(((await response.json()) as { error: { code: string } }).error.code).to.equal('UNSUPPORTED_MEDIA_TYPE');
     });
 
     it('requires a service token, an Idempotency-Key, and refuses a reused key with another body', async () => {

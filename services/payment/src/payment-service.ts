@@ -1,33 +1,24 @@
-import { createStripeClient, ServiceRuntime, type MessageContext, type ServiceSettings, type SqlExecutor, type StripeSettings, stripeSettingsFromEnv, webhookSecretsOf } from '@billing/platform';
+import { createStripeClient, registerRoutes, ServiceRuntime, type ServiceSettings, type StripeSettings, stripeSettingsFromEnv, webhookSecretsOf } from '@billing/platform';
 import type { Logger } from 'pino';
 import { paymentMigrations } from '../migrations';
-import { ChargeRenewalHandler } from './application/commands/charge-renewal/charge-renewal.handler';
-import { ChargeUpgradeHandler } from './application/commands/charge-upgrade/charge-upgrade.handler';
-import { ChangeTopUpPackHandler } from './application/commands/change-top-up-pack/change-top-up-pack.handler';
-import { CreateTopUpHandler } from './application/commands/create-top-up/create-top-up.handler';
-import { CreateTopUpPackHandler } from './application/commands/create-top-up-pack/create-top-up-pack.handler';
-import { DeactivateTopUpPackHandler } from './application/commands/deactivate-top-up-pack/deactivate-top-up-pack.handler';
-import { HandleGatewayWebhookHandler } from './application/commands/handle-gateway-webhook/handle-gateway-webhook.handler';
-import { StartSubscriptionPaymentHandler } from './application/commands/start-subscription-payment/start-subscription-payment.handler';
 import type { Clock } from './application/ports/clock.port';
 import type { CustomerDirectory } from './application/ports/customer-directory.port';
-import { FindPaymentByReferenceHandler } from './application/queries/find-payment-by-reference/find-payment-by-reference.handler';
-import { GetPaymentHandler } from './application/queries/get-payment/get-payment.handler';
-import { ListTopUpPacksHandler } from './application/queries/list-top-up-packs/list-top-up-packs.handler';
 import { CustomerServiceClient, ProjectedCustomerDirectory } from './infrastructure/grpc-customer-directory';
+import { SqlCustomerProjections } from './infrastructure/sql-customer-projections';
 import { SqlPaymentRepository } from './infrastructure/sql-payment.repository';
 import { SqlProcessedWebhookEvents } from './infrastructure/sql-processed-webhook-events';
 import { SqlTopUpPackRepository } from './infrastructure/sql-top-up-pack.repository';
 import { eachInOwnTransaction, inTransaction } from './infrastructure/sql-transactor';
+import { StripeGatewayWebhooks } from './infrastructure/stripe/stripe-gateway-webhooks';
 import { StripePaymentGateway } from './infrastructure/stripe/stripe-payment-gateway';
 import { systemClock, uuidGenerator } from './infrastructure/system-clock';
 import { CUSTOMER_GATEWAY_LINKS_CONSUMER, CUSTOMER_TOPIC, customerGatewayLinkHandlers } from './interface/consumers/customer-gateway-links.consumer';
 import { SUBSCRIPTION_PAYMENTS_CONSUMER, SUBSCRIPTION_TOPIC, subscriptionPaymentHandlers } from './interface/consumers/subscription-payments.consumer';
 import { paymentErrorStatus } from './interface/http/error-status';
-import { OpenApiRegistry } from './interface/http/openapi';
-import { registerPaymentRoutes } from './interface/http/payment-routes';
-import { registerTopUpPackRoutes } from './interface/http/top-up-pack-routes';
-import { registerStripeWebhookRoute, STRIPE_WEBHOOK_PATH } from './interface/webhooks/stripe-webhook.route';
+import { paymentRoutes, refuseCallerPricedTopUps } from './interface/http/payment-routes';
+import { topUpPackRoutes } from './interface/http/top-up-pack-routes';
+import { paymentUseCases } from './interface/payment-use-cases';
+import { STRIPE_WEBHOOK_PATH, stripeWebhookRoute } from './interface/webhooks/stripe-webhook.route';
 
 export interface PaymentServiceOverrides {
   /** Default: STRIPE_* from the environment. */
@@ -82,52 +73,33 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
   if (customerService === null && !overrides.customerDirectory) runtime.logger.warn('CUSTOMER_GRPC_URL is not set: Stripe customers come from the PaymentGatewayLinked projection only');
   const customers = overrides.customerDirectory ?? new ProjectedCustomerDirectory(unitOfWork, customerClient, runtime.logger.child({ component: 'customer-directory' }));
 
-  // Opening a payment commits the row before Stripe is called (see SqlPaymentRepository / PaymentOpener).
-  const openerDeps = (context: MessageContext) => ({
-    payments: new SqlPaymentRepository(eachInOwnTransaction(unitOfWork), context),
+  // Only reads (the flow a payment was opened in), so its outbox context is never used.
+  const paymentFlows = new SqlPaymentRepository(eachInOwnTransaction(unitOfWork), { correlationId: 'read-only' });
+  const useCasesIn = paymentUseCases({
+    // Opening a payment commits the row before Stripe is called (see SqlPaymentRepository / PaymentOpener).
+    paymentsCommittingEachCall: (context) => new SqlPaymentRepository(eachInOwnTransaction(unitOfWork), context),
+    paymentsIn: (tx, context) => new SqlPaymentRepository(inTransaction(tx), context),
+    packsIn: (tx) => new SqlTopUpPackRepository(tx),
+    packsCommittingEachCall: { find: (code) => unitOfWork.transaction((tx) => new SqlTopUpPackRepository(tx).find(code)) },
+    customerProjectionsIn: (tx) => new SqlCustomerProjections(tx),
+    webhookTransaction: (context, work) =>
+      unitOfWork.transaction((tx) => work({ payments: new SqlPaymentRepository(inTransaction(tx), context), processed: new SqlProcessedWebhookEvents(tx) })),
+    flows: paymentFlows,
+    webhooks: new StripeGatewayWebhooks(webhookSecretsOf(stripeSettings), (chargeId) => gateway.refundsOfCharge(chargeId)),
     gateway,
     customers,
     clock,
     ids: uuidGenerator,
   });
-  const readOnly = () => ({ payments: new SqlPaymentRepository(eachInOwnTransaction(unitOfWork), { correlationId: 'read-only' }) });
 
-  const packsInOwnTransaction = { find: (code: string) => unitOfWork.transaction((tx) => new SqlTopUpPackRepository(tx).find(code)) };
-
-  const openApi = new OpenApiRegistry();
-  registerTopUpPackRoutes(runtime.http, openApi, {
-    unitOfWork,
-    createPack: (tx) => new CreateTopUpPackHandler({ packs: new SqlTopUpPackRepository(tx), clock }),
-    changePack: (tx) => new ChangeTopUpPackHandler({ packs: new SqlTopUpPackRepository(tx), clock }),
-    deactivatePack: (tx) => new DeactivateTopUpPackHandler({ packs: new SqlTopUpPackRepository(tx), clock }),
-    listPacks: (tx) => new ListTopUpPacksHandler({ packs: new SqlTopUpPackRepository(tx) }),
-  });
-  registerPaymentRoutes(runtime.http, openApi, {
-    unitOfWork,
-    // The pack is read in a transaction of its own: the payment row must commit before Stripe is called.
-    createTopUp: (request) => new CreateTopUpHandler({ ...openerDeps(request.messageContext), packs: packsInOwnTransaction }),
-    getPayment: () => new GetPaymentHandler(readOnly()),
-    findPayment: () => new FindPaymentByReferenceHandler(readOnly()),
-    ...(stripeSettings.checkoutPageUrl ? { checkoutPageUrl: stripeSettings.checkoutPageUrl } : {}),
-  });
-  await registerStripeWebhookRoute(runtime.http, openApi, {
-    webhookSecrets: webhookSecretsOf(stripeSettings),
-    unitOfWork,
-    handlerFor: (tx: SqlExecutor, context: MessageContext) =>
-      new HandleGatewayWebhookHandler({
-        payments: new SqlPaymentRepository(inTransaction(tx), context),
-        processed: new SqlProcessedWebhookEvents(tx),
-        gateway,
-        clock,
-      }),
-    refundsOf: (chargeId) => gateway.refundsOfCharge(chargeId),
-    flowContextOf: (intentId, eventId) => readOnly().payments.flowContextOf(intentId, eventId),
-    logger: runtime.logger.child({ component: 'stripe-webhook' }),
-  });
-  openApi.serve(runtime.http, {
+  refuseCallerPricedTopUps(runtime.http);
+  const checkout = stripeSettings.checkoutPageUrl ? { checkoutPageUrl: stripeSettings.checkoutPageUrl } : {};
+  const webhook = stripeWebhookRoute({ useCasesIn, logger: runtime.logger.child({ component: 'stripe-webhook' }) });
+  registerRoutes(runtime, [...paymentRoutes({ unitOfWork, useCasesIn, ...checkout }), ...topUpPackRoutes(useCasesIn), webhook], {
     title: 'Payment service',
-    version: '1.0.0',
-    description: 'Stripe PaymentIntents for subscription periods, upgrades and credit top-ups (bought by pack); the top-up catalogue; Stripe webhooks. Events: billing.payment.v1.',
+    version: '2.0.0',
+    description:
+      'Stripe PaymentIntents for subscription periods, upgrades and credit top-ups (bought by pack); the top-up catalogue; Stripe webhooks. Events: billing.payment.v1. The platform-wide REST contract (auth, idempotency, errors, lists, 403 for scoped tokens) is in docs/api.md.',
   });
 
   const fromBeginning = overrides.consumersFromBeginning ?? true;
@@ -137,14 +109,9 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
     topics: [SUBSCRIPTION_TOPIC],
     fromBeginning,
     ...retry,
-    handlers: subscriptionPaymentHandlers({
-      startSubscriptionPayment: (context) => new StartSubscriptionPaymentHandler(openerDeps(context)),
-      chargeRenewal: (context) => new ChargeRenewalHandler(openerDeps(context)),
-      chargeUpgrade: (context) => new ChargeUpgradeHandler(openerDeps(context)),
-      logger: runtime.logger.child({ component: SUBSCRIPTION_PAYMENTS_CONSUMER }),
-    }),
+    handlers: subscriptionPaymentHandlers(useCasesIn, runtime.logger.child({ component: SUBSCRIPTION_PAYMENTS_CONSUMER })),
   });
-  runtime.addConsumer({ consumer: CUSTOMER_GATEWAY_LINKS_CONSUMER, topics: [CUSTOMER_TOPIC], fromBeginning, ...retry, handlers: customerGatewayLinkHandlers() });
+  runtime.addConsumer({ consumer: CUSTOMER_GATEWAY_LINKS_CONSUMER, topics: [CUSTOMER_TOPIC], fromBeginning, ...retry, handlers: customerGatewayLinkHandlers(useCasesIn) });
 
   await runtime.listen();
   const address = runtime.http.server.address();

@@ -71,29 +71,35 @@ export class TopUpPackNotFoundError extends ApplicationError {
   }
 }
 
-export class TopUpPackAlreadyExistsError extends ApplicationError {
-  readonly code = 'TOP_UP_PACK_ALREADY_EXISTS' as const;
-  readonly retryable = false;
-  constructor(packCode: string) {
-    super(`a top-up pack with code ${packCode} already exists`, { packCode });
-  }
-}
-
-/** The pack was changed by another request since it was read: read it again and retry. */
-export class TopUpPackConcurrentUpdateError extends ApplicationError {
-  readonly code = 'TOP_UP_PACK_CONCURRENT_UPDATE' as const;
-  readonly retryable = true;
-  constructor(packCode: string) {
-    super(`top-up pack ${packCode} was changed by another request`, { packCode });
-  }
-}
-
 /** A deactivated customer buys nothing more. */
 export class CustomerDeactivatedError extends ApplicationError {
   readonly code = 'CUSTOMER_DEACTIVATED' as const;
   readonly retryable = false;
   constructor(customerId: string) {
     super(`customer ${customerId} is deactivated`, { customerId });
+  }
+}
+
+/** Why a webhook delivery is refused before anything is read or written (HTTP 400; the gateway does not retry it). */
+export type WebhookRefusalCode =
+  | 'WEBHOOK_SIGNATURE_MISSING'
+  | 'WEBHOOK_SIGNATURE_INVALID'
+  | 'WEBHOOK_TIMESTAMP_OUTSIDE_TOLERANCE'
+  | 'WEBHOOK_PAYLOAD_MISSING'
+  | 'WEBHOOK_PAYLOAD_NOT_JSON'
+  | 'INVALID_WEBHOOK_PAYLOAD';
+
+/**
+ * A webhook delivery that cannot be trusted (signature, timestamp) or read (not JSON, not an event of the gateway).
+ * Never retryable: the same bytes are refused again.
+ */
+export class WebhookRefusedError extends ApplicationError {
+  readonly retryable = false;
+  constructor(
+    readonly code: WebhookRefusalCode,
+    message: string,
+  ) {
+    super(message);
   }
 }
 
@@ -104,6 +110,5 @@ export type ApplicationErrorCode =
   | 'GATEWAY_INTENT_MISMATCH'
   | 'PAYMENT_GATEWAY_UNAVAILABLE'
   | 'TOP_UP_PACK_NOT_FOUND'
-  | 'TOP_UP_PACK_ALREADY_EXISTS'
-  | 'TOP_UP_PACK_CONCURRENT_UPDATE'
-  | 'CUSTOMER_DEACTIVATED';
+  | 'CUSTOMER_DEACTIVATED'
+  | WebhookRefusalCode;

@@ -1,3 +1,4 @@
+import type { DisputeStatus } from '../domain/dispute-status';
 import type { Currency } from '../domain/money.value-object';
 import type { Payment } from '../domain/payment.aggregate';
 import type { PaymentReference } from '../domain/payment-reference.value-object';
@@ -21,6 +22,18 @@ export interface PaymentView {
   readonly clientSecret: string | null;
   readonly failure: { readonly code: string; readonly declineCode: string | null; readonly message: string; readonly attempt: number } | null;
   readonly totalRefunded: number;
+  /** Every dispute of the payment's charge, oldest first: open ones have closedAt null. */
+  readonly disputes: readonly DisputeView[];
+}
+
+export interface DisputeView {
+  readonly disputeId: string;
+  readonly status: DisputeStatus;
+  /** Minor units of the payment's currency. */
+  readonly amount: number;
+  /** When the gateway reported it opened / closed (ISO 8601). */
+  readonly openedAt: string;
+  readonly closedAt: string | null;
 }
 
 export function toPaymentView(payment: Payment): PaymentView {
@@ -39,5 +52,12 @@ export function toPaymentView(payment: Payment): PaymentView {
     clientSecret: customerCanAct ? payment.clientSecret : null,
     failure: failure === null ? null : { code: failure.code, declineCode: failure.declineCode, message: failure.message, attempt: failure.attempt },
     totalRefunded: payment.totalRefunded,
+    disputes: payment.disputes.map((dispute) => ({
+      disputeId: dispute.disputeId,
+      status: dispute.status,
+      amount: dispute.amount,
+      openedAt: dispute.openedAt.toISOString(),
+      closedAt: dispute.closedAt === null ? null : dispute.closedAt.toISOString(),
+    })),
   };
 }

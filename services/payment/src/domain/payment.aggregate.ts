@@ -120,6 +120,9 @@ export class Payment {
   get clientSecret(): string | null {
     return this.state.clientSecret;
   }
+  get createdAt(): Date {
+    return copyDate(this.state.createdAt);
+  }
   get statusObservedAt(): Date {
     return copyDate(this.state.statusObservedAt);
   }
@@ -128,6 +131,10 @@ export class Payment {
   }
   get totalRefunded(): number {
     return this.state.refunds.reduce((sum, refund) => sum + refund.amount, 0);
+  }
+  /** Oldest first, as they were opened. */
+  get disputes(): DisputeRecord[] {
+    return this.state.disputes.map((dispute) => ({ ...dispute, openedAt: copyDate(dispute.openedAt), closedAt: copyOptionalDate(dispute.closedAt) }));
   }
   /** On-session intents may be confirmed again after a failure; off-session ones never are (a new Payment is). */
   get canRetry(): boolean {

@@ -103,6 +103,18 @@ export class PaymentAlreadyExistsError extends DomainError {
   }
 }
 
+/**
+ * Thrown by PaymentRepository.save when another transaction saved the payment since it was loaded (its version
+ * moved): reload and apply again. Retryable: the same request succeeds on a fresh load.
+ */
+export class PaymentConcurrentUpdateError extends DomainError {
+  readonly code = 'PAYMENT_CONCURRENT_UPDATE' as const;
+  readonly retryable = true;
+  constructor(readonly paymentId: string) {
+    super(`payment ${paymentId} was changed by another transaction`, { paymentId });
+  }
+}
+
 /** State that breaks the payment rules: corrupt persistence or a domain bug, never a user mistake. */
 export class InvariantViolationError extends DomainError {
   readonly code = 'INVARIANT_VIOLATION' as const;
@@ -116,6 +128,23 @@ export class InvalidTopUpPackError extends DomainError {
   readonly code = 'INVALID_TOP_UP_PACK' as const;
   constructor(reason: string, details: Record<string, unknown> = {}) {
     super(`invalid top-up pack: ${reason}`, { reason, ...details });
+  }
+}
+
+/** Thrown by TopUpPackRepository.add for a code already in the catalogue. */
+export class TopUpPackAlreadyExistsError extends DomainError {
+  readonly code = 'TOP_UP_PACK_ALREADY_EXISTS' as const;
+  constructor(packCode: string) {
+    super(`a top-up pack with code ${packCode} already exists`, { packCode });
+  }
+}
+
+/** Thrown by TopUpPackRepository.save: the pack was changed by another request since it was read; read it again and retry. */
+export class TopUpPackConcurrentUpdateError extends DomainError {
+  readonly code = 'TOP_UP_PACK_CONCURRENT_UPDATE' as const;
+  readonly retryable = true;
+  constructor(packCode: string) {
+    super(`top-up pack ${packCode} was changed by another request`, { packCode });
   }
 }
 
@@ -156,8 +185,11 @@ export type PaymentDomainErrorCode =
   | 'INTENT_NOT_ATTACHED'
   | 'INTENT_ALREADY_ATTACHED'
   | 'PAYMENT_ALREADY_EXISTS'
+  | 'PAYMENT_CONCURRENT_UPDATE'
   | 'INVARIANT_VIOLATION'
   | 'INVALID_TOP_UP_PACK'
+  | 'TOP_UP_PACK_ALREADY_EXISTS'
+  | 'TOP_UP_PACK_CONCURRENT_UPDATE'
   | 'TOP_UP_PACK_NOT_ACTIVE'
   | 'TOP_UP_PACK_NOT_PRICED'
   | 'PRICE_NOT_ACCEPTED';

@@ -1,13 +1,5 @@
 import type { SqlExecutor } from '@billing/platform';
-
-export const STRIPE_GATEWAY = 'stripe';
-
-export interface GatewayLink {
-  customerId: string;
-  gateway: string;
-  gatewayCustomerId: string;
-  linkedAt: Date;
-}
+import { type GatewayLink, STRIPE_GATEWAY } from '../application/ports/customer-projections.port';
 
 /**
  * The customer_gateway_links projection. A later link (by linked_at) replaces an earlier one, so a replayed old event

@@ -2,8 +2,9 @@ import * as grpc from '@grpc/grpc-js';
 import { grpcChannelCredentials, loadProto, type UnitOfWork } from '@billing/platform';
 import type { Logger } from 'pino';
 import type { CustomerDirectory } from '../application/ports/customer-directory.port';
+import { STRIPE_GATEWAY } from '../application/ports/customer-projections.port';
 import { CustomerDeactivations } from './customer-deactivations';
-import { CustomerGatewayLinks, STRIPE_GATEWAY } from './customer-gateway-links';
+import { CustomerGatewayLinks } from './customer-gateway-links';
 
 /** The customer service did not answer (down, timeout, bad token): the caller retries later. */
 export class CustomerDirectoryUnavailableError extends Error {

@@ -1,27 +1,19 @@
 import { appendToOutbox, childTraceparent, type MessageContext, type SqlExecutor } from '@billing/platform';
 import { Payment } from '../domain/payment.aggregate';
-import { PaymentAlreadyExistsError } from '../domain/payment.errors';
-import type { PaymentRepository } from '../domain/payment.repository.port';
+import { PaymentAlreadyExistsError, PaymentConcurrentUpdateError } from '../domain/payment.errors';
+import type { PaymentFlows } from '../application/ports/payment-flows.port';
+import type { PaymentListFilter, PaymentListPosition, PaymentRepository } from '../domain/payment.repository.port';
 import type { PaymentPurpose } from '../domain/payment-reference.value-object';
 import { toOutboxMessages } from './integration-events';
 import { PAYMENT_COLUMNS, type PaymentRow, stateOf, valuesOf } from './payment-row';
 import type { Transactor } from './sql-transactor';
-
-/** Another transaction saved the payment since it was loaded: reload and apply again (the webhook route retries). */
-export class PaymentConcurrentUpdateError extends Error {
-  readonly code = 'PAYMENT_CONCURRENT_UPDATE' as const;
-  readonly retryable = true;
-  constructor(readonly paymentId: string) {
-    super(`payment ${paymentId} was changed by another transaction`);
-  }
-}
 
 /**
  * PaymentRepository over SQL. add() and save() write the payment's pulled events, mapped to integration events, to the
  * outbox in the same transaction as the row. The version each payment was loaded with is remembered per instance, so
  * use one repository per unit of work.
  */
-export class SqlPaymentRepository implements PaymentRepository {
+export class SqlPaymentRepository implements PaymentRepository, PaymentFlows {
   private readonly versions = new WeakMap<Payment, number>();
 
   constructor(
@@ -39,6 +31,32 @@ export class SqlPaymentRepository implements PaymentRepository {
 
   findByReference(purpose: PaymentPurpose, referenceKey: string): Promise<Payment | null> {
     return this.findOne('reference_key = $1 and purpose = $2', [referenceKey, purpose]);
+  }
+
+  async list(filter: PaymentListFilter, page: { limit: number; after?: PaymentListPosition }): Promise<Payment[]> {
+    const reference = filter.subscriptionId ?? filter.topUpId ?? null;
+    const purposes = filter.topUpId !== undefined ? ['CREDIT_TOP_UP'] : filter.subscriptionId !== undefined ? ['SUBSCRIPTION_PERIOD', 'SUBSCRIPTION_UPGRADE'] : null;
+    // Both a subscription and a top-up named: no payment is both.
+    if (filter.subscriptionId !== undefined && filter.topUpId !== undefined) return [];
+    const rows = await this.run((tx) =>
+      tx.query<PaymentRow>(
+        `select ${PAYMENT_COLUMNS} from payments
+         where ($1::text is null or customer_id = $1)
+           and ($2::text is null or reference_id = $2)
+           and ($3::text[] is null or purpose = any($3))
+           and ($4::int is null or period_index = $4)
+           and ($5::int is null or attempt = $5)
+           and ($6::timestamptz is null or (created_at, payment_id) > ($6, $7::uuid))
+         order by created_at, payment_id
+         limit $8`,
+        [filter.customerId ?? null, reference, purposes, filter.periodIndex ?? null, filter.attempt ?? null, page.after?.createdAt ?? null, page.after?.paymentId ?? null, page.limit],
+      ),
+    );
+    return rows.map((row) => {
+      const payment = Payment.reconstitute(stateOf(row));
+      this.versions.set(payment, row.version);
+      return payment;
+    });
   }
 
   async add(payment: Payment): Promise<void> {

@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '@billing/platform';
-import { TopUpPackAlreadyExistsError, TopUpPackConcurrentUpdateError } from '../application/application.errors';
+import { TopUpPackAlreadyExistsError, TopUpPackConcurrentUpdateError } from '../domain/payment.errors';
 import type { Currency } from '../domain/money.value-object';
 import { TopUpPack } from '../domain/top-up-pack.entity';
 import type { TopUpPackRepository } from '../domain/top-up-pack.repository.port';

@@ -17,7 +17,6 @@ import {
 import { expect } from 'chai';
 import pg from 'pg';
 import Stripe from 'stripe';
-import { CustomerDirectoryUnavailableError, CustomerServiceClient } from '../infrastructure/grpc-customer-directory';
 import { type PaymentService, startPaymentService } from '../payment-service';
 import { startFakeCustomerService } from '../testing/fake-customer-service';
 import { STRIPE_WEBHOOK_PATH } from './webhooks/stripe-webhook.route';
@@ -94,23 +93,6 @@ describe('Payment service security (PostgreSQL, Kafka, Stripe test server; the c
       expect(sweep.failures).to.deep.equal([]);
       expect(sweep.checked).to.equal(7 * 7);
       expect(await tableRowCounts(pool)).to.deep.equal(before);
-    });
-  });
-
-  describe('when the customer service is configured with a CA file (GRPC_TLS_CA_FILE)', () => {
-    it('asks it over TLS, verifying its certificate, and cannot reach it in plaintext', async () => {
-      const customerId = randomUUID();
-      customerService.link(customerId, 'cus_tls');
-      const trusting = new CustomerServiceClient(customerService.url, customerToken, certificate.certFile);
-      const plaintext = new CustomerServiceClient(customerService.url, customerToken);
-      try {
-        expect(await trusting.stripeLinkOf(customerId)).to.include({ gateway: 'stripe', gatewayCustomerId: 'cus_tls' });
-        const refused = await plaintext.stripeLinkOf(customerId).catch((error: unknown) => error);
-        expect(refused).to.be.instanceOf(CustomerDirectoryUnavailableError);
-      } finally {
-        trusting.close();
-        plaintext.close();
-      }
     });
   });
 

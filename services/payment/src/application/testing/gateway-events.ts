@@ -5,10 +5,10 @@ import type {
   IntentGatewayEvent,
   RefundSnapshot,
   UnhandledGatewayEvent,
-} from '../commands/handle-gateway-webhook/gateway-event';
+} from '../ports/gateway-event';
 import type { IntentSnapshot } from '../ports/payment-gateway.port';
 
-/** Builders for normalised webhook events, as the interface layer would hand them over. */
+/** Builders for normalised webhook events, as a GatewayWebhooks adapter hands them over. */
 export function intentEvent(eventId: string, type: string, created: number, intent: IntentSnapshot): IntentGatewayEvent {
   return { kind: 'payment_intent', eventId, type, created, intent };
 }

@@ -1,7 +1,7 @@
 import type { PaymentEvent } from '../../domain/events/payment.domain-event';
 import { Payment } from '../../domain/payment.aggregate';
 import { PaymentAlreadyExistsError } from '../../domain/payment.errors';
-import type { PaymentRepository } from '../../domain/payment.repository.port';
+import type { PaymentListFilter, PaymentListPosition, PaymentRepository } from '../../domain/payment.repository.port';
 import type { PaymentPurpose } from '../../domain/payment-reference.value-object';
 import type { PaymentState } from '../../domain/payment.state';
 
@@ -14,6 +14,8 @@ export class InMemoryPaymentRepository implements PaymentRepository {
   readonly outbox: PaymentEvent[] = [];
   /** Set to make the next save() throw (simulates a crash after the gateway call). */
   failNextSave: Error | null = null;
+  /** The next saves throw these, in order (e.g. another writer saving the same payment meanwhile). */
+  readonly failingSaves: Error[] = [];
   saves = 0;
 
   async findById(paymentId: string): Promise<Payment | null> {
@@ -27,6 +29,26 @@ export class InMemoryPaymentRepository implements PaymentRepository {
 
   async findByReference(purpose: PaymentPurpose, referenceKey: string): Promise<Payment | null> {
     return this.findWhere((state) => state.reference.purpose === purpose && state.referenceKey === referenceKey);
+  }
+
+  async list(filter: PaymentListFilter, page: { limit: number; after?: PaymentListPosition }): Promise<Payment[]> {
+    const key = (state: PaymentState) => [state.createdAt.getTime(), state.paymentId] as const;
+    const after = page.after === undefined ? undefined : ([page.after.createdAt.getTime(), page.after.paymentId] as const);
+    const isAfter = (state: PaymentState) => after === undefined || key(state)[0] > after[0] || (key(state)[0] === after[0] && key(state)[1] > after[1]);
+    const reference = (state: PaymentState): { subscriptionId?: string; topUpId?: string; periodIndex?: number } => state.reference as never;
+    return [...this.rows.values()]
+      .filter(
+        (state) =>
+          (filter.customerId === undefined || state.customerId === filter.customerId) &&
+          (filter.subscriptionId === undefined || reference(state).subscriptionId === filter.subscriptionId) &&
+          (filter.topUpId === undefined || reference(state).topUpId === filter.topUpId) &&
+          (filter.periodIndex === undefined || reference(state).periodIndex === filter.periodIndex) &&
+          (filter.attempt === undefined || state.attempt === filter.attempt) &&
+          isAfter(state),
+      )
+      .sort((a, b) => key(a)[0] - key(b)[0] || (key(a)[1] < key(b)[1] ? -1 : key(a)[1] > key(b)[1] ? 1 : 0))
+      .slice(0, page.limit)
+      .map((state) => Payment.reconstitute(state));
   }
 
   async add(payment: Payment): Promise<void> {
@@ -43,6 +65,8 @@ export class InMemoryPaymentRepository implements PaymentRepository {
   }
 
   async save(payment: Payment): Promise<void> {
+    const failing = this.failingSaves.shift();
+    if (failing !== undefined) throw failing;
     if (this.failNextSave !== null) {
       const error = this.failNextSave;
       this.failNextSave = null;

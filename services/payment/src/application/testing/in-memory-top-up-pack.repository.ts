@@ -1,6 +1,6 @@
 import { TopUpPack, type TopUpPackState } from '../../domain/top-up-pack.entity';
 import type { TopUpPackRepository } from '../../domain/top-up-pack.repository.port';
-import { TopUpPackAlreadyExistsError } from '../application.errors';
+import { TopUpPackAlreadyExistsError } from '../../domain/payment.errors';
 
 /** Stores state snapshots, so every find is a fresh reconstitute, as from a database. */
 export class InMemoryTopUpPackRepository implements TopUpPackRepository {

@@ -5,7 +5,11 @@ import { CreateTopUpHandler } from '../commands/create-top-up/create-top-up.hand
 import { HandleGatewayWebhookHandler } from '../commands/handle-gateway-webhook/handle-gateway-webhook.handler';
 import { StartSubscriptionPaymentHandler } from '../commands/start-subscription-payment/start-subscription-payment.handler';
 import { GetPaymentHandler } from '../queries/get-payment/get-payment.handler';
+import type { MessageContext } from '@billing/platform';
+import type { GatewayEvent } from '../ports/gateway-event';
+import type { WebhookStores } from '../ports/webhook-transaction.port';
 import { FakeCustomerDirectory } from './fake-customer-directory';
+import { FakeGatewayWebhooks, VALID_SIGNATURE } from './fake-gateway-webhooks';
 import { FakePaymentGateway } from './fake-payment-gateway';
 import { FakeProcessedWebhookEvents } from './fake-processed-webhook-events';
 import { FixedClock } from './fixed-clock';
@@ -31,6 +35,26 @@ export function paymentTestKit() {
     TopUpPack.create({ code: 'credits-500', credits: 500, prices: [{ amount: 1_000, currency: 'EUR' }, { amount: 1_000, currency: 'USD' }], now: T0 }),
   );
   const deps = { payments, gateway, customers, clock, ids };
+  /** The webhook's transactions: the event-id marks of a failed one are rolled back, as the database would. */
+  const transactions: MessageContext[] = [];
+  const transaction = async <T>(context: MessageContext, work: (stores: WebhookStores) => Promise<T>): Promise<T> => {
+    transactions.push(context);
+    const marks = processed.snapshot();
+    try {
+      return await work({ payments, processed });
+    } catch (error) {
+      processed.restore(marks);
+      throw error;
+    }
+  };
+  const flows = new Map<string, MessageContext>();
+  const handleWebhook = new HandleGatewayWebhookHandler({
+    webhooks: new FakeGatewayWebhooks(),
+    flows: { flowContextOf: async (intentId, eventId) => (flows.has(intentId) ? { ...flows.get(intentId)!, causationId: eventId } : undefined) },
+    transaction,
+    gateway,
+    clock,
+  });
   return {
     payments,
     gateway,
@@ -47,10 +71,24 @@ export function paymentTestKit() {
     chargeRenewal: new ChargeRenewalHandler(deps),
     chargeUpgrade: new ChargeUpgradeHandler(deps),
     createTopUp: new CreateTopUpHandler({ ...deps, packs }),
-    handleWebhook: new HandleGatewayWebhookHandler({ payments, gateway, processed, clock }),
+    handleWebhook,
+    /** The context of each webhook transaction begun, in order. */
+    transactions,
+    /** The flow a payment's intent was opened in (what the database keeps with the payment row). */
+    givenFlow(intentId: string, context: MessageContext): void {
+      flows.set(intentId, context);
+    },
+    /** Delivers the event as a signed webhook; the outcome of applying it. */
+    async deliver(event: GatewayEvent) {
+      const handled = await handleWebhook.execute({ rawBody: FakeGatewayWebhooks.delivery(event), signatureHeader: VALID_SIGNATURE, context: WEBHOOK_REQUEST });
+      return handled.result;
+    },
     getPayment: new GetPaymentHandler({ payments }),
   };
 }
+
+/** The context of the webhook request itself (a new correlation id per request, in the service). */
+export const WEBHOOK_REQUEST: MessageContext = { correlationId: 'webhook-request' };
 
 export type PaymentTestKit = ReturnType<typeof paymentTestKit>;
 

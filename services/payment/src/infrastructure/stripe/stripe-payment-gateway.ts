@@ -1,8 +1,8 @@
 import Stripe from 'stripe';
-import { PaymentGatewayUnavailableError } from '../../application/application.errors';
+import { PaymentGatewayUnavailableError } from '../../application/ports/payment-gateway.port';
 import type { CreatePaymentIntentRequest, IntentSnapshot, PaymentGateway } from '../../application/ports/payment-gateway.port';
 import { Currency } from '../../domain/money.value-object';
-import type { RefundSnapshot } from '../../application/commands/handle-gateway-webhook/gateway-event';
+import type { RefundSnapshot } from '../../application/ports/gateway-event';
 import { idOf, intentSnapshotOf } from './stripe-snapshots';
 
 /** Network trouble, 5xx, 429 and 409 (an idempotent request still in flight) are worth retrying; the rest is a bug. */

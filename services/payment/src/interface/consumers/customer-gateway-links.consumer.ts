@@ -1,27 +1,28 @@
-import type { ConsumedEvent, EventHandler, MikroOrmExecutor } from '@billing/platform';
-import type { CustomerDeactivated, PaymentGatewayLinked } from '@billing/platform/contracts';
-import { CustomerDeactivations } from '../../infrastructure/customer-deactivations';
-import { CustomerGatewayLinks, STRIPE_GATEWAY } from '../../infrastructure/customer-gateway-links';
+import type { InboxHandlers, MikroOrmExecutor } from '@billing/platform';
+import type { UseCasesIn } from '../payment-use-cases';
 
 export const CUSTOMER_TOPIC = 'billing.customer.v1';
 export const CUSTOMER_GATEWAY_LINKS_CONSUMER = 'customer-gateway-links';
 
 /**
- * billing.customer.v1 → the projections payment keeps of customers: PaymentGatewayLinked → customer_gateway_links
- * (Stripe links only); CustomerDeactivated → customer_deactivations (a deactivated customer buys no more top-ups).
+ * billing.customer.v1 → the projections payment keeps of customers, on the inbox's transaction (applied once):
+ * PaymentGatewayLinked → recordGatewayLink (Stripe links only); CustomerDeactivated → recordCustomerDeactivation (a
+ * deactivated customer buys no more top-ups).
  */
-export function customerGatewayLinkHandlers(): Record<string, EventHandler<MikroOrmExecutor>> {
+export function customerGatewayLinkHandlers(useCasesIn: UseCasesIn): InboxHandlers<MikroOrmExecutor> {
   return {
-    PaymentGatewayLinked: async (event: ConsumedEvent, tx) => {
-      const payload = event.payload as unknown as PaymentGatewayLinked;
-      if (payload.gateway !== STRIPE_GATEWAY) return;
-      const linkedAt = Number.isNaN(Date.parse(payload.occurredAt)) ? new Date() : new Date(payload.occurredAt);
-      await CustomerGatewayLinks.upsert(tx, { customerId: payload.customerId, gateway: STRIPE_GATEWAY, gatewayCustomerId: payload.gatewayCustomerId, linkedAt }, 'event');
+    PaymentGatewayLinked: async (event, tx) => {
+      const payload = event.payload;
+      await useCasesIn(tx, event.context).recordGatewayLink.execute({
+        customerId: payload.customerId,
+        gateway: payload.gateway,
+        gatewayCustomerId: payload.gatewayCustomerId,
+        linkedAt: payload.occurredAt,
+      });
     },
-    CustomerDeactivated: async (event: ConsumedEvent, tx) => {
-      const payload = event.payload as unknown as CustomerDeactivated;
-      const deactivatedAt = Number.isNaN(Date.parse(payload.occurredAt)) ? new Date() : new Date(payload.occurredAt);
-      await CustomerDeactivations.record(tx, payload.customerId, deactivatedAt, 'event');
+    CustomerDeactivated: async (event, tx) => {
+      const payload = event.payload;
+      await useCasesIn(tx, event.context).recordCustomerDeactivation.execute({ customerId: payload.customerId, deactivatedAt: payload.occurredAt });
     },
   };
 }

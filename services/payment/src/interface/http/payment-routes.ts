@@ -1,23 +1,33 @@
 import { createHash } from 'node:crypto';
-import { ApiError, canActFor, claimIdempotencyKey, idempotencyKeyOf, storeIdempotentResponse, type IdempotentRequest, type StoredResponse, type UnitOfWork } from '@billing/platform';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { CreateTopUpHandler } from '../../application/commands/create-top-up/create-top-up.handler';
+import {
+  assertCustomerScope,
+  claimIdempotencyKey,
+  decodeCursor,
+  defineRoute,
+  encodeCursor,
+  idempotencyKeyOf,
+  type IdempotentRequest,
+  type MikroOrmExecutor,
+  type RouteSpec,
+  type StoredResponse,
+  storeIdempotentResponse,
+  type UnitOfWork,
+} from '@billing/platform';
+import type { FastifyInstance } from 'fastify';
 import type { PaymentView } from '../../application/payment-view';
-import type { FindPaymentByReferenceHandler } from '../../application/queries/find-payment-by-reference/find-payment-by-reference.handler';
-import type { GetPaymentHandler } from '../../application/queries/get-payment/get-payment.handler';
-import type { OpenApiRegistry } from './openapi';
+import type { PaymentListPosition } from '../../domain/payment.repository.port';
 import { refuseCallerPrice } from '../../domain/top-up-pricing';
-import { findPaymentsQuery, paymentIdParams, paymentList, paymentView, topUpBody, topUpView, type FindPaymentsQuery, type TopUpBody } from './payment-schemas';
+import type { UseCasesIn } from '../payment-use-cases';
+import { listPaymentsQuery, paymentIdParams, paymentList, paymentView, topUpBody, topUpView, type ListPaymentsQuery, type TopUpBody } from './payment-schemas';
 
 export interface PaymentRouteDeps {
-  unitOfWork: UnitOfWork;
-  /** Per request, because each handler gets a repository carrying the request's message context. */
-  createTopUp: (request: FastifyRequest) => CreateTopUpHandler;
-  getPayment: () => GetPaymentHandler;
-  findPayment: () => FindPaymentByReferenceHandler;
+  unitOfWork: UnitOfWork<MikroOrmExecutor>;
+  useCasesIn: UseCasesIn;
   /** The local Stripe-compatible server's test-checkout page (`…/pay/`); unset against Stripe. */
   checkoutPageUrl?: string;
 }
+
+export const TOP_UPS_PATH = '/v1/top-ups';
 
 /** Our top-up id for (caller, Idempotency-Key): a retried request finds the payment, and the intent, it opened before. */
 export function topUpIdFor(principal: string, key: string): string {
@@ -47,105 +57,116 @@ async function storedResponseOf(unitOfWork: UnitOfWork, request: IdempotentReque
   return undefined;
 }
 
-export function registerPaymentRoutes(app: FastifyInstance, openApi: OpenApiRegistry, deps: PaymentRouteDeps): void {
+/**
+ * A top-up body that names its own price is refused with PRICE_NOT_ACCEPTED before the schema is applied, so it gets its
+ * own code rather than a generic INVALID_REQUEST for the unknown field. Added before the routes are registered.
+ */
+export function refuseCallerPricedTopUps(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    if (request.method === 'POST' && request.routeOptions.url === TOP_UPS_PATH) refuseCallerPrice(request.body);
+  });
+}
+
+const positionOf = ([createdAt, paymentId]: readonly unknown[]): PaymentListPosition | undefined =>
+  typeof createdAt === 'string' && typeof paymentId === 'string' && !Number.isNaN(Date.parse(createdAt)) ? { createdAt: new Date(createdAt), paymentId } : undefined;
+
+const tag = 'payments';
+
+/** Top-ups and payments: POST /v1/top-ups, GET /v1/payments/{id}, GET /v1/payments. */
+export function paymentRoutes(deps: PaymentRouteDeps): RouteSpec<MikroOrmExecutor>[] {
+  const { useCasesIn } = deps;
   // Locally there is no Stripe.js front end to confirm with the client secret: a link to the test checkout stands in.
   const withCheckout = (payment: PaymentView): PaymentView | (PaymentView & { checkoutUrl: string }) =>
     deps.checkoutPageUrl && payment.clientSecret ? { ...payment, checkoutUrl: `${deps.checkoutPageUrl}${encodeURIComponent(payment.clientSecret)}` } : payment;
-  openApi.add({
-    method: 'post',
-    url: '/v1/top-ups',
-    operationId: 'createTopUp',
-    summary: 'Buy a top-up pack at the platform’s price: opens a Stripe PaymentIntent; confirm it in the browser with the client secret',
-    idempotent: true,
-    body: topUpBody,
-    responses: {
-      201: { description: 'the payment and the price the platform computed (a replay returns the first response)', schema: topUpView },
-      400: { description: 'PRICE_NOT_ACCEPTED (the body names amount, price(s), unitAmount or credits), another invalid request, or a missing Idempotency-Key' },
-      401: { description: 'no valid service token' },
-      403: { description: 'the token is scoped to another customer' },
-      404: { description: 'TOP_UP_PACK_NOT_FOUND' },
-      409: { description: 'CUSTOMER_NOT_LINKED: the customer has no Stripe customer yet; retry later. CUSTOMER_DEACTIVATED' },
-      422: { description: 'TOP_UP_PACK_NOT_ACTIVE, TOP_UP_PACK_NOT_PRICED (no price in that currency), IDEMPOTENCY_KEY_REUSED or PAYMENT_REFERENCE_CONFLICT' },
-      503: { description: 'Stripe or the customer service is unavailable; retry with the same Idempotency-Key' },
-    },
-  });
-  // The Stripe call cannot run inside the idempotency transaction (a rollback cannot undo an intent). Instead the top-up
-  // id is derived from the key, so the use case itself is idempotent; the response is stored once it is known.
-  app.post<{ Body: TopUpBody }>(
-    '/v1/top-ups',
-    // Before the schema, so a named price gets its own code rather than a generic validation error.
-    { schema: { body: topUpBody }, preValidation: async (request) => refuseCallerPrice(request.body) },
-    async (request, reply) => {
-      const principal = request.principal!;
-      const key = idempotencyKeyOf(request);
-      if (!canActFor(principal, request.body.customerId)) throw new ApiError(403, 'FORBIDDEN', 'this token may not act for that customer');
-      const idempotent: IdempotentRequest = { principal: principal.name, key, route: 'POST /v1/top-ups', body: request.body };
-      const earlier = await storedResponseOf(deps.unitOfWork, idempotent);
-      if (earlier) return reply.status(earlier.status).header('idempotent-replayed', 'true').send(earlier.body);
 
-      const command = { topUpId: topUpIdFor(principal.name, key), ...request.body };
-      let result;
-      try {
-        result = await deps.createTopUp(request).execute(command);
-      } catch (error) {
-        // Stripe's payment_intent.created webhook attached the intent between our Stripe call and our save: the use case
-        // is idempotent, so running it again returns the stored payment with its intent.
-        if ((error as { code?: string }).code !== 'PAYMENT_CONCURRENT_UPDATE') throw error;
-        result = await deps.createTopUp(request).execute(command);
-      }
-      const response: StoredResponse = { status: 201, body: { ...withCheckout(result.payment), quote: result.quote } };
-      const stored = await deps.unitOfWork.transaction(async (tx) => {
-        const raced = await claimIdempotencyKey(tx, idempotent);
-        if (raced) return raced;
-        await storeIdempotentResponse(tx, idempotent, response);
-        return response;
-      });
-      return reply.status(stored.status).send(stored.body);
-    },
-  );
+  return [
+    defineRoute<{ Body: TopUpBody }, MikroOrmExecutor>({
+      kind: 'custom',
+      idempotent: true,
+      method: 'POST',
+      url: TOP_UPS_PATH,
+      operationId: 'createTopUp',
+      summary: 'Buy a top-up pack at the platform’s price: opens a Stripe PaymentIntent; confirm it in the browser with the client secret',
+      description:
+        'A body naming amount, price(s), unitAmount or credits is 400 PRICE_NOT_ACCEPTED. 503: Stripe or the customer service is unavailable; retry with the same Idempotency-Key (one intent is opened whatever the retries).',
+      tag,
+      access: { customer: (request) => request.body.customerId },
+      schema: {
+        body: topUpBody,
+        success: { status: 201, body: topUpView, description: 'The payment and the price the platform computed.' },
+        errors: {
+          400: ['PRICE_NOT_ACCEPTED', 'INVALID_CURRENCY'],
+          404: ['TOP_UP_PACK_NOT_FOUND'],
+          409: ['CUSTOMER_NOT_LINKED', 'CUSTOMER_DEACTIVATED'],
+          422: ['TOP_UP_PACK_NOT_ACTIVE', 'TOP_UP_PACK_NOT_PRICED', 'PAYMENT_REFERENCE_CONFLICT'],
+          502: ['PAYMENT_GATEWAY_REJECTED'],
+          503: ['PAYMENT_GATEWAY_UNAVAILABLE', 'CUSTOMER_DIRECTORY_UNAVAILABLE'],
+        },
+      },
+      // The Stripe call cannot run inside the idempotency transaction (a rollback cannot undo an intent). Instead the
+      // top-up id is derived from the key, so the use case itself is idempotent; the response is stored once known.
+      handle: async (request) => {
+        const principal = request.principal;
+        const key = idempotencyKeyOf(request);
+        const idempotent: IdempotentRequest = { principal: principal.name, key, route: `POST ${TOP_UPS_PATH}`, body: request.body };
+        const earlier = await storedResponseOf(deps.unitOfWork, idempotent);
+        if (earlier) return { ...earlier, replayed: true };
 
-  openApi.add({
-    method: 'get',
-    url: '/v1/payments/:paymentId',
-    operationId: 'getPayment',
-    summary: 'A payment: status, failure, refunds, and the client secret while the customer can still pay',
-    params: paymentIdParams,
-    responses: {
-      200: { description: 'the payment', schema: paymentView },
-      401: { description: 'no valid service token' },
-      404: { description: 'PAYMENT_NOT_FOUND (also for another customer’s payment under a scoped token)' },
-    },
-  });
-  app.get<{ Params: { paymentId: string } }>('/v1/payments/:paymentId', { schema: { params: paymentIdParams } }, async (request) => {
-    const customerId = request.principal!.customerId;
-    return withCheckout(await deps.getPayment().execute({ paymentId: request.params.paymentId, ...(customerId === undefined ? {} : { customerId }) }));
-  });
+        const command = { topUpId: topUpIdFor(principal.name, key), ...request.body };
+        const result = await useCasesIn(null, request.messageContext).createTopUp.execute(command);
+        const response: StoredResponse = { status: 201, body: { ...withCheckout(result.payment), quote: result.quote } };
+        const stored = await deps.unitOfWork.transaction(async (tx) => {
+          const raced = await claimIdempotencyKey(tx, idempotent);
+          if (raced) return { ...raced, replayed: true };
+          await storeIdempotentResponse(tx, idempotent, response);
+          return response;
+        });
+        return stored;
+      },
+    }),
 
-  openApi.add({
-    method: 'get',
-    url: '/v1/payments',
-    operationId: 'findPayments',
-    summary: 'The payment of a subscription period (or renewal attempt) or of a top-up',
-    querystring: findPaymentsQuery,
-    responses: {
-      200: { description: 'zero or one payment', schema: paymentList },
-      400: { description: 'give subscriptionId and periodIndex, or topUpId' },
-      401: { description: 'no valid service token' },
-    },
-  });
-  app.get<{ Querystring: FindPaymentsQuery }>('/v1/payments', { schema: { querystring: findPaymentsQuery } }, async (request) => {
-    const { subscriptionId, periodIndex, attempt, topUpId } = request.query;
-    const customerId = request.principal!.customerId;
-    const scope = customerId === undefined ? {} : { customerId };
-    const found: PaymentView | null =
-      topUpId !== undefined
-        ? await deps.findPayment().execute({ topUpId, ...scope })
-        : await deps.findPayment().execute({
-            subscriptionId: subscriptionId!,
-            periodIndex: Number(periodIndex),
-            ...(attempt === undefined ? {} : { attempt: Number(attempt) }),
-            ...scope,
-          });
-    return { data: found === null ? [] : [withCheckout(found)] };
-  });
+    defineRoute<{ Params: { paymentId: string } }, MikroOrmExecutor>({
+      kind: 'read',
+      method: 'GET',
+      url: '/v1/payments/:paymentId',
+      operationId: 'getPayment',
+      summary: 'A payment: status, failure, refunds, disputes, and the client secret while the customer can still pay',
+      description: 'A token scoped to a customer may read that customer’s payments only (403 FORBIDDEN for another’s).',
+      tag,
+      access: 'any',
+      schema: { params: paymentIdParams, success: { status: 200, body: paymentView, description: 'The payment.' }, errors: { 403: ['FORBIDDEN'], 404: ['PAYMENT_NOT_FOUND'] } },
+      execute: async (request, tx) => {
+        const payment = await useCasesIn(tx, request.messageContext).getPayment.execute({ paymentId: request.params.paymentId });
+        assertCustomerScope(request.principal, payment.customerId);
+        return { body: withCheckout(payment) };
+      },
+    }),
+
+    defineRoute<{ Querystring: ListPaymentsQuery }, MikroOrmExecutor>({
+      kind: 'read',
+      method: 'GET',
+      url: '/v1/payments',
+      operationId: 'listPayments',
+      summary: 'Payments oldest first: of a customer, a subscription (its period, its attempt) or a top-up',
+      description: 'Every filter given must match. A token scoped to a customer lists its own payments (customerId may be left out).',
+      tag,
+      access: { customer: (request) => request.query.customerId ?? request.principal.customerId ?? '' },
+      schema: { querystring: listPaymentsQuery, success: { status: 200, body: paymentList, description: 'A page of payments.' } },
+      execute: async (request, tx) => {
+        const { limit, cursor, customerId, subscriptionId, periodIndex, attempt, topUpId } = request.query;
+        const owner = customerId ?? request.principal.customerId;
+        const filter = {
+          ...(owner === undefined ? {} : { customerId: owner }),
+          ...(subscriptionId === undefined ? {} : { subscriptionId }),
+          ...(periodIndex === undefined ? {} : { periodIndex }),
+          ...(attempt === undefined ? {} : { attempt }),
+          ...(topUpId === undefined ? {} : { topUpId }),
+        };
+        const after = cursor === undefined ? undefined : decodeCursor(cursor, positionOf);
+        const page = await useCasesIn(tx, request.messageContext).listPayments.execute({ filter, limit, ...(after === undefined ? {} : { after }) });
+        const nextCursor = page.next === null ? null : encodeCursor([page.next.createdAt.toISOString(), page.next.paymentId]);
+        return { body: { data: page.data.map(withCheckout), nextCursor } };
+      },
+    }),
+  ];
 }

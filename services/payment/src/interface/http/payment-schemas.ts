@@ -2,11 +2,11 @@
  * JSON schemas of the REST API: the routes validate requests with them and /openapi.json is built from them, so the
  * document cannot drift from what is enforced.
  */
+import { type JsonSchema, listEnvelopeSchema, listQuerySchema } from '@billing/platform';
 import { MAX_AMOUNT, SUPPORTED_CURRENCIES } from '../../domain/money.value-object';
 import { MAX_TOP_UP_CREDITS } from '../../domain/payment-reference.value-object';
+import { DISPUTE_STATUSES } from '../../domain/dispute-status';
 import { PAYMENT_STATUSES } from '../../domain/payment-status';
-
-export type JsonSchema = Record<string, unknown>;
 
 const id = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const uuid = { type: 'string', format: 'uuid' } as const;
@@ -82,19 +82,13 @@ export const packCodeParams = {
   properties: { code: { type: 'string', minLength: 1, maxLength: 64 } },
 } as const satisfies JsonSchema;
 
-export const listTopUpPacksQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    active: { type: 'string', enum: ['true', 'false'], description: 'true (default): packs on sale only; false: all' },
-    limit: { type: 'string', pattern: '^([1-9][0-9]?|100)$', description: '1 to 100, default 50' },
-    cursor: { type: 'string', minLength: 1, maxLength: 64 },
-  },
-} as const satisfies JsonSchema;
+export const listTopUpPacksQuery = listQuerySchema({
+  active: { type: 'boolean', default: true, description: 'true (default): packs on sale only; false: all' },
+});
 
 export interface ListTopUpPacksQuery {
-  active?: 'true' | 'false';
-  limit?: string;
+  active: boolean;
+  limit: number;
   cursor?: string;
 }
 
@@ -111,11 +105,7 @@ export const topUpPackView = {
   },
 } as const satisfies JsonSchema;
 
-export const topUpPackList = {
-  type: 'object',
-  required: ['data', 'nextCursor'],
-  properties: { data: { type: 'array', items: topUpPackView }, nextCursor: { type: ['string', 'null'] } },
-} as const satisfies JsonSchema;
+export const topUpPackList = listEnvelopeSchema(topUpPackView);
 
 export const paymentIdParams = {
   type: 'object',
@@ -124,22 +114,21 @@ export const paymentIdParams = {
   properties: { paymentId: { type: 'string', minLength: 1, maxLength: 100 } },
 } as const satisfies JsonSchema;
 
-export const findPaymentsQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    subscriptionId: { ...id, description: 'with periodIndex: that period’s on-session first charge' },
-    periodIndex: { type: 'string', pattern: '^[1-9][0-9]{0,8}$' },
-    attempt: { type: 'string', pattern: '^[1-9][0-9]{0,3}$', description: 'an off-session renewal attempt of the period' },
-    topUpId: id,
-  },
-  oneOf: [{ required: ['subscriptionId', 'periodIndex'] }, { required: ['topUpId'] }],
-} as const satisfies JsonSchema;
+export const listPaymentsQuery = listQuerySchema({
+  customerId: { ...id, description: 'a customer’s payments (a token scoped to a customer lists its own without it)' },
+  subscriptionId: { ...id, description: 'a subscription’s payments: its periods’ charges and its upgrades' },
+  periodIndex: { type: 'integer', minimum: 1, maximum: 999_999_999, description: 'of that period' },
+  attempt: { type: 'integer', minimum: 1, maximum: 9_999, description: 'that charge attempt (off-session renewals count them)' },
+  topUpId: id,
+});
 
-export interface FindPaymentsQuery {
+export interface ListPaymentsQuery {
+  limit: number;
+  cursor?: string;
+  customerId?: string;
   subscriptionId?: string;
-  periodIndex?: string;
-  attempt?: string;
+  periodIndex?: number;
+  attempt?: number;
   topUpId?: string;
 }
 
@@ -165,7 +154,7 @@ const reference = {
 
 export const paymentView = {
   type: 'object',
-  required: ['paymentId', 'customerId', 'reference', 'amount', 'currency', 'status', 'attempt', 'offSession', 'gatewayPaymentIntentId', 'clientSecret', 'failure', 'totalRefunded'],
+  required: ['paymentId', 'customerId', 'reference', 'amount', 'currency', 'status', 'attempt', 'offSession', 'gatewayPaymentIntentId', 'clientSecret', 'failure', 'totalRefunded', 'disputes'],
   properties: {
     paymentId: uuid,
     customerId: { type: 'string' },
@@ -189,6 +178,21 @@ export const paymentView = {
       properties: { code: { type: 'string' }, declineCode: { type: ['string', 'null'] }, message: { type: 'string' }, attempt: { type: 'integer' } },
     },
     totalRefunded: { type: 'integer' },
+    disputes: {
+      type: 'array',
+      description: 'every dispute of the payment, oldest first; closedAt is null while it is open',
+      items: {
+        type: 'object',
+        required: ['disputeId', 'status', 'amount', 'openedAt', 'closedAt'],
+        properties: {
+          disputeId: { type: 'string' },
+          status: { type: 'string', enum: [...DISPUTE_STATUSES], description: 'warning_* are inquiries; won, lost and warning_closed are closed' },
+          amount: { type: 'integer', description: 'minor units of the payment currency' },
+          openedAt: { type: 'string', format: 'date-time' },
+          closedAt: { type: ['string', 'null'], format: 'date-time' },
+        },
+      },
+    },
   },
 } as const satisfies JsonSchema;
 
@@ -206,11 +210,7 @@ export const topUpView = {
   },
 } as const satisfies JsonSchema;
 
-export const paymentList = {
-  type: 'object',
-  required: ['data'],
-  properties: { data: { type: 'array', items: paymentView, maxItems: 1 } },
-} as const satisfies JsonSchema;
+export const paymentList = listEnvelopeSchema(paymentView);
 
 export const webhookAcknowledgement = {
   type: 'object',
@@ -220,17 +220,7 @@ export const webhookAcknowledgement = {
     outcome: { type: 'string', enum: ['applied', 'unchanged', 'duplicate', 'ignored'] },
     reason: { type: 'string' },
     paymentId: uuid,
-  },
-} as const satisfies JsonSchema;
-
-export const errorBody = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: { code: { type: 'string', pattern: '^[A-Z][A-Z0-9_]+$' }, message: { type: 'string' }, details: {} },
-    },
+    status: { type: 'string', enum: [...PAYMENT_STATUSES] },
+    refetched: { type: 'boolean' },
   },
 } as const satisfies JsonSchema;

@@ -1,168 +1,93 @@
-import { ApiError, type MessageContext, type UnitOfWork, type SqlExecutor } from '@billing/platform';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError, defineRoute, type MikroOrmExecutor, type RouteSpec } from '@billing/platform';
+import { DomainError } from '@billing/platform/domain';
 import type { Logger } from 'pino';
-import Stripe from 'stripe';
-import type { HandleGatewayWebhookHandler, HandleGatewayWebhookResult } from '../../application/commands/handle-gateway-webhook/handle-gateway-webhook.handler';
-import type { GatewayEvent } from '../../application/commands/handle-gateway-webhook/gateway-event';
-import { PaymentConcurrentUpdateError } from '../../infrastructure/sql-payment.repository';
-import type { OpenApiRegistry } from '../http/openapi';
+import { WebhookRefusedError } from '../../application/application.errors';
+import { WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS } from '../../application/ports/gateway-webhooks.port';
 import { webhookAcknowledgement } from '../http/payment-schemas';
-import { type ChargeRefundsSource, InvalidWebhookPayloadError, requireEventEnvelope, toGatewayEvent } from './stripe-event.mapper';
+import type { UseCasesIn } from '../payment-use-cases';
 
 export const STRIPE_WEBHOOK_PATH = '/v1/webhooks/stripe';
-/** Stripe's own default: a signed timestamp older than this is a replay. */
-export const SIGNATURE_TOLERANCE_SECONDS = 300;
 /** Stripe events are a few kB; anything near this is not one. */
 export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface StripeWebhookDeps {
-  /** The endpoint's signing secrets: one, or the new and the old while the secret is rolled. */
-  webhookSecrets: readonly string[];
-  unitOfWork: UnitOfWork;
-  /** The handler, wired to repositories that use this transaction and write outbox rows with this context. */
-  handlerFor: (tx: SqlExecutor, context: MessageContext) => HandleGatewayWebhookHandler;
-  refundsOf: ChargeRefundsSource;
-  /** The tracing context of the flow that opened the payment behind this PaymentIntent, caused by this gateway event. */
-  flowContextOf: (gatewayPaymentIntentId: string, gatewayEventId: string) => Promise<MessageContext | undefined>;
+  useCasesIn: UseCasesIn;
   logger: Logger;
 }
 
-const paymentIntentOf = (event: GatewayEvent): string | null =>
-  event.kind === 'payment_intent' ? event.intent.id : event.kind === 'charge_refunded' ? event.charge.paymentIntentId : event.kind === 'dispute' ? event.dispute.paymentIntentId : null;
-
-/** 400 refusals: nothing is read or written before the signature holds. */
-const refuse = (code: string, message: string) => new ApiError(400, code, message);
-
-function verifiedEvent(request: FastifyRequest, secrets: readonly string[]): Stripe.Event {
-  const signature = request.headers['stripe-signature'];
-  if (typeof signature !== 'string' || signature.trim() === '') throw refuse('WEBHOOK_SIGNATURE_MISSING', 'the Stripe-Signature header is required');
-  const body = request.body;
-  if (!Buffer.isBuffer(body) || body.length === 0) throw refuse('WEBHOOK_PAYLOAD_MISSING', 'the request has no body');
-  let event: unknown;
-  try {
-    event = constructWithAnyOf(secrets, body, signature);
-  } catch (error) {
-    if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
-      if (/tolerance/i.test(error.message)) {
-        throw refuse('WEBHOOK_TIMESTAMP_OUTSIDE_TOLERANCE', `the signature timestamp is more than ${SIGNATURE_TOLERANCE_SECONDS} s old`);
-      }
-      throw refuse('WEBHOOK_SIGNATURE_INVALID', 'the Stripe-Signature does not match the body and the endpoint secret');
-    }
-    // constructEvent parses only after the signature and timestamp held.
-    if (error instanceof SyntaxError) throw refuse('WEBHOOK_PAYLOAD_NOT_JSON', 'the signed body is not JSON');
-    throw error;
-  }
-  try {
-    return requireEventEnvelope(event);
-  } catch (error) {
-    if (error instanceof InvalidWebhookPayloadError) throw refuse(error.code, error.message);
-    throw error;
-  }
-}
-
 /**
- * The event under the first secret its signature matches. Failing all: a timestamp-tolerance failure wins, since Stripe
- * checks the timestamp only after a secret matched.
+ * What a failed delivery is answered. Refused ones are 400 (the service's error status for their codes). The service's
+ * own errors after verification are answered 5xx with their code — 503 when retrying may help — so Stripe delivers the
+ * event again later (it retries for days). Anything else is the platform's to answer: 503 DATABASE_UNAVAILABLE when
+ * the database is away, 500 INTERNAL otherwise.
  */
-function constructWithAnyOf(secrets: readonly string[], body: Buffer, signature: string): unknown {
-  const failures: unknown[] = [];
-  for (const secret of secrets) {
-    try {
-      return Stripe.webhooks.constructEvent(body, signature, secret, SIGNATURE_TOLERANCE_SECONDS);
-    } catch (error) {
-      if (!(error instanceof Stripe.errors.StripeSignatureVerificationError)) throw error;
-      failures.push(error);
-    }
-  }
-  throw failures.find((failure) => /tolerance/i.test((failure as Error).message)) ?? failures[0];
-}
-
-const ATTEMPTS_ON_CONFLICT = 3;
-
-/** One transaction: the event id mark, the payment's state and its outbox rows. Another writer in between: again. */
-async function apply(deps: StripeWebhookDeps, event: GatewayEvent, context: MessageContext): Promise<HandleGatewayWebhookResult> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await deps.unitOfWork.transaction((tx) => deps.handlerFor(tx, context).execute({ event }));
-    } catch (error) {
-      if (!(error instanceof PaymentConcurrentUpdateError) || attempt >= ATTEMPTS_ON_CONFLICT) throw error;
-    }
-  }
-}
-
-/** Errors after verification are answered 5xx, so Stripe delivers the event again later (it retries for days). */
-function asRetryLater(error: unknown): ApiError {
+export function webhookFailure(error: unknown): unknown {
+  if (error instanceof WebhookRefusedError) return error;
   const coded = error as { code?: unknown; retryable?: unknown; message?: string };
-  const code = typeof coded.code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(coded.code) ? coded.code : 'WEBHOOK_PROCESSING_FAILED';
-  return new ApiError(coded.retryable === true ? 503 : 500, code, coded.message ?? 'the event could not be applied; Stripe will deliver it again');
+  const ours = error instanceof DomainError || typeof coded.retryable === 'boolean';
+  if (!ours || typeof coded.code !== 'string') return error;
+  return new ApiError(coded.retryable === true ? 503 : 500, coded.code, coded.message ?? 'the event could not be applied; Stripe will deliver it again');
 }
 
 /**
- * POST /v1/webhooks/stripe — public (authenticated by the signature only). Registered in its own encapsulated scope so
- * that here, and only here, every body is kept as the raw Buffer the signature covers, and an oversized body is a 400
- * like every other refused delivery.
+ * POST /v1/webhooks/stripe — public (authenticated by the signature only; the path is in the runtime's publicPaths),
+ * one use case: handleGatewayWebhook. The kit keeps the body as the raw bytes the signature covers.
  */
-export async function registerStripeWebhookRoute(app: FastifyInstance, openApi: OpenApiRegistry, deps: StripeWebhookDeps): Promise<void> {
-  openApi.add({
-    method: 'post',
+export function stripeWebhookRoute(deps: StripeWebhookDeps): RouteSpec<MikroOrmExecutor> {
+  return defineRoute<{ Body: Buffer | undefined }, MikroOrmExecutor>({
+    kind: 'custom',
+    idempotent: false,
+    public: true,
+    rawBody: { description: 'the Stripe event exactly as sent (the signature covers the raw bytes)', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES },
+    method: 'POST',
     url: STRIPE_WEBHOOK_PATH,
     operationId: 'receiveStripeWebhook',
     summary: 'Stripe webhook endpoint (payment_intent.*, charge.refunded, charge.dispute.*); other types are acknowledged and ignored',
-    security: 'stripe-signature',
-    rawBody: { contentType: 'application/json', description: 'the Stripe event exactly as sent (the signature covers the raw bytes)' },
-    responses: {
-      200: { description: 'acknowledged: applied, unchanged, duplicate, or ignored', schema: webhookAcknowledgement },
-      400: {
-        description:
-          'refused, nothing written: WEBHOOK_SIGNATURE_MISSING, WEBHOOK_SIGNATURE_INVALID, WEBHOOK_TIMESTAMP_OUTSIDE_TOLERANCE, WEBHOOK_PAYLOAD_NOT_JSON, INVALID_WEBHOOK_PAYLOAD, WEBHOOK_PAYLOAD_TOO_LARGE, WEBHOOK_PAYLOAD_MISSING',
+    description: `Deduplicated by event id and applied in any order. Authenticated by the Stripe-Signature header only (no service token): the signature over the raw body under the endpoint secret, its timestamp at most ${WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS} s from now, in the past or the future. A refused delivery writes nothing; one that could not be applied is answered 5xx, so Stripe delivers it again.`,
+    tag: 'webhooks',
+    access: 'any',
+    schema: {
+      success: { status: 200, body: webhookAcknowledgement, description: 'Acknowledged: applied, unchanged, duplicate, or ignored.' },
+      errors: {
+        400: [
+          'WEBHOOK_SIGNATURE_MISSING',
+          'WEBHOOK_SIGNATURE_INVALID',
+          'WEBHOOK_TIMESTAMP_OUTSIDE_TOLERANCE',
+          'WEBHOOK_PAYLOAD_MISSING',
+          'WEBHOOK_PAYLOAD_NOT_JSON',
+          'INVALID_WEBHOOK_PAYLOAD',
+        ],
+        415: ['UNSUPPORTED_MEDIA_TYPE'],
+        500: ['GATEWAY_INTENT_MISMATCH', 'PAYMENT_GATEWAY_REJECTED', 'INVARIANT_VIOLATION', 'INTERNAL'],
+        503: ['PAYMENT_GATEWAY_UNAVAILABLE', 'PAYMENT_CONCURRENT_UPDATE'],
       },
-      500: { description: 'could not be applied; Stripe retries' },
-      503: { description: 'Stripe (re-read) or the database unavailable; Stripe retries' },
     },
-  });
-
-  await app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES }, (_request, body, done) => done(null, body));
-    scope.setErrorHandler((error, _request, reply) => {
-      if ((error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-        return reply.status(400).send({ error: { code: 'WEBHOOK_PAYLOAD_TOO_LARGE', message: `a Stripe event is never larger than ${WEBHOOK_BODY_LIMIT_BYTES} bytes` } });
+    handle: async (request) => {
+      // Stripe sends application/json (with a charset); any other type is 415, as on every route of the contract.
+      if (!/^application\/json(\s*;|\s*$)/i.test(request.headers['content-type'] ?? '')) {
+        throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the Stripe event as application/json');
       }
-      throw error; // the service's error handler answers the rest in the shared shape
-    });
-
-    scope.post(STRIPE_WEBHOOK_PATH, { bodyLimit: WEBHOOK_BODY_LIMIT_BYTES }, async (request, reply) => {
-      const stripeEvent = verifiedEvent(request, deps.webhookSecrets);
-      let event: GatewayEvent;
+      const signature = request.headers['stripe-signature'];
+      const command = {
+        rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+        signatureHeader: typeof signature === 'string' ? signature : undefined,
+        context: request.messageContext,
+      };
+      let handled;
       try {
-        event = await toGatewayEvent(stripeEvent, deps.refundsOf);
+        handled = await deps.useCasesIn(null, request.messageContext).handleGatewayWebhook.execute(command);
       } catch (error) {
-        if (error instanceof InvalidWebhookPayloadError) throw refuse(error.code, error.message);
-        throw asRetryLater(error);
+        if (!(error instanceof WebhookRefusedError)) deps.logger.error({ err: error }, 'stripe event could not be applied');
+        throw webhookFailure(error);
       }
       // Stripe knows nothing of our correlation ids: the webhook (its request log line included) joins the payment's flow.
-      const intentId = paymentIntentOf(event);
-      const flow = intentId
-        ? await deps.flowContextOf(intentId, stripeEvent.id).catch((error: unknown) => {
-            throw asRetryLater(error);
-          })
-        : undefined;
-      request.messageContext = flow ?? { ...request.messageContext, causationId: stripeEvent.id };
-      const log = deps.logger.child({ stripeEventId: stripeEvent.id, stripeEventType: stripeEvent.type, correlationId: request.messageContext.correlationId });
-      if (event.kind === 'unhandled') {
-        log.info('stripe event type not handled; acknowledged');
-        return reply.status(200).send({ received: true, outcome: 'ignored', reason: 'unhandled_event_type' });
-      }
-      let result: HandleGatewayWebhookResult;
-      try {
-        result = await apply(deps, event, request.messageContext);
-      } catch (error) {
-        log.error({ err: error }, 'stripe event could not be applied');
-        throw asRetryLater(error);
-      }
-      if (result.outcome === 'ignored') log.warn({ reason: result.reason }, 'stripe event ignored');
+      request.messageContext = handled.context;
+      const { result, event } = handled;
+      const log = deps.logger.child({ stripeEventId: event.id, stripeEventType: event.type, correlationId: handled.context.correlationId });
+      if (result.outcome === 'ignored' && result.reason === 'unhandled_event_type') log.info('stripe event type not handled; acknowledged');
+      else if (result.outcome === 'ignored') log.warn({ reason: result.reason }, 'stripe event ignored');
       else log.info({ outcome: result.outcome, ...('paymentId' in result ? { paymentId: result.paymentId, status: result.status, refetched: result.refetched } : {}) }, 'stripe event');
-      return reply.status(200).send({ received: true, ...result });
-    });
+      return { status: 200, body: { received: true, ...result } };
+    },
   });
 }

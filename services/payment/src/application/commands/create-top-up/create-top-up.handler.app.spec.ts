@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { PaymentConcurrentUpdateError } from '../../../domain/payment.errors';
 import { paymentTestKit, rejectionOf } from '../../testing/payment-test-kit';
 import type { CreateTopUp } from './create-top-up.command';
 
@@ -43,6 +44,16 @@ describe('CreateTopUp', () => {
       const first = await kit.createTopUp.execute(topUp);
       const replay = await kit.createTopUp.execute(topUp);
       expect([replay.outcome, replay.payment.paymentId, kit.gateway.intentCount]).to.deep.equal(['existing', first.payment.paymentId, 1]);
+    });
+  });
+
+  describe('when the gateway\'s webhook attaches the intent between the gateway call and our save', () => {
+    it('opens again and returns the stored payment with that one intent', async () => {
+      const kit = await kitWithPack();
+      kit.payments.failingSaves.push(new PaymentConcurrentUpdateError('00000000-0000-4000-8000-000000000001'));
+      const result = await kit.createTopUp.execute(topUp);
+      expect(result.payment).to.deep.include({ gatewayPaymentIntentId: 'pi_fake_1', clientSecret: 'pi_fake_1_secret_1' });
+      expect(kit.gateway.intentCount).to.equal(1);
     });
   });
 

@@ -1,3 +1,4 @@
+import { PaymentConcurrentUpdateError } from '../../../domain/payment.errors';
 import type { PaymentRepository } from '../../../domain/payment.repository.port';
 import type { TopUpQuote } from '../../../domain/top-up-pack.entity';
 import type { TopUpPackRepository } from '../../../domain/top-up-pack.repository.port';
@@ -32,6 +33,8 @@ export interface CreateTopUpDeps {
  * the catalogue. Refused before anything is stored or sent: an unknown pack (TOP_UP_PACK_NOT_FOUND), one no longer
  * sold or not priced in the currency, a deactivated customer. The same topUpId with other terms (another pack, a price
  * changed between a first try and its retry) is PAYMENT_REFERENCE_CONFLICT (HTTP 422).
+ * The gateway's payment_intent.created webhook may attach the intent between the gateway call and our save
+ * (PaymentConcurrentUpdateError): opening again is idempotent and returns the stored payment with its intent.
  */
 export class CreateTopUpHandler {
   private readonly opener: PaymentOpener;
@@ -45,13 +48,18 @@ export class CreateTopUpHandler {
     if (pack === null) throw new TopUpPackNotFoundError(command.packCode);
     const quote = pack.quote(command.currency);
     if (await this.deps.customers.isDeactivated(command.customerId)) throw new CustomerDeactivatedError(command.customerId);
-    const { payment, created } = await this.opener.open({
-      customerId: command.customerId,
-      reference: { purpose: 'CREDIT_TOP_UP', topUpId: command.topUpId, credits: quote.credits },
-      amount: quote.amount,
-      currency: quote.currency,
-      offSession: false,
-      confirm: false,
+    const open = () =>
+      this.opener.open({
+        customerId: command.customerId,
+        reference: { purpose: 'CREDIT_TOP_UP', topUpId: command.topUpId, credits: quote.credits },
+        amount: quote.amount,
+        currency: quote.currency,
+        offSession: false,
+        confirm: false,
+      });
+    const { payment, created } = await open().catch((error: unknown) => {
+      if (error instanceof PaymentConcurrentUpdateError) return open();
+      throw error;
     });
     return { outcome: created ? 'created' : 'existing', payment: toPaymentView(payment), quote };
   }

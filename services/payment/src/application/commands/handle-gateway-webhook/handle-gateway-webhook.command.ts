@@ -1,8 +1,10 @@
-import type { GatewayEvent } from './gateway-event';
+import type { MessageContext } from '@billing/platform';
 
-export type { GatewayEvent } from './gateway-event';
-
-/** POST /v1/webhooks/stripe, after the signature is verified and the payload normalised. */
+/** POST /v1/webhooks/stripe: the delivery exactly as received (the signature covers the raw bytes). */
 export interface HandleGatewayWebhook {
-  readonly event: GatewayEvent;
+  readonly rawBody: Uint8Array;
+  /** The gateway's signature header (Stripe-Signature); undefined when the delivery has none. */
+  readonly signatureHeader: string | undefined;
+  /** The request's own context: the webhook's context when it is about no payment of ours. */
+  readonly context: MessageContext;
 }

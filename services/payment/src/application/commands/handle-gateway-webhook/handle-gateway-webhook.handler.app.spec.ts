@@ -1,6 +1,8 @@
 import { expect } from 'chai';
+import { PaymentConcurrentUpdateError } from '../../../domain/payment.errors';
+import { FakeGatewayWebhooks, VALID_SIGNATURE } from '../../testing/fake-gateway-webhooks';
 import { disputeEvent, intentEvent, refundEvent, unhandledEvent } from '../../testing/gateway-events';
-import { type PaymentTestKit, paymentTestKit, rejectionOf, T0_SECONDS, typesIn } from '../../testing/payment-test-kit';
+import { type PaymentTestKit, paymentTestKit, rejectionOf, T0_SECONDS, typesIn, WEBHOOK_REQUEST } from '../../testing/payment-test-kit';
 
 const PAYMENT_ID = '00000000-0000-4000-8000-000000000001';
 const INTENT_ID = 'pi_fake_1';
@@ -17,7 +19,7 @@ async function givenOpenTopUp(): Promise<PaymentTestKit> {
 async function givenSucceededTopUp(): Promise<PaymentTestKit> {
   const kit = await givenOpenTopUp();
   const intent = kit.gateway.setStatus(INTENT_ID, 'succeeded');
-  await kit.handleWebhook.execute({ event: intentEvent('evt_paid', 'payment_intent.succeeded', t(10), intent) });
+  await kit.deliver(intentEvent('evt_paid', 'payment_intent.succeeded', t(10), intent));
   return kit;
 }
 
@@ -29,7 +31,7 @@ describe('HandleGatewayWebhook', () => {
       const kit = await givenOpenTopUp();
       const event = intentEvent('evt_1', 'payment_intent.succeeded', t(10), kit.gateway.setStatus(INTENT_ID, 'succeeded'));
       const results = [];
-      for (let i = 0; i < 3; i += 1) results.push(await kit.handleWebhook.execute({ event }));
+      for (let i = 0; i < 3; i += 1) results.push(await kit.deliver(event));
       expect(results.map((result) => result.outcome)).to.deep.equal(['applied', 'duplicate', 'duplicate']);
       expect(kit.payments.saves).to.equal(2); // the intent attach on creation, then this one state change
       expect(outboxTypes(kit)).to.deep.equal(['PaymentCreated', 'PaymentSucceeded']);
@@ -42,8 +44,8 @@ describe('HandleGatewayWebhook', () => {
       const kit = await givenOpenTopUp();
       const processing = intentEvent('evt_processing', 'payment_intent.processing', t(5), { ...kit.gateway.snapshotOf(INTENT_ID), status: 'processing' });
       const succeeded = intentEvent('evt_succeeded', 'payment_intent.succeeded', t(6), kit.gateway.setStatus(INTENT_ID, 'succeeded'));
-      const first = await kit.handleWebhook.execute({ event: succeeded });
-      const late = await kit.handleWebhook.execute({ event: processing });
+      const first = await kit.deliver(succeeded);
+      const late = await kit.deliver(processing);
       expect([first.outcome, late.outcome]).to.deep.equal(['applied', 'unchanged']);
       expect(kit.payments.stateOf(PAYMENT_ID)?.status).to.equal('succeeded');
       expect(outboxTypes(kit)).to.deep.equal(['PaymentCreated', 'PaymentSucceeded']);
@@ -54,11 +56,11 @@ describe('HandleGatewayWebhook', () => {
     it('re-reads the intent from the gateway and applies that instead', async () => {
       const kit = await givenOpenTopUp();
       const processingSnapshot = kit.gateway.setStatus(INTENT_ID, 'processing');
-      await kit.handleWebhook.execute({ event: intentEvent('evt_processing', 'payment_intent.processing', t(20), processingSnapshot) });
+      await kit.deliver(intentEvent('evt_processing', 'payment_intent.processing', t(20), processingSnapshot));
       // A failure from before the processing we hold arrives late; the gateway meanwhile says succeeded.
       const staleFailure = { ...processingSnapshot, status: 'requires_payment_method' as const, lastPaymentError: { code: 'card_declined' } };
       kit.gateway.setStatus(INTENT_ID, 'succeeded');
-      const result = await kit.handleWebhook.execute({ event: intentEvent('evt_old_failure', 'payment_intent.payment_failed', t(15), staleFailure) });
+      const result = await kit.deliver(intentEvent('evt_old_failure', 'payment_intent.payment_failed', t(15), staleFailure));
       expect(result).to.deep.include({ outcome: 'applied', status: 'succeeded', refetched: true });
       expect(kit.gateway.retrieveCalls).to.equal(1);
       expect(outboxTypes(kit)).to.deep.equal(['PaymentCreated', 'PaymentSucceeded']);
@@ -68,17 +70,17 @@ describe('HandleGatewayWebhook', () => {
   describe('when the event is from the same second as the state held', () => {
     it('re-reads a non-terminal move (the order within the second is unknown)', async () => {
       const kit = await givenOpenTopUp();
-      await kit.handleWebhook.execute({ event: intentEvent('evt_p', 'payment_intent.processing', t(20), kit.gateway.setStatus(INTENT_ID, 'processing')) });
+      await kit.deliver(intentEvent('evt_p', 'payment_intent.processing', t(20), kit.gateway.setStatus(INTENT_ID, 'processing')));
       const failed = kit.gateway.setStatus(INTENT_ID, 'requires_payment_method', { code: 'card_declined' });
-      const result = await kit.handleWebhook.execute({ event: intentEvent('evt_f', 'payment_intent.payment_failed', t(20), failed) });
+      const result = await kit.deliver(intentEvent('evt_f', 'payment_intent.payment_failed', t(20), failed));
       expect(result).to.deep.include({ outcome: 'applied', status: 'failed', refetched: true });
       expect(kit.gateway.retrieveCalls).to.equal(1);
     });
 
     it('applies a terminal move as it is: succeeded never changes again at the gateway', async () => {
       const kit = await givenOpenTopUp();
-      await kit.handleWebhook.execute({ event: intentEvent('evt_p', 'payment_intent.processing', t(20), kit.gateway.setStatus(INTENT_ID, 'processing')) });
-      const result = await kit.handleWebhook.execute({ event: intentEvent('evt_s', 'payment_intent.succeeded', t(20), kit.gateway.setStatus(INTENT_ID, 'succeeded')) });
+      await kit.deliver(intentEvent('evt_p', 'payment_intent.processing', t(20), kit.gateway.setStatus(INTENT_ID, 'processing')));
+      const result = await kit.deliver(intentEvent('evt_s', 'payment_intent.succeeded', t(20), kit.gateway.setStatus(INTENT_ID, 'succeeded')));
       expect(result).to.deep.include({ outcome: 'applied', status: 'succeeded', refetched: false });
       expect(kit.gateway.retrieveCalls).to.equal(0);
     });
@@ -89,7 +91,7 @@ describe('HandleGatewayWebhook', () => {
       const kit = await givenOpenTopUp();
       const contradictory = { ...kit.gateway.snapshotOf(INTENT_ID), status: 'processing' as const };
       kit.gateway.setStatus(INTENT_ID, 'succeeded');
-      const result = await kit.handleWebhook.execute({ event: intentEvent('evt_1', 'payment_intent.succeeded', t(10), contradictory) });
+      const result = await kit.deliver(intentEvent('evt_1', 'payment_intent.succeeded', t(10), contradictory));
       expect(result).to.deep.include({ status: 'succeeded', refetched: true });
     });
   });
@@ -99,7 +101,7 @@ describe('HandleGatewayWebhook', () => {
       const kit = await givenOpenTopUp();
       kit.gateway.overwrite(INTENT_ID, { amount: 5, status: 'succeeded' });
       const error = await rejectionOf(() =>
-        kit.handleWebhook.execute({ event: intentEvent('evt_1', 'payment_intent.succeeded', t(10), kit.gateway.snapshotOf(INTENT_ID)) }),
+        kit.deliver(intentEvent('evt_1', 'payment_intent.succeeded', t(10), kit.gateway.snapshotOf(INTENT_ID))),
       );
       expect(error).to.include({ code: 'GATEWAY_INTENT_MISMATCH', retryable: false });
       expect(kit.payments.stateOf(PAYMENT_ID)?.status).to.equal('requires_payment_method');
@@ -110,11 +112,11 @@ describe('HandleGatewayWebhook', () => {
     it('a newer failure with another charge is attempt 2: PaymentRetried, then PaymentFailed{attempt 2}', async () => {
       const kit = await givenOpenTopUp();
       const failure1 = kit.gateway.setStatus(INTENT_ID, 'requires_payment_method', { code: 'card_declined', chargeId: 'ch_1' });
-      await kit.handleWebhook.execute({ event: intentEvent('evt_f1', 'payment_intent.payment_failed', t(10), failure1) });
+      await kit.deliver(intentEvent('evt_f1', 'payment_intent.payment_failed', t(10), failure1));
       const failure2 = kit.gateway.setStatus(INTENT_ID, 'requires_payment_method', { code: 'expired_card', chargeId: 'ch_2' });
-      await kit.handleWebhook.execute({ event: intentEvent('evt_f2', 'payment_intent.payment_failed', t(30), failure2) });
+      await kit.deliver(intentEvent('evt_f2', 'payment_intent.payment_failed', t(30), failure2));
       const succeeded = kit.gateway.setStatus(INTENT_ID, 'succeeded');
-      await kit.handleWebhook.execute({ event: intentEvent('evt_ok', 'payment_intent.succeeded', t(40), succeeded) });
+      await kit.deliver(intentEvent('evt_ok', 'payment_intent.succeeded', t(40), succeeded));
       expect(outboxTypes(kit)).to.deep.equal(['PaymentCreated', 'PaymentFailed', 'PaymentRetried', 'PaymentFailed', 'PaymentSucceeded']);
       expect(kit.payments.outbox.map((event) => ('attempt' in event ? event.attempt : null))).to.deep.equal([1, 1, 2, 2, 2]);
     });
@@ -126,7 +128,7 @@ describe('HandleGatewayWebhook', () => {
       kit.payments.failNextSave = new Error('connection lost');
       await rejectionOf(() => kit.createTopUp.execute({ topUpId: 'top-1', customerId: 'cus-1', packCode: 'credits-500', currency: 'USD' }));
       const intent = kit.gateway.setStatus(INTENT_ID, 'succeeded');
-      const result = await kit.handleWebhook.execute({ event: intentEvent('evt_1', 'payment_intent.succeeded', t(10), intent) });
+      const result = await kit.deliver(intentEvent('evt_1', 'payment_intent.succeeded', t(10), intent));
       expect(result).to.deep.include({ outcome: 'applied', paymentId: PAYMENT_ID, status: 'succeeded' });
       expect(kit.payments.stateOf(PAYMENT_ID)?.gatewayPaymentIntentId).to.equal(INTENT_ID);
     });
@@ -136,7 +138,7 @@ describe('HandleGatewayWebhook', () => {
     it('acknowledges it as ignored / payment_not_found', async () => {
       const kit = await givenOpenTopUp();
       const foreign = { ...kit.gateway.snapshotOf(INTENT_ID), id: 'pi_elsewhere', metadata: {} };
-      const result = await kit.handleWebhook.execute({ event: intentEvent('evt_1', 'payment_intent.succeeded', t(10), { ...foreign, status: 'succeeded' }) });
+      const result = await kit.deliver(intentEvent('evt_1', 'payment_intent.succeeded', t(10), { ...foreign, status: 'succeeded' }));
       expect(result).to.deep.equal({ outcome: 'ignored', reason: 'payment_not_found' });
     });
   });
@@ -145,9 +147,7 @@ describe('HandleGatewayWebhook', () => {
     it('records PaymentRefunded with the refunded amount', async () => {
       const kit = await givenSucceededTopUp();
       const intent = kit.gateway.snapshotOf(INTENT_ID);
-      const result = await kit.handleWebhook.execute({
-        event: refundEvent('evt_r1', t(100), { chargeId: 'ch_1', intent, refunds: [{ id: 're_1', amount: 400, status: 'succeeded' }] }),
-      });
+      const result = await kit.deliver(refundEvent('evt_r1', t(100), { chargeId: 'ch_1', intent, refunds: [{ id: 're_1', amount: 400, status: 'succeeded' }] }));
       expect(result.outcome).to.equal('applied');
       expect(kit.payments.outbox.at(-1)).to.include({
         type: 'PaymentRefunded',
@@ -165,9 +165,9 @@ describe('HandleGatewayWebhook', () => {
       const intent = kit.gateway.snapshotOf(INTENT_ID);
       const first = { id: 're_1', amount: 400, status: 'succeeded' as const, created: t(100) };
       const second = { id: 're_2', amount: 600, status: 'succeeded' as const, created: t(200) };
-      await kit.handleWebhook.execute({ event: refundEvent('evt_r1', t(100), { chargeId: 'ch_1', intent, refunds: [first] }) });
-      const again = await kit.handleWebhook.execute({ event: refundEvent('evt_r1_bis', t(101), { chargeId: 'ch_1', intent, refunds: [first] }) });
-      await kit.handleWebhook.execute({ event: refundEvent('evt_r2', t(200), { chargeId: 'ch_1', intent, refunds: [second, first] }) });
+      await kit.deliver(refundEvent('evt_r1', t(100), { chargeId: 'ch_1', intent, refunds: [first] }));
+      const again = await kit.deliver(refundEvent('evt_r1_bis', t(101), { chargeId: 'ch_1', intent, refunds: [first] }));
+      await kit.deliver(refundEvent('evt_r2', t(200), { chargeId: 'ch_1', intent, refunds: [second, first] }));
       expect(again.outcome).to.equal('unchanged');
       const refunds = kit.payments.outbox.filter((event) => event.type === 'PaymentRefunded');
       expect(refunds.map((event) => [event.type === 'PaymentRefunded' && event.amountRefunded, event.type === 'PaymentRefunded' && event.totalRefunded])).to.deep.equal([
@@ -179,14 +179,14 @@ describe('HandleGatewayWebhook', () => {
     it('re-reads the intent first when the success webhook has not arrived yet', async () => {
       const kit = await givenOpenTopUp();
       const intent = kit.gateway.setStatus(INTENT_ID, 'succeeded');
-      await kit.handleWebhook.execute({ event: refundEvent('evt_r1', t(100), { chargeId: 'ch_1', intent, refunds: [{ id: 're_1', amount: 1_000, status: 'succeeded' }] }) });
+      await kit.deliver(refundEvent('evt_r1', t(100), { chargeId: 'ch_1', intent, refunds: [{ id: 're_1', amount: 1_000, status: 'succeeded' }] }));
       expect(outboxTypes(kit)).to.deep.equal(['PaymentCreated', 'PaymentSucceeded', 'PaymentRefunded']);
     });
 
     it('skips refunds that failed or were canceled', async () => {
       const kit = await givenSucceededTopUp();
       const intent = kit.gateway.snapshotOf(INTENT_ID);
-      const result = await kit.handleWebhook.execute({ event: refundEvent('evt_r1', t(100), { chargeId: 'ch_1', intent, refunds: [{ id: 're_1', amount: 400, status: 'failed' }] }) });
+      const result = await kit.deliver(refundEvent('evt_r1', t(100), { chargeId: 'ch_1', intent, refunds: [{ id: 're_1', amount: 400, status: 'failed' }] }));
       expect(result.outcome).to.equal('unchanged');
     });
   });
@@ -195,9 +195,9 @@ describe('HandleGatewayWebhook', () => {
     it('records PaymentDisputed, then PaymentDisputeClosed', async () => {
       const kit = await givenSucceededTopUp();
       const intent = kit.gateway.snapshotOf(INTENT_ID);
-      await kit.handleWebhook.execute({ event: disputeEvent('evt_d1', 'charge.dispute.created', t(300), { disputeId: 'dp_1', intent, status: 'needs_response', amount: 1_000 }) });
+      await kit.deliver(disputeEvent('evt_d1', 'charge.dispute.created', t(300), { disputeId: 'dp_1', intent, status: 'needs_response', amount: 1_000 }));
       expect(kit.payments.outbox.at(-1)).to.include({ type: 'PaymentDisputed', disputeId: 'dp_1', disputeStatus: 'needs_response', amountDisputed: 1_000 });
-      await kit.handleWebhook.execute({ event: disputeEvent('evt_d2', 'charge.dispute.closed', t(900), { disputeId: 'dp_1', intent, status: 'won', amount: 1_000 }) });
+      await kit.deliver(disputeEvent('evt_d2', 'charge.dispute.closed', t(900), { disputeId: 'dp_1', intent, status: 'won', amount: 1_000 }));
       expect(outboxTypes(kit).slice(-2)).to.deep.equal(['PaymentDisputed', 'PaymentDisputeClosed']);
     });
   });
@@ -206,7 +206,7 @@ describe('HandleGatewayWebhook', () => {
     it('acknowledges it as ignored and changes nothing', async () => {
       const kit = await givenSucceededTopUp();
       const before = { state: kit.payments.stateOf(PAYMENT_ID), outbox: kit.payments.outbox.length, seen: kit.processed.seen.size, saves: kit.payments.saves };
-      const result = await kit.handleWebhook.execute({ event: unhandledEvent('evt_x', 'customer.subscription.updated', t(500)) });
+      const result = await kit.deliver(unhandledEvent('evt_x', 'customer.subscription.updated', t(500)));
       expect(result).to.deep.equal({ outcome: 'ignored', reason: 'unhandled_event_type' });
       expect({ state: kit.payments.stateOf(PAYMENT_ID), outbox: kit.payments.outbox.length, seen: kit.processed.seen.size, saves: kit.payments.saves }).to.deep.equal(before);
       expect([kit.gateway.retrieveCalls]).to.deep.equal([0]);
@@ -218,9 +218,66 @@ describe('HandleGatewayWebhook', () => {
       const kit = await givenOpenTopUp();
       const contradictory = { ...kit.gateway.snapshotOf(INTENT_ID), status: 'processing' as const };
       kit.gateway.unavailableFor = 1;
-      const error = await rejectionOf(() => kit.handleWebhook.execute({ event: intentEvent('evt_1', 'payment_intent.succeeded', t(10), contradictory) }));
+      const error = await rejectionOf(() => kit.deliver(intentEvent('evt_1', 'payment_intent.succeeded', t(10), contradictory)));
       expect(error).to.include({ code: 'PAYMENT_GATEWAY_UNAVAILABLE', retryable: true });
       expect(kit.payments.stateOf(PAYMENT_ID)?.status).to.equal('requires_payment_method');
+    });
+  });
+
+  describe('when another writer saves the payment between our load and our save', () => {
+    it('applies the event again in a new transaction and records it once', async () => {
+      const kit = await givenOpenTopUp();
+      kit.payments.failingSaves.push(new PaymentConcurrentUpdateError(PAYMENT_ID));
+      const begun = kit.transactions.length;
+      const result = await kit.deliver(intentEvent('evt_1', 'payment_intent.succeeded', t(10), kit.gateway.setStatus(INTENT_ID, 'succeeded')));
+      expect(result).to.deep.include({ outcome: 'applied', status: 'succeeded' });
+      expect(kit.transactions.length - begun, 'transactions').to.equal(2);
+      expect(outboxTypes(kit)).to.deep.equal(['PaymentCreated', 'PaymentSucceeded']);
+    });
+
+    it('gives up after 3 attempts with PAYMENT_CONCURRENT_UPDATE (the gateway redelivers) and keeps no event-id mark', async () => {
+      const kit = await givenOpenTopUp();
+      kit.payments.failingSaves.push(...[1, 2, 3].map(() => new PaymentConcurrentUpdateError(PAYMENT_ID)));
+      const begun = kit.transactions.length;
+      const error = await rejectionOf(() => kit.deliver(intentEvent('evt_1', 'payment_intent.succeeded', t(10), kit.gateway.setStatus(INTENT_ID, 'succeeded'))));
+      expect(error).to.be.instanceOf(PaymentConcurrentUpdateError);
+      expect(kit.transactions.length - begun).to.equal(3);
+      expect(kit.processed.seen.has('evt_1')).to.equal(false);
+      expect((await kit.deliver(intentEvent('evt_1', 'payment_intent.succeeded', t(10), kit.gateway.snapshotOf(INTENT_ID)))).outcome).to.equal('applied');
+    });
+  });
+
+  describe('when the delivery is not signed by the gateway', () => {
+    it('refuses it (WEBHOOK_SIGNATURE_INVALID) before any transaction begins', async () => {
+      const kit = await givenOpenTopUp();
+      const begun = kit.transactions.length;
+      const event = intentEvent('evt_1', 'payment_intent.succeeded', t(10), kit.gateway.setStatus(INTENT_ID, 'succeeded'));
+      const error = await rejectionOf(() => kit.handleWebhook.execute({ rawBody: FakeGatewayWebhooks.delivery(event), signatureHeader: 't=1,v1=forged', context: WEBHOOK_REQUEST }));
+      expect(error).to.include({ code: 'WEBHOOK_SIGNATURE_INVALID', retryable: false });
+      expect(kit.transactions.length).to.equal(begun);
+      expect(kit.payments.stateOf(PAYMENT_ID)?.status).to.equal('requires_payment_method');
+    });
+  });
+
+  describe('when the event is about a payment opened in a traced flow', () => {
+    it('applies it in that flow, caused by the gateway event; an event about no payment keeps the request context', async () => {
+      const kit = await givenOpenTopUp();
+      kit.givenFlow(INTENT_ID, { correlationId: 'checkout-flow', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+      const handled = await kit.handleWebhook.execute({
+        rawBody: FakeGatewayWebhooks.delivery(intentEvent('evt_1', 'payment_intent.succeeded', t(10), kit.gateway.setStatus(INTENT_ID, 'succeeded'))),
+        signatureHeader: VALID_SIGNATURE,
+        context: WEBHOOK_REQUEST,
+      });
+      expect(handled.context).to.include({ correlationId: 'checkout-flow', causationId: 'evt_1' });
+      expect(kit.transactions.at(-1)).to.deep.equal(handled.context);
+
+      const elsewhere = await kit.handleWebhook.execute({
+        rawBody: FakeGatewayWebhooks.delivery(intentEvent('evt_2', 'payment_intent.succeeded', t(10), { ...kit.gateway.snapshotOf(INTENT_ID), id: 'pi_elsewhere', metadata: {} })),
+        signatureHeader: VALID_SIGNATURE,
+        context: WEBHOOK_REQUEST,
+      });
+      expect(elsewhere.context).to.deep.equal({ ...WEBHOOK_REQUEST, causationId: 'evt_2' });
+      expect(elsewhere.result).to.deep.equal({ outcome: 'ignored', reason: 'payment_not_found' });
     });
   });
 });

@@ -2,7 +2,7 @@ import { type GatewayIntentStatus, type IntentObservation, observationOf } from 
 import type { Payment } from '../../../domain/payment.aggregate';
 import { isForwardMove, isTerminal, STATUS_RANK } from '../../../domain/payment-status';
 import type { IntentSnapshot } from '../../ports/payment-gateway.port';
-import type { IntentGatewayEvent } from './gateway-event';
+import type { IntentGatewayEvent } from '../../ports/gateway-event';
 
 /** The intent status an event type is sent for; a payload that disagrees is ambiguous. */
 const EXPECTED_STATUS_BY_TYPE: Readonly<Partial<Record<string, GatewayIntentStatus>>> = {

@@ -7,12 +7,10 @@ import type { GetPayment } from './get-payment.query';
 export class GetPaymentHandler {
   constructor(private readonly deps: { payments: PaymentRepository }) {}
 
-  /** Throws PAYMENT_NOT_FOUND for an unknown id, a non-uuid id, or a payment of another customer. */
+  /** Throws PAYMENT_NOT_FOUND for an unknown id or a non-uuid id. Whose payment it is, the caller checks (customerId). */
   async execute(query: GetPayment): Promise<PaymentView> {
     const payment = isUuid(query.paymentId) ? await this.deps.payments.findById(query.paymentId.toLowerCase()) : null;
-    if (payment === null || (query.customerId !== undefined && payment.customerId !== query.customerId)) {
-      throw new PaymentNotFoundError(query.paymentId);
-    }
+    if (payment === null) throw new PaymentNotFoundError(query.paymentId);
     return toPaymentView(payment);
   }
 }

@@ -1,7 +1,7 @@
-import type { IntentSnapshot, GatewayMetadata } from '../../ports/payment-gateway.port';
+import type { IntentSnapshot, GatewayMetadata } from './payment-gateway.port';
 
 /**
- * A verified gateway webhook, normalised by the interface layer (which checks the signature and maps Stripe's
+ * A verified gateway webhook, normalised by the GatewayWebhooks adapter (which checks the signature and maps Stripe's
  * `Stripe.Event` here). `kind` says which snapshot is present; the handler switches on it, not on `type`.
  *
  * Mapping of Stripe types:
@@ -73,7 +73,7 @@ export interface UnhandledGatewayEvent extends GatewayEventBase {
   readonly kind: 'unhandled';
 }
 
-/** What the interface mapper uses to choose `kind`. */
+/** What a GatewayWebhooks adapter uses to choose `kind`. */
 export function gatewayEventKindOf(type: string): GatewayEvent['kind'] {
   if (type.startsWith('payment_intent.')) return 'payment_intent';
   if (type === 'charge.refunded') return 'charge_refunded';

@@ -6,17 +6,13 @@ import {
   type GatewayEvent,
   gatewayEventKindOf,
   type RefundSnapshot,
-} from '../../application/commands/handle-gateway-webhook/gateway-event';
-import { refundSnapshotOf } from '../../infrastructure/stripe/stripe-payment-gateway';
-import { idOf, intentSnapshotOf, metadataOf } from '../../infrastructure/stripe/stripe-snapshots';
+} from '../../application/ports/gateway-event';
+import { WebhookRefusedError } from '../../application/ports/gateway-webhooks.port';
+import { refundSnapshotOf } from './stripe-payment-gateway';
+import { idOf, intentSnapshotOf, metadataOf } from './stripe-snapshots';
 
 /** A verified payload that is not a Stripe event we can read (no id/type/created/data.object): refused with 400. */
-export class InvalidWebhookPayloadError extends Error {
-  readonly code = 'INVALID_WEBHOOK_PAYLOAD' as const;
-  constructor(reason: string) {
-    super(`the webhook payload is not a Stripe event: ${reason}`);
-  }
-}
+const notAStripeEvent = (reason: string) => new WebhookRefusedError('INVALID_WEBHOOK_PAYLOAD', `the webhook payload is not a Stripe event: ${reason}`);
 
 /** Lists the refunds of a charge when the payload does not carry them all. */
 export type ChargeRefundsSource = (chargeId: string) => Promise<RefundSnapshot[]>;
@@ -24,23 +20,23 @@ export type ChargeRefundsSource = (chargeId: string) => Promise<RefundSnapshot[]
 /** Checks the envelope every Stripe event has; the object's own fields are checked by the mapping below. */
 export function requireEventEnvelope(event: unknown): Stripe.Event {
   const candidate = event as { id?: unknown; type?: unknown; created?: unknown; data?: unknown } | null;
-  if (candidate === null || typeof candidate !== 'object' || Array.isArray(candidate)) throw new InvalidWebhookPayloadError('not a JSON object');
+  if (candidate === null || typeof candidate !== 'object' || Array.isArray(candidate)) throw notAStripeEvent('not a JSON object');
   // NUL would fail in PostgreSQL (a 500, so Stripe would retry it for days), a lone surrogate would be stored altered.
-  if (holdsUnstorableText(candidate)) throw new InvalidWebhookPayloadError('text that is not well-formed Unicode, or holds NUL');
-  if (typeof candidate.id !== 'string' || candidate.id === '') throw new InvalidWebhookPayloadError('no id');
-  if (typeof candidate.type !== 'string' || candidate.type === '') throw new InvalidWebhookPayloadError('no type');
-  if (typeof candidate.created !== 'number' || !Number.isFinite(candidate.created)) throw new InvalidWebhookPayloadError('no created timestamp');
+  if (holdsUnstorableText(candidate)) throw notAStripeEvent('text that is not well-formed Unicode, or holds NUL');
+  if (typeof candidate.id !== 'string' || candidate.id === '') throw notAStripeEvent('no id');
+  if (typeof candidate.type !== 'string' || candidate.type === '') throw notAStripeEvent('no type');
+  if (typeof candidate.created !== 'number' || !Number.isFinite(candidate.created)) throw notAStripeEvent('no created timestamp');
   const object = (candidate.data as { object?: unknown } | undefined)?.object;
-  if (object === null || typeof object !== 'object') throw new InvalidWebhookPayloadError('no data.object');
+  if (object === null || typeof object !== 'object') throw notAStripeEvent('no data.object');
   return candidate as unknown as Stripe.Event;
 }
 
 const requireString = (value: unknown, field: string): string => {
-  if (typeof value !== 'string' || value === '') throw new InvalidWebhookPayloadError(`${field} is missing`);
+  if (typeof value !== 'string' || value === '') throw notAStripeEvent(`${field} is missing`);
   return value;
 };
 const requireNumber = (value: unknown, field: string): number => {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidWebhookPayloadError(`${field} is missing`);
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw notAStripeEvent(`${field} is missing`);
   return value;
 };
 

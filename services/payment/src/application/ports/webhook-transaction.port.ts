@@ -1,0 +1,15 @@
+import type { MessageContext } from '@billing/platform';
+import type { PaymentRepository } from '../../domain/payment.repository.port';
+import type { ProcessedWebhookEvents } from './processed-webhook-events.port';
+
+/** What a webhook changes, all on the same database transaction. */
+export interface WebhookStores {
+  readonly payments: PaymentRepository;
+  readonly processed: ProcessedWebhookEvents;
+}
+
+/**
+ * Runs work in ONE new database transaction: the event-id mark, the payment's state and its outbox rows (written with
+ * `context`) commit together, or none of them does when work throws.
+ */
+export type WebhookTransaction = <T>(context: MessageContext, work: (stores: WebhookStores) => Promise<T>) => Promise<T>;
