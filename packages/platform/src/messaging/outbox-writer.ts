@@ -13,6 +13,12 @@ export interface OutboxMessage<Payload = Record<string, unknown>> {
   occurredAt: Date;
 }
 
+/** The outbox columns every writer fills, in this order (a service writing outbox rows in its own statement uses them). */
+export const outboxColumns = 'id, lane, aggregate_type, aggregate_id, event_type, payload, headers, occurred_at';
+
+/** The SQL that puts an aggregate's events in one relay lane, given the SQL for its aggregate id: one aggregate, one lane, in order. */
+export const outboxLaneOf = (aggregateIdSql: string): string => `abs(hashtext(${aggregateIdSql})) % ${outboxLanes}`;
+
 /**
  * Appends integration events to the outbox inside the caller's transaction, so they commit or roll back together with
  * the state change. One multi-row INSERT whatever the count.
@@ -32,10 +38,10 @@ export async function appendToOutbox(tx: SqlExecutor, messages: readonly OutboxM
       message.occurredAt,
     );
     const p = (offset: number) => `$${at + offset}`;
-    return `(${p(1)}, abs(hashtext(${p(3)})) % ${outboxLanes}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::jsonb, ${p(6)}::jsonb, ${p(7)})`;
+    return `(${p(1)}, ${outboxLaneOf(p(3))}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::jsonb, ${p(6)}::jsonb, ${p(7)})`;
   });
   await tx.query(
-    `insert into outbox (id, lane, aggregate_type, aggregate_id, event_type, payload, headers, occurred_at) values ${rows.join(', ')}`,
+    `insert into outbox (${outboxColumns}) values ${rows.join(', ')}`,
     params,
   );
 }

@@ -1,12 +1,5 @@
 import { DomainError } from '../domain/credit-account.errors';
 
-export class AccountNotFoundError extends DomainError {
-  readonly code = 'ACCOUNT_NOT_FOUND';
-  constructor(customerId: string) {
-    super(`no credit account for customer ${customerId}`);
-  }
-}
-
 export class InvalidRequestError extends DomainError {
   readonly code = 'INVALID_REQUEST';
   constructor(message: string) {
@@ -14,8 +7,9 @@ export class InvalidRequestError extends DomainError {
   }
 }
 
-export class PermissionDeniedError extends DomainError {
-  readonly code = 'PERMISSION_DENIED';
+/** A token scoped to one customer, on another customer's data: REST 403, gRPC PERMISSION_DENIED, code FORBIDDEN everywhere. */
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN';
   constructor() {
     super('this token may not act on that customer');
   }

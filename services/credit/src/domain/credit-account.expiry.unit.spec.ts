@@ -36,7 +36,7 @@ describe('CreditAccount', () => {
       reserve(account, 'r1', 30, { ttlMs: 3_600_000 });
       expect(account.expireGrants(at(60))).to.deep.equal([{ grantId: 'g1', amount: 70 }]);
       expect([account.balance, account.held, account.available]).to.deep.equal([30, 30, 0]);
-      expect(account.capture({ reservationId: 'r1', amount: 30, now: at(61) })).to.deep.equal({ captured: 30, released: 0 });
+      expect(account.capture({ idempotencyKey: 'key', reservationId: 'r1', amount: 30, now: at(61) })).to.deep.equal({ captured: 30, released: 0 });
       account.validate();
     });
 
@@ -47,7 +47,7 @@ describe('CreditAccount', () => {
       account.expireGrants(at(60));
       account.pullEvents();
       const sequence = account.ledgerSequence;
-      account.capture({ reservationId: 'r1', amount: 10, now: at(61) });
+      account.capture({ idempotencyKey: 'key', reservationId: 'r1', amount: 10, now: at(61) });
       expect(ledgerRows(account, sequence)).to.deep.equal([
         ['capture', 'g1', -10, -10],
         ['release', 'g1', 0, -20],
@@ -64,7 +64,7 @@ describe('CreditAccount', () => {
       reserve(account, 'r1', 30, { ttlMs: 3_600_000 });
       account.expireGrants(at(60));
       account.pullEvents();
-      account.release({ reservationId: 'r1', now: at(61) });
+      account.release({ idempotencyKey: 'key', reservationId: 'r1', now: at(61) });
       expect(typesOf(account.pullEvents())).to.deep.equal(['ReservationReleased', 'CreditsExpired']);
       expect(account.findGrant('g1')).to.deep.include({ remaining: 0, held: 0, expiredAmount: 100 });
       expect(account.available).to.equal(0);
@@ -76,11 +76,18 @@ describe('CreditAccount', () => {
       reserve(account, 'r1', 30, { ttlMs: 120_000 });
       account.expireGrants(at(60));
       account.pullEvents();
+      const sequence = account.ledgerSequence;
       account.expireReservations(at(120));
-      expect(account.pullEvents().map((event) => [event.type, 'reason' in event ? event.reason : 'amount' in event ? event.amount : null])).to.deep.equal([
-        ['ReservationReleased', 'expired'],
+      expect(account.pullEvents().map((event) => [event.type, 'amount' in event ? event.amount : null])).to.deep.equal([
+        ['ReservationExpired', 30],
         ['CreditsExpired', 30],
       ]);
+      // The hold's expiry frees the held credits; the closed grant's write-off takes them from the balance.
+      expect(ledgerRows(account, sequence)).to.deep.equal([
+        ['expire', 'g1', 0, -30],
+        ['expire', 'g1', -30, 0],
+      ]);
+      account.validate();
     });
   });
 

@@ -140,7 +140,8 @@ function checkLedger(state: CreditAccountState, grants: Map<string, GrantState>,
     if (!LEDGER_ENTRY_TYPES.includes(entry.type)) {
       violations.push(`${at}: unknown type`);
     } else {
-      const expected = ledgerDeltas(entry.type, entry.amount);
+      // An 'expire' that moves held credits is a hold's expiry; either way its pair must be one its type allows.
+      const expected = ledgerDeltas(entry.type, entry.amount, entry.type === 'expire' && entry.heldDelta !== 0 ? 'hold' : 'grant');
       if (entry.balanceDelta !== expected.balanceDelta || entry.heldDelta !== expected.heldDelta) violations.push(`${at}: deltas do not match its type`);
     }
     if (RESERVATION_ENTRY_TYPES.includes(entry.type) && entry.reservationId === null) violations.push(`${at}: no reservationId`);

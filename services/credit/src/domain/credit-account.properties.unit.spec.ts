@@ -103,11 +103,11 @@ function execute(world: World, cmd: Command): void {
     case 'capture': {
       const reservationId = chooseReservation(world, cmd.pick, 'HELD');
       const held = account.findReservation(reservationId)?.amount ?? 10;
-      account.capture({ reservationId, amount: amountOf(cmd.share, held), now });
+      account.capture({ idempotencyKey: 'key', reservationId, amount: amountOf(cmd.share, held), now });
       return;
     }
     case 'release':
-      account.release({ reservationId: chooseReservation(world, cmd.pick, 'HELD'), now });
+      account.release({ idempotencyKey: 'key', reservationId: chooseReservation(world, cmd.pick, 'HELD'), now });
       return;
     case 'refund': {
       const reservationId = chooseReservation(world, cmd.pick, 'CAPTURED');
@@ -164,6 +164,9 @@ function movementIn(events: readonly CreditAccountEvent[]): { balance: number; h
         break;
       case 'ReservationReleased':
         held -= event.released;
+        break;
+      case 'ReservationExpired':
+        held -= event.amount;
         break;
       case 'CreditAccountOpened':
         break;

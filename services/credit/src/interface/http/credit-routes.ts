@@ -1,12 +1,6 @@
 import { canActFor, idempotencyKeyOf, runIdempotent, type SqlExecutor, type UnitOfWork } from '@billing/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GrantCreditsHandler } from '../../application/commands/grant-credits/grant-credits.handler';
-import { RefundCaptureHandler } from '../../application/commands/refund-capture/refund-capture.handler';
-import { SetLowBalanceThresholdHandler } from '../../application/commands/set-low-balance-threshold/set-low-balance-threshold.handler';
-import { PermissionDeniedError } from '../../application/credit.errors';
-import type { AccountCommandBus } from '../../application/ports/account-command-bus.port';
-import type { Clock } from '../../application/ports/clock.port';
-import type { DeterministicIds, ReservationDirectory } from '../../application/ports/reservation-directory.port';
+import { ForbiddenError } from '../../application/credit.errors';
 import { MAX_CREDIT_AMOUNT } from '../../domain/credit-amount.value-object';
 import type { CreditUseCases } from '../credit-use-cases';
 
@@ -112,18 +106,14 @@ export function openApiDocument(): Record<string, unknown> {
 
 interface Deps {
   useCases: CreditUseCases;
+  /** For writes whose response is stored with their Idempotency-Key. */
   unitOfWork: UnitOfWork<SqlExecutor>;
-  /** A bus bound to one transaction, for writes whose response is stored with their Idempotency-Key. */
-  busIn: (tx: SqlExecutor) => AccountCommandBus;
-  reservations: ReservationDirectory;
-  ids: DeterministicIds;
-  clock: Clock;
 }
 
 export function registerCreditRoutes(app: FastifyInstance, deps: Deps): void {
   const { useCases } = deps;
   const guard = (request: FastifyRequest) => (customerId: string) => {
-    if (!canActFor(request.principal!, customerId)) throw new PermissionDeniedError();
+    if (!canActFor(request.principal!, customerId)) throw new ForbiddenError();
   };
   const context = (request: FastifyRequest) => request.messageContext;
   // Fastify has validated params, query and body against the route's schema before the handler runs.
@@ -152,19 +142,20 @@ export function registerCreditRoutes(app: FastifyInstance, deps: Deps): void {
     return { ...reservation, reservedAt: iso(reservation.reservedAt), expiresAt: iso(reservation.expiresAt), replayed };
   });
   route('reservation', async (request) => useCases.reservation.execute({ reservationId: request.params.reservationId }, guard(request)));
+  // The reservation remembers the key that resolved it (the hot path stays group-committed): the same request under it
+  // answers the first outcome, another key finds the reservation resolved.
   route('capture', async (request) => {
-    idempotencyKeyOf(request);
-    return useCases.capture.execute({ reservationId: request.params.reservationId, amount: request.body.amount }, context(request), guard(request));
+    const idempotencyKey = idempotencyKeyOf(request);
+    return useCases.capture.execute({ reservationId: request.params.reservationId, amount: request.body.amount, idempotencyKey }, context(request), guard(request));
   });
   route('release', async (request) => {
-    idempotencyKeyOf(request);
-    return useCases.release.execute({ reservationId: request.params.reservationId }, context(request), guard(request));
+    const idempotencyKey = idempotencyKeyOf(request);
+    return useCases.release.execute({ reservationId: request.params.reservationId, idempotencyKey }, context(request), guard(request));
   });
   route('refund', async (request, reply) => {
     const key = idempotencyKeyOf(request);
     const response = await runIdempotent(deps.unitOfWork, { principal: request.principal!.name, key, route: 'refund', body: { ...request.params, ...request.body } }, async (tx) => {
-      const handler = new RefundCaptureHandler({ bus: deps.busIn(tx), reservations: deps.reservations });
-      return { status: 200, body: await handler.execute({ reservationId: request.params.reservationId, amount: request.body.amount }, context(request), guard(request)) };
+      return { status: 200, body: await useCases.in(tx).refund.execute({ reservationId: request.params.reservationId, amount: request.body.amount }, context(request), guard(request)) };
     });
     return reply.status(response.status).send(response.body);
   });
@@ -172,8 +163,7 @@ export function registerCreditRoutes(app: FastifyInstance, deps: Deps): void {
     guard(request)(request.params.customerId);
     const key = idempotencyKeyOf(request);
     const response = await runIdempotent(deps.unitOfWork, { principal: request.principal!.name, key, route: 'grant', body: { ...request.params, ...request.body } }, async (tx) => {
-      const handler = new GrantCreditsHandler({ bus: deps.busIn(tx), grantIds: deps.ids, clock: deps.clock });
-      const result = await handler.execute({ customerId: request.params.customerId, ...request.body }, context(request));
+      const result = await useCases.in(tx).grant.execute({ customerId: request.params.customerId, ...request.body }, context(request));
       return { status: result.created ? 201 : 200, body: result };
     });
     return reply.status(response.status).send(response.body);
@@ -184,7 +174,7 @@ export function registerCreditRoutes(app: FastifyInstance, deps: Deps): void {
     const body = { customerId: request.params.customerId, threshold: request.body.threshold as number | null };
     const response = await runIdempotent(deps.unitOfWork, { principal: request.principal!.name, key, route: 'lowBalanceThreshold', body }, async (tx) => ({
       status: 200,
-      body: await new SetLowBalanceThresholdHandler({ bus: deps.busIn(tx) }).execute(body, context(request)),
+      body: await useCases.in(tx).setLowBalanceThreshold.execute(body, context(request)),
     }));
     return reply.status(response.status).send(response.body);
   });

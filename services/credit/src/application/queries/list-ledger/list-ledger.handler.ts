@@ -1,4 +1,5 @@
-import { AccountNotFoundError, InvalidRequestError, requireCustomerId } from '../../credit.errors';
+import { AccountNotFoundError } from '../../../domain/credit-account.errors';
+import { InvalidRequestError, requireCustomerId } from '../../credit.errors';
 import type { CreditReadModel } from '../../ports/credit-read-model.port';
 
 /** A page of the ledger in sequence order; the cursor is the last sequence seen. */
