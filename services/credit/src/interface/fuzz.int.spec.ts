@@ -23,6 +23,7 @@ import { creditRoutes } from './http/credit-routes';
 const customerId = `customer-${randomUUID()}`;
 const credits = (value: unknown) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 && value <= MAX_CREDIT_AMOUNT;
 const sameId = (value: unknown, id: string) => typeof value === 'string' && value.toLowerCase() === id;
+const idempotencyKey = (value: unknown) => typeof value === 'string' && /^[\x21-\x7e]{1,255}$/.test(value);
 
 describe('Credit service interface (real PostgreSQL, Kafka and registry)', function () {
   this.timeout(120_000);
@@ -36,7 +37,7 @@ describe('Credit service interface (real PostgreSQL, Kafka and registry)', funct
     await harness.openAccount(customerId, 1_000);
     held = (await harness.call('Reserve', { customerId, amount: 10, ttlSeconds: 86_400, idempotencyKey: 'held' })).reservationId;
     captured = (await harness.call('Reserve', { customerId, amount: 10, ttlSeconds: 86_400, idempotencyKey: 'captured' })).reservationId;
-    await harness.call('Capture', { reservationId: captured, amount: 5 });
+    await harness.call('Capture', { reservationId: captured, amount: 5, idempotencyKey: 'capture' });
     // Other runs publish on the shared topics: from here on only the fuzzed requests could write.
     await harness.service.runtime.stopConsumers();
   });
@@ -61,8 +62,11 @@ describe('Credit service interface (real PostgreSQL, Kafka and registry)', funct
       valid: { customerId, amount: 1, ttlSeconds: 60, idempotencyKey: 'fuzz' },
       accepts: (m) => m.customerId === customerId && credits(m.amount) && m.ttlSeconds >= 1 && m.ttlSeconds <= 86_400 && /^[\x21-\x7e]{1,255}$/.test(m.idempotencyKey),
     },
-    Capture: { valid: { reservationId: held, amount: 1, idempotencyKey: 'fuzz' }, accepts: (m) => (sameId(m.reservationId, held) || sameId(m.reservationId, captured)) && credits(m.amount) },
-    Release: { valid: { reservationId: held, idempotencyKey: 'fuzz' }, accepts: (m) => sameId(m.reservationId, held) || sameId(m.reservationId, captured) },
+    Capture: {
+      valid: { reservationId: held, amount: 1, idempotencyKey: 'fuzz' },
+      accepts: (m) => (sameId(m.reservationId, held) || sameId(m.reservationId, captured)) && credits(m.amount) && idempotencyKey(m.idempotencyKey),
+    },
+    Release: { valid: { reservationId: held, idempotencyKey: 'fuzz' }, accepts: (m) => (sameId(m.reservationId, held) || sameId(m.reservationId, captured)) && idempotencyKey(m.idempotencyKey) },
     SetLowBalanceThreshold: {
       valid: { customerId, threshold: 1, idempotencyKey: 'fuzz' },
       accepts: (m) => m.customerId === customerId && (m.threshold === 0 || credits(m.threshold)) && /^[\x21-\x7e]{1,255}$/.test(m.idempotencyKey),
