@@ -21,7 +21,16 @@ module.exports = {
           '(^|node_modules/)@billing/',
           frameworks,
         ],
+        // Except the platform's pure domain kernel (DomainError, the date and id guards): `@billing/platform/domain`.
+        pathNot: ['(^|/)packages/platform/src/domain/[^/]+\\.ts$', '(^|node_modules/)@billing/platform/domain$'],
       },
+    },
+    {
+      name: 'platform-domain-kernel-is-pure',
+      comment: 'The kernel the domains may import imports nothing outside its own folder: no framework, no other platform module.',
+      severity: 'error',
+      from: { path: '(^|/)packages/platform/src/domain/', pathNot: '\.spec\.ts$' },
+      to: { pathNot: '(^|/)packages/platform/src/domain/' },
     },
     {
       name: 'application-depends-on-no-adapter',

@@ -25,10 +25,16 @@ describe('Architecture rules (dependency-cruiser)', function () {
     ['domain-imports-infrastructure', 'domain-depends-on-nothing-outer'],
     ['domain-imports-framework', 'domain-depends-on-nothing-outer'],
     ['domain-imports-platform', 'domain-depends-on-nothing-outer'],
+    ['domain-imports-platform-runtime', 'domain-depends-on-nothing-outer'],
     ['application-imports-infrastructure', 'application-depends-on-no-adapter'],
     ['application-imports-framework', 'application-depends-on-no-adapter'],
     ['service-imports-service', 'no-service-imports-another'],
   ];
+  it('fires platform-domain-kernel-is-pure on the fixture platform-domain-kernel-imports-platform', async () => {
+    const found = await violations(join(repoRoot, 'test/arch/fixtures/platform-domain-kernel-imports-platform'), ['packages']);
+    expect(found.map((violation) => violation.rule.name)).to.deep.equal(['platform-domain-kernel-is-pure']);
+  });
+
   for (const [fixture, rule] of fixtures) {
     it(`fires ${rule} on the fixture ${fixture}`, async () => {
       const found = await violations(join(repoRoot, 'test/arch/fixtures', fixture), ['services']);

@@ -1,14 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { ServiceRuntime, type ServiceSettings, startGrpcServer } from '@billing/platform';
+import { createStripeClient, ServiceRuntime, type ServiceSettings, startGrpcServer, type StripeClientSettings, stripeClientSettingsFromEnv } from '@billing/platform';
 import { customerMigrations } from '../migrations';
 import type { Clock } from './application/ports/clock.port';
 import type { IdGenerator } from './application/ports/id-generator.port';
 import type { PaymentGateway } from './application/ports/payment-gateway.port';
 import { SqlCustomerRepository } from './infrastructure/sql-customer.repository';
-import { createStripeClient } from './infrastructure/stripe/stripe-client';
 import { StripePaymentGateway } from './infrastructure/stripe/stripe-payment-gateway';
-import { type StripeSettings, stripeSettingsFromEnv } from './infrastructure/stripe/stripe-settings';
 import { systemClock } from './infrastructure/system-clock';
 import { uuidIdGenerator } from './infrastructure/uuid-id-generator';
 import { httpErrorStatus } from './interface/customer-error-status';
@@ -17,10 +15,13 @@ import { registerCustomerGrpc } from './interface/grpc/customer-grpc';
 import { registerCustomerRoutes } from './interface/http/customer-routes';
 import { LinkPendingGatewayCustomersJob } from './interface/jobs/link-pending-gateway-customers.job';
 
+/** A registration waits for Stripe at most about 5 s × 2 before answering `gatewayLink: pending` (the job links it later). */
+const customerStripeDefaults = { timeoutMs: 5_000, maxNetworkRetries: 1 };
+
 export interface CustomerServiceOverrides {
   /** Default: Stripe with `stripe` settings, else STRIPE_* from the environment. */
   readonly paymentGateway?: PaymentGateway;
-  readonly stripe?: StripeSettings;
+  readonly stripe?: StripeClientSettings;
   /** Pause between runs of the gateway link job; default LINK_PENDING_INTERVAL_MS or 2000. */
   readonly linkIntervalMs?: number;
   /** How old an unlinked customer must be before the job takes it; default LINK_PENDING_GRACE_MS or 30000. */
@@ -48,7 +49,7 @@ export interface RunningCustomerService {
 export async function startCustomerService(settings: ServiceSettings, overrides: CustomerServiceOverrides = {}): Promise<RunningCustomerService> {
   const env = overrides.env ?? process.env;
   // Everything that can be refused for configuration is checked before anything is opened.
-  const stripeSettings = overrides.paymentGateway ? undefined : (overrides.stripe ?? stripeSettingsFromEnv(env));
+  const stripeSettings = overrides.paymentGateway ? undefined : (overrides.stripe ?? stripeClientSettingsFromEnv(env, customerStripeDefaults));
   const linkIntervalMs = overrides.linkIntervalMs ?? Number(env.LINK_PENDING_INTERVAL_MS ?? 2_000);
   if (!Number.isFinite(linkIntervalMs) || linkIntervalMs < 10) throw new Error(`LINK_PENDING_INTERVAL_MS must be a number of milliseconds ≥ 10, got ${linkIntervalMs}`);
   const linkGraceMs = overrides.linkGraceMs ?? Number(env.LINK_PENDING_GRACE_MS ?? 30_000);
@@ -62,7 +63,7 @@ export async function startCustomerService(settings: ServiceSettings, overrides:
     ...(overrides.logger ? { logger: overrides.logger } : {}),
   });
   try {
-    const paymentGateway = overrides.paymentGateway ?? new StripePaymentGateway(createStripeClient(stripeSettings!), runtime.logger.child({ component: 'stripe' }));
+    const paymentGateway = overrides.paymentGateway ?? new StripePaymentGateway(createStripeClient(stripeSettings!, 'billing-customer-service'), runtime.logger.child({ component: 'stripe' }));
     const useCases = customerUseCases({
       customers: SqlCustomerRepository.over(runtime.unitOfWork),
       customersIn: (tx) => SqlCustomerRepository.within(tx),

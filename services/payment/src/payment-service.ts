@@ -1,4 +1,4 @@
-import { ServiceRuntime, type MessageContext, type ServiceSettings, type SqlExecutor } from '@billing/platform';
+import { createStripeClient, ServiceRuntime, type MessageContext, type ServiceSettings, type SqlExecutor, type StripeSettings, stripeSettingsFromEnv, webhookSecretsOf } from '@billing/platform';
 import type { Logger } from 'pino';
 import { paymentMigrations } from '../migrations';
 import { ChargeRenewalHandler } from './application/commands/charge-renewal/charge-renewal.handler';
@@ -19,9 +19,7 @@ import { SqlPaymentRepository } from './infrastructure/sql-payment.repository';
 import { SqlProcessedWebhookEvents } from './infrastructure/sql-processed-webhook-events';
 import { SqlTopUpPackRepository } from './infrastructure/sql-top-up-pack.repository';
 import { eachInOwnTransaction, inTransaction } from './infrastructure/sql-transactor';
-import { createStripeClient } from './infrastructure/stripe/stripe-client';
 import { StripePaymentGateway } from './infrastructure/stripe/stripe-payment-gateway';
-import { type StripeSettings, stripeSettingsFromEnv, webhookSecretsOf } from './infrastructure/stripe/stripe-settings';
 import { systemClock, uuidGenerator } from './infrastructure/system-clock';
 import { CUSTOMER_GATEWAY_LINKS_CONSUMER, CUSTOMER_TOPIC, customerGatewayLinkHandlers } from './interface/consumers/customer-gateway-links.consumer';
 import { SUBSCRIPTION_PAYMENTS_CONSUMER, SUBSCRIPTION_TOPIC, subscriptionPaymentHandlers } from './interface/consumers/subscription-payments.consumer';
@@ -77,7 +75,7 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
   });
   const clock = overrides.clock ?? systemClock;
   const unitOfWork = runtime.unitOfWork;
-  const stripe = createStripeClient(stripeSettings);
+  const stripe = createStripeClient(stripeSettings, 'billing-payment-service');
   const gateway = new StripePaymentGateway(stripe);
   const customerClient = customerService === null ? undefined : new CustomerServiceClient(customerService.url, customerService.token, settings.grpcTlsCaFile);
   if (customerClient) runtime.onShutdown(async () => customerClient.close());

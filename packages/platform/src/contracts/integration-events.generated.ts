@@ -5,36 +5,36 @@ export type PaymentPurpose = 'SUBSCRIPTION_PERIOD' | 'CREDIT_TOP_UP' | 'SUBSCRIP
 export type ReleaseReason = 'released' | 'expired';
 
 /** A credit account was opened for a customer. */
-export interface CreditAccountOpened {
+export type CreditAccountOpened = {
   accountId: string;
   customerId: string;
   lowBalanceThreshold?: null | number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** Available credits fell below the account's threshold. */
-export interface CreditBalanceLow {
+export type CreditBalanceLow = {
   accountId: string;
   customerId: string;
   available: number;
   threshold: number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** After a CreditBalanceLow, available credits are back to at least the account's threshold (once per recovery). */
-export interface CreditBalanceRecovered {
+export type CreditBalanceRecovered = {
   accountId: string;
   customerId: string;
   available: number;
   threshold: number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** A refund claimed back floor(granted × refunded / paid) credits of a grant, more than was left unspent: `revoked` was taken, `shortfall` had been spent (or was held) and is not taken back. */
-export interface CreditsClawbackShortfall {
+export type CreditsClawbackShortfall = {
   accountId: string;
   customerId: string;
   grantId: string;
@@ -46,20 +46,20 @@ export interface CreditsClawbackShortfall {
   shortfall: number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** Unspent credits of a grant expired. */
-export interface CreditsExpired {
+export type CreditsExpired = {
   accountId: string;
   customerId: string;
   grantId: string;
   amount: number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** Credits were granted to an account. */
-export interface CreditsGranted {
+export type CreditsGranted = {
   accountId: string;
   customerId: string;
   grantId: string;
@@ -74,20 +74,20 @@ export interface CreditsGranted {
   priority: number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** Captured credits were given back. */
-export interface CreditsRefunded {
+export type CreditsRefunded = {
   accountId: string;
   customerId: string;
   reservationId: string;
   amount: number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** Credits were held for a reservation. */
-export interface CreditsReserved {
+export type CreditsReserved = {
   accountId: string;
   customerId: string;
   reservationId: string;
@@ -97,20 +97,20 @@ export interface CreditsReserved {
   expiresAt: string;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** The unspent part of a grant was revoked (e.g. its payment was refunded). */
-export interface CreditsRevoked {
+export type CreditsRevoked = {
   accountId: string;
   customerId: string;
   grantId: string;
   amount: number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** A reservation was captured; what was not captured was released. */
-export interface ReservationCaptured {
+export type ReservationCaptured = {
   accountId: string;
   customerId: string;
   reservationId: string;
@@ -118,10 +118,10 @@ export interface ReservationCaptured {
   released: number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** A reservation outlived its TTL uncaptured: its credits are no longer held. Published instead of ReservationReleased for an expiry since issue 19 (older ReservationReleased events may still say reason expired). */
-export interface ReservationExpired {
+export type ReservationExpired = {
   accountId: string;
   customerId: string;
   reservationId: string;
@@ -129,10 +129,10 @@ export interface ReservationExpired {
   amount: number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** A reservation was released by request (reason released). An expired hold publishes ReservationExpired; reason expired appears only in events published before it existed. */
-export interface ReservationReleased {
+export type ReservationReleased = {
   accountId: string;
   customerId: string;
   reservationId: string;
@@ -140,18 +140,18 @@ export interface ReservationReleased {
   reason: ReleaseReason;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** The customer was deactivated. */
-export interface CustomerDeactivated {
+export type CustomerDeactivated = {
   customerId: string;
   externalAccountId: string;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** A customer was registered. */
-export interface CustomerRegistered {
+export type CustomerRegistered = {
   customerId: string;
   externalAccountId: string;
   email: string;
@@ -160,10 +160,10 @@ export interface CustomerRegistered {
   defaultCurrency: string;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** A customer's contact data or default currency changed. */
-export interface CustomerUpdated {
+export type CustomerUpdated = {
   customerId: string;
   externalAccountId: string;
   email: string;
@@ -172,10 +172,10 @@ export interface CustomerUpdated {
   defaultCurrency: string;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** The customer now has a customer record at the payment gateway. */
-export interface PaymentGatewayLinked {
+export type PaymentGatewayLinked = {
   customerId: string;
   externalAccountId: string;
   /** e.g. stripe */
@@ -183,10 +183,10 @@ export interface PaymentGatewayLinked {
   gatewayCustomerId: string;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** A dispute of a payment was closed: `won` or `warning_closed` (an inquiry that ended) leave the money with us, `lost` means the disputed amount is gone for good. */
-export interface PaymentDisputeClosed {
+export type PaymentDisputeClosed = {
   paymentId: string;
   customerId: string;
   purpose: PaymentPurpose;
@@ -208,10 +208,10 @@ export interface PaymentDisputeClosed {
   status: string;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** The customer disputed a payment (chargeback). */
-export interface PaymentDisputed {
+export type PaymentDisputed = {
   paymentId: string;
   customerId: string;
   purpose: PaymentPurpose;
@@ -232,10 +232,10 @@ export interface PaymentDisputed {
   amountDisputed: number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** A PaymentIntent failed. */
-export interface PaymentFailed {
+export type PaymentFailed = {
   paymentId: string;
   customerId: string;
   purpose: PaymentPurpose;
@@ -257,10 +257,10 @@ export interface PaymentFailed {
   attempt: number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** Part or all of a succeeded payment was refunded. */
-export interface PaymentRefunded {
+export type PaymentRefunded = {
   paymentId: string;
   customerId: string;
   purpose: PaymentPurpose;
@@ -281,10 +281,10 @@ export interface PaymentRefunded {
   totalRefunded: number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** A PaymentIntent succeeded: the money is ours. */
-export interface PaymentSucceeded {
+export type PaymentSucceeded = {
   paymentId: string;
   customerId: string;
   purpose: PaymentPurpose;
@@ -303,10 +303,10 @@ export interface PaymentSucceeded {
   gatewayPaymentIntentId: string;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** The first period was paid: the subscription is active. */
-export interface SubscriptionActivated {
+export type SubscriptionActivated = {
   subscriptionId: string;
   customerId: string;
   planId: string;
@@ -327,10 +327,10 @@ export interface SubscriptionActivated {
   lowBalanceThreshold?: null | number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** The subscription ended. */
-export interface SubscriptionCanceled {
+export type SubscriptionCanceled = {
   subscriptionId: string;
   customerId: string;
   planId: string;
@@ -343,10 +343,10 @@ export interface SubscriptionCanceled {
   lastPaidPeriodIndex: number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** A subscription was created; period 1 is due (or the trial started). */
-export interface SubscriptionCreated {
+export type SubscriptionCreated = {
   subscriptionId: string;
   customerId: string;
   planId: string;
@@ -362,10 +362,10 @@ export interface SubscriptionCreated {
   trialEndsAt?: null | string;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** A renewal charge failed; dunning retries follow. */
-export interface SubscriptionPastDue {
+export type SubscriptionPastDue = {
   subscriptionId: string;
   customerId: string;
   planId: string;
@@ -380,10 +380,10 @@ export interface SubscriptionPastDue {
   currency: string;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** The subscription moved to another plan. */
-export interface SubscriptionPlanChanged {
+export type SubscriptionPlanChanged = {
   subscriptionId: string;
   customerId: string;
   fromPlanId: string;
@@ -402,10 +402,10 @@ export interface SubscriptionPlanChanged {
   creditRollover: boolean;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** A period is due and must be charged. */
-export interface SubscriptionRenewalDue {
+export type SubscriptionRenewalDue = {
   subscriptionId: string;
   customerId: string;
   planId: string;
@@ -423,10 +423,10 @@ export interface SubscriptionRenewalDue {
   attempt?: number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** A renewal was paid: a new period started. */
-export interface SubscriptionRenewed {
+export type SubscriptionRenewed = {
   subscriptionId: string;
   customerId: string;
   planId: string;
@@ -444,10 +444,10 @@ export interface SubscriptionRenewed {
   creditRollover: boolean;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** A requested upgrade did not happen: the subscription stays on its plan, nothing is granted. */
-export interface SubscriptionUpgradeFailed {
+export type SubscriptionUpgradeFailed = {
   subscriptionId: string;
   customerId: string;
   changeId: string;
@@ -460,10 +460,10 @@ export interface SubscriptionUpgradeFailed {
   detail?: null | string;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 /** A mid-period upgrade waits for its payment: payment charges `amount` off-session (purpose SUBSCRIPTION_UPGRADE, one charge per changeId); the new plan and its prorated credits apply only once it succeeds (SubscriptionPlanChanged), else SubscriptionUpgradeFailed. */
-export interface SubscriptionUpgradeRequested {
+export type SubscriptionUpgradeRequested = {
   subscriptionId: string;
   customerId: string;
   /** identifies this upgrade request; the payment is keyed by (subscription, period, changeId) */
@@ -486,7 +486,7 @@ export interface SubscriptionUpgradeRequested {
   proratedCredits: number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
-}
+};
 
 export interface IntegrationEvents {
   CreditAccountOpened: CreditAccountOpened;
@@ -522,6 +522,9 @@ export interface IntegrationEvents {
 }
 
 export type IntegrationEventType = keyof IntegrationEvents;
+
+/** Event name → its payload type: what runtime.addConsumer types each handler of a handler map by. */
+export type IntegrationEventPayloads = IntegrationEvents;
 
 export const integrationEventTopics = {
   CreditAccountOpened: 'billing.credit.v1',

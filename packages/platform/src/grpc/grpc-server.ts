@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { repositoryRoot } from '../config/repository-root';
 import { isCodedError } from '../http/api-error';
+import { FORBIDDEN_CODE } from '../http/customer-scope';
 import { databaseUnavailableCode, databaseUnavailableMessage, isDatabaseUnavailable } from '../http/database-unavailable';
 import type { Principal, ServiceTokens } from '../http/service-tokens';
 
@@ -86,6 +87,9 @@ const metadataValue = (metadata: grpc.Metadata, key: string) => {
   return typeof value === 'string' && value.length <= 200 ? value : undefined;
 };
 
+/** gRPC statuses of the codes the platform raises itself (assertCustomerScope's FORBIDDEN); a service's map comes first. */
+const platformGrpcStatus: Record<string, grpc.status> = { [FORBIDDEN_CODE]: grpc.status.PERMISSION_DENIED };
+
 /**
  * Wraps async unary implementations with authentication (metadata `authorization: Bearer <token>`), the correlation id
  * and error mapping: a coded domain error becomes a status with its code in the `error-code` trailer.
@@ -115,7 +119,7 @@ export function unaryHandlers(options: GrpcServiceOptions, implementations: Reco
             // Before the coded errors: node's ECONNREFUSED looks like one.
             if (isDatabaseUnavailable(error)) return fail(grpc.status.UNAVAILABLE, databaseUnavailableCode, databaseUnavailableMessage);
             if (isCodedError(error)) {
-              const status = options.errorStatus[error.code] ?? (error.code.startsWith('INVALID_') ? grpc.status.INVALID_ARGUMENT : grpc.status.FAILED_PRECONDITION);
+              const status = options.errorStatus[error.code] ?? platformGrpcStatus[error.code] ?? (error.code.startsWith('INVALID_') ? grpc.status.INVALID_ARGUMENT : grpc.status.FAILED_PRECONDITION);
               return fail(status, error.code, error.message);
             }
             options.logger.error({ err: error, method, correlationId: context.correlationId }, 'unhandled gRPC error');

@@ -7,7 +7,8 @@ import { childTraceparent, type MessageContext } from '../messaging/message-head
 import { ApiError, type ApiErrorBody, isCodedError } from './api-error';
 import { databaseUnavailableCode, databaseUnavailableMessage, isDatabaseUnavailable } from './database-unavailable';
 import { type Principal, type ServiceTokens } from './service-tokens';
-import { holdsUnstorableText } from './unstorable-text';
+import { FORBIDDEN_CODE } from './customer-scope';
+import { holdsUnstorableText, isWellFormedUtf8 } from './unstorable-text';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,6 +35,11 @@ export interface HttpServerOptions {
   publicPaths?: string[];
   bodyLimitBytes?: number;
 }
+
+/** Statuses of the codes the platform itself raises, whatever the service: a service's own map comes first. */
+const platformErrorStatus: Record<string, number> = { [FORBIDDEN_CODE]: 403 };
+
+const unstorableTextMessage = 'text must be well-formed Unicode without NUL characters';
 
 const send = (reply: FastifyReply, status: number, code: string, message: string, details?: unknown) =>
   reply.status(status).send({ error: { code, message, ...(details === undefined ? {} : { details }) } } satisfies ApiErrorBody);
@@ -63,6 +69,19 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       socket.destroy(error);
     },
   });
+  // Only JSON bodies: without this, Fastify's built-in text/plain parser hands a string to the body schema and a wrong
+  // content type is answered 400 INVALID_REQUEST instead of 415 UNSUPPORTED_MEDIA_TYPE. (A route that takes another
+  // type, like Stripe's webhook, adds its own parser in its own scope.)
+  app.removeContentTypeParser('text/plain');
+  // JSON is read as bytes first: decoded as text, invalid UTF-8 would silently become U+FFFD and be stored altered.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const bytes = body as Buffer;
+    if (!isWellFormedUtf8(bytes)) return done(new ApiError(400, 'INVALID_TEXT', unstorableTextMessage), undefined);
+    return parseJson(request, bytes.toString('utf8'), done);
+  });
+
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'REST request latency',
@@ -89,7 +108,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   // Before validation, so every route refuses it alike, and never a 500 from the database or an altered value stored.
   app.addHook('preValidation', async (request, reply) => {
     if ([request.params, request.query, request.body].some(holdsUnstorableText)) {
-      return send(reply, 400, 'INVALID_TEXT', 'text must be well-formed Unicode without NUL characters');
+      return send(reply, 400, 'INVALID_TEXT', unstorableTextMessage);
     }
   });
   app.addHook('onResponse', async (request, reply) => {
@@ -121,7 +140,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       return send(reply, 400, 'INVALID_JSON', 'the request body is not valid JSON');
     }
     if (isCodedError(error)) {
-      const status = options.errorStatus[error.code] ?? (error.code.startsWith('INVALID_') ? 400 : 422);
+      const status = options.errorStatus[error.code] ?? platformErrorStatus[error.code] ?? (error.code.startsWith('INVALID_') ? 400 : 422);
       return send(reply, status, error.code, error.message, error.details);
     }
     if (fastifyError.statusCode && fastifyError.statusCode < 500) return send(reply, fastifyError.statusCode, 'INVALID_REQUEST', fastifyError.message);

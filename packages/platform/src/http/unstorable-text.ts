@@ -18,3 +18,15 @@ export function holdsUnstorableText(value: unknown): boolean {
   }
   return false;
 }
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Whether bytes are well-formed UTF-8 (a JSON body must be: `\xff\xfe` would otherwise be stored as U+FFFD). */
+export function isWellFormedUtf8(bytes: Uint8Array): boolean {
+  try {
+    utf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}

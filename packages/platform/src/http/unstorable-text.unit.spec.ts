@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { holdsUnstorableText } from './unstorable-text';
+import { holdsUnstorableText, isWellFormedUtf8 } from './unstorable-text';
 
 describe('holdsUnstorableText', () => {
   describe('when request data holds NUL or a lone surrogate', () => {
@@ -16,6 +16,13 @@ describe('holdsUnstorableText', () => {
       for (const value of [undefined, null, 1, 'Ada', '😀 \u0007 \u202e', { name: 'Ω', nested: ['👩‍👩‍👧‍👦'] }, Buffer.from([0, 0xd8])]) {
         expect(holdsUnstorableText(value), String(value)).to.equal(false);
       }
+    });
+  });
+
+  describe('when bytes are not well-formed UTF-8', () => {
+    it('refuses invalid bytes, truncated sequences and encoded surrogates, and passes well-formed text', () => {
+      for (const bytes of [[0xff, 0xfe, 0xc3], [0x41, 0xc3], [0xed, 0xa0, 0x80], [0xc0, 0xaf]]) expect(isWellFormedUtf8(Buffer.from(bytes)), String(bytes)).to.equal(false);
+      for (const text of ['', '{"name":"Ada"}', '😀 Ω \u0007']) expect(isWellFormedUtf8(Buffer.from(text, 'utf8')), text).to.equal(true);
     });
   });
 });

@@ -46,7 +46,8 @@ export function typescriptForCatalog(catalog: SchemaCatalog): string {
       // A field with a default may be left out by a producer.
       return `${comment}  ${field.name}${field.default !== undefined ? '?' : ''}: ${typeOf(field.type)};`;
     });
-    return `${doc ? `/** ${doc} */\n` : ''}export interface ${name} {\n${lines.join('\n')}\n}`;
+    // A type alias, not an interface: a payload type then fits Record<string, unknown>, the shape untyped handlers take.
+    return `${doc ? `/** ${doc} */\n` : ''}export type ${name} = {\n${lines.join('\n')}\n};`;
   };
   const schemas = catalog.all().sort((a, b) => a.fullName.localeCompare(b.fullName));
   const records = schemas.map((schema) => recordInterface(schema.eventType, schema.schema.fields as AvroField[], schema.schema.doc));
@@ -63,6 +64,9 @@ export function typescriptForCatalog(catalog: SchemaCatalog): string {
     '}',
     '',
     'export type IntegrationEventType = keyof IntegrationEvents;',
+    '',
+    '/** Event name → its payload type: what runtime.addConsumer types each handler of a handler map by. */',
+    'export type IntegrationEventPayloads = IntegrationEvents;',
     '',
     'export const integrationEventTopics = {',
     ...schemas.map((schema) => `  ${schema.eventType}: '${schema.topic}',`),

@@ -6,6 +6,7 @@ import { orderedProducer } from '../kafka/ordered-producer';
 import type { MessagingMetrics } from '../observability/messaging-metrics';
 import type { SqlExecutor, UnitOfWork } from '../sql/sql-executor';
 import { type AvroCodec, SchemaRegistryUnavailableError } from './avro-codec';
+import type { IntegrationEventPayloads, IntegrationEventType } from '../contracts/integration-events.generated';
 import type { MessageContext } from './message-headers';
 
 export interface ConsumedEvent<Payload = Record<string, unknown>> {
@@ -21,6 +22,18 @@ export interface ConsumedEvent<Payload = Record<string, unknown>> {
 }
 
 export type EventHandler<Tx extends SqlExecutor> = (event: ConsumedEvent, tx: Tx) => Promise<void>;
+
+/** A handler of one integration event type: its payload typed by the generated contract, no cast needed. */
+export type IntegrationEventHandler<Type extends IntegrationEventType, Tx extends SqlExecutor> = (
+  event: ConsumedEvent<IntegrationEventPayloads[Type]>,
+  tx: Tx,
+) => Promise<void>;
+
+/**
+ * A consumer's handlers keyed by event name (`{ CustomerRegistered: async (event, tx) => … }`), each typed by that
+ * event's payload. Types without a handler are acknowledged and skipped.
+ */
+export type InboxHandlers<Tx extends SqlExecutor> = { [Type in IntegrationEventType]?: IntegrationEventHandler<Type, Tx> };
 
 export interface RetryPolicy {
   attempts: number;

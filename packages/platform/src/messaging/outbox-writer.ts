@@ -13,11 +13,14 @@ export interface OutboxMessage<Payload = Record<string, unknown>> {
   occurredAt: Date;
 }
 
-/** The outbox columns every writer fills, in this order (a service writing outbox rows in its own statement uses them). */
-export const outboxColumns = 'id, lane, aggregate_type, aggregate_id, event_type, payload, headers, occurred_at';
+/** The outbox columns every writer fills, in the order appendToOutbox and credit's own INSERT … SELECT give them. */
+export const outboxColumns = ['id', 'lane', 'aggregate_type', 'aggregate_id', 'event_type', 'payload', 'headers', 'occurred_at'] as const;
 
-/** The SQL that puts an aggregate's events in one relay lane, given the SQL for its aggregate id: one aggregate, one lane, in order. */
-export const outboxLaneOf = (aggregateIdSql: string): string => `abs(hashtext(${aggregateIdSql})) % ${outboxLanes}`;
+/**
+ * The SQL expression of an outbox row's lane from its aggregate id (a column name or a `$n` parameter): one aggregate's
+ * events always share a lane, so the relay publishes them in order. Every writer must use this very expression.
+ */
+export const outboxLaneSql = (aggregateIdSql: string): string => `abs(hashtext(${aggregateIdSql})) % ${outboxLanes}`;
 
 /**
  * Appends integration events to the outbox inside the caller's transaction, so they commit or roll back together with
@@ -38,10 +41,10 @@ export async function appendToOutbox(tx: SqlExecutor, messages: readonly OutboxM
       message.occurredAt,
     );
     const p = (offset: number) => `$${at + offset}`;
-    return `(${p(1)}, ${outboxLaneOf(p(3))}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::jsonb, ${p(6)}::jsonb, ${p(7)})`;
+    return `(${p(1)}, ${outboxLaneSql(p(3))}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::jsonb, ${p(6)}::jsonb, ${p(7)})`;
   });
   await tx.query(
-    `insert into outbox (${outboxColumns}) values ${rows.join(', ')}`,
+    `insert into outbox (${outboxColumns.join(', ')}) values ${rows.join(', ')}`,
     params,
   );
 }

@@ -57,6 +57,7 @@ describe('SchemaCatalog over schemas/', () => {
   it('generates optional fields for defaults and literal unions for enums', () => {
     const source = typescriptForCatalog(catalog);
     expect(source).to.contain("export type PaymentPurpose = 'SUBSCRIPTION_PERIOD' | 'CREDIT_TOP_UP' | 'SUBSCRIPTION_UPGRADE';");
-    expect(source).to.match(/export interface PaymentSucceeded \{[^}]*periodIndex\?: null \| number;/);
+    expect(source).to.match(/export type PaymentSucceeded = \{[^}]*periodIndex\?: null \| number;/);
+    expect(source).to.contain("export type IntegrationEventPayloads = IntegrationEvents;");
   });
 });

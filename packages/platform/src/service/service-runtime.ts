@@ -13,7 +13,7 @@ import { createHttpServer } from '../http/http-server';
 import { ServiceTokens } from '../http/service-tokens';
 import { AvroCodec } from '../messaging/avro-codec';
 import { consumerLag, type TopicLag } from '../messaging/consumer-lag';
-import { InboxConsumer, type InboxConsumerOptions } from '../messaging/inbox-consumer';
+import { type EventHandler, type InboxHandlers, InboxConsumer, type InboxConsumerOptions } from '../messaging/inbox-consumer';
 import { OutboxRelay } from '../messaging/outbox-relay';
 import { type EventSchema, SchemaCatalog } from '../messaging/schema-catalog';
 import { IncompatibleSchemaError, registerSchemas } from '../messaging/schema-registration';
@@ -216,10 +216,15 @@ export class ServiceRuntime {
     attempt();
   }
 
-  addConsumer(options: Omit<InboxConsumerOptions<MikroOrmExecutor>, 'kafka' | 'codec' | 'unitOfWork' | 'logger' | 'metrics'>): void {
+  /** A consumer whose handlers are keyed by event name and typed by each event's payload (InboxHandlers). */
+  addConsumer(
+    options: Omit<InboxConsumerOptions<MikroOrmExecutor>, 'kafka' | 'codec' | 'unitOfWork' | 'logger' | 'metrics' | 'handlers'> & { handlers: InboxHandlers<MikroOrmExecutor> },
+  ): void {
     this.consumers.push(
       new InboxConsumer({
         ...options,
+        // The codec decoded each payload with its event type's schema, which the generated types are made from.
+        handlers: options.handlers as Record<string, EventHandler<MikroOrmExecutor>>,
         consumer: `${this.settings.service}.${options.consumer}${this.settings.instance ? `.${this.settings.instance}` : ''}`,
         ...(this.settings.consumeFrom ? { fromBeginning: this.settings.consumeFrom === 'earliest' } : {}),
         ...(this.settings.consumerRetry ? { retry: { ...options.retry, ...this.settings.consumerRetry } } : {}),

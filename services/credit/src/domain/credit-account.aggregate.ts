@@ -26,7 +26,7 @@ import { findInvariantViolations } from './credit-account.invariants';
 import type { CreditAccountState } from './credit-account.state';
 import { clawbackTarget } from './clawback';
 import { CreditAmount } from './credit-amount.value-object';
-import { copyDate, copyOptionalDate, requireDate, requireId } from './domain-guards';
+import { copyDate, copyOptionalDate, requireDate, requireId } from '@billing/platform/domain';
 import type { CreditAccountEvent, CreditAccountEventBase } from './events/credit-account.domain-event';
 import { Grant, type GrantState } from './grant.entity';
 import { GrantSource } from './grant-source.value-object';

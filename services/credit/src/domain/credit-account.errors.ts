@@ -1,20 +1,11 @@
+import { DomainError, InvalidIdentifierError, InvalidTimestampError, shown } from '@billing/platform/domain';
+
 /**
  * Every rule the credit domain can refuse, as a typed error with a stable machine code. The interface layer maps
  * codes to HTTP / gRPC statuses once, centrally; messages are for humans and may change, codes may not.
  */
-export abstract class DomainError extends Error {
-  abstract readonly code: string;
-  readonly details: Readonly<Record<string, unknown>>;
-
-  protected constructor(message: string, details: Record<string, unknown> = {}) {
-    super(message);
-    this.name = new.target.name;
-    this.details = details;
-  }
-}
-
-// String(value) keeps NaN, Infinity and non-numbers readable once details are serialised to JSON.
-const shown = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
+// The base class and the identifier and timestamp errors are the platform's domain kernel, shared with the other services.
+export { DomainError, InvalidIdentifierError, InvalidTimestampError };
 
 export class InvalidAmountError extends DomainError {
   readonly code = 'INVALID_AMOUNT';
@@ -30,13 +21,6 @@ export class InvalidTtlError extends DomainError {
   }
 }
 
-export class InvalidIdentifierError extends DomainError {
-  readonly code = 'INVALID_IDENTIFIER';
-  constructor(field: string, value: unknown) {
-    super(`${field} must be a non-empty string, got ${shown(value)}`, { field, value: shown(value) });
-  }
-}
-
 export class InvalidGrantSourceError extends DomainError {
   readonly code = 'INVALID_GRANT_SOURCE';
   constructor(reason: string) {
@@ -48,13 +32,6 @@ export class InvalidPriorityError extends DomainError {
   readonly code = 'INVALID_PRIORITY';
   constructor(value: unknown) {
     super(`priority must be a safe integer, got ${shown(value)}`, { value: shown(value) });
-  }
-}
-
-export class InvalidTimestampError extends DomainError {
-  readonly code = 'INVALID_TIMESTAMP';
-  constructor(field: string, value: unknown) {
-    super(`${field} must be a valid Date, got ${shown(value)}`, { field, value: shown(value) });
   }
 }
 

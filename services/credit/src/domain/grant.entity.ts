@@ -1,5 +1,5 @@
 import { InvariantViolationError } from './credit-account.errors';
-import { copyDate, copyOptionalDate } from './domain-guards';
+import { copyDate, copyOptionalDate } from '@billing/platform/domain';
 import type { GrantSource } from './grant-source.value-object';
 
 export type GrantStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED';

@@ -5,7 +5,7 @@ import {
   ReservationExpiredError,
   ReservationNotCapturedError,
 } from './credit-account.errors';
-import { copyDate, copyOptionalDate } from './domain-guards';
+import { copyDate, copyOptionalDate } from '@billing/platform/domain';
 
 /** HELD resolves exactly once, to CAPTURED, RELEASED or EXPIRED. */
 export type ReservationStatus = 'HELD' | 'CAPTURED' | 'RELEASED' | 'EXPIRED';

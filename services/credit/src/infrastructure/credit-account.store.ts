@@ -1,4 +1,4 @@
-import { appendToOutbox, type OutboxMessage, outboxColumns, outboxLaneOf, type SqlExecutor } from '@billing/platform';
+import { appendToOutbox, type OutboxMessage, outboxColumns, outboxLaneSql, type SqlExecutor } from '@billing/platform';
 import type { RequestContext, SubmitOptions } from '../application/ports/account-command-bus.port';
 import { CreditAccount } from '../domain/credit-account.aggregate';
 import { type AccountCommand, type AccountCommandOutcome, decide } from '../domain/credit-account.decide';
@@ -305,8 +305,8 @@ export class CreditAccountStore {
        ledger as (
          insert into credit_ledger (entry_id, account_id, sequence, type, grant_id, reservation_id, amount, balance_delta, held_delta, occurred_at)
          select * from unnest($31::uuid[], $32::uuid[], $33::bigint[], $34::text[], $35::uuid[], $36::uuid[], $37::bigint[], $38::bigint[], $39::bigint[], $40::timestamptz[]))
-       insert into outbox (${outboxColumns})
-       select id, ${outboxLaneOf('aggregate_id')}, aggregate_type, aggregate_id, event_type, payload, headers, occurred_at
+       insert into outbox (${outboxColumns.join(', ')})
+       select id, ${outboxLaneSql('aggregate_id')}, aggregate_type, aggregate_id, event_type, payload, headers, occurred_at
        from unnest($41::uuid[], $42::text[], $43::text[], $44::text[], $45::jsonb[], $46::jsonb[], $47::timestamptz[])
          as m(id, aggregate_type, aggregate_id, event_type, payload, headers, occurred_at)`,
       [

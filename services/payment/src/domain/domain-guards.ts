@@ -1,10 +1,7 @@
-import { InvalidIdentifierError, InvalidTimestampError } from './payment.errors';
+import { InvalidIdentifierError } from '@billing/platform/domain';
 
-/** Ids from the gateway and other services are opaque; the domain only insists they are present. */
-export function requireId(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new InvalidIdentifierError(field, value);
-  return value;
-}
+// The guards every domain shares live in the platform's domain kernel; payment adds its uuid and gateway-id checks.
+export { copyDate, copyOptionalDate, requireDate, requireId } from '@billing/platform/domain';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -23,12 +20,3 @@ export function requirePrefixedId(value: unknown, field: string, prefix: string)
   }
   return value;
 }
-
-export function requireDate(value: unknown, field: string): Date {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new InvalidTimestampError(field, value);
-  return value;
-}
-
-// Dates are mutable; copying at every boundary keeps callers from editing aggregate state by reference.
-export const copyDate = (date: Date): Date => new Date(date.getTime());
-export const copyOptionalDate = (date: Date | null): Date | null => (date === null ? null : copyDate(date));

@@ -1,20 +1,11 @@
+import { DomainError, InvalidIdentifierError, InvalidTimestampError, shown } from '@billing/platform/domain';
+
 /**
  * Every rule the payment domain refuses, as a typed error with a stable machine code. The interface layer maps codes
  * to HTTP / gRPC statuses once, centrally; messages are for humans and may change, codes may not.
  */
-export abstract class DomainError extends Error {
-  abstract readonly code: PaymentDomainErrorCode;
-  readonly details: Readonly<Record<string, unknown>>;
-
-  protected constructor(message: string, details: Record<string, unknown> = {}) {
-    super(message);
-    this.name = new.target.name;
-    this.details = details;
-  }
-}
-
-// String(value) keeps NaN, Infinity and non-numbers readable once details are serialised to JSON.
-const shown = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
+// The base class and the identifier and timestamp errors are the platform's domain kernel, shared with the other services.
+export { DomainError, InvalidIdentifierError, InvalidTimestampError };
 
 export class InvalidAmountError extends DomainError {
   readonly code = 'INVALID_AMOUNT' as const;
@@ -27,20 +18,6 @@ export class InvalidCurrencyError extends DomainError {
   readonly code = 'INVALID_CURRENCY' as const;
   constructor(value: unknown, supported: readonly string[]) {
     super(`currency ${shown(value)} is not supported`, { value: shown(value), supported: [...supported] });
-  }
-}
-
-export class InvalidIdentifierError extends DomainError {
-  readonly code = 'INVALID_IDENTIFIER' as const;
-  constructor(field: string, value: unknown, expected = 'a non-empty string') {
-    super(`${field} must be ${expected}, got ${shown(value)}`, { field, value: shown(value), expected });
-  }
-}
-
-export class InvalidTimestampError extends DomainError {
-  readonly code = 'INVALID_TIMESTAMP' as const;
-  constructor(field: string, value: unknown) {
-    super(`${field} must be a valid Date, got ${shown(value)}`, { field, value: shown(value) });
   }
 }
 

@@ -3,7 +3,7 @@ import { startStripeTestServer, type StripeTestServer } from '@billing/platform/
 import { expect } from 'chai';
 import type { CreateGatewayCustomerRequest } from '../../application/ports/payment-gateway.port';
 import { PaymentGatewayUnavailableError } from '../../application/ports/payment-gateway.port';
-import { createStripeClient } from './stripe-client';
+import { createStripeClient } from '@billing/platform';
 import { StripePaymentGateway } from './stripe-payment-gateway';
 
 describe('StripePaymentGateway (the stripe SDK against the local Stripe-compatible server)', () => {

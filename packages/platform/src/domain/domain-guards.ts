@@ -1,6 +1,6 @@
-import { InvalidIdentifierError, InvalidTimestampError } from './credit-account.errors';
+import { InvalidIdentifierError, InvalidTimestampError } from './domain-error';
 
-/** Ids are opaque to the domain; it only insists they are present. */
+/** Ids from other services and gateways are opaque to a domain; it only insists they are present. */
 export function requireId(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw new InvalidIdentifierError(field, value);
   return value;

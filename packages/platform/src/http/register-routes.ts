@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { UnitOfWork, SqlExecutor } from '../sql/sql-executor';
+import { assertCustomerScope, assertUnscoped } from './customer-scope';
+import { idempotencyKeyOf, runIdempotent } from './idempotency';
+import { openApiDocument, type OpenApiInfo } from './openapi';
+import { kitValidatorCompiler } from './request-validation';
+import type { AuthenticatedRequest, RouteResult, RouteSpec } from './route-spec';
+
+export interface RouteHost<Tx extends SqlExecutor> {
+  http: FastifyInstance;
+  unitOfWork: UnitOfWork<Tx>;
+}
+
+export const OPENAPI_PATH = '/openapi.json';
+
+/**
+ * Puts the specs on the service's Fastify server — validation by the kit's validator (querystrings coerced), the
+ * response serialised by the success schema, the caller's access asserted before the handler runs — and serves
+ * GET /openapi.json (public) generated from the same specs. Returns the document.
+ */
+export function registerRoutes<Tx extends SqlExecutor>(host: RouteHost<Tx>, routes: readonly RouteSpec<Tx>[], info: OpenApiInfo): Record<string, unknown> {
+  const document = openApiDocument(routes, info);
+  host.http.get(OPENAPI_PATH, async () => document);
+
+  for (const route of routes) {
+    const successStatus = route.schema.success.status;
+    host.http.route({
+      method: route.method,
+      url: route.url,
+      validatorCompiler: kitValidatorCompiler,
+      schema: {
+        ...(route.schema.params ? { params: route.schema.params } : {}),
+        ...(route.schema.querystring ? { querystring: route.schema.querystring } : {}),
+        ...(route.schema.body ? { body: route.schema.body } : {}),
+        response: { [successStatus]: route.schema.success.body },
+      },
+      // After validation (a malformed id is 400 first), before anything is read or written.
+      preHandler: async (request) => {
+        const principal = request.principal!;
+        if (route.access === 'unscoped') assertUnscoped(principal, `call ${route.operationId}`);
+        else if (route.access !== 'any') assertCustomerScope(principal, route.access.customer(request as AuthenticatedRequest));
+      },
+      handler: async (request, reply) => {
+        const authenticated = request as AuthenticatedRequest;
+        let fresh: RouteResult | undefined;
+        let replayed = false;
+        let answer: RouteResult;
+        if (route.kind === 'read') {
+          answer = await host.unitOfWork.transaction((tx) => route.execute(authenticated, tx));
+        } else if (route.kind === 'idempotent-write') {
+          const stored = await runIdempotent(
+            host.unitOfWork,
+            // The path is part of the request: one key for two different resources is a reuse.
+            { principal: authenticated.principal.name, key: idempotencyKeyOf(request), route: `${route.method} ${pathOf(request)}`, body: request.body ?? null },
+            async (tx) => {
+              fresh = await route.execute(authenticated, tx);
+              return { status: fresh.status ?? successStatus, body: fresh.body };
+            },
+          );
+          replayed = stored.replayed;
+          answer = replayed ? stored : { ...stored, ...(fresh?.headers ? { headers: fresh.headers } : {}) };
+        } else {
+          const handled = await route.handle(authenticated, reply);
+          replayed = handled.replayed === true;
+          answer = handled;
+        }
+        if (replayed) reply.header('idempotent-replayed', 'true');
+        for (const [name, value] of Object.entries(answer.headers ?? {})) reply.header(name, value);
+        return reply.status(answer.status ?? successStatus).send(answer.body);
+      },
+    });
+  }
+  return document;
+}
+
+const pathOf = (request: FastifyRequest): string => request.url.split('?')[0]!;
