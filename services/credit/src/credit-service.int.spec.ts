@@ -181,15 +181,13 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
       await openAccount(customerId);
       await grant(customerId, 100);
       const reserve = (key: string) => rest('POST', `/v1/accounts/${customerId}/reservations`, { amount: 30, ttlSeconds: 60 }, { 'idempotency-key': key });
-      const captured = (await reserve('rest-capture')).body.reservationId;
+      const reserved = await reserve('rest-capture');
+      expect(reserved.status, 'a reserve is a create').to.equal(201);
+      const captured = reserved.body.reservationId;
       const capture = (key: string, amount = 20) => rest('POST', `/v1/reservations/${captured}/capture`, { amount }, { 'idempotency-key': key });
       const captureKey = randomUUID();
-      const answer = async (request: Promise<{ status: number; body: any }>) => {
-        const { status, body } = await request;
-        return { status, body: { ...body, type: undefined } };
-      };
-      expect(await answer(capture(captureKey))).to.deep.equal({ status: 200, body: { type: undefined, reservationId: captured, captured: 20, released: 10, replayed: false } });
-      expect(await answer(capture(captureKey))).to.deep.equal({ status: 200, body: { type: undefined, reservationId: captured, captured: 20, released: 10, replayed: true } });
+      expect(await capture(captureKey)).to.deep.equal({ status: 200, body: { reservationId: captured, captured: 20, released: 10, replayed: false } });
+      expect(await capture(captureKey)).to.deep.equal({ status: 200, body: { reservationId: captured, captured: 20, released: 10, replayed: true } });
       expect(await entriesOf(captured, 'capture')).to.equal(1);
       const again = await capture(randomUUID());
       expect([again.status, again.body.error.code]).to.deep.equal([409, 'RESERVATION_ALREADY_RESOLVED']);
@@ -199,11 +197,39 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
       const released = (await reserve('rest-release')).body.reservationId;
       const release = (key: string) => rest('POST', `/v1/reservations/${released}/release`, undefined, { 'idempotency-key': key });
       const releaseKey = randomUUID();
-      expect(await answer(release(releaseKey))).to.deep.equal({ status: 200, body: { type: undefined, reservationId: released, released: 30, replayed: false } });
-      expect(await answer(release(releaseKey))).to.deep.equal({ status: 200, body: { type: undefined, reservationId: released, released: 30, replayed: true } });
+      expect(await release(releaseKey)).to.deep.equal({ status: 200, body: { reservationId: released, released: 30, replayed: false } });
+      expect(await release(releaseKey)).to.deep.equal({ status: 200, body: { reservationId: released, released: 30, replayed: true } });
       expect(await entriesOf(released, 'release')).to.equal(1);
       const releasedAgain = await release(randomUUID());
       expect([releasedAgain.status, releasedAgain.body.error.code]).to.deep.equal([409, 'RESERVATION_ALREADY_RESOLVED']);
+    });
+  });
+
+  describe('when the ledger is read a page at a time', () => {
+    it('REST answers { data, nextCursor } with limit coerced from the query and an opaque cursor; gRPC pages the same entries', async () => {
+      const customerId = `customer-${randomUUID()}`;
+      await openAccount(customerId);
+      for (const amount of [1, 2, 3, 4, 5]) await grant(customerId, amount);
+      const page = (query: string) => rest('GET', `/v1/accounts/${customerId}/ledger${query}`);
+      const first = await page('?limit=2');
+      expect(first.status).to.equal(200);
+      expect(Object.keys(first.body)).to.have.members(['data', 'nextCursor']);
+      expect(first.body.data.map((entry: any) => [entry.sequence, entry.type, entry.amount])).to.deep.equal([[1, 'grant', 1], [2, 'grant', 2]]);
+      const second = await page(`?limit=2&cursor=${first.body.nextCursor}`);
+      const last = await page(`?limit=2&cursor=${second.body.nextCursor}`);
+      expect(last.body.data.map((entry: any) => entry.amount)).to.deep.equal([5]);
+      expect(last.body.nextCursor, 'no cursor to an empty page').to.equal(null);
+      expect((await page('?limit=37')).body.data).to.have.length(5);
+      expect((await page('')).body.data).to.have.length(5);
+      const badCursor = await page('?cursor=37');
+      expect([badCursor.status, badCursor.body.error.code]).to.deep.equal([400, 'INVALID_CURSOR']);
+      const tooMany = await page('?limit=101');
+      expect([tooMany.status, tooMany.body.error.code]).to.deep.equal([400, 'INVALID_REQUEST']);
+
+      const grpcFirst = await call<any>('ListLedger', { customerId, limit: 3 });
+      const grpcRest = await call<any>('ListLedger', { customerId, limit: 3, cursor: grpcFirst.nextCursor });
+      expect([...grpcFirst.entries, ...grpcRest.entries].map((entry: any) => Number(entry.amount))).to.deep.equal([1, 2, 3, 4, 5]);
+      expect(grpcRest.nextCursor).to.equal('');
     });
   });
 
@@ -473,6 +499,12 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
       expect([noKey.status, noKey.body.error.code]).to.deep.equal([400, 'IDEMPOTENCY_KEY_REQUIRED']);
       const huge = await rest('POST', `/v1/accounts/${customerId}/reservations`, { amount: 1, ttlSeconds: 60, pad: 'x'.repeat(1_100_000) }, { 'idempotency-key': 'h' });
       expect([huge.status, huge.body.error.code]).to.deep.equal([413, 'PAYLOAD_TOO_LARGE']);
+      const asText = await fetch(`${service.httpUrl}/v1/accounts/${customerId}/reservations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain', 'idempotency-key': 'text' },
+        body: JSON.stringify({ amount: 1, ttlSeconds: 60 }),
+      });
+      expect([asText.status, ((await asText.json()) as any).error.code]).to.deep.equal([415, 'UNSUPPORTED_MEDIA_TYPE']);
       expect(await count('select count(*) from credit_ledger', []), 'only the release wrote').to.equal(before + 1);
     });
   });

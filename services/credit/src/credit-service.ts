@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { IdempotencyKeysMigration, MessagingTablesMigration, PgExecutor, PgUnitOfWork, type Logger, ServiceRuntime, type ServiceSettings, type SqlExecutor, startGrpcServer } from '@billing/platform';
+import {
+  IdempotencyKeysMigration,
+  type Logger,
+  MessagingTablesMigration,
+  PgExecutor,
+  PgUnitOfWork,
+  registerRoutes,
+  ServiceRuntime,
+  type ServiceSettings,
+  type SqlExecutor,
+  startGrpcServer,
+} from '@billing/platform';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { CreditTablesMigration } from '../migrations/credit-tables.migration';
@@ -21,7 +32,7 @@ import { GRANTS_CONSUMER, GRANTS_TOPICS, grantsConsumerHandlers } from './interf
 import { httpErrorStatus } from './interface/credit-error-status';
 import { creditUseCases } from './interface/credit-use-cases';
 import { registerCreditGrpc } from './interface/grpc/credit-grpc';
-import { registerCreditRoutes } from './interface/http/credit-routes';
+import { creditRoutes } from './interface/http/credit-routes';
 import { ExpirySweepJob } from './interface/jobs/expiry-sweep.job';
 
 export const creditMigrations = [
@@ -92,7 +103,11 @@ export async function startCreditService(settings: ServiceSettings, overrides: C
     clock,
   });
 
-  registerCreditRoutes(runtime.http, { useCases, unitOfWork: runtime.unitOfWork });
+  registerRoutes(runtime, creditRoutes(useCases), {
+    title: 'Billing credit service',
+    version: '1.0.0',
+    description: 'Prepaid credit accounts, reservations and the ledger. gRPC: proto/billing/credit/v1/credit.proto',
+  });
   runtime.addConsumer({
     consumer: GRANTS_CONSUMER,
     topics: GRANTS_TOPICS,

@@ -7,14 +7,6 @@ export class InvalidRequestError extends DomainError {
   }
 }
 
-/** A token scoped to one customer, on another customer's data: REST 403, gRPC PERMISSION_DENIED, code FORBIDDEN everywhere. */
-export class ForbiddenError extends DomainError {
-  readonly code = 'FORBIDDEN';
-  constructor() {
-    super('this token may not act on that customer');
-  }
-}
-
 /** Turns a refused outcome into its error, so handlers return the result or throw the domain's typed error. */
 export function unwrap<T>(outcome: { ok: true; result: unknown } | { ok: false; error: DomainError }): T {
   if (!outcome.ok) throw outcome.error;

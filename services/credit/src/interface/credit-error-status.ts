@@ -1,11 +1,13 @@
 import { status } from '@grpc/grpc-js';
 
-/** Error code → status, once for each transport. Codes not listed: INVALID_* → 400 / INVALID_ARGUMENT, others 422 / FAILED_PRECONDITION. */
+/**
+ * Error code → status, once for each transport. Codes not listed: INVALID_* → 400 / INVALID_ARGUMENT, others 422 /
+ * FAILED_PRECONDITION. FORBIDDEN (a scoped token on another customer) is the platform's: 403 / PERMISSION_DENIED.
+ */
 export const httpErrorStatus: Record<string, number> = {
   ACCOUNT_NOT_FOUND: 404,
   RESERVATION_NOT_FOUND: 404,
   GRANT_NOT_FOUND: 404,
-  FORBIDDEN: 403,
   INSUFFICIENT_CREDITS: 409,
   RESERVATION_ALREADY_RESOLVED: 409,
   RESERVATION_EXPIRED: 409,
@@ -18,7 +20,6 @@ export const grpcErrorStatus: Record<string, status> = {
   ACCOUNT_NOT_FOUND: status.NOT_FOUND,
   RESERVATION_NOT_FOUND: status.NOT_FOUND,
   GRANT_NOT_FOUND: status.NOT_FOUND,
-  FORBIDDEN: status.PERMISSION_DENIED,
   // A key names one request: reusing it for another is a conflict with what the key already did (proto: Reserve, Capture, Release, SetLowBalanceThreshold).
   IDEMPOTENCY_KEY_REUSED: status.ALREADY_EXISTS,
   INSUFFICIENT_CREDITS: status.FAILED_PRECONDITION,

@@ -67,7 +67,7 @@ describe('Credit service security (real PostgreSQL, Kafka and registry; gRPC ove
     it("reads and reserves A's credits", async () => {
       expect((await scoped('GET', `/v1/accounts/${harness.scopedCustomerId}/balance`)).status).to.equal(200);
       expect((await scoped('GET', `/v1/accounts/${harness.scopedCustomerId}/ledger`)).status).to.equal(200);
-      expect((await scoped('POST', `/v1/accounts/${harness.scopedCustomerId}/reservations`, { amount: 1, ttlSeconds: 60 })).status).to.equal(200);
+      expect((await scoped('POST', `/v1/accounts/${harness.scopedCustomerId}/reservations`, { amount: 1, ttlSeconds: 60 })).status).to.equal(201);
       expect(await harness.call('Reserve', { customerId: harness.scopedCustomerId, amount: 1, ttlSeconds: 60, idempotencyKey: 'own' }, harness.scopedToken)).to.include({ amount: 1, status: 'HELD' });
     });
 

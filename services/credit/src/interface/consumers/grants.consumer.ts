@@ -1,4 +1,4 @@
-import { causedBy, type ConsumedEvent, type EventHandler, type SqlExecutor } from '@billing/platform';
+import { causedBy, type ConsumedEvent, type InboxHandlers, type SqlExecutor } from '@billing/platform';
 import type { IntegrationEvents } from '@billing/platform/contracts';
 import type { Logger } from 'pino';
 import type { GrantSource } from '../../domain/grant-source.value-object';
@@ -19,16 +19,16 @@ const paymentSource = (payment: PaymentRef): GrantSource =>
  * The credit service's reactions to other contexts: each event becomes one use case, run by the inbox consumer in one
  * transaction with its processed_messages row, so a redelivered event is applied once.
  */
-export function grantsConsumerHandlers(useCases: CreditUseCases, logger: Logger): Record<string, EventHandler<SqlExecutor>> {
-  const contextOf = (event: ConsumedEvent) => causedBy(event.context, event.eventId);
-  const traced = (event: ConsumedEvent) => ({ correlationId: event.context.correlationId, eventId: event.eventId });
+export function grantsConsumerHandlers(useCases: CreditUseCases, logger: Logger): InboxHandlers<SqlExecutor> {
+  const contextOf = (event: ConsumedEvent<unknown>) => causedBy(event.context, event.eventId);
+  const traced = (event: ConsumedEvent<unknown>) => ({ correlationId: event.context.correlationId, eventId: event.eventId });
 
   /**
    * An upgrade's payment paid for the plan change's prorated grant, which its refund and dispute events cannot name yet
    * (they carry no change id): taking it from the period's grant would claw back credits that payment never bought.
    * Left alone and logged for finance; see docs/api.md, "Known limits".
    */
-  const isUpgradePayment = (event: ConsumedEvent, payment: PaymentRef): boolean => {
+  const isUpgradePayment = (event: ConsumedEvent<unknown>, payment: PaymentRef): boolean => {
     if (payment.purpose !== 'SUBSCRIPTION_UPGRADE') return false;
     logger.warn(
       { customerId: payment.customerId, paymentId: payment.paymentId, ...traced(event) },
@@ -39,7 +39,7 @@ export function grantsConsumerHandlers(useCases: CreditUseCases, logger: Logger)
 
   const grant = async (
     tx: SqlExecutor,
-    event: ConsumedEvent,
+    event: ConsumedEvent<unknown>,
     command: { customerId: string; amount: number; source: GrantSource; expiresAt: string | null; defaultLowBalanceThreshold?: number | null },
   ) => {
     const result = await useCases.in(tx).grantPaidCredits.execute({ ...command, expiresAt: command.expiresAt ? new Date(command.expiresAt) : null }, contextOf(event));
@@ -48,11 +48,11 @@ export function grantsConsumerHandlers(useCases: CreditUseCases, logger: Logger)
 
   return {
     CustomerRegistered: async (event, tx) => {
-      const { customerId } = event.payload as unknown as IntegrationEvents['CustomerRegistered'];
+      const { customerId } = event.payload;
       await useCases.in(tx).openAccount.execute({ customerId }, contextOf(event));
     },
     SubscriptionActivated: async (event, tx) => {
-      const activated = event.payload as unknown as IntegrationEvents['SubscriptionActivated'];
+      const activated = event.payload;
       await grant(tx, event, {
         customerId: activated.customerId,
         amount: activated.creditsPerPeriod,
@@ -62,7 +62,7 @@ export function grantsConsumerHandlers(useCases: CreditUseCases, logger: Logger)
       });
     },
     SubscriptionRenewed: async (event, tx) => {
-      const renewed = event.payload as unknown as IntegrationEvents['SubscriptionRenewed'];
+      const renewed = event.payload;
       await grant(tx, event, {
         customerId: renewed.customerId,
         amount: renewed.credits,
@@ -71,7 +71,7 @@ export function grantsConsumerHandlers(useCases: CreditUseCases, logger: Logger)
       });
     },
     SubscriptionPlanChanged: async (event, tx) => {
-      const changed = event.payload as unknown as IntegrationEvents['SubscriptionPlanChanged'];
+      const changed = event.payload;
       await grant(tx, event, {
         customerId: changed.customerId,
         amount: changed.proratedCredits,
@@ -80,12 +80,12 @@ export function grantsConsumerHandlers(useCases: CreditUseCases, logger: Logger)
       });
     },
     PaymentSucceeded: async (event, tx) => {
-      const payment = event.payload as unknown as IntegrationEvents['PaymentSucceeded'];
+      const payment = event.payload;
       if (payment.purpose !== 'CREDIT_TOP_UP') return;
       await grant(tx, event, { customerId: payment.customerId, amount: payment.credits ?? 0, source: { type: 'TOP_UP', id: payment.referenceId, period: null }, expiresAt: null });
     },
     PaymentRefunded: async (event, tx) => {
-      const refund = event.payload as unknown as IntegrationEvents['PaymentRefunded'];
+      const refund = event.payload;
       if (isUpgradePayment(event, refund)) return;
       const source = paymentSource(refund);
       const result = await useCases.in(tx).clawBackRefund.execute(
@@ -95,13 +95,13 @@ export function grantsConsumerHandlers(useCases: CreditUseCases, logger: Logger)
       logger.info({ customerId: refund.customerId, source, result, ...traced(event) }, 'remembered' in result ? 'refund arrived before its grant: remembered' : 'refund clawed back');
     },
     PaymentDisputed: async (event, tx) => {
-      const dispute = event.payload as unknown as IntegrationEvents['PaymentDisputed'];
+      const dispute = event.payload;
       if (isUpgradePayment(event, dispute)) return;
       const result = await useCases.in(tx).recordDisputeOpened.execute({ customerId: dispute.customerId, disputeId: dispute.disputeId, source: paymentSource(dispute) }, contextOf(event));
       if (result.revoke) logger.info({ customerId: dispute.customerId, disputeId: dispute.disputeId, result, ...traced(event) }, 'disputed payment: grant revoked');
     },
     PaymentDisputeClosed: async (event, tx) => {
-      const closed = event.payload as unknown as IntegrationEvents['PaymentDisputeClosed'];
+      const closed = event.payload;
       if (isUpgradePayment(event, closed)) return;
       const result = await useCases.in(tx).recordDisputeClosed.execute(
         { customerId: closed.customerId, disputeId: closed.disputeId, status: closed.status, source: paymentSource(closed) },

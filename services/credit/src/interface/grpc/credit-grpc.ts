@@ -1,16 +1,15 @@
-import { canActFor, type GrpcCallContext, loadProto, runIdempotent, type ServiceTokens, type SqlExecutor, type UnitOfWork, unaryHandlers } from '@billing/platform';
+import { assertCustomerScope, type GrpcCallContext, loadProto, runIdempotent, type ServiceTokens, type SqlExecutor, type UnitOfWork, unaryHandlers } from '@billing/platform';
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { ForbiddenError, requireIdempotencyKey } from '../../application/credit.errors';
+import { InvalidRequestError, requireIdempotencyKey } from '../../application/credit.errors';
 import type { LedgerEntry } from '../../domain/ledger-entry';
 import { grpcErrorStatus } from '../credit-error-status';
 import type { CreditUseCases } from '../credit-use-cases';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : '');
 
-const guard = (context: GrpcCallContext) => (customerId: string) => {
-  if (!canActFor(context.principal, customerId)) throw new ForbiddenError();
-};
+/** A customer-scoped token acts only on its customer: PERMISSION_DENIED with error-code FORBIDDEN otherwise. */
+const guard = (context: GrpcCallContext) => (customerId: string) => assertCustomerScope(context.principal, customerId);
 
 const ledgerEntry = (entry: LedgerEntry) => ({
   entryId: entry.entryId,
@@ -91,8 +90,10 @@ export function registerCreditGrpc(server: grpc.Server, deps: Deps): void {
         },
         ListLedger: async (request, call) => {
           guard(call)(request.customerId);
-          const page = await useCases.ledger.execute({ customerId: request.customerId, limit: request.limit, cursor: request.cursor });
-          return { entries: page.entries.map(ledgerEntry), nextCursor: page.nextCursor ?? '' };
+          // proto3: limit 0 is "not given"; the cursor is the last sequence of the previous page, as text.
+          if (request.cursor !== '' && !/^[0-9]{1,15}$/.test(request.cursor)) throw new InvalidRequestError('cursor is not one this service returned');
+          const page = await useCases.ledger.execute({ customerId: request.customerId, limit: request.limit || 100, afterSequence: request.cursor === '' ? 0 : Number(request.cursor) });
+          return { entries: page.entries.map(ledgerEntry), nextCursor: page.nextAfterSequence === null ? '' : String(page.nextAfterSequence) };
         },
       },
     ),
