@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { createStripeClient, ServiceRuntime, type ServiceSettings, startGrpcServer, type StripeClientSettings, stripeClientSettingsFromEnv } from '@billing/platform';
+import { createStripeClient, registerRoutes, ServiceRuntime, type ServiceSettings, startGrpcServer, type StripeClientSettings, stripeClientSettingsFromEnv } from '@billing/platform';
 import { customerMigrations } from '../migrations';
 import type { Clock } from './application/ports/clock.port';
 import type { IdGenerator } from './application/ports/id-generator.port';
@@ -12,7 +12,7 @@ import { uuidIdGenerator } from './infrastructure/uuid-id-generator';
 import { httpErrorStatus } from './interface/customer-error-status';
 import { customerUseCases, type CustomerUseCases } from './interface/customer-use-cases';
 import { registerCustomerGrpc } from './interface/grpc/customer-grpc';
-import { registerCustomerRoutes } from './interface/http/customer-routes';
+import { CUSTOMER_API_INFO, customerRoutes } from './interface/http/customer-routes';
 import { LinkPendingGatewayCustomersJob } from './interface/jobs/link-pending-gateway-customers.job';
 
 /** A registration waits for Stripe at most about 5 s × 2 before answering `gatewayLink: pending` (the job links it later). */
@@ -65,20 +65,19 @@ export async function startCustomerService(settings: ServiceSettings, overrides:
   try {
     const paymentGateway = overrides.paymentGateway ?? new StripePaymentGateway(createStripeClient(stripeSettings!, 'billing-customer-service'), runtime.logger.child({ component: 'stripe' }));
     const useCases = customerUseCases({
-      customers: SqlCustomerRepository.over(runtime.unitOfWork),
-      customersIn: (tx) => SqlCustomerRepository.within(tx),
+      customers: (context, tx) => (tx === undefined ? SqlCustomerRepository.over(runtime.unitOfWork, context) : SqlCustomerRepository.within(tx, context)),
       unitOfWork: runtime.unitOfWork,
       paymentGateway,
       clock,
       ids: overrides.ids ?? uuidIdGenerator,
     });
-    registerCustomerRoutes(runtime.http, { useCases, logger: runtime.logger });
+    registerRoutes(runtime, customerRoutes({ useCases, logger: runtime.logger }), CUSTOMER_API_INFO);
     const grpc = await startGrpcServer(
       (server) => registerCustomerGrpc(server, { useCases, tokens: runtime.tokens, logger: runtime.logger.child({ component: 'grpc' }) }),
       settings.grpcPort ?? 0,
       settings.grpcTls,
     );
-    const linkJob = new LinkPendingGatewayCustomersJob(useCases.linkPending, runtime.logger.child({ component: 'gateway-link-job' }), {
+    const linkJob = new LinkPendingGatewayCustomersJob(useCases, runtime.logger.child({ component: 'gateway-link-job' }), {
       intervalMs: linkIntervalMs,
       graceMs: linkGraceMs,
       clock,

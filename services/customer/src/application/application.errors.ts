@@ -17,6 +17,13 @@ export class InvalidCursorError extends DomainError {
   }
 }
 
+export class CursorWithFilterError extends DomainError {
+  readonly code = 'INVALID_REQUEST';
+  constructor() {
+    super('cursor cannot be combined with externalAccountId (that page holds one customer at most)');
+  }
+}
+
 /** An integer 1..max; undefined / null give the default. */
 export function limitOrDefault(value: unknown, field: string, fallback: number, max: number): number {
   if (value === undefined || value === null) return fallback;
@@ -29,4 +36,5 @@ export type CustomerErrorCode =
   | CustomerDomainErrorCode
   | InvalidLimitError['code']
   | InvalidCursorError['code']
+  | CursorWithFilterError['code']
   | PaymentGatewayUnavailableError['code'];

@@ -11,7 +11,7 @@ import type { CustomerStatus } from './customer-status';
 import { CustomerId } from './customer-id.value-object';
 import { CustomerName } from './customer-name.value-object';
 import { Currency } from './currency.value-object';
-import { copyDate, requireDate } from './domain-guards';
+import { copyDate, requireDate } from '@billing/platform/domain';
 import { Email } from './email.value-object';
 import type { CustomerEvent, CustomerEventBase, UpdatableCustomerField } from './events/customer.domain-event';
 import { ExternalAccountId } from './external-account-id.value-object';

@@ -1,20 +1,11 @@
+import { DomainError, InvalidTimestampError, shown } from '@billing/platform/domain';
+
 /**
  * Every rule the customer domain can refuse, as a typed error with a stable machine code. The interface layer maps
  * codes to HTTP / gRPC statuses once, centrally; messages are for humans and may change, codes may not.
  */
-export abstract class DomainError extends Error {
-  abstract readonly code: string;
-  readonly details: Readonly<Record<string, unknown>>;
-
-  protected constructor(message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.details = details;
-  }
-}
-
-// JSON.stringify keeps strings unambiguous ("" vs missing); String() keeps undefined, null and numbers readable.
-export const shown = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
+// The base class, shown() and the timestamp error are the platform's domain kernel, shared with the other services.
+export { DomainError, InvalidTimestampError, shown };
 
 export class InvalidCustomerIdError extends DomainError {
   readonly code = 'INVALID_CUSTOMER_ID';
@@ -62,13 +53,6 @@ export class InvalidGatewayCustomerIdError extends DomainError {
   readonly code = 'INVALID_GATEWAY_CUSTOMER_ID';
   constructor(gateway: string, value: unknown) {
     super(`${shown(value)} is not a valid ${gateway} customer id`, { gateway, value: shown(value) });
-  }
-}
-
-export class InvalidTimestampError extends DomainError {
-  readonly code = 'INVALID_TIMESTAMP';
-  constructor(field: string, value: unknown) {
-    super(`${field} must be a valid Date, got ${shown(value)}`, { field, value: shown(value) });
   }
 }
 

@@ -1,5 +1,5 @@
 import { InvalidGatewayCustomerIdError, InvalidPaymentGatewayError } from './customer.errors';
-import { copyDate } from './domain-guards';
+import { copyDate } from '@billing/platform/domain';
 
 export const PAYMENT_GATEWAYS = ['stripe'] as const;
 export type PaymentGatewayName = (typeof PAYMENT_GATEWAYS)[number];

@@ -5,7 +5,6 @@ import pg from 'pg';
 import { customerMigrations } from '../../migrations';
 import { Customer } from '../domain/customer.aggregate';
 import { ConcurrentModificationError, DuplicateExternalAccountIdError, GatewayCustomerIdInUseError } from '../domain/customer.errors';
-import { withMessageContext } from './message-context';
 import { SqlCustomerRepository } from './sql-customer.repository';
 
 const T0 = new Date('2030-01-01T00:00:00.000Z');
@@ -33,24 +32,27 @@ describe('SqlCustomerRepository (real PostgreSQL)', () => {
 
   const count = async (table: string) => Number((await pool.query<{ n: string }>(`select count(*) as n from ${table}`)).rows[0]!.n);
 
+  // The message context of the work the repository serves: every outbox row it writes carries it.
+  const context = { correlationId: 'corr-1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+
   before(async () => {
     serverUrl = (await testInfrastructure()).databaseUrl;
     database = uniqueName('billing_customer_repo_test');
     await migrateDatabase(serverUrl, database, customerMigrations);
     pool = new pg.Pool({ connectionString: databaseUrlFor(serverUrl, database), max: 4 });
     unitOfWork = new PgUnitOfWork(pool);
-    repository = SqlCustomerRepository.over(unitOfWork);
+    repository = SqlCustomerRepository.over(unitOfWork, context);
   });
   after(async () => {
     await pool?.end();
     if (database) await dropDatabase(serverUrl, database);
   });
 
-  it('stores a customer and loads it back as it was, with its events in the outbox under the current context', async () => {
+  it('stores a customer and loads it back as it was, with its events in the outbox under the context of its work', async () => {
     const customer = newCustomer();
     customer.linkPaymentGateway('stripe', `cus_${sequence}A`, at(1));
     const state = customer.toState();
-    await withMessageContext({ correlationId: 'corr-1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }, () => repository.add(customer));
+    await repository.add(customer);
     expect((await repository.findById(state.id))!.toState()).to.deep.equal(state);
     expect((await repository.findByExternalAccountId(state.externalAccountId))!.id).to.equal(state.id);
     expect((await repository.findByGateway('stripe', `cus_${sequence}A`))!.id).to.equal(state.id);
@@ -133,8 +135,8 @@ describe('SqlCustomerRepository (real PostgreSQL)', () => {
     const outboxBefore = await count('outbox');
     const error = await unitOfWork
       .transaction(async (tx) => {
-        await SqlCustomerRepository.within(tx).add(customer);
-        expect((await SqlCustomerRepository.within(tx).findById(customer.id))?.id).to.equal(customer.id);
+        await SqlCustomerRepository.within(tx, context).add(customer);
+        expect((await SqlCustomerRepository.within(tx, context).findById(customer.id))?.id).to.equal(customer.id);
         throw new Error('caller gives up');
       })
       .catch((e: unknown) => e);

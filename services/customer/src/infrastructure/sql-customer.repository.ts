@@ -1,4 +1,4 @@
-import { appendToOutbox, type SqlExecutor, type UnitOfWork } from '@billing/platform';
+import { appendToOutbox, type MessageContext, type SqlExecutor, type UnitOfWork } from '@billing/platform';
 import { Customer } from '../domain/customer.aggregate';
 import {
   ConcurrentModificationError,
@@ -11,7 +11,6 @@ import type { CustomerListQuery, CustomerPage, CustomerRepository } from '../dom
 import type { CustomerState } from '../domain/customer.state';
 import type { PaymentGatewayName } from '../domain/payment-gateway-link.value-object';
 import { toOutboxMessages } from './integration-events';
-import { currentMessageContext } from './message-context';
 
 /** Runs work in a transaction: its own (over a unit of work) or the caller's (within). */
 type Transactor = <T>(work: (tx: SqlExecutor) => Promise<T>) => Promise<T>;
@@ -74,19 +73,23 @@ function load(row: CustomerRow): Customer {
 /**
  * CustomerRepository on PostgreSQL (billing_customer). State is stored as columns, links in their own table (so the
  * database enforces one customer per gateway customer); each write stores the state and the customer's pulled events,
- * mapped to integration events, in the outbox in ONE transaction, with the message context of the work in progress.
+ * mapped to integration events, in the outbox in ONE transaction, with the message context of the work that caused
+ * them (a request, a gRPC call, a job run), given when the repository is made for that work.
  */
 export class SqlCustomerRepository implements CustomerRepository {
-  private constructor(private readonly transaction: Transactor) {}
+  private constructor(
+    private readonly transaction: Transactor,
+    private readonly context: MessageContext,
+  ) {}
 
   /** Each call runs in a transaction of its own. */
-  static over(unitOfWork: UnitOfWork): SqlCustomerRepository {
-    return new SqlCustomerRepository((work) => unitOfWork.transaction(work));
+  static over(unitOfWork: UnitOfWork, context: MessageContext): SqlCustomerRepository {
+    return new SqlCustomerRepository((work) => unitOfWork.transaction(work), context);
   }
 
   /** Every call joins the caller's transaction `tx`, which commits or rolls back the writes with its own. */
-  static within(tx: SqlExecutor): SqlCustomerRepository {
-    return new SqlCustomerRepository((work) => work(tx));
+  static within(tx: SqlExecutor, context: MessageContext): SqlCustomerRepository {
+    return new SqlCustomerRepository((work) => work(tx), context);
   }
 
   async findById(id: string): Promise<Customer | null> {
@@ -136,7 +139,6 @@ export class SqlCustomerRepository implements CustomerRepository {
 
   async add(customer: Customer): Promise<void> {
     const state = customer.toState();
-    const context = currentMessageContext();
     await this.transaction(async (tx) => {
       try {
         await tx.query(
@@ -149,13 +151,12 @@ export class SqlCustomerRepository implements CustomerRepository {
         throw error;
       }
       await this.insertLinks(tx, state);
-      await appendToOutbox(tx, toOutboxMessages(customer.pullEvents(), context));
+      await appendToOutbox(tx, toOutboxMessages(customer.pullEvents(), this.context));
     });
   }
 
   async save(customer: Customer): Promise<void> {
     const state = customer.toState();
-    const context = currentMessageContext();
     await this.transaction(async (tx) => {
       const updated = await tx.query(
         `update customers set email = $3, name = $4, default_currency = $5, status = $6, updated_at = $7, deactivated_at = $8,
@@ -169,7 +170,7 @@ export class SqlCustomerRepository implements CustomerRepository {
         throw new ConcurrentModificationError(state.id, state.version);
       }
       await this.insertLinks(tx, state);
-      await appendToOutbox(tx, toOutboxMessages(customer.pullEvents(), context));
+      await appendToOutbox(tx, toOutboxMessages(customer.pullEvents(), this.context));
     });
   }
 

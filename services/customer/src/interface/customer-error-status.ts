@@ -3,7 +3,7 @@ import type { CustomerErrorCode } from '../application/application.errors';
 
 // Error codes → transport statuses, once for the whole service. Unlisted INVALID_* are 400 / INVALID_ARGUMENT.
 
-/** HTTP status per code; codes the interface adds itself (IDEMPOTENCY_*, FORBIDDEN…) come with their status. */
+/** HTTP status per code; the platform maps its own codes (IDEMPOTENCY_*, FORBIDDEN, INVALID_CURSOR…) itself. */
 export const httpErrorStatus: Partial<Record<CustomerErrorCode, number>> & Record<string, number> = {
   CUSTOMER_NOT_FOUND: 404,
   DUPLICATE_EXTERNAL_ACCOUNT_ID: 409,

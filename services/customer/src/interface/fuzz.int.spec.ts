@@ -17,12 +17,11 @@ import { expect } from 'chai';
 import { MAX_LIST_LIMIT } from '../application/queries/list-customers/list-customers.query';
 import { type CustomerServiceHarness, newKey, registrationBody, startCustomerServiceHarness } from '../testing/customer-service.test-harness';
 import { CUSTOMER_PROTO } from './grpc/customer-grpc';
-import { routeSchemas } from './http/route-schemas';
+import { registerCustomerBody, updateCustomerBody } from './http/customer-schemas';
 
 // 1,000 invalid requests per REST write route and per CustomerService method, against a registered, linked customer:
 // every answer must be a coded 4xx / client-error status, and no table may change.
 
-type Schema = Record<string, unknown>;
 const CustomerService = (loadProto(CUSTOMER_PROTO) as unknown as { billing: { customer: { v1: { CustomerService: grpc.ServiceClientConstructor } } } }).billing.customer.v1.CustomerService;
 
 describe('Customer service interface (real PostgreSQL, Kafka and registry; Stripe = the local Stripe-compatible server)', function () {
@@ -46,8 +45,8 @@ describe('Customer service interface (real PostgreSQL, Kafka and registry; Strip
   });
 
   const restEndpoints = (): WriteEndpoint[] => [
-    { method: 'POST', url: '/v1/customers', body: { schema: routeSchemas.registerCustomer.body as Schema, valid: registrationBody() } },
-    { method: 'PATCH', url: '/v1/customers/:customerId', params: { customerId: customer.id }, body: { schema: routeSchemas.updateCustomer.body as Schema, valid: { name: 'Ada', defaultCurrency: 'USD' } } },
+    { method: 'POST', url: '/v1/customers', body: { schema: registerCustomerBody, valid: registrationBody() } },
+    { method: 'PATCH', url: '/v1/customers/:customerId', params: { customerId: customer.id }, body: { schema: updateCustomerBody, valid: { name: 'Ada', defaultCurrency: 'USD' } } },
     { method: 'POST', url: '/v1/customers/:customerId/deactivate', params: { customerId: customer.id } },
   ];
 

@@ -9,8 +9,8 @@ import { type RunningCustomerService, startCustomerService } from '../customer-s
 
 export interface HttpCall {
   readonly body?: unknown;
-  /** Sent as is (for bodies that are not JSON, or too large). */
-  readonly rawBody?: string;
+  /** Sent as is (for bodies that are not JSON, too large, or not even UTF-8). */
+  readonly rawBody?: string | Uint8Array;
   readonly idempotencyKey?: string;
   /** Default: the full-access token; null sends none. */
   readonly token?: string | null;
@@ -100,7 +100,7 @@ export async function startCustomerServiceHarness(options: { linkIntervalMs?: nu
       const bearer = call.token === undefined ? token : call.token;
       if (bearer !== null) headers.authorization = `Bearer ${bearer}`;
       if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey;
-      let body: string | undefined;
+      let body: string | Uint8Array | undefined;
       if (call.rawBody !== undefined) body = call.rawBody;
       else if (call.body !== undefined) body = JSON.stringify(call.body);
       if (body !== undefined) headers['content-type'] ??= 'application/json';

@@ -89,7 +89,7 @@ describe('gRPC billing.customer.v1.CustomerService (real service, client from th
       ['GetCustomerByExternalId', { externalAccountId: 'has space' }, 'INVALID_EXTERNAL_ACCOUNT_ID'],
       ['GetCustomerByGatewayId', { gateway: 'paypal', gatewayCustomerId: 'cus_1' }, 'INVALID_PAYMENT_GATEWAY'],
       ['GetCustomerByGatewayId', { gateway: 'stripe', gatewayCustomerId: 'not-a-stripe-id' }, 'INVALID_GATEWAY_CUSTOMER_ID'],
-      ['ListCustomers', { limit: 500 }, 'INVALID_LIMIT'],
+      ['ListCustomers', { limit: 101 }, 'INVALID_LIMIT'],
       ['ListCustomers', { cursor: 'garbage' }, 'INVALID_CURSOR'],
     ] as const) {
       const { error } = await call(method, request);
@@ -98,14 +98,29 @@ describe('gRPC billing.customer.v1.CustomerService (real service, client from th
     }
   });
 
-  it('answers UNAUTHENTICATED without a token or with a wrong one, and hides other customers from a scoped token', async () => {
+  it('answers UNAUTHENTICATED without a token or with a wrong one', async () => {
     for (const token of [null, 'wrong-token-wrong-token-wrong', '']) {
       const { error } = await call('GetCustomer', { customerId: registered.id }, token);
       expect(error?.code).to.equal(grpc.status.UNAUTHENTICATED);
     }
-    const scoped = await call('GetCustomer', { customerId: registered.id }, harness.scopedToken);
-    expect(scoped.error?.code).to.equal(grpc.status.NOT_FOUND);
-    const list = await call('ListCustomers', {}, harness.scopedToken);
-    expect(list.error?.code).to.equal(grpc.status.PERMISSION_DENIED);
+  });
+
+  it('answers PERMISSION_DENIED / FORBIDDEN to a token scoped to another customer, on every method', async () => {
+    for (const [method, request] of [
+      ['GetCustomer', { customerId: registered.id }],
+      ['GetCustomerByExternalId', { externalAccountId: registered.externalAccountId }],
+      ['GetCustomerByGatewayId', { gateway: 'stripe', gatewayCustomerId: registered.gatewayLinks[0].gatewayCustomerId }],
+      ['ListCustomers', {}],
+    ] as const) {
+      const { error } = await call(method, request, harness.scopedToken);
+      expect([method, error?.code]).to.deep.equal([method, grpc.status.PERMISSION_DENIED]);
+      expect(error!.metadata.get('error-code')).to.deep.equal(['FORBIDDEN']);
+    }
+  });
+
+  it("lets a scoped token read its own customer (unknown: NOT_FOUND, not FORBIDDEN)", async () => {
+    const own = await call('GetCustomer', { customerId: harness.scopedCustomerId }, harness.scopedToken);
+    expect(own.error?.code).to.equal(grpc.status.NOT_FOUND);
+    expect(own.error!.metadata.get('error-code')).to.deep.equal(['CUSTOMER_NOT_FOUND']);
   });
 });

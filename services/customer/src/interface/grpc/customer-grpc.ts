@@ -1,11 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
-import { canActFor, type GrpcCallContext, GrpcError, loadProto, type ServiceTokens, unaryHandlers } from '@billing/platform';
+import { assertCustomerScope, assertUnscoped, type GrpcCallContext, loadProto, type MessageContext, type ServiceTokens, unaryHandlers } from '@billing/platform';
 import type { Logger } from 'pino';
 import type { CustomerReadModel } from '../../application/customer.read-model';
-import { CustomerNotFoundError } from '../../domain/customer.errors';
-import { withMessageContext } from '../../infrastructure/message-context';
 import { grpcErrorStatus } from '../customer-error-status';
-import type { CustomerUseCases } from '../customer-use-cases';
+import type { CustomerUseCases, TransactionalCustomerUseCases } from '../customer-use-cases';
 
 export const CUSTOMER_PROTO = 'billing/customer/v1/customer.proto';
 
@@ -37,9 +35,9 @@ export function toCustomerMessage(customer: CustomerReadModel): CustomerMessage 
   };
 }
 
-/** A token scoped to one customer sees only that one; another customer is answered NOT_FOUND, as if unknown. */
+/** A token scoped to one customer reads only that one: another customer is PERMISSION_DENIED with error-code FORBIDDEN. */
 function visible(context: GrpcCallContext, customer: CustomerReadModel): CustomerMessage {
-  if (!canActFor(context.principal, customer.id)) throw new CustomerNotFoundError({ customerId: customer.id });
+  assertCustomerScope(context.principal, customer.id);
   return toCustomerMessage(customer);
 }
 
@@ -49,34 +47,37 @@ export interface CustomerGrpcDeps {
   readonly logger: Logger;
 }
 
+const messageContextOf = (context: GrpcCallContext): MessageContext => ({
+  correlationId: context.correlationId,
+  ...(context.traceparent ? { traceparent: context.traceparent } : {}),
+});
+
 /** billing.customer.v1.CustomerService: lookups for other services, with the same service tokens as REST. */
 export function registerCustomerGrpc(server: grpc.Server, deps: CustomerGrpcDeps): void {
   const { useCases } = deps;
   const proto = loadProto(CUSTOMER_PROTO) as unknown as { billing: { customer: { v1: { CustomerService: grpc.ServiceClientConstructor } } } };
-  const traced = <T>(context: GrpcCallContext, work: () => Promise<T>) =>
-    withMessageContext({ correlationId: context.correlationId, ...(context.traceparent ? { traceparent: context.traceparent } : {}) }, work);
+  // Each method runs one use case in a transaction of its own, under the call's correlation id.
+  const run = <T>(context: GrpcCallContext, work: (inTx: TransactionalCustomerUseCases) => Promise<T>) => useCases.transaction(messageContextOf(context), work);
   server.addService(
     proto.billing.customer.v1.CustomerService.service,
     unaryHandlers(
       { tokens: deps.tokens, logger: deps.logger, errorStatus: grpcErrorStatus },
       {
-        GetCustomer: (request: { customerId: string }, context) =>
-          traced(context, async () => visible(context, await useCases.get.execute({ customerId: request.customerId }))),
-        GetCustomerByExternalId: (request: { externalAccountId: string }, context) =>
-          traced(context, async () => visible(context, await useCases.getByExternalId.execute({ externalAccountId: request.externalAccountId }))),
-        GetCustomerByGatewayId: (request: { gateway: string; gatewayCustomerId: string }, context) =>
-          traced(context, async () =>
-            visible(context, await useCases.getByGatewayId.execute({ gateway: request.gateway, gatewayCustomerId: request.gatewayCustomerId })),
-          ),
-        ListCustomers: (request: { limit: number; cursor: string }, context) =>
-          traced(context, async () => {
-            if (context.principal.customerId !== undefined) {
-              throw new GrpcError(grpc.status.PERMISSION_DENIED, 'a token scoped to one customer cannot list customers');
-            }
-            // proto3 defaults: limit 0 and cursor "" mean "not given".
-            const page = await useCases.list.execute({ limit: request.limit === 0 ? undefined : request.limit, cursor: request.cursor === '' ? null : request.cursor });
-            return { customers: page.items.map(toCustomerMessage), nextCursor: page.nextCursor ?? '' };
-          }),
+        GetCustomer: async (request: { customerId: string }, context) => {
+          // Before anything is read: the id the caller names is enough to refuse it.
+          assertCustomerScope(context.principal, request.customerId.toLowerCase());
+          return toCustomerMessage(await run(context, (inTx) => inTx.get.execute({ customerId: request.customerId })));
+        },
+        GetCustomerByExternalId: async (request: { externalAccountId: string }, context) =>
+          visible(context, await run(context, (inTx) => inTx.getByExternalId.execute({ externalAccountId: request.externalAccountId }))),
+        GetCustomerByGatewayId: async (request: { gateway: string; gatewayCustomerId: string }, context) =>
+          visible(context, await run(context, (inTx) => inTx.getByGatewayId.execute({ gateway: request.gateway, gatewayCustomerId: request.gatewayCustomerId }))),
+        ListCustomers: async (request: { limit: number; cursor: string }, context) => {
+          assertUnscoped(context.principal, 'list customers');
+          // proto3 defaults: limit 0 and cursor "" mean "not given".
+          const page = await run(context, (inTx) => inTx.list.execute({ limit: request.limit === 0 ? undefined : request.limit, cursor: request.cursor === '' ? null : request.cursor }));
+          return { customers: page.data.map(toCustomerMessage), nextCursor: page.nextCursor ?? '' };
+        },
       },
     ),
   );

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { eventually } from '@billing/platform/testing';
 import { type CustomerServiceHarness, newKey, registrationBody, startCustomerServiceHarness } from '../../testing/customer-service.test-harness';
-import { openApiDocument } from './openapi';
 
 const stripeCustomersOf = (harness: CustomerServiceHarness, customerId: string) =>
   harness.stripe.customers().filter((customer) => customer.metadata.customerId === customerId);
@@ -98,18 +97,30 @@ describe('Customer REST API (real PostgreSQL, Kafka and registry; Stripe = the l
   });
 
   describe('bad input: a 4xx with an error code, and no row, no outbox event, no key, no Stripe call', () => {
-    const cases: { name: string; send: () => Promise<{ status: number; body: { error: { code: string } } }>; status: number; code: string }[] = [
-      { name: 'missing email', send: () => register(registrationBody({ email: undefined })), status: 400, code: 'INVALID_EMAIL' },
-      { name: 'malformed email', send: () => register(registrationBody({ email: 'ada.example.com' })), status: 400, code: 'INVALID_EMAIL' },
-      { name: 'email with a space', send: () => register(registrationBody({ email: 'ada @example.com' })), status: 400, code: 'INVALID_EMAIL' },
-      { name: 'email as a number', send: () => register(registrationBody({ email: 42 })), status: 400, code: 'INVALID_EMAIL' },
-      { name: 'unknown currency', send: () => register(registrationBody({ defaultCurrency: 'XXX' })), status: 400, code: 'INVALID_CURRENCY' },
-      { name: 'missing currency', send: () => register(registrationBody({ defaultCurrency: undefined })), status: 400, code: 'INVALID_CURRENCY' },
-      { name: 'malformed externalAccountId', send: () => register(registrationBody({ externalAccountId: 'has space' })), status: 400, code: 'INVALID_EXTERNAL_ACCOUNT_ID' },
-      { name: 'blank name', send: () => register(registrationBody({ name: '' })), status: 400, code: 'INVALID_NAME' },
-      { name: 'an unknown field', send: () => register(registrationBody({ admin: true })), status: 400, code: 'INVALID_REQUEST' },
-      { name: 'a body that is not an object', send: () => harness.http('POST', '/v1/customers', { body: ['x'], idempotencyKey: newKey() }), status: 400, code: 'INVALID_REQUEST' },
+    const invalid = (field: string | undefined) => ({ status: 400, code: 'INVALID_REQUEST', ...(field ? { field } : {}) });
+    const cases: { name: string; send: () => Promise<{ status: number; body: { error: { code: string; details?: { field?: string } } } }>; status: number; code: string; field?: string }[] = [
+      { name: 'missing email', send: () => register(registrationBody({ email: undefined })), ...invalid('email') },
+      { name: 'malformed email', send: () => register(registrationBody({ email: 'ada.example.com' })), ...invalid('email') },
+      { name: 'email with a space', send: () => register(registrationBody({ email: 'ada @example.com' })), ...invalid('email') },
+      { name: 'email as a number', send: () => register(registrationBody({ email: 42 })), ...invalid('email') },
+      { name: 'unknown currency', send: () => register(registrationBody({ defaultCurrency: 'XXX' })), ...invalid('defaultCurrency') },
+      { name: 'missing currency', send: () => register(registrationBody({ defaultCurrency: undefined })), ...invalid('defaultCurrency') },
+      { name: 'malformed externalAccountId', send: () => register(registrationBody({ externalAccountId: 'has space' })), ...invalid('externalAccountId') },
+      { name: 'blank name', send: () => register(registrationBody({ name: '' })), ...invalid('name') },
+      { name: 'an unknown field', send: () => register(registrationBody({ admin: true })), ...invalid(undefined) },
+      { name: 'a body that is not an object', send: () => harness.http('POST', '/v1/customers', { body: ['x'], idempotencyKey: newKey() }), ...invalid(undefined) },
       { name: 'a body that is not JSON', send: () => harness.http('POST', '/v1/customers', { rawBody: '{"email":', idempotencyKey: newKey() }), status: 400, code: 'INVALID_JSON' },
+      {
+        name: 'a name of invalid UTF-8 bytes',
+        send: () =>
+          harness.http('POST', '/v1/customers', {
+            rawBody: Buffer.concat([Buffer.from(JSON.stringify(registrationBody({ name: 'X' })).replace('"name":"X"', '"name":"')), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}')]),
+            idempotencyKey: newKey(),
+          }),
+        status: 400,
+        code: 'INVALID_TEXT',
+      },
+      { name: 'a name with NUL', send: () => register(registrationBody({ name: 'A\u0000B' })), status: 400, code: 'INVALID_TEXT' },
       {
         name: 'a 1 MB body',
         send: () => harness.http('POST', '/v1/customers', { rawBody: JSON.stringify(registrationBody({ name: 'x'.repeat(1024 * 1024) })), idempotencyKey: newKey() }),
@@ -122,6 +133,12 @@ describe('Customer REST API (real PostgreSQL, Kafka and registry; Stripe = the l
         status: 415,
         code: 'UNSUPPORTED_MEDIA_TYPE',
       },
+      {
+        name: 'a JSON body sent as text/plain',
+        send: () => harness.http('POST', '/v1/customers', { rawBody: JSON.stringify(registrationBody()), idempotencyKey: newKey(), headers: { 'content-type': 'text/plain' } }),
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+      },
     ];
     for (const testCase of cases) {
       it(`${testCase.name} → ${testCase.status} ${testCase.code}`, async () => {
@@ -129,6 +146,7 @@ describe('Customer REST API (real PostgreSQL, Kafka and registry; Stripe = the l
         const creates = stripeCreates(harness);
         const answer = await testCase.send();
         expect([answer.status, answer.body.error.code]).to.deep.equal([testCase.status, testCase.code]);
+        if (testCase.field) expect(answer.body.error.details?.field).to.equal(testCase.field);
         expect(await harness.counts()).to.deep.equal(before);
         expect(stripeCreates(harness)).to.equal(creates);
       });
@@ -159,22 +177,22 @@ describe('Customer REST API (real PostgreSQL, Kafka and registry; Stripe = the l
   });
 
   describe('GET /v1/customers/{id} and GET /v1/customers', () => {
-    it('finds a customer by id; unknown → 404 CUSTOMER_NOT_FOUND; malformed → 400 INVALID_CUSTOMER_ID', async () => {
+    it('finds a customer by id; unknown → 404 CUSTOMER_NOT_FOUND; malformed → 400 INVALID_REQUEST', async () => {
       const { body } = await register();
       expect((await harness.http('GET', `/v1/customers/${body.customer.id}`)).body.id).to.equal(body.customer.id);
       const unknown = await harness.http('GET', '/v1/customers/99999999-9999-4999-8999-999999999999');
       expect([unknown.status, unknown.body.error.code]).to.deep.equal([404, 'CUSTOMER_NOT_FOUND']);
       const malformed = await harness.http('GET', '/v1/customers/not-a-uuid');
-      expect([malformed.status, malformed.body.error.code]).to.deep.equal([400, 'INVALID_CUSTOMER_ID']);
+      expect([malformed.status, malformed.body.error.code, malformed.body.error.details.field]).to.deep.equal([400, 'INVALID_REQUEST', 'customerId']);
     });
 
     it('finds a customer by externalAccountId (a page of one), and an empty page for an unknown one', async () => {
       const { body } = await register();
       const found = await harness.http('GET', `/v1/customers?externalAccountId=${body.customer.externalAccountId}`);
       expect(found.status).to.equal(200);
-      expect(found.body).to.deep.equal({ items: [body.customer], nextCursor: null });
+      expect(found.body).to.deep.equal({ data: [body.customer], nextCursor: null });
       const unknown = await harness.http('GET', '/v1/customers?externalAccountId=nobody_at_all');
-      expect(unknown.body).to.deep.equal({ items: [], nextCursor: null });
+      expect(unknown.body).to.deep.equal({ data: [], nextCursor: null });
     });
 
     it('walks every customer exactly once with cursor pagination', async () => {
@@ -183,12 +201,12 @@ describe('Customer REST API (real PostgreSQL, Kafka and registry; Stripe = the l
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await harness.http(
+        const page: { body: { data: { id: string }[]; nextCursor: string | null } } = await harness.http(
           'GET',
           `/v1/customers?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
         );
-        expect(page.body.items.length).to.be.at.most(2);
-        seen.push(...page.body.items.map((item) => item.id));
+        expect(page.body.data.length).to.be.at.most(2);
+        seen.push(...page.body.data.map((item) => item.id));
         cursor = page.body.nextCursor;
       } while (cursor !== null);
       expect(new Set(seen).size).to.equal(seen.length);
@@ -196,15 +214,26 @@ describe('Customer REST API (real PostgreSQL, Kafka and registry; Stripe = the l
       expect(seen.length).to.equal((await harness.counts()).customers);
     });
 
+    it('takes limit as the query string gives it (?limit=37), 50 by default', async () => {
+      for (let i = 0; i < 2; i += 1) await register();
+      const total = (await harness.counts()).customers;
+      const page = await harness.http('GET', '/v1/customers?limit=37');
+      expect(page.status).to.equal(200);
+      expect(page.body.data).to.have.length(Math.min(37, total));
+      const one = await harness.http('GET', '/v1/customers?limit=1');
+      expect(one.body.data).to.have.length(1);
+      expect(one.body.nextCursor).to.be.a('string');
+    });
+
     it('refuses a bad limit, cursor or query parameter with a coded 400', async () => {
       for (const [query, code] of [
-        ['limit=0', 'INVALID_LIMIT'],
-        ['limit=201', 'INVALID_LIMIT'],
-        ['limit=ten', 'INVALID_LIMIT'],
+        ['limit=0', 'INVALID_REQUEST'],
+        ['limit=101', 'INVALID_REQUEST'],
+        ['limit=ten', 'INVALID_REQUEST'],
         ['cursor=not*base64', 'INVALID_CURSOR'],
         ['cursor=bm90LWEtY3Vyc29y', 'INVALID_CURSOR'],
         ['colour=red', 'INVALID_REQUEST'],
-        ['externalAccountId=has%20space', 'INVALID_EXTERNAL_ACCOUNT_ID'],
+        ['externalAccountId=has%20space', 'INVALID_REQUEST'],
       ] as const) {
         const answer = await harness.http('GET', `/v1/customers?${query}`);
         expect([query, answer.status, answer.body.error.code]).to.deep.equal([query, 400, code]);
@@ -234,8 +263,8 @@ describe('Customer REST API (real PostgreSQL, Kafka and registry; Stripe = the l
       for (const [patch, status, code] of [
         [{}, 400, 'INVALID_REQUEST'],
         [{ status: 'deactivated' }, 400, 'INVALID_REQUEST'],
-        [{ defaultCurrency: 'BTC' }, 400, 'INVALID_CURRENCY'],
-        [{ email: 'nope' }, 400, 'INVALID_EMAIL'],
+        [{ defaultCurrency: 'BTC' }, 400, 'INVALID_REQUEST'],
+        [{ email: 'nope' }, 400, 'INVALID_REQUEST'],
       ] as const) {
         const answer = await harness.http('PATCH', `/v1/customers/${body.customer.id}`, { body: patch, idempotencyKey: newKey() });
         expect([JSON.stringify(patch), answer.status, answer.body.error.code]).to.deep.equal([JSON.stringify(patch), status, code]);
@@ -274,26 +303,47 @@ describe('Customer REST API (real PostgreSQL, Kafka and registry; Stripe = the l
       }
     });
 
-    it('limits a token scoped to one customer to that customer', async () => {
+    it('answers 403 FORBIDDEN to a token scoped to another customer on every route, writing nothing', async () => {
       const { body } = await register();
-      const other = await harness.http('GET', `/v1/customers/${body.customer.id}`, { token: harness.scopedToken });
-      expect([other.status, other.body.error.code]).to.deep.equal([404, 'CUSTOMER_NOT_FOUND']);
-      const list = await harness.http('GET', '/v1/customers', { token: harness.scopedToken });
-      expect([list.status, list.body.error.code]).to.deep.equal([403, 'FORBIDDEN']);
-      const create = await harness.http('POST', '/v1/customers', { token: harness.scopedToken, body: registrationBody(), idempotencyKey: newKey() });
-      expect([create.status, create.body.error.code]).to.deep.equal([403, 'FORBIDDEN']);
+      const id = body.customer.id;
+      const before = await harness.counts();
+      const scoped = { token: harness.scopedToken };
+      for (const [method, path, call] of [
+        ['GET', `/v1/customers/${id}`, scoped],
+        ['GET', `/v1/customers/${id.toUpperCase()}`, scoped],
+        ['PATCH', `/v1/customers/${id}`, { ...scoped, body: { name: 'Mallory' }, idempotencyKey: newKey() }],
+        ['POST', `/v1/customers/${id}/deactivate`, { ...scoped, idempotencyKey: newKey() }],
+        ['GET', '/v1/customers', scoped],
+        ['GET', `/v1/customers?externalAccountId=${body.customer.externalAccountId}`, scoped],
+        ['POST', '/v1/customers', { ...scoped, body: registrationBody(), idempotencyKey: newKey() }],
+      ] as const) {
+        const answer = await harness.http(method, path, call);
+        expect([method, path, answer.status, answer.body.error.code]).to.deep.equal([method, path, 403, 'FORBIDDEN']);
+      }
+      expect(await harness.counts()).to.deep.equal(before);
+      const own = await harness.http('GET', `/v1/customers/${harness.scopedCustomerId}`, scoped);
+      expect([own.status, own.body.error.code]).to.deep.equal([404, 'CUSTOMER_NOT_FOUND']);
     });
 
-    it('serves the OpenAPI document at /openapi.json without a token, and routes every operation it lists', async () => {
+    it('serves an OpenAPI 3.1.0 document at /openapi.json without a token, documenting exactly the routes it serves', async () => {
       const answer = await harness.http('GET', '/openapi.json', { token: null });
       expect(answer.status).to.equal(200);
-      expect(answer.body).to.deep.equal(JSON.parse(JSON.stringify(openApiDocument)));
-      for (const [path, operations] of Object.entries(openApiDocument.paths)) {
-        for (const method of Object.keys(operations)) {
-          const url = path.replaceAll(/\{(\w+)\}/g, ':$1');
-          expect(harness.service.runtime.http.hasRoute({ method: method.toUpperCase() as 'GET', url }), `${method} ${path}`).to.equal(true);
-        }
+      expect(answer.body.openapi).to.equal('3.1.0');
+      const documented = Object.entries(answer.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, operations]) =>
+        Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replaceAll(/\{(\w+)\}/g, ':$1')}`),
+      );
+      expect(documented).to.have.members([
+        'POST /v1/customers',
+        'GET /v1/customers',
+        'GET /v1/customers/:customerId',
+        'PATCH /v1/customers/:customerId',
+        'POST /v1/customers/:customerId/deactivate',
+      ]);
+      for (const route of documented) {
+        const [method, url] = route.split(' ') as ['GET', string];
+        expect(harness.service.runtime.http.hasRoute({ method, url }), route).to.equal(true);
       }
+      expect(answer.body.paths['/v1/customers'].post.responses['201'].content['application/json'].schema.required).to.deep.equal(['customer', 'gatewayLink']);
     });
   });
 

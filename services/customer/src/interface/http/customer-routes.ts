@@ -1,147 +1,156 @@
 import {
-  ApiError,
-  canActFor,
   claimIdempotencyKey,
+  defineRoute,
   idempotencyKeyOf,
   type IdempotentRequest,
-  type Principal,
-  runIdempotent,
+  type RouteSpec,
   type StoredResponse,
   storeIdempotentResponse,
 } from '@billing/platform';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { RegisterCustomerCommand } from '../../application/commands/register-customer/register-customer.command';
 import type { RegisterCustomerResult } from '../../application/commands/register-customer/register-customer.handler';
 import type { UpdateCustomerCommand } from '../../application/commands/update-customer/update-customer.command';
 import type { CustomerReadModel } from '../../application/customer.read-model';
-import { CustomerNotFoundError, DomainError } from '../../domain/customer.errors';
-import { withMessageContext } from '../../infrastructure/message-context';
 import type { CustomerUseCases } from '../customer-use-cases';
-import { openApiDocument } from './openapi';
-import { routeSchemas, validatorCompiler } from './route-schemas';
+import { customerPage, customerParams, customerView, listCustomersQuery, registerCustomerBody, registeredCustomerView, updateCustomerBody } from './customer-schemas';
 
 export interface CustomerRoutesDeps {
   readonly useCases: CustomerUseCases;
   readonly logger: Logger;
 }
 
-interface CustomerParams {
-  customerId: string;
-}
-interface ListQuery {
-  externalAccountId?: string;
-  limit?: number;
-  cursor?: string;
-}
-type UpdateBody = Omit<UpdateCustomerCommand, 'customerId'>;
+export const CUSTOMER_API_INFO = {
+  title: 'Billing customer service',
+  version: '2.0.0',
+  description:
+    'Customers of the billing platform and their payment-gateway (Stripe) customers. The platform-wide REST contract (auth, idempotency, errors, lists, 403 for scoped tokens) is in docs/api.md.',
+};
 
-const forbidden = (message: string) => new ApiError(403, 'FORBIDDEN', message);
+type CustomerParams = { customerId: string };
+/** Ids are uuids, compared lower-case (a scoped token's customer id is stored lower-case). */
+const customerOf = (request: { params: CustomerParams }) => request.params.customerId.toLowerCase();
+const tag = 'customers';
 
-/** A token scoped to one customer sees only that customer; anyone else's is answered as not found. */
-function requireVisible(principal: Principal, customerId: string): void {
-  if (!canActFor(principal, customerId)) throw new CustomerNotFoundError({ customerId });
-}
+/** REST under /v1/customers, on the platform's contract kit: each route calls one use case through the entry point. */
+export function customerRoutes({ useCases, logger }: CustomerRoutesDeps): RouteSpec[] {
+  return [
+    defineRoute<{ Body: RegisterCustomerCommand }>({
+      kind: 'custom',
+      idempotent: true,
+      method: 'POST',
+      url: '/v1/customers',
+      operationId: 'registerCustomer',
+      summary: 'Register a customer',
+      description:
+        'Creates the customer and its Stripe customer. When Stripe cannot be reached the customer is still registered (201, `gatewayLink: "pending"`) and a background job links it as soon as Stripe answers; a retry never creates a second Stripe customer.',
+      tag,
+      access: 'unscoped',
+      schema: {
+        body: registerCustomerBody,
+        success: { status: 201, body: registeredCustomerView, description: 'Registered (linked to Stripe, or pending).' },
+        errors: { 400: ['INVALID_EMAIL', 'INVALID_NAME', 'INVALID_CURRENCY', 'INVALID_EXTERNAL_ACCOUNT_ID'], 409: ['DUPLICATE_EXTERNAL_ACCOUNT_ID'] },
+      },
+      /**
+       * Registration calls Stripe, which cannot join our transaction. So: claim the key and commit the customer (with
+       * CustomerRegistered) in ONE transaction, storing a provisional "pending" response with them; call Stripe after
+       * the commit; store the final response. A crash between the two leaves a replay answering the true provisional
+       * response (never a key stuck "in progress"), and the background job links the customer. A request that fails
+       * validation or hits a duplicate rolls the claim back with everything else.
+       */
+      handle: async (request) => {
+        const context = request.messageContext;
+        const idempotency: IdempotentRequest = { principal: request.principal.name, key: idempotencyKeyOf(request), route: 'POST /v1/customers', body: request.body };
+        const claimed = await useCases.transaction(context, async (inTx, tx): Promise<{ replay: StoredResponse } | { registered: CustomerReadModel }> => {
+          const replay = await claimIdempotencyKey(tx, idempotency);
+          if (replay) return { replay };
+          const registered = await inTx.register.registerOnly(request.body);
+          await storeIdempotentResponse(tx, idempotency, { status: 201, body: { customer: registered, gatewayLink: 'pending' } });
+          return { registered };
+        });
+        if ('replay' in claimed) return { ...claimed.replay, replayed: true };
 
-function send(reply: FastifyReply, response: StoredResponse, replayed: boolean) {
-  if (replayed) reply.header('idempotent-replayed', 'true');
-  return reply.status(response.status).send(response.body);
-}
+        const result = await useCases.withGateway(context).register.linkRegistered(claimed.registered);
+        logPending(logger, result, context.correlationId);
+        const response: StoredResponse = { status: 201, body: { customer: result.customer, gatewayLink: result.gatewayLink } };
+        await useCases
+          .transaction(context, (_, tx) => storeIdempotentResponse(tx, idempotency, response))
+          .catch((error: unknown) => logger.error({ err: error, customerId: result.customer.id }, 'final registration response not stored; replays answer the provisional one'));
+        return { ...response, headers: { location: `/v1/customers/${result.customer.id}` } };
+      },
+    }),
 
-/** REST under /v1/customers, validated and serialised by the schemas of the OpenAPI document served at /openapi.json. */
-export function registerCustomerRoutes(app: FastifyInstance, deps: CustomerRoutesDeps): void {
-  const { useCases, logger } = deps;
-  const idempotent = (request: FastifyRequest, route: string): IdempotentRequest => ({
-    principal: request.principal!.name,
-    key: idempotencyKeyOf(request),
-    route,
-    body: request.body ?? null,
-  });
+    defineRoute<{ Querystring: { limit: number; cursor?: string; externalAccountId?: string } }>({
+      kind: 'read',
+      method: 'GET',
+      url: '/v1/customers',
+      operationId: 'listCustomers',
+      summary: 'List customers, or find one by externalAccountId',
+      description: 'Every customer (deactivated ones too) in registration order; with `externalAccountId`, a page of that customer or none.',
+      tag,
+      access: 'unscoped',
+      schema: { querystring: listCustomersQuery, success: { status: 200, body: customerPage, description: 'A page.' } },
+      execute: async (request, tx) => ({ body: await useCases.in(tx, request.messageContext).list.execute(request.query) }),
+    }),
 
-  app.get('/openapi.json', async () => openApiDocument);
+    defineRoute<{ Params: CustomerParams }>({
+      kind: 'read',
+      method: 'GET',
+      url: '/v1/customers/:customerId',
+      operationId: 'getCustomer',
+      summary: 'Get a customer',
+      tag,
+      access: { customer: customerOf },
+      schema: { params: customerParams, success: { status: 200, body: customerView, description: 'The customer.' }, errors: { 404: ['CUSTOMER_NOT_FOUND'] } },
+      execute: async (request, tx) => ({ body: await useCases.in(tx, request.messageContext).get.execute({ customerId: request.params.customerId }) }),
+    }),
 
-  /**
-   * Registration calls Stripe, which cannot join our transaction. So: claim the key and commit the customer (with
-   * CustomerRegistered) in ONE transaction, storing a provisional "pending" response with them; call Stripe after the
-   * commit; store the final response. A crash between the two leaves a replay answering the true provisional response
-   * (never a key stuck "in progress"), and the background job links the customer. A request that fails validation or
-   * hits a duplicate rolls the claim back with everything else.
-   */
-  app.post('/v1/customers', { schema: routeSchemas.registerCustomer, validatorCompiler }, async (request, reply) => {
-    if (request.principal!.customerId !== undefined) throw forbidden('a token scoped to one customer cannot register customers');
-    const idempotency = idempotent(request, 'POST /v1/customers');
-    const command = request.body as RegisterCustomerCommand;
-    return withMessageContext(request.messageContext, async () => {
-      const claimed = await useCases.unitOfWork.transaction(async (tx): Promise<{ replay: StoredResponse } | { registered: CustomerReadModel }> => {
-        const replay = await claimIdempotencyKey(tx, idempotency);
-        if (replay) return { replay };
-        const registered = await useCases.in(tx).register.registerOnly(command);
-        await storeIdempotentResponse(tx, idempotency, { status: 201, body: { customer: registered, gatewayLink: 'pending' } });
-        return { registered };
-      });
-      if ('replay' in claimed) return send(reply, claimed.replay, true);
+    defineRoute<{ Params: CustomerParams; Body: Omit<UpdateCustomerCommand, 'customerId'> }>({
+      kind: 'idempotent-write',
+      method: 'PATCH',
+      url: '/v1/customers/:customerId',
+      operationId: 'updateCustomer',
+      summary: "Change a customer's email, name or default currency",
+      description: 'Omitted fields stay as they are; `name: null` clears the name.',
+      tag,
+      access: { customer: customerOf },
+      schema: {
+        params: customerParams,
+        body: updateCustomerBody,
+        success: { status: 200, body: customerView, description: 'The customer after the change.' },
+        errors: {
+          400: ['INVALID_EMAIL', 'INVALID_NAME', 'INVALID_CURRENCY'],
+          404: ['CUSTOMER_NOT_FOUND'],
+          409: ['CONCURRENT_MODIFICATION'],
+          422: ['CUSTOMER_DEACTIVATED'],
+        },
+      },
+      execute: async (request, tx) => {
+        const { customer } = await useCases.in(tx, request.messageContext).update.execute({ ...request.body, customerId: request.params.customerId });
+        return { body: customer };
+      },
+    }),
 
-      const result = await useCases.register.linkRegistered(claimed.registered);
-      logPending(logger, result, request.messageContext.correlationId);
-      const response: StoredResponse = { status: 201, body: { customer: result.customer, gatewayLink: result.gatewayLink } };
-      await useCases.unitOfWork
-        .transaction((tx) => storeIdempotentResponse(tx, idempotency, response))
-        .catch((error: unknown) => logger.error({ err: error, customerId: result.customer.id }, 'final registration response not stored; replays answer the provisional one'));
-      reply.header('location', `/v1/customers/${result.customer.id}`);
-      return send(reply, response, false);
-    });
-  });
-
-  app.get('/v1/customers', { schema: routeSchemas.listCustomers, validatorCompiler }, async (request) => {
-    const query = request.query as ListQuery;
-    const principal = request.principal!;
-    if (query.externalAccountId !== undefined) {
-      if (query.cursor !== undefined) throw new ApiError(400, 'INVALID_REQUEST', 'cursor cannot be combined with externalAccountId (that page holds one customer at most)');
-      const items: CustomerReadModel[] = [];
-      try {
-        const customer = await useCases.getByExternalId.execute({ externalAccountId: query.externalAccountId });
-        if (canActFor(principal, customer.id)) items.push(customer);
-      } catch (error) {
-        if (!(error instanceof DomainError && error.code === 'CUSTOMER_NOT_FOUND')) throw error;
-      }
-      return { items, nextCursor: null };
-    }
-    if (principal.customerId !== undefined) throw forbidden('a token scoped to one customer cannot list customers');
-    return useCases.list.execute({ limit: query.limit, cursor: query.cursor ?? null });
-  });
-
-  app.get('/v1/customers/:customerId', { schema: routeSchemas.getCustomer, validatorCompiler }, async (request) => {
-    const { customerId } = request.params as CustomerParams;
-    requireVisible(request.principal!, customerId.toLowerCase());
-    return useCases.get.execute({ customerId });
-  });
-
-  app.patch('/v1/customers/:customerId', { schema: routeSchemas.updateCustomer, validatorCompiler }, async (request, reply) => {
-    const { customerId } = request.params as CustomerParams;
-    requireVisible(request.principal!, customerId.toLowerCase());
-    const idempotency = idempotent(request, `PATCH /v1/customers/${customerId.toLowerCase()}`);
-    const changes = request.body as UpdateBody;
-    const result = await withMessageContext(request.messageContext, () =>
-      runIdempotent(useCases.unitOfWork, idempotency, async (tx) => {
-        const { customer } = await useCases.in(tx).update.execute({ ...changes, customerId });
-        return { status: 200, body: customer };
-      }),
-    );
-    return send(reply, result, result.replayed);
-  });
-
-  app.post('/v1/customers/:customerId/deactivate', { schema: routeSchemas.deactivateCustomer, validatorCompiler }, async (request, reply) => {
-    const { customerId } = request.params as CustomerParams;
-    requireVisible(request.principal!, customerId.toLowerCase());
-    const idempotency = idempotent(request, `POST /v1/customers/${customerId.toLowerCase()}/deactivate`);
-    const result = await withMessageContext(request.messageContext, () =>
-      runIdempotent(useCases.unitOfWork, idempotency, async (tx) => {
-        const { customer } = await useCases.in(tx).deactivate.execute({ customerId });
-        return { status: 200, body: customer };
-      }),
-    );
-    return send(reply, result, result.replayed);
-  });
+    defineRoute<{ Params: CustomerParams }>({
+      kind: 'idempotent-write',
+      method: 'POST',
+      url: '/v1/customers/:customerId/deactivate',
+      operationId: 'deactivateCustomer',
+      summary: 'Deactivate a customer (one way)',
+      description: 'No request body. A deactivated customer is kept for history and lookups but never changes again.',
+      tag,
+      access: { customer: customerOf },
+      schema: {
+        params: customerParams,
+        success: { status: 200, body: customerView, description: 'The deactivated customer.' },
+        errors: { 404: ['CUSTOMER_NOT_FOUND'], 409: ['CUSTOMER_ALREADY_DEACTIVATED', 'CONCURRENT_MODIFICATION'] },
+      },
+      execute: async (request, tx) => {
+        const { customer } = await useCases.in(tx, request.messageContext).deactivate.execute({ customerId: request.params.customerId });
+        return { body: customer };
+      },
+    }),
+  ];
 }
 
 function logPending(logger: Logger, result: RegisterCustomerResult, correlationId: string): void {

@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { newTraceparent } from '@billing/platform';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { LinkPendingGatewayCustomersHandler } from '../../application/commands/link-pending-gateway-customers/link-pending-gateway-customers.handler';
 import type { LinkPendingGatewayCustomersResult } from '../../application/commands/link-pending-gateway-customers/link-pending-gateway-customers.handler';
 import type { Clock } from '../../application/ports/clock.port';
-import { newMessageContext, withMessageContext } from '../../infrastructure/message-context';
+import type { CustomerUseCases } from '../customer-use-cases';
 
 export interface LinkJobOptions {
   /** Pause between the end of one run and the start of the next. */
@@ -33,7 +34,7 @@ export class LinkPendingGatewayCustomersJob {
   private readonly pending?: Gauge;
 
   constructor(
-    private readonly handler: LinkPendingGatewayCustomersHandler,
+    private readonly useCases: Pick<CustomerUseCases, 'withGateway'>,
     private readonly logger: Logger,
     private readonly options: LinkJobOptions,
   ) {
@@ -59,9 +60,11 @@ export class LinkPendingGatewayCustomersJob {
   async runOnce(): Promise<LinkPendingGatewayCustomersResult | undefined> {
     try {
       const registeredBefore = new Date(this.options.clock.now().getTime() - this.options.graceMs);
-      const result = await withMessageContext(newMessageContext(), () =>
-        this.handler.execute({ registeredBefore, ...(this.options.batchSize === undefined ? {} : { batchSize: this.options.batchSize }) }),
-      );
+      // No request caused a run: each gets a correlation id of its own, which the links' events carry.
+      const context = { correlationId: randomUUID(), traceparent: newTraceparent() };
+      const result = await this.useCases
+        .withGateway(context)
+        .linkPending.execute({ registeredBefore, ...(this.options.batchSize === undefined ? {} : { batchSize: this.options.batchSize }) });
       this.report(result);
       return result;
     } catch (error) {

@@ -97,7 +97,7 @@ describe('LinkPendingGatewayCustomers', () => {
         await registeredUnlinked(context, { externalAccountId: account });
         context.clock.advance(1_000);
       }
-      const [, second] = (await context.listCustomers.execute()).items;
+      const [, second] = (await context.listCustomers.execute()).data;
       await context.deactivateCustomer.execute({ customerId: second?.id ?? '' });
       expect(await context.linkPendingGatewayCustomers.execute({ batchSize: 2 })).to.deep.equal({ linked: 2, pending: 0, failures: [] });
       expect(context.paymentGateway.created.map((created) => created.request.metadata.externalAccountId)).to.deep.equal(['a', 'c']);

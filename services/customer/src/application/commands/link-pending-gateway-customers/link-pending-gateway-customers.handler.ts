@@ -1,5 +1,5 @@
 import type { CustomerRepository } from '../../../domain/customer.repository.port';
-import { requireDate } from '../../../domain/domain-guards';
+import { requireDate } from '@billing/platform/domain';
 import { limitOrDefault } from '../../application.errors';
 import { createAndLinkGatewayCustomer } from '../../gateway-customer';
 import type { Clock } from '../../ports/clock.port';

@@ -32,10 +32,10 @@ async function walk(context: TestContext, limit: number, onPage: (page: number) 
   let cursor: string | null = null;
   for (let page = 1; ; page += 1) {
     const result = await context.listCustomers.execute({ limit, cursor });
-    seen.push(...result.items);
+    seen.push(...result.data);
     await onPage(page);
     if (result.nextCursor === null) return seen;
-    expect(result.items).to.have.length(limit);
+    expect(result.data).to.have.length(limit);
     cursor = result.nextCursor;
   }
 }
@@ -69,23 +69,34 @@ describe('ListCustomers', () => {
     it('ends with nextCursor null when the last page is exactly full, and includes deactivated customers', async () => {
       const context = createTestContext();
       await registerMany(context, 4, 1);
-      const [first] = (await context.listCustomers.execute({ limit: 1 })).items;
+      const [first] = (await context.listCustomers.execute({ limit: 1 })).data;
       await context.deactivateCustomer.execute({ customerId: first?.id ?? '' });
       const page = await context.listCustomers.execute({ limit: 4 });
-      expect(page.items).to.have.length(4);
+      expect(page.data).to.have.length(4);
       expect(page.nextCursor).to.equal(null);
-      expect(page.items[0]?.status).to.equal('deactivated');
+      expect(page.data[0]?.status).to.equal('deactivated');
     });
 
     it('returns an empty page for no customers', async () => {
-      expect(await createTestContext().listCustomers.execute()).to.deep.equal({ items: [], nextCursor: null });
+      expect(await createTestContext().listCustomers.execute()).to.deep.equal({ data: [], nextCursor: null });
+    });
+  });
+
+  describe('when filtered by externalAccountId', () => {
+    it('returns a page of that customer, or an empty page for an unknown one', async () => {
+      const context = createTestContext();
+      await registerMany(context, 3, 1, 'filtered');
+      const page = await context.listCustomers.execute({ externalAccountId: 'filtered-1' });
+      expect(page.data.map((customer) => customer.externalAccountId)).to.deep.equal(['filtered-1']);
+      expect(page.nextCursor).to.equal(null);
+      expect(await context.listCustomers.execute({ externalAccountId: 'nobody' })).to.deep.equal({ data: [], nextCursor: null });
     });
   });
 
   describe('when the paging input is invalid', () => {
-    it('refuses a limit outside 1..200 with INVALID_LIMIT', async () => {
+    it('refuses a limit outside 1..100 with INVALID_LIMIT', async () => {
       const context = createTestContext();
-      for (const limit of [0, -1, 201, 2.5, Number.NaN]) await expectRejection(context.listCustomers.execute({ limit }), 'INVALID_LIMIT');
+      for (const limit of [0, -1, 101, 2.5, Number.NaN]) await expectRejection(context.listCustomers.execute({ limit }), 'INVALID_LIMIT');
     });
 
     it('refuses a cursor it did not issue with INVALID_CURSOR', async () => {
@@ -100,6 +111,12 @@ describe('ListCustomers', () => {
         forged('v1|2030-01-01T00:00:00.000Z|00000000-0000-4000-8000-000000000001|extra'),
       ];
       for (const cursor of cursors) await expectRejection(context.listCustomers.execute({ cursor }), 'INVALID_CURSOR');
+    });
+
+    it('refuses a cursor together with externalAccountId with INVALID_REQUEST', async () => {
+      const context = createTestContext();
+      const cursor = CustomerListCursorCodec.encode({ createdAt: new Date('2030-01-01T00:00:01.234Z'), id: '00000000-0000-4000-8000-000000000001' });
+      await expectRejection(context.listCustomers.execute({ externalAccountId: 'acct-1', cursor }), 'INVALID_REQUEST');
     });
 
     it('round-trips the cursors it issues', () => {

@@ -1,5 +1,5 @@
 import type { CustomerRepository } from '../../../domain/customer.repository.port';
-import { limitOrDefault } from '../../application.errors';
+import { CursorWithFilterError, limitOrDefault } from '../../application.errors';
 import { type CustomerReadModel, toCustomerReadModel } from '../../customer.read-model';
 import { CustomerListCursorCodec } from './customer-list-cursor';
 import { DEFAULT_LIST_LIMIT, type ListCustomersQuery, MAX_LIST_LIMIT } from './list-customers.query';
@@ -8,8 +8,9 @@ export interface ListCustomersDeps {
   readonly customers: CustomerRepository;
 }
 
+/** The platform's one list envelope. */
 export interface CustomerListPage {
-  readonly items: readonly CustomerReadModel[];
+  readonly data: readonly CustomerReadModel[];
   /** Pass it back as `cursor` for the next page; null on the last page. */
   readonly nextCursor: string | null;
 }
@@ -18,13 +19,18 @@ export interface CustomerListPage {
 export class ListCustomersHandler {
   constructor(private readonly deps: ListCustomersDeps) {}
 
-  /** Throws INVALID_LIMIT or INVALID_CURSOR. */
+  /** Throws INVALID_LIMIT, INVALID_CURSOR, or INVALID_REQUEST for a cursor with externalAccountId. */
   async execute(query: ListCustomersQuery = {}): Promise<CustomerListPage> {
     const limit = limitOrDefault(query.limit, 'limit', DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT);
+    if (query.externalAccountId !== undefined) {
+      if (query.cursor !== undefined && query.cursor !== null) throw new CursorWithFilterError();
+      const customer = await this.deps.customers.findByExternalAccountId(query.externalAccountId);
+      return { data: customer === null ? [] : [toCustomerReadModel(customer)], nextCursor: null };
+    }
     const after = query.cursor === undefined || query.cursor === null ? undefined : CustomerListCursorCodec.decode(query.cursor);
     const page = await this.deps.customers.list({ limit, ...(after === undefined ? {} : { after }) });
     return {
-      items: page.items.map(toCustomerReadModel),
+      data: page.items.map(toCustomerReadModel),
       nextCursor: page.nextCursor === null ? null : CustomerListCursorCodec.encode(page.nextCursor),
     };
   }

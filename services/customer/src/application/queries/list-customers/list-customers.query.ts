@@ -3,7 +3,10 @@ export interface ListCustomersQuery {
   readonly limit?: number;
   /** The nextCursor of the previous page, as returned; omitted / null = the first page. */
   readonly cursor?: string | null;
+  /** Only the customer with this external account id: a page of one or none (no cursor with it). */
+  readonly externalAccountId?: string;
 }
 
+// The platform's list contract (docs/api.md): 1 to 100 per page, 50 by default.
 export const DEFAULT_LIST_LIMIT = 50;
-export const MAX_LIST_LIMIT = 200;
+export const MAX_LIST_LIMIT = 100;

@@ -1,0 +1,293 @@
+import { randomUUID } from 'node:crypto';
+import { loadProto } from '@billing/platform';
+import { grpcMethods } from '@billing/platform/testing';
+import * as grpc from '@grpc/grpc-js';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { expect } from 'chai';
+import { registrationBody, startCustomerServiceHarness } from '../../services/customer/src/testing/customer-service.test-harness';
+
+// The one REST/gRPC contract (docs/api.md), checked from the outside on every service that is on the kit: walk the
+// service's /openapi.json and call every operation for real. A service joins by adding a row to `services` below.
+
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as typeof addFormatsModule;
+
+type Json = Record<string, any>;
+
+/** A request that succeeds for an operation, made fresh for each call (e.g. a new customer for a deactivate). */
+interface OperationRequest {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+}
+
+interface RunningService {
+  httpUrl: string;
+  grpcPort?: number;
+  /** A token for every customer. */
+  token: string;
+  /** A token scoped to a customer none of the fixtures' data belongs to. */
+  scopedToken: string;
+  close(): Promise<void>;
+}
+
+interface ServiceUnderContract {
+  name: string;
+  start(): Promise<RunningService>;
+  /** Every operationId of a POST that creates a resource (answers 201); every other POST is an action (200). */
+  creates: string[];
+  /** Every operationId that lists a collection (each must answer the one envelope and page). */
+  lists: string[];
+  /** For each operationId: a request that succeeds with the full token, on data of a customer the scoped token is not for. */
+  request(service: RunningService, operationId: string): Promise<OperationRequest>;
+  /** For each list: makes at least two items it lists, and returns the query (filters) that lists them. */
+  seedList(service: RunningService, operationId: string): Promise<Record<string, string>>;
+  /** The gRPC service (from proto/) and, per method, a request on another customer's data; none for a REST-only service. */
+  grpc?: { proto: string; service: string; request(service: RunningService, method: string): Promise<Record<string, unknown>> };
+}
+
+async function call(service: RunningService, method: string, path: string, options: { token?: string; body?: unknown; query?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { authorization: `Bearer ${options.token ?? service.token}` };
+  if (method !== 'GET') headers['idempotency-key'] = randomUUID();
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const query = new URLSearchParams(options.query ?? {}).toString();
+  const response = await fetch(`${service.httpUrl}${path}${query ? `?${query}` : ''}`, {
+    method,
+    headers,
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as any) : undefined };
+}
+
+const pathWith = (template: string, params: Record<string, string> = {}) =>
+  template.replaceAll(/\{(\w+)\}/g, (_, name: string) => {
+    if (params[name] === undefined) throw new Error(`no value for path parameter ${name} of ${template}`);
+    return encodeURIComponent(params[name]!);
+  });
+
+interface Operation {
+  method: string;
+  path: string;
+  id: string;
+  spec: Json;
+  successStatus: number;
+  successSchema: Json;
+}
+
+function operationsOf(document: Json): Operation[] {
+  return Object.entries(document.paths as Record<string, Record<string, Json>>).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, spec]) => {
+      const success = Object.keys(spec.responses).filter((status) => status.startsWith('2'));
+      expect(success, `${method} ${path}: one success status`).to.have.length(1);
+      return {
+        method: method.toUpperCase(),
+        path,
+        id: spec.operationId as string,
+        spec,
+        successStatus: Number(success[0]),
+        successSchema: spec.responses[success[0]!].content?.['application/json']?.schema,
+      };
+    }),
+  );
+}
+
+const isList = (operation: Operation) => operation.successSchema?.properties?.data?.type === 'array';
+const documentsForbidden = (operation: Operation) => (operation.spec.responses['403']?.description ?? '').split(', ').includes('FORBIDDEN');
+
+// ------------------------------------------------------------------------------------------------------------------
+// The table: one row per service on the kit.
+
+const customer: ServiceUnderContract = {
+  name: 'customer',
+  async start() {
+    const harness = await startCustomerServiceHarness();
+    return { httpUrl: harness.service.httpUrl, grpcPort: harness.service.grpcPort, token: harness.token, scopedToken: harness.scopedToken, close: () => harness.close() };
+  },
+  creates: ['registerCustomer'],
+  lists: ['listCustomers'],
+  async request(service, operationId) {
+    const newCustomer = async () => (await call(service, 'POST', '/v1/customers', { body: registrationBody() })).body.customer as { id: string };
+    switch (operationId) {
+      case 'registerCustomer':
+        return { body: registrationBody() };
+      case 'listCustomers':
+        return {};
+      case 'getCustomer':
+      case 'deactivateCustomer':
+        return { params: { customerId: (await newCustomer()).id } };
+      case 'updateCustomer':
+        return { params: { customerId: (await newCustomer()).id }, body: { name: 'Grace Hopper' } };
+      default:
+        throw new Error(`no request for ${operationId}: add one`);
+    }
+  },
+  async seedList(service) {
+    for (let i = 0; i < 2; i += 1) await call(service, 'POST', '/v1/customers', { body: registrationBody() });
+    return {};
+  },
+  grpc: {
+    proto: 'billing/customer/v1/customer.proto',
+    service: 'billing.customer.v1.CustomerService',
+    async request(service, method) {
+      const registered = (await call(service, 'POST', '/v1/customers', { body: registrationBody() })).body.customer as {
+        id: string;
+        externalAccountId: string;
+        gatewayLinks: { gatewayCustomerId: string }[];
+      };
+      const requests: Record<string, Record<string, unknown>> = {
+        GetCustomer: { customerId: registered.id },
+        GetCustomerByExternalId: { externalAccountId: registered.externalAccountId },
+        GetCustomerByGatewayId: { gateway: 'stripe', gatewayCustomerId: registered.gatewayLinks[0]?.gatewayCustomerId ?? '' },
+        ListCustomers: {},
+      };
+      if (!requests[method]) throw new Error(`no request for ${method}: add one`);
+      return requests[method]!;
+    },
+  },
+};
+
+const services: ServiceUnderContract[] = [customer];
+
+// ------------------------------------------------------------------------------------------------------------------
+
+for (const underContract of services) {
+  describe(`API contract: ${underContract.name} (real service in-process, its /openapi.json walked)`, function () {
+    this.timeout(120_000);
+    let service: RunningService;
+    let document: Json;
+    let operations: Operation[];
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validators = new Map<Json, ValidateFunction>();
+    const validate = (schema: Json, value: unknown, label: string) => {
+      if (!validators.has(schema)) validators.set(schema, ajv.compile(schema));
+      const check = validators.get(schema)!;
+      expect(check(value), `${label}: ${ajv.errorsText(check.errors)}\n${JSON.stringify(value)}`).to.equal(true);
+    };
+
+    before(async () => {
+      service = await underContract.start();
+      const answer = await fetch(`${service.httpUrl}/openapi.json`);
+      expect(answer.status).to.equal(200);
+      document = (await answer.json()) as Json;
+      operations = operationsOf(document);
+    });
+    after(async () => {
+      await service?.close();
+    });
+
+    it('publishes OpenAPI 3.1.0 where every operation has a success schema and the one error body for every error status', () => {
+      expect(document.openapi).to.equal('3.1.0');
+      expect(operations).to.not.have.length(0);
+      for (const operation of operations) {
+        expect(operation.successSchema, `${operation.id}: success schema`).to.be.an('object');
+        for (const [status, response] of Object.entries(operation.spec.responses as Record<string, Json>)) {
+          if (status.startsWith('2')) continue;
+          expect(response.content['application/json'].schema, `${operation.id} ${status}`).to.deep.equal({ $ref: '#/components/schemas/Error' });
+        }
+      }
+      expect(document.components.schemas.Error.properties.error.required).to.deep.equal(['code', 'message']);
+    });
+
+    it('answers every operation with its documented success status and a body its schema accepts', async () => {
+      for (const operation of operations) {
+        const request = await underContract.request(service, operation.id);
+        const answer = await call(service, operation.method, pathWith(operation.path, request.params), {
+          ...(request.body === undefined ? {} : { body: request.body }),
+          ...(request.query ? { query: request.query } : {}),
+        });
+        expect(answer.status, `${operation.id}: ${JSON.stringify(answer.body)}`).to.equal(operation.successStatus);
+        validate(operation.successSchema, answer.body, operation.id);
+      }
+    });
+
+    it('answers 201 to every create and documents 200 for every other POST', () => {
+      const posts = operations.filter((operation) => operation.method === 'POST');
+      for (const operation of posts) {
+        expect([operation.id, operation.successStatus]).to.deep.equal([operation.id, underContract.creates.includes(operation.id) ? 201 : 200]);
+      }
+      expect(posts.map((operation) => operation.id)).to.include.members(underContract.creates);
+    });
+
+    it('lists only in the one envelope, each list paging with limit and an opaque cursor', async () => {
+      const lists = operations.filter((operation) => underContract.lists.includes(operation.id));
+      expect(lists.map((operation) => operation.id), 'the lists the table names are documented').to.have.members(underContract.lists);
+      // Anything shaped or parameterised like a list is one of them: no second envelope, no unpaged collection.
+      const listLike = operations.filter((operation) => isList(operation) || (operation.spec.parameters as { name: string }[]).some((parameter) => ['limit', 'cursor'].includes(parameter.name)));
+      expect(listLike.map((operation) => operation.id)).to.have.members(underContract.lists);
+      for (const list of lists) {
+        const names = (list.spec.parameters as { name: string; in: string }[]).filter((parameter) => parameter.in === 'query').map((parameter) => parameter.name);
+        expect(names, list.id).to.include.members(['limit', 'cursor']);
+        expect(list.successSchema.required, list.id).to.have.members(['data', 'nextCursor']);
+        const filters = await underContract.seedList(service, list.id);
+        const { params } = await underContract.request(service, list.id);
+        const path = pathWith(list.path, params);
+        const first = await call(service, 'GET', path, { query: { ...filters, limit: '1' } });
+        expect(first.status, list.id).to.equal(200);
+        validate(list.successSchema, first.body, list.id);
+        expect(first.body.data, `${list.id} limit=1`).to.have.length(1);
+        expect(first.body.nextCursor, `${list.id} nextCursor`).to.be.a('string');
+        const second = await call(service, 'GET', path, { query: { ...filters, limit: '1', cursor: first.body.nextCursor } });
+        expect(second.status, list.id).to.equal(200);
+        expect(second.body.data, `${list.id} next page`).to.have.length(1);
+        expect(second.body.data[0], `${list.id}: the next page is another item`).to.not.deep.equal(first.body.data[0]);
+        const bad = await call(service, 'GET', path, { query: { ...filters, cursor: 'bm90LWEtY3Vyc29y' } });
+        expect([list.id, bad.status, bad.body.error.code]).to.deep.equal([list.id, 400, 'INVALID_CURSOR']);
+      }
+    });
+
+    it('answers 403 FORBIDDEN to a token scoped to another customer on every customer-scoped route, and documents it', async () => {
+      const scoped = operations.filter(documentsForbidden);
+      expect(scoped, 'customer-scoped routes').to.not.have.length(0);
+      for (const operation of scoped) {
+        const request = await underContract.request(service, operation.id);
+        const answer = await call(service, operation.method, pathWith(operation.path, request.params), {
+          token: service.scopedToken,
+          ...(request.body === undefined ? {} : { body: request.body }),
+          ...(request.query ? { query: request.query } : {}),
+        });
+        expect([operation.id, answer.status, answer.body?.error?.code]).to.deep.equal([operation.id, 403, 'FORBIDDEN']);
+        validate(document.components.schemas.Error, answer.body, `${operation.id} 403`);
+      }
+    });
+
+    it('answers 415 UNSUPPORTED_MEDIA_TYPE to a body not sent as application/json, on every operation that takes one', async () => {
+      const withBody = operations.filter((operation) => operation.spec.requestBody);
+      for (const operation of withBody) {
+        const request = await underContract.request(service, operation.id);
+        const response = await fetch(`${service.httpUrl}${pathWith(operation.path, request.params)}`, {
+          method: operation.method,
+          headers: { authorization: `Bearer ${service.token}`, 'idempotency-key': randomUUID(), 'content-type': 'text/plain' },
+          body: JSON.stringify(request.body),
+        });
+        const body = (await response.json()) as Json;
+        expect([operation.id, response.status, body.error.code]).to.deep.equal([operation.id, 415, 'UNSUPPORTED_MEDIA_TYPE']);
+        expect(operation.spec.responses['415'], `${operation.id} documents 415`).to.not.equal(undefined);
+      }
+    });
+
+    if (underContract.grpc) {
+      const grpcContract = underContract.grpc;
+      it('answers PERMISSION_DENIED with error-code FORBIDDEN on every gRPC method for a token scoped to another customer', async () => {
+        let constructor: any = loadProto(grpcContract.proto);
+        for (const part of grpcContract.service.split('.')) constructor = constructor[part];
+        const Service = constructor as grpc.ServiceClientConstructor;
+        const client = new Service(`127.0.0.1:${service.grpcPort}`, grpc.credentials.createInsecure()) as unknown as Record<string, Function> & grpc.Client;
+        try {
+          for (const method of grpcMethods(Service)) {
+            const request = await grpcContract.request(service, method.name);
+            const metadata = new grpc.Metadata();
+            metadata.set('authorization', `Bearer ${service.scopedToken}`);
+            const error = await new Promise<grpc.ServiceError | null>((resolve) =>
+              client[method.name]!.call(client, request, metadata, { deadline: Date.now() + 5_000 }, (failure: grpc.ServiceError | null) => resolve(failure)),
+            );
+            expect([method.name, error?.code, error?.metadata.get('error-code')]).to.deep.equal([method.name, grpc.status.PERMISSION_DENIED, ['FORBIDDEN']]);
+          }
+        } finally {
+          client.close();
+        }
+      });
+    }
+  });
+}
