@@ -28,6 +28,7 @@ function server(): FastifyInstance {
     errorStatus: {},
     readiness: async () => ({}),
     metrics: new Registry(),
+    publicPaths: ['/v1/webhooks/test'],
   });
   registerRoutes({ http, unitOfWork }, [
     defineRoute<{ Querystring: { limit: number; cursor?: string } }>({
@@ -61,6 +62,20 @@ function server(): FastifyInstance {
         errors: { 404: ['CUSTOMER_NOT_FOUND'] },
       },
       execute: async (request) => ({ body: { id: `${request.params.customerId}/${request.body.name}` }, headers: { location: '/v1/things/1' } }),
+    }),
+    defineRoute<{ Body: Buffer }>({
+      kind: 'custom',
+      idempotent: false,
+      public: true,
+      rawBody: { description: 'the event exactly as sent', bodyLimit: 64 },
+      method: 'POST',
+      url: '/v1/webhooks/test',
+      operationId: 'receiveTestWebhook',
+      summary: 'A webhook signed over its raw bytes',
+      tag: 'webhooks',
+      access: 'any',
+      schema: { success: { status: 200, body: { type: 'object', properties: { bytes: { type: 'integer' }, raw: { type: 'boolean' } } } } },
+      handle: async (request) => ({ body: { bytes: request.body.length, raw: Buffer.isBuffer(request.body) } }),
     }),
   ], { title: 'kit test', version: '1.0.0' });
   return http;
@@ -136,6 +151,22 @@ describe('HTTP contract kit', () => {
       const answer = await http.inject({ method: 'POST', url: '/v1/customers/customer-1/things', headers: jsonWrite, payload });
       expect(answer.statusCode).to.equal(400);
       expect(answer.json().error.code).to.equal('INVALID_TEXT');
+    });
+  });
+
+  describe('when a public route takes its body raw', () => {
+    it('hands over the bytes as sent, whatever the content type, without a token, within its own body limit', async () => {
+      const answer = await http.inject({ method: 'POST', url: '/v1/webhooks/test', headers: { 'content-type': 'text/plain' }, payload: '{"id":"evt_1"}' });
+      expect([answer.statusCode, answer.json()]).to.deep.equal([200, { bytes: 14, raw: true }]);
+      const tooLarge = await http.inject({ method: 'POST', url: '/v1/webhooks/test', headers: { 'content-type': 'application/json' }, payload: 'x'.repeat(65) });
+      expect([tooLarge.statusCode, tooLarge.json().error.code]).to.deep.equal([413, 'PAYLOAD_TOO_LARGE']);
+    });
+
+    it('is documented without security and without 401', async () => {
+      const webhook = (await http.inject({ url: '/openapi.json' })).json().paths['/v1/webhooks/test'].post;
+      expect(webhook.security).to.deep.equal([]);
+      expect(Object.keys(webhook.responses)).to.deep.equal(['200', '413', '503']);
+      expect(webhook.requestBody.description).to.equal('the event exactly as sent');
     });
   });
 

@@ -44,13 +44,11 @@ export function errorStatusesOf(route: RouteSpec<any>): Map<number, Set<string>>
   for (const [status, codes] of Object.entries(route.schema.errors ?? {})) add(statuses, Number(status), ...codes);
   if (route.schema.params || route.schema.querystring || route.schema.body) add(statuses, 400, 'INVALID_REQUEST', 'INVALID_TEXT');
   if (route.schema.querystring && ((route.schema.querystring.properties ?? {}) as Record<string, unknown>).cursor) add(statuses, 400, 'INVALID_CURSOR');
-  add(statuses, 401, 'UNAUTHENTICATED');
+  if (!route.public) add(statuses, 401, 'UNAUTHENTICATED');
   if (route.access !== 'any') add(statuses, 403, 'FORBIDDEN');
-  if (route.schema.body) {
-    add(statuses, 400, 'INVALID_JSON');
-    add(statuses, 413, 'PAYLOAD_TOO_LARGE');
-    add(statuses, 415, 'UNSUPPORTED_MEDIA_TYPE');
-  }
+  if (route.schema.body) add(statuses, 400, 'INVALID_JSON');
+  if (route.schema.body && !route.rawBody) add(statuses, 415, 'UNSUPPORTED_MEDIA_TYPE');
+  if (route.schema.body || route.rawBody) add(statuses, 413, 'PAYLOAD_TOO_LARGE');
   if (isIdempotent(route)) {
     add(statuses, 400, 'IDEMPOTENCY_KEY_REQUIRED', 'INVALID_IDEMPOTENCY_KEY');
     add(statuses, 409, 'IDEMPOTENCY_KEY_IN_PROGRESS');
@@ -90,7 +88,12 @@ export function openApiDocument(routes: readonly RouteSpec<any>[], info: OpenApi
         ...parameters(route.schema.querystring, 'query'),
         ...(isIdempotent(route) ? [idempotencyKeyParameter] : []),
       ],
-      ...(route.schema.body ? { requestBody: { required: true, content: { 'application/json': { schema: route.schema.body } } } } : {}),
+      ...(route.public ? { security: [] } : {}),
+      ...(route.rawBody
+        ? { requestBody: { required: true, description: route.rawBody.description, content: { 'application/json': { schema: route.schema.body ?? {} } } } }
+        : route.schema.body
+          ? { requestBody: { required: true, content: { 'application/json': { schema: route.schema.body } } } }
+          : {}),
       responses: {
         [route.schema.success.status]: {
           description: route.schema.success.description ?? 'success',

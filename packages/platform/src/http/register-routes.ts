@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type { UnitOfWork, SqlExecutor } from '../sql/sql-executor';
 import { assertCustomerScope, assertUnscoped } from './customer-scope';
 import { idempotencyKeyOf, runIdempotent } from './idempotency';
@@ -23,23 +23,26 @@ export function registerRoutes<Tx extends SqlExecutor>(host: RouteHost<Tx>, rout
   host.http.get(OPENAPI_PATH, async () => document);
 
   for (const route of routes) {
+    if (route.public && route.access !== 'any') throw new Error(`${route.operationId}: a public route has no principal to check, so its access must be 'any'`);
     const successStatus = route.schema.success.status;
-    host.http.route({
+    const options: RouteOptions = {
       method: route.method,
       url: route.url,
       validatorCompiler: kitValidatorCompiler,
       schema: {
         ...(route.schema.params ? { params: route.schema.params } : {}),
         ...(route.schema.querystring ? { querystring: route.schema.querystring } : {}),
-        ...(route.schema.body ? { body: route.schema.body } : {}),
+        ...(route.schema.body && !route.rawBody ? { body: route.schema.body } : {}),
         response: { [successStatus]: route.schema.success.body },
       },
       // After validation (a malformed id is 400 first), before anything is read or written.
       preHandler: async (request) => {
+        if (route.access === 'any') return;
         const principal = request.principal!;
         if (route.access === 'unscoped') assertUnscoped(principal, `call ${route.operationId}`);
-        else if (route.access !== 'any') assertCustomerScope(principal, route.access.customer(request as AuthenticatedRequest));
+        else assertCustomerScope(principal, route.access.customer(request as AuthenticatedRequest));
       },
+      ...(route.rawBody ? { bodyLimit: route.rawBody.bodyLimit } : {}),
       handler: async (request, reply) => {
         const authenticated = request as AuthenticatedRequest;
         let fresh: RouteResult | undefined;
@@ -68,6 +71,17 @@ export function registerRoutes<Tx extends SqlExecutor>(host: RouteHost<Tx>, rout
         for (const [name, value] of Object.entries(answer.headers ?? {})) reply.header(name, value);
         return reply.status(answer.status ?? successStatus).send(answer.body);
       },
+    };
+    if (!route.rawBody) {
+      host.http.route(options);
+      continue;
+    }
+    // Its own encapsulated scope: here, and only here, every body is kept as the Buffer it arrived as.
+    const { bodyLimit } = route.rawBody;
+    void host.http.register(async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
+      scope.route(options);
     });
   }
   return document;

@@ -44,6 +44,13 @@ interface RouteSpecBase<Request> {
   tag: string;
   access: RouteAccess<Request>;
   schema: RouteSchemas;
+  /**
+   * Authenticated otherwise than by a service token (Stripe's webhook: by its signature). Documented without security;
+   * list the path in the runtime's publicPaths too, which is what lets it through. Access must be 'any'.
+   */
+  public?: boolean;
+  /** The body is handed over as the raw bytes sent, whatever the content type, up to bodyLimit (a signature covers them). */
+  rawBody?: { description: string; bodyLimit: number };
 }
 
 /**
