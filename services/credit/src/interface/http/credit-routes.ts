@@ -1,5 +1,6 @@
 import {
   assertCustomerScope,
+  type AuthenticatedRequest,
   decodeCursor,
   defineRoute,
   encodeCursor,
@@ -10,7 +11,6 @@ import {
   nullable,
   type RouteSpec,
 } from '@billing/platform';
-import type { FastifyRequest } from 'fastify';
 import type { BalanceView } from '../../domain/balance-view';
 import { MAX_CREDIT_AMOUNT } from '../../domain/credit-amount.value-object';
 import { GRANT_SOURCE_TYPES } from '../../domain/grant-source.value-object';
@@ -192,7 +192,7 @@ const afterSequenceOf = (cursor: string | undefined) =>
 
 type CustomerParams = { Params: { customerId: string } };
 type ReservationParams = { Params: { reservationId: string } };
-const forCustomer = { customer: (request: FastifyRequest<CustomerParams>) => request.params.customerId };
+const forCustomer = { customer: (request: AuthenticatedRequest<CustomerParams>) => request.params.customerId };
 
 /**
  * Credit's REST operations as kit route specs. Reserve, capture and release run on the group-committed hot path (kind
