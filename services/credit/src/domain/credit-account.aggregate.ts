@@ -319,6 +319,19 @@ export class CreditAccount {
     return expired;
   }
 
+  /**
+   * What time has decided by `now`, as one moment (as every command applies it first): holds past their TTL expire, then
+   * grants past their expiry, and the low-balance alarm looks once at the result — not at the moment between the two,
+   * which no command could have seen.
+   */
+  expireDue(now: Date): { reservations: string[]; grants: GrantPart[] } {
+    requireDate(now, 'now');
+    const reservations = this.expireDueReservations(now);
+    const grants = this.expireDueGrants(now);
+    this.checkLowBalance(now);
+    return { reservations, grants };
+  }
+
   /** Expires every hold whose expiresAt ≤ now (its credits come back, as 'expire' entries); returns their ids. */
   expireReservations(now: Date): string[] {
     requireDate(now, 'now');

@@ -123,9 +123,8 @@ function apply(account: CreditAccount, command: AccountCommand, now: Date): Acco
     case 'AdoptLowBalanceThreshold':
       return { type: 'AdoptLowBalanceThreshold', adopted: account.adoptLowBalanceThreshold({ threshold: command.threshold, now }) };
     case 'Expire': {
-      const expiredReservations = account.expireReservations(now).length;
-      const expiredGrants = account.expireGrants(now).length;
-      return { type: 'Expire', expiredGrants, expiredReservations };
+      const { reservations, grants } = account.expireDue(now);
+      return { type: 'Expire', expiredGrants: grants.length, expiredReservations: reservations.length };
     }
     default: {
       const unknown: never = command;

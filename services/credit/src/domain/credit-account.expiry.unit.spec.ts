@@ -101,4 +101,20 @@ describe('CreditAccount', () => {
       expect(account.balance).to.equal(5);
     });
   });
+
+  describe('when a hold and a grant fall due at the same instant and nobody acts on the account', () => {
+    it('expireDue expires both as one moment, as a command would: the alarm sees only the result', () => {
+      // available 356 < threshold 357: never armed. The hold's expiry alone would lift it to 357 (armed), the grant's
+      // then drop it (an alert); both at once leave it below without ever having been above.
+      const account = openAccount({ lowBalanceThreshold: 357 });
+      grant(account, { grantId: 'g1', amount: 246 });
+      reserve(account, 'r1', 1, { ttlMs: 60_000 });
+      grant(account, { grantId: 'g2', amount: 111, expiresAt: at(60) });
+      account.pullEvents();
+      expect(account.expireDue(at(60))).to.deep.equal({ reservations: ['r1'], grants: [{ grantId: 'g2', amount: 111 }] });
+      expect(typesOf(account.pullEvents())).to.deep.equal(['ReservationExpired', 'CreditsExpired']);
+      expect(account.available).to.equal(246);
+      account.validate();
+    });
+  });
 });

@@ -98,6 +98,8 @@ function checkReservations(
     }
     if (allocated !== reservation.amount) violations.push(`${at}: allocations sum to ${allocated}, amount is ${reservation.amount}`);
     const resolved = reservation.resolvedAt !== null;
+    // Only a capture or release names its key; a hold still open, or one that expired, was resolved by nobody's request.
+    if ((reservation.status === 'HELD' || reservation.status === 'EXPIRED') && reservation.resolutionKey != null) violations.push(`${at}: ${reservation.status} with a resolution key`);
     switch (reservation.status) {
       case 'HELD':
         activeHolds += reservation.amount;

@@ -207,8 +207,7 @@ function assertLedgerRules(account: CreditAccount): void {
 /** A refused command may leave only what time had already decided: the same as expiring due holds and grants. */
 function onlyTimeApplied(before: CreditAccountState, after: CreditAccountState, now: Date): boolean {
   const replay = CreditAccount.reconstitute(before, new SequentialIds('replay-'));
-  replay.expireReservations(now);
-  replay.expireGrants(now);
+  replay.expireDue(now);
   const withoutEntryIds = (state: CreditAccountState) => ({ ...state, ledger: state.ledger.map(({ entryId: _, ...rest }) => rest) });
   try {
     expect(withoutEntryIds(after)).to.deep.equal(withoutEntryIds(replay.toState()));

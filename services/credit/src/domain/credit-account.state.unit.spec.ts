@@ -66,6 +66,13 @@ describe('CreditAccount', () => {
       expect(violationsOf((state) => Object.assign(later(state), { clawbackClaimed: 71 }))).to.contain('clawbackClaimed (71) ≤ amount');
       expect(violationsOf((state) => Object.assign(state, { lowBalanceAlerted: true }))).to.contain('lowBalanceAlerted');
     });
+
+    it('refuses a hold still HELD that names the key of a capture or release', () => {
+      const state = busyAccount().toState();
+      Object.assign(state.reservations.find((reservation) => reservation.reservationId === 'r2')!, { resolutionKey: 'key' });
+      const error = expectDomainError(() => CreditAccount.reconstitute(state, new SequentialIds()), 'INVARIANT_VIOLATION') as InvariantViolationError;
+      expect(error.violations.join('\n')).to.contain('reservation r2: HELD with a resolution key');
+    });
   });
 
   describe('when only a suffix of the ledger is loaded', () => {
