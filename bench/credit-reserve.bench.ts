@@ -103,7 +103,7 @@ function pairClient(port: number) {
   return {
     async pair(worker: number, customerId: string) {
       const reservation = await call<{ reservationId: string }>(worker, 'Reserve', { customerId, amount: 1, ttlSeconds: 60, idempotencyKey: randomUUID() });
-      await call(worker, 'Capture', { reservationId: reservation.reservationId, amount: 1 });
+      await call(worker, 'Capture', { reservationId: reservation.reservationId, amount: 1, idempotencyKey: randomUUID() });
     },
     close: () => clients.forEach((client) => client.close()),
   };

@@ -12,7 +12,7 @@
  *          beyond what the client was acknowledged or beyond the hold.
  * invariant_violations — an account whose balance ≠ Σ ledger or held ≠ Σ holds or available < 0; a grant whose
  *          amount ≠ remaining + consumed + expired + revoked, or remaining ≠ Σ its ledger; a reservation resolved
- *          twice (two ReservationCaptured/Released events), or whose holds are not all released/captured once
+ *          twice (two ReservationCaptured/Released/Expired events), or whose holds are not all released/captured once
  *          resolved; an activation or grant without a succeeded payment; a grant of another amount than paid for.
  */
 import type Stripe from 'stripe';
@@ -193,7 +193,7 @@ export async function audit(input: {
   const resolutions = new Map<string, number>();
   for (const row of await db.query<{ reservation_id: string }>(
     'credit',
-    "select payload->>'reservationId' as reservation_id from outbox where event_type in ('ReservationCaptured', 'ReservationReleased')",
+    "select payload->>'reservationId' as reservation_id from outbox where event_type in ('ReservationCaptured', 'ReservationReleased', 'ReservationExpired')",
   )) count(resolutions, row.reservation_id);
   const entriesOf = new Map<string, typeof ledger>();
   for (const entry of ledger) if (entry.reservation_id) entriesOf.set(entry.reservation_id, [...(entriesOf.get(entry.reservation_id) ?? []), entry]);
@@ -212,7 +212,7 @@ export async function audit(input: {
       if (heldNow !== Number(reservation.amount)) violation(`reservation ${id} is HELD but ${heldNow} of ${reservation.amount} are held`);
     } else {
       if (heldNow !== 0) violation(`reservation ${id} is ${reservation.status} but still holds ${heldNow}`);
-      if (events === 0) loss(`reservation ${id} is ${reservation.status} without a ReservationCaptured/Released event`);
+      if (events === 0) loss(`reservation ${id} is ${reservation.status} without a ReservationCaptured/Released/Expired event`);
     }
     const captured = capturedOf(id);
     if (captured > Number(reservation.amount)) twice(`reservation ${id}: captured ${captured} > reserved ${reservation.amount}`);

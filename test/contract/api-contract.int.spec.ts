@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { loadProto } from '@billing/platform';
-import { grpcMethods } from '@billing/testkit';
+import { grpcMethods, signWebhook } from '@billing/testkit';
 import * as grpc from '@grpc/grpc-js';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
+import { type CreditServiceHarness, startCreditServiceHarness } from '../../services/credit/src/testing/credit-service.test-harness';
 import { registrationBody, startCustomerServiceHarness } from '../../services/customer/src/testing/customer-service.test-harness';
 import {
   activeSubscription,
@@ -16,7 +17,6 @@ import {
   TOKEN as SUBSCRIPTION_TOKEN,
 } from '../../services/subscription/src/subscription-service.test-harness';
 import { startPaymentHarness } from '../../services/payment/src/testing/payment-service.test-harness';
-import { signWebhook } from '@billing/testkit';
 
 // The one REST/gRPC contract (docs/api.md), checked from the outside on every service that is on the kit: walk the
 // service's /openapi.json and call every operation for real. A service joins by adding a row to `services` below.
@@ -288,7 +288,72 @@ const payment: ServiceUnderContract = {
   },
 };
 
-const services: ServiceUnderContract[] = [customer, subscriptionContract(), payment];
+/** Credit: one account (not the scoped token's customer) with credits to spare; each operation on a reservation gets a fresh one. */
+const credit = (): ServiceUnderContract => {
+  let harness: CreditServiceHarness;
+  const customerId = `customer-${randomUUID()}`;
+  const freshReservation = async () => (await harness.call('Reserve', { customerId, amount: 2, ttlSeconds: 600, idempotencyKey: randomUUID() })).reservationId as string;
+  const capturedReservation = async () => {
+    const reservationId = await freshReservation();
+    await harness.call('Capture', { reservationId, amount: 2, idempotencyKey: randomUUID() });
+    return reservationId;
+  };
+  return {
+    name: 'credit',
+    async start() {
+      harness = await startCreditServiceHarness();
+      await harness.openAccount(customerId, 1_000_000);
+      return { httpUrl: harness.service.httpUrl, grpcPort: harness.service.grpcPort, token: harness.token, scopedToken: harness.scopedToken, close: () => harness.close() };
+    },
+    creates: ['reserveCredits', 'grantCredits'],
+    lists: ['listLedger'],
+    async request(_service, operationId): Promise<OperationRequest> {
+      switch (operationId) {
+        case 'getBalance':
+        case 'listLedger':
+          return { params: { customerId } };
+        case 'reserveCredits':
+          return { params: { customerId }, body: { amount: 1, ttlSeconds: 600 } };
+        case 'grantCredits':
+          return { params: { customerId }, body: { amount: 1, source: { type: 'MANUAL', id: randomUUID() } } };
+        case 'setLowBalanceThreshold':
+          return { params: { customerId }, body: { threshold: 5 } };
+        case 'getReservation':
+        case 'releaseReservation':
+          return { params: { reservationId: await freshReservation() } };
+        case 'captureReservation':
+          return { params: { reservationId: await freshReservation() }, body: { amount: 1 } };
+        case 'refundCapture':
+          return { params: { reservationId: await capturedReservation() }, body: { amount: 1 } };
+        default:
+          throw new Error(`no request for ${operationId}: add one`);
+      }
+    },
+    async seedList() {
+      // The account's opening grant is one entry; a hold makes the second.
+      await freshReservation();
+      return {};
+    },
+    grpc: {
+      proto: 'billing/credit/v1/credit.proto',
+      service: 'billing.credit.v1.CreditService',
+      async request(_service, method) {
+        const requests: Record<string, () => Promise<Record<string, unknown>>> = {
+          GetBalance: async () => ({ customerId }),
+          Reserve: async () => ({ customerId, amount: 1, ttlSeconds: 60, idempotencyKey: randomUUID() }),
+          Capture: async () => ({ reservationId: await freshReservation(), amount: 1, idempotencyKey: randomUUID() }),
+          Release: async () => ({ reservationId: await freshReservation(), idempotencyKey: randomUUID() }),
+          ListLedger: async () => ({ customerId, limit: 10 }),
+          SetLowBalanceThreshold: async () => ({ customerId, threshold: 5, idempotencyKey: randomUUID() }),
+        };
+        if (!requests[method]) throw new Error(`no request for ${method}: add one`);
+        return requests[method]!();
+      },
+    },
+  };
+};
+
+const services: ServiceUnderContract[] = [customer, credit(), subscriptionContract(), payment];
 
 // ------------------------------------------------------------------------------------------------------------------
 

@@ -1,4 +1,6 @@
 export * from './errors';
+// The error class, not the event payload of the same name (that one is IntegrationEvents['ReservationExpired']).
+export { ReservationExpired } from './errors';
 export type { ConnectionOptions, RetryPolicy } from './grpc/connection';
 export type { CallOptions } from './grpc/unary-caller';
 export * from './credits/credit-types';

@@ -71,6 +71,11 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
     expect(opened.rowCount, 'account opened from CustomerRegistered').to.equal(1);
   };
   const count = async (sql: string, params: unknown[]) => Number((await db.query(sql, params)).rows[0].count);
+  /** The status and error-code trailer a call was refused with, or OK. */
+  const codeOf = async (promise: Promise<unknown>) => {
+    const error = (await promise.then(() => undefined, (caught: grpc.ServiceError) => caught)) as grpc.ServiceError | undefined;
+    return error ? [grpc.status[error.code], error.metadata.get('error-code')[0]] : ['OK'];
+  };
   const ledgerSum = async (customerId: string) =>
     (
       await db.query(
@@ -121,19 +126,110 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
   });
 
   describe('when a hold is captured in part', () => {
-    it('captures the amount, releases the rest, and answers a repeated capture with the first outcome', async () => {
+    it('captures the amount, releases the rest, and answers the capture replayed under its key with the first outcome', async () => {
       const customerId = `customer-${randomUUID()}`;
       await openAccount(customerId);
       await grant(customerId, 100);
       const reservation = await call<any>('Reserve', { customerId, amount: 40, ttlSeconds: 60, idempotencyKey: 'work-1' });
-      expect(await call('Capture', { reservationId: reservation.reservationId, amount: 25 })).to.deep.include({ captured: 25, released: 15 });
-      expect(await call('Capture', { reservationId: reservation.reservationId, amount: 25 })).to.deep.include({ captured: 25, released: 15 });
-      const released = await call('Release', { reservationId: reservation.reservationId }).catch((error: grpc.ServiceError) => error);
-      expect((released as grpc.ServiceError).metadata.get('error-code')[0]).to.equal('RESERVATION_ALREADY_RESOLVED');
+      const capture = { reservationId: reservation.reservationId, amount: 25, idempotencyKey: 'capture-work-1' };
+      expect(await call('Capture', capture)).to.deep.equal({ reservationId: reservation.reservationId, captured: 25, released: 15 });
+      expect(await call('Capture', capture)).to.deep.equal({ reservationId: reservation.reservationId, captured: 25, released: 15 });
+      expect(await codeOf(call('Release', { reservationId: reservation.reservationId, idempotencyKey: 'release-work-1' }))).to.deep.equal(['FAILED_PRECONDITION', 'RESERVATION_ALREADY_RESOLVED']);
       expect(await call<any>('GetBalance', { customerId })).to.deep.include({ balance: 75, held: 0, available: 75 });
       const ledger = await call<any>('ListLedger', { customerId, limit: 10 });
       expect(ledger.entries.map((entry: any) => entry.type)).to.deep.equal(['grant', 'hold', 'capture', 'release']);
       expect(await ledgerSum(customerId)).to.deep.equal({ balance: 75, held: 0 });
+    });
+  });
+
+  describe('when Capture or Release is replayed with its idempotency key, or repeated under another', () => {
+    const entriesOf = (reservationId: string, type: string) => count('select count(*) from credit_ledger where reservation_id = $1 and type = $2', [reservationId, type]);
+
+    it('Capture: the same key answers the first result with one capture entry; another key is FAILED_PRECONDITION RESERVATION_ALREADY_RESOLVED', async () => {
+      const customerId = `customer-${randomUUID()}`;
+      await openAccount(customerId);
+      await grant(customerId, 100);
+      const { reservationId } = await call<any>('Reserve', { customerId, amount: 30, ttlSeconds: 60, idempotencyKey: 'capture-replay' });
+      const capture = { reservationId, amount: 20, idempotencyKey: `capture-${randomUUID()}` };
+      const answers = await Promise.all([call('Capture', capture), call('Capture', capture), call('Capture', capture)]);
+      expect(answers).to.deep.equal(Array(3).fill({ reservationId, captured: 20, released: 10 }));
+      expect(await entriesOf(reservationId, 'capture')).to.equal(1);
+      expect(await codeOf(call('Capture', { ...capture, idempotencyKey: `capture-${randomUUID()}` }))).to.deep.equal(['FAILED_PRECONDITION', 'RESERVATION_ALREADY_RESOLVED']);
+      expect(await codeOf(call('Capture', { ...capture, amount: 21 })), 'the same key with another amount').to.deep.equal(['ALREADY_EXISTS', 'IDEMPOTENCY_KEY_REUSED']);
+      expect(await codeOf(call('Capture', { reservationId, amount: 20 })), 'no key').to.deep.equal(['INVALID_ARGUMENT', 'INVALID_REQUEST']);
+      expect(await entriesOf(reservationId, 'capture')).to.equal(1);
+      expect(await call<any>('GetBalance', { customerId })).to.deep.include({ balance: 80, held: 0 });
+    });
+
+    it('Release: the same key answers the first result with one release of the hold; another key is FAILED_PRECONDITION RESERVATION_ALREADY_RESOLVED', async () => {
+      const customerId = `customer-${randomUUID()}`;
+      await openAccount(customerId);
+      await grant(customerId, 100);
+      const { reservationId } = await call<any>('Reserve', { customerId, amount: 30, ttlSeconds: 60, idempotencyKey: 'release-replay' });
+      const release = { reservationId, idempotencyKey: `release-${randomUUID()}` };
+      const answers = await Promise.all([call('Release', release), call('Release', release)]);
+      expect(answers).to.deep.equal(Array(2).fill({ reservationId, released: 30 }));
+      expect(await entriesOf(reservationId, 'release')).to.equal(1);
+      expect(await codeOf(call('Release', { ...release, idempotencyKey: `release-${randomUUID()}` }))).to.deep.equal(['FAILED_PRECONDITION', 'RESERVATION_ALREADY_RESOLVED']);
+      expect(await codeOf(call('Capture', { reservationId, amount: 1, idempotencyKey: release.idempotencyKey })), 'the release key on a capture').to.deep.equal(['ALREADY_EXISTS', 'IDEMPOTENCY_KEY_REUSED']);
+      expect(await entriesOf(reservationId, 'release')).to.equal(1);
+      expect(await call<any>('GetBalance', { customerId })).to.deep.include({ balance: 100, held: 0 });
+    });
+
+    it('REST capture and release answer the same way under the Idempotency-Key header (409 RESERVATION_ALREADY_RESOLVED for another key)', async () => {
+      const customerId = `customer-${randomUUID()}`;
+      await openAccount(customerId);
+      await grant(customerId, 100);
+      const reserve = (key: string) => rest('POST', `/v1/accounts/${customerId}/reservations`, { amount: 30, ttlSeconds: 60 }, { 'idempotency-key': key });
+      const reserved = await reserve('rest-capture');
+      expect(reserved.status, 'a reserve is a create').to.equal(201);
+      const captured = reserved.body.reservationId;
+      const capture = (key: string, amount = 20) => rest('POST', `/v1/reservations/${captured}/capture`, { amount }, { 'idempotency-key': key });
+      const captureKey = randomUUID();
+      expect(await capture(captureKey)).to.deep.equal({ status: 200, body: { reservationId: captured, captured: 20, released: 10, replayed: false } });
+      expect(await capture(captureKey)).to.deep.equal({ status: 200, body: { reservationId: captured, captured: 20, released: 10, replayed: true } });
+      expect(await entriesOf(captured, 'capture')).to.equal(1);
+      const again = await capture(randomUUID());
+      expect([again.status, again.body.error.code]).to.deep.equal([409, 'RESERVATION_ALREADY_RESOLVED']);
+      const reused = await capture(captureKey, 21);
+      expect([reused.status, reused.body.error.code]).to.deep.equal([422, 'IDEMPOTENCY_KEY_REUSED']);
+
+      const released = (await reserve('rest-release')).body.reservationId;
+      const release = (key: string) => rest('POST', `/v1/reservations/${released}/release`, undefined, { 'idempotency-key': key });
+      const releaseKey = randomUUID();
+      expect(await release(releaseKey)).to.deep.equal({ status: 200, body: { reservationId: released, released: 30, replayed: false } });
+      expect(await release(releaseKey)).to.deep.equal({ status: 200, body: { reservationId: released, released: 30, replayed: true } });
+      expect(await entriesOf(released, 'release')).to.equal(1);
+      const releasedAgain = await release(randomUUID());
+      expect([releasedAgain.status, releasedAgain.body.error.code]).to.deep.equal([409, 'RESERVATION_ALREADY_RESOLVED']);
+    });
+  });
+
+  describe('when the ledger is read a page at a time', () => {
+    it('REST answers { data, nextCursor } with limit coerced from the query and an opaque cursor; gRPC pages the same entries', async () => {
+      const customerId = `customer-${randomUUID()}`;
+      await openAccount(customerId);
+      for (const amount of [1, 2, 3, 4, 5]) await grant(customerId, amount);
+      const page = (query: string) => rest('GET', `/v1/accounts/${customerId}/ledger${query}`);
+      const first = await page('?limit=2');
+      expect(first.status).to.equal(200);
+      expect(Object.keys(first.body)).to.have.members(['data', 'nextCursor']);
+      expect(first.body.data.map((entry: any) => [entry.sequence, entry.type, entry.amount])).to.deep.equal([[1, 'grant', 1], [2, 'grant', 2]]);
+      const second = await page(`?limit=2&cursor=${first.body.nextCursor}`);
+      const last = await page(`?limit=2&cursor=${second.body.nextCursor}`);
+      expect(last.body.data.map((entry: any) => entry.amount)).to.deep.equal([5]);
+      expect(last.body.nextCursor, 'no cursor to an empty page').to.equal(null);
+      expect((await page('?limit=37')).body.data).to.have.length(5);
+      expect((await page('')).body.data).to.have.length(5);
+      const badCursor = await page('?cursor=37');
+      expect([badCursor.status, badCursor.body.error.code]).to.deep.equal([400, 'INVALID_CURSOR']);
+      const tooMany = await page('?limit=101');
+      expect([tooMany.status, tooMany.body.error.code]).to.deep.equal([400, 'INVALID_REQUEST']);
+
+      const grpcFirst = await call<any>('ListLedger', { customerId, limit: 3 });
+      const grpcRest = await call<any>('ListLedger', { customerId, limit: 3, cursor: grpcFirst.nextCursor });
+      expect([...grpcFirst.entries, ...grpcRest.entries].map((entry: any) => Number(entry.amount))).to.deep.equal([1, 2, 3, 4, 5]);
+      expect(grpcRest.nextCursor).to.equal('');
     });
   });
 
@@ -210,7 +306,7 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
       await publishEvent(producer, codec, 'PaymentSucceeded', payment, { key: payment.paymentId });
       await eventually(() => call<any>('GetBalance', { customerId }), (balance) => balance.available === 500);
       const spend = await call<any>('Reserve', { customerId, amount: 200, ttlSeconds: 60, idempotencyKey: 'spend' });
-      await call('Capture', { reservationId: spend.reservationId, amount: 200 });
+      await call('Capture', { reservationId: spend.reservationId, amount: 200, idempotencyKey: 'spend' });
 
       const refund = (amountRefunded: number, totalRefunded: number) => ({ ...payment, amountRefunded, totalRefunded, occurredAt: new Date().toISOString() });
       const forty = { payload: refund(400, 400), eventId: randomUUID() };
@@ -303,12 +399,12 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
       await openAccount(customerId);
       await grant(customerId, 40);
       const reservation = await call<any>('Reserve', { customerId, amount: 40, ttlSeconds: 60, idempotencyKey: 'all-of-it' });
-      expect(await call('Capture', { reservationId: reservation.reservationId, amount: 40 })).to.deep.include({ captured: 40, released: 0 });
+      const capture = { reservationId: reservation.reservationId, amount: 40, idempotencyKey: 'capture-all' };
+      expect(await call('Capture', capture)).to.deep.include({ captured: 40, released: 0 });
       expect(await count('select count(*) from credit_grants g join credit_accounts a using (account_id) where a.customer_id = $1 and g.remaining = 0', [customerId])).to.equal(1);
 
-      expect(await call('Capture', { reservationId: reservation.reservationId, amount: 40 })).to.deep.include({ captured: 40, released: 0 });
-      const released = await call('Release', { reservationId: reservation.reservationId }).catch((error: grpc.ServiceError) => error);
-      expect([grpc.status[(released as grpc.ServiceError).code], (released as grpc.ServiceError).metadata.get('error-code')[0]]).to.deep.equal(['FAILED_PRECONDITION', 'RESERVATION_ALREADY_RESOLVED']);
+      expect(await call('Capture', capture)).to.deep.include({ captured: 40, released: 0 });
+      expect(await codeOf(call('Release', { reservationId: reservation.reservationId, idempotencyKey: 'release-all' }))).to.deep.equal(['FAILED_PRECONDITION', 'RESERVATION_ALREADY_RESOLVED']);
       expect(await ledgerSum(customerId)).to.deep.equal({ balance: 0, held: 0 });
     });
   });
@@ -364,7 +460,7 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
         const first = await call<any>('Reserve', { customerId, amount: 30, ttlSeconds: 60, idempotencyKey: 'first-30' });
         // Each instance's last write of the account is out of date at its next command: state kept between batches
         // (a cache of the hot account, say) would act on it.
-        expect(await callSecond<any>('Release', { reservationId: first.reservationId })).to.deep.include({ released: 30 });
+        expect(await callSecond<any>('Release', { reservationId: first.reservationId, idempotencyKey: 'release-first-30' })).to.deep.include({ released: 30 });
         expect(await call<any>('Reserve', { customerId, amount: 40, ttlSeconds: 60, idempotencyKey: 'first-40' })).to.deep.include({ status: 'HELD', availableAfter: 10 });
         expect(await refusal(callSecond('Reserve', { customerId, amount: 20, ttlSeconds: 60, idempotencyKey: 'second-20' }))).to.equal('INSUFFICIENT_CREDITS');
         expect(await callSecond<any>('Reserve', { customerId, amount: 10, ttlSeconds: 60, idempotencyKey: 'second-10' })).to.deep.include({ status: 'HELD', availableAfter: 0 });
@@ -384,42 +480,57 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
       await grant(customerId, 10);
       const reservation = await call<any>('Reserve', { customerId, amount: 5, ttlSeconds: 60, idempotencyKey: 'bad-input' });
       const before = await count('select count(*) from credit_ledger', []);
-      const codeOf = async (promise: Promise<unknown>) => {
-        const error = (await promise.then(() => undefined, (caught: grpc.ServiceError) => caught)) as grpc.ServiceError | undefined;
-        return error ? [grpc.status[error.code], error.metadata.get('error-code')[0]] : ['OK'];
-      };
       expect(await codeOf(call('Reserve', { customerId, amount: 0, ttlSeconds: 60, idempotencyKey: 'z' }))).to.deep.equal(['INVALID_ARGUMENT', 'INVALID_AMOUNT']);
       expect(await codeOf(call('Reserve', { customerId, amount: -5, ttlSeconds: 60, idempotencyKey: 'n' }))).to.deep.equal(['INVALID_ARGUMENT', 'INVALID_AMOUNT']);
       expect(await codeOf(call('Reserve', { customerId, amount: 2_000_000_000, ttlSeconds: 60, idempotencyKey: 'o' }))).to.deep.equal(['INVALID_ARGUMENT', 'INVALID_AMOUNT']);
       expect(await codeOf(call('Reserve', { customerId, amount: 1, ttlSeconds: 0, idempotencyKey: 't' }))).to.deep.equal(['INVALID_ARGUMENT', 'INVALID_TTL']);
       expect(await codeOf(call('Reserve', { customerId, amount: 1, ttlSeconds: 90_000, idempotencyKey: 't2' }))).to.deep.equal(['INVALID_ARGUMENT', 'INVALID_TTL']);
       expect(await codeOf(call('Reserve', { customerId: `nobody-${randomUUID()}`, amount: 1, ttlSeconds: 60, idempotencyKey: 'u' }))).to.deep.equal(['NOT_FOUND', 'ACCOUNT_NOT_FOUND']);
-      expect(await codeOf(call('Capture', { reservationId: reservation.reservationId, amount: 6 }))).to.deep.equal(['FAILED_PRECONDITION', 'CAPTURE_EXCEEDS_HOLD']);
-      expect(await codeOf(call('Capture', { reservationId: 'not-a-uuid', amount: 1 }))).to.deep.equal(['INVALID_ARGUMENT', 'INVALID_REQUEST']);
+      expect(await codeOf(call('Capture', { reservationId: reservation.reservationId, amount: 6, idempotencyKey: 'c6' }))).to.deep.equal(['FAILED_PRECONDITION', 'CAPTURE_EXCEEDS_HOLD']);
+      expect(await codeOf(call('Capture', { reservationId: 'not-a-uuid', amount: 1, idempotencyKey: 'c1' }))).to.deep.equal(['INVALID_ARGUMENT', 'INVALID_REQUEST']);
       expect(await codeOf(call('GetBalance', { customerId }, null))).to.deep.equal(['UNAUTHENTICATED', 'UNAUTHENTICATED']);
       expect(await codeOf(call('GetBalance', { customerId }, 'wrong-token-0123456789'))).to.deep.equal(['UNAUTHENTICATED', 'UNAUTHENTICATED']);
-      expect(await codeOf(call('GetBalance', { customerId }, scopedToken))).to.deep.equal(['PERMISSION_DENIED', 'PERMISSION_DENIED']);
-      await call('Release', { reservationId: reservation.reservationId });
-      expect(await codeOf(call('Capture', { reservationId: reservation.reservationId, amount: 1 }))).to.deep.equal(['FAILED_PRECONDITION', 'RESERVATION_ALREADY_RESOLVED']);
+      expect(await codeOf(call('GetBalance', { customerId }, scopedToken))).to.deep.equal(['PERMISSION_DENIED', 'FORBIDDEN']);
+      await call('Release', { reservationId: reservation.reservationId, idempotencyKey: 'r1' });
+      expect(await codeOf(call('Capture', { reservationId: reservation.reservationId, amount: 1, idempotencyKey: 'c2' }))).to.deep.equal(['FAILED_PRECONDITION', 'RESERVATION_ALREADY_RESOLVED']);
       const fractional = await rest('POST', `/v1/accounts/${customerId}/reservations`, { amount: 1.5, ttlSeconds: 60 }, { 'idempotency-key': 'f' });
       expect([fractional.status, fractional.body.error.code]).to.deep.equal([400, 'INVALID_REQUEST']);
       const noKey = await rest('POST', `/v1/accounts/${customerId}/reservations`, { amount: 1, ttlSeconds: 60 });
       expect([noKey.status, noKey.body.error.code]).to.deep.equal([400, 'IDEMPOTENCY_KEY_REQUIRED']);
       const huge = await rest('POST', `/v1/accounts/${customerId}/reservations`, { amount: 1, ttlSeconds: 60, pad: 'x'.repeat(1_100_000) }, { 'idempotency-key': 'h' });
       expect([huge.status, huge.body.error.code]).to.deep.equal([413, 'PAYLOAD_TOO_LARGE']);
+      const asText = await fetch(`${service.httpUrl}/v1/accounts/${customerId}/reservations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain', 'idempotency-key': 'text' },
+        body: JSON.stringify({ amount: 1, ttlSeconds: 60 }),
+      });
+      expect([asText.status, ((await asText.json()) as any).error.code]).to.deep.equal([415, 'UNSUPPORTED_MEDIA_TYPE']);
       expect(await count('select count(*) from credit_ledger', []), 'only the release wrote').to.equal(before + 1);
     });
   });
 
   describe('when a hold outlives its TTL', () => {
-    it('the sweeper releases it with reason expired', async () => {
+    it('the sweeper expires it: expire entries, ReservationExpired, and a later capture or release is RESERVATION_EXPIRED', async () => {
       const customerId = `customer-${randomUUID()}`;
       await openAccount(customerId);
       await grant(customerId, 10);
-      const reservation = await call<any>('Reserve', { customerId, amount: 4, ttlSeconds: 1, idempotencyKey: 'short' });
-      const status = await eventually(async () => (await db.query('select status from credit_reservations where reservation_id = $1', [reservation.reservationId])).rows[0].status, (value) => value === 'EXPIRED', 10_000);
+      const { reservationId } = await call<any>('Reserve', { customerId, amount: 4, ttlSeconds: 1, idempotencyKey: 'short' });
+      const status = await eventually(async () => (await db.query('select status from credit_reservations where reservation_id = $1', [reservationId])).rows[0].status, (value) => value === 'EXPIRED', 10_000);
       expect(status).to.equal('EXPIRED');
       expect(await call<any>('GetBalance', { customerId })).to.deep.include({ balance: 10, held: 0, available: 10 });
+      const ledger = (await db.query('select type, amount::int, balance_delta::int, held_delta::int from credit_ledger where reservation_id = $1 order by sequence', [reservationId])).rows;
+      expect(ledger).to.deep.equal([
+        { type: 'hold', amount: 4, balance_delta: 0, held_delta: 4 },
+        { type: 'expire', amount: 4, balance_delta: 0, held_delta: -4 },
+      ]);
+      const events = (await db.query("select event_type, payload from outbox where payload ->> 'reservationId' = $1 order by occurred_at, event_type", [reservationId])).rows;
+      expect(events.map((event) => event.event_type)).to.deep.equal(['CreditsReserved', 'ReservationExpired']);
+      expect(events[1].payload).to.deep.include({ reservationId, customerId, amount: 4 });
+
+      expect(await codeOf(call('Capture', { reservationId, amount: 4, idempotencyKey: 'late-capture' }))).to.deep.equal(['FAILED_PRECONDITION', 'RESERVATION_EXPIRED']);
+      expect(await codeOf(call('Release', { reservationId, idempotencyKey: 'late-release' }))).to.deep.equal(['FAILED_PRECONDITION', 'RESERVATION_EXPIRED']);
+      const late = await rest('POST', `/v1/reservations/${reservationId}/capture`, { amount: 4 }, { 'idempotency-key': 'late-rest-capture' });
+      expect([late.status, late.body.error.code]).to.deep.equal([409, 'RESERVATION_EXPIRED']);
     });
   });
 });

@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { IdempotencyKeysMigration, MessagingTablesMigration, PgExecutor, PgUnitOfWork, type Logger, ServiceRuntime, type ServiceSettings, type SqlExecutor, startGrpcServer } from '@billing/platform';
+import {
+  IdempotencyKeysMigration,
+  type Logger,
+  MessagingTablesMigration,
+  PgExecutor,
+  PgUnitOfWork,
+  registerRoutes,
+  ServiceRuntime,
+  type ServiceSettings,
+  type SqlExecutor,
+  startGrpcServer,
+} from '@billing/platform';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { CreditTablesMigration } from '../migrations/credit-tables.migration';
@@ -7,26 +18,33 @@ import { GrantsPerAccountMigration } from '../migrations/grants-per-account.migr
 import { ProportionalClawbackMigration } from '../migrations/proportional-clawback.migration';
 import { DisputeOutcomesMigration } from '../migrations/dispute-outcomes.migration';
 import { LowBalanceRecoveryMigration } from '../migrations/low-balance-recovery.migration';
-import { CaptureReservationHandler } from './application/commands/capture-reservation/capture-reservation.handler';
-import { ReleaseReservationHandler } from './application/commands/release-reservation/release-reservation.handler';
-import { ReserveCreditsHandler } from './application/commands/reserve-credits/reserve-credits.handler';
+import { ReservationResolutionKeyMigration } from '../migrations/reservation-resolution-key.migration';
 import type { AccountCommandBus } from './application/ports/account-command-bus.port';
 import type { Clock } from './application/ports/clock.port';
-import { GetBalanceHandler } from './application/queries/get-balance/get-balance.handler';
-import { GetReservationHandler } from './application/queries/get-reservation/get-reservation.handler';
-import { ListLedgerHandler } from './application/queries/list-ledger/list-ledger.handler';
 import { AccountCommandBatcher } from './infrastructure/account-command-batcher';
 import { CreditAccountStore } from './infrastructure/credit-account.store';
-import { creditEventHandlers } from './infrastructure/credit-event-handlers';
 import { SqlCreditReadModel, UuidV5Ids } from './infrastructure/credit-read-model';
-import { CreditSweeper } from './infrastructure/credit-sweeper';
 import { CachedReservationDirectory } from './infrastructure/cached-reservation-directory';
+import { SqlDisputeStates } from './infrastructure/sql-dispute-states';
+import { SqlDueAccounts } from './infrastructure/sql-due-accounts';
+import { SqlPendingAdjustments } from './infrastructure/sql-pending-adjustments';
+import { GRANTS_CONSUMER, GRANTS_TOPICS, grantsConsumerHandlers } from './interface/consumers/grants.consumer';
 import { httpErrorStatus } from './interface/credit-error-status';
-import type { CreditUseCases } from './interface/credit-use-cases';
+import { creditUseCases } from './interface/credit-use-cases';
 import { registerCreditGrpc } from './interface/grpc/credit-grpc';
-import { registerCreditRoutes } from './interface/http/credit-routes';
+import { creditRoutes } from './interface/http/credit-routes';
+import { ExpirySweepJob } from './interface/jobs/expiry-sweep.job';
 
-export const creditMigrations = [MessagingTablesMigration, IdempotencyKeysMigration, CreditTablesMigration, GrantsPerAccountMigration, ProportionalClawbackMigration, DisputeOutcomesMigration, LowBalanceRecoveryMigration];
+export const creditMigrations = [
+  MessagingTablesMigration,
+  IdempotencyKeysMigration,
+  CreditTablesMigration,
+  GrantsPerAccountMigration,
+  ProportionalClawbackMigration,
+  DisputeOutcomesMigration,
+  LowBalanceRecoveryMigration,
+  ReservationResolutionKeyMigration,
+];
 
 export interface CreditServiceOverrides {
   clock?: Clock;
@@ -43,7 +61,7 @@ export interface RunningCreditService {
   runtime: ServiceRuntime;
   httpUrl: string;
   grpcPort: number;
-  sweeper: CreditSweeper;
+  expirySweep: ExpirySweepJob;
   close(): Promise<void>;
 }
 
@@ -75,40 +93,46 @@ export async function startCreditService(settings: ServiceSettings, overrides: C
   const busIn = (tx: SqlExecutor): AccountCommandBus => ({
     submit: async (customerId, command, context, options) => (await store.apply(tx, customerId, [{ command, context, options }]))[0]!,
   });
-  const useCases: CreditUseCases = {
-    reserve: new ReserveCreditsHandler({ bus, reservationIds: ids }),
-    capture: new CaptureReservationHandler({ bus, reservations }),
-    release: new ReleaseReservationHandler({ bus, reservations }),
-    balance: new GetBalanceHandler({ readModel }),
-    ledger: new ListLedgerHandler({ readModel }),
-    reservation: new GetReservationHandler({ readModel }),
-  };
-
-  registerCreditRoutes(runtime.http, { useCases, unitOfWork: runtime.unitOfWork, busIn, reservations: readModel, ids, clock });
-  runtime.addConsumer({
-    consumer: 'grants',
-    topics: ['billing.customer.v1', 'billing.subscription.v1', 'billing.payment.v1'],
-    fromBeginning: overrides.consumeFromBeginning ?? true,
-    handlers: creditEventHandlers({ store, ids, logger: runtime.logger.child({ component: 'grants' }) }),
+  const useCases = creditUseCases({
+    bus,
+    busIn,
+    tablesIn: (tx) => ({ pending: new SqlPendingAdjustments(tx), disputes: new SqlDisputeStates(tx), dueAccounts: new SqlDueAccounts(tx) }),
+    readModel,
+    reservations,
+    ids,
+    clock,
   });
-  const sweeper = new CreditSweeper(hotPath, store, runtime.logger.child({ component: 'sweeper' }), () => clock.now());
+
+  registerRoutes(runtime, creditRoutes(useCases), {
+    title: 'Billing credit service',
+    version: '1.0.0',
+    description: 'Prepaid credit accounts, reservations and the ledger. gRPC: proto/billing/credit/v1/credit.proto',
+  });
+  runtime.addConsumer({
+    consumer: GRANTS_CONSUMER,
+    topics: GRANTS_TOPICS,
+    fromBeginning: overrides.consumeFromBeginning ?? true,
+    handlers: grantsConsumerHandlers(useCases, runtime.logger.child({ component: GRANTS_CONSUMER })),
+  });
+  // On the hot path's pool: a sweep's claim and its commands take account locks as the batches do.
+  const expirySweep = new ExpirySweepJob(hotPath, useCases, runtime.logger.child({ component: 'sweeper' }));
   const grpc = await startGrpcServer(
-    (server) => registerCreditGrpc(server, { useCases, tokens: runtime.tokens, logger: runtime.logger, unitOfWork: runtime.unitOfWork, busIn }),
+    (server) => registerCreditGrpc(server, { useCases, tokens: runtime.tokens, logger: runtime.logger, unitOfWork: runtime.unitOfWork }),
     settings.grpcPort ?? 0,
     settings.grpcTls,
   );
   runtime.onShutdown(async () => {
     await new Promise<void>((resolve) => grpc.server.tryShutdown(() => resolve()));
-    await sweeper.stop();
+    await expirySweep.stop();
   });
   await runtime.listen();
-  sweeper.start(overrides.sweepIntervalMs ?? 1000);
+  expirySweep.start(overrides.sweepIntervalMs ?? 1000);
   const { port } = runtime.http.server.address() as AddressInfo;
   return {
     runtime,
     httpUrl: `http://127.0.0.1:${port}`,
     grpcPort: grpc.port,
-    sweeper,
+    expirySweep,
     close: async () => {
       await runtime.close();
       await pool.end();

@@ -33,12 +33,13 @@ describe('Grants belong to their account (real PostgreSQL)', function () {
       const reservations = await Promise.all(
         customers.map((customerId) => harness.rest('POST', `/v1/accounts/${customerId}/reservations`, { body: { amount: 101, ttlSeconds: 60 }, idempotencyKey: randomUUID() })),
       );
-      expect(reservations.map((answer) => answer.status), JSON.stringify(reservations.find((answer) => answer.status !== 200)?.body)).to.deep.equal(customers.map(() => 200));
+      expect(reservations.map((answer) => answer.status), JSON.stringify(reservations.find((answer) => answer.status !== 201)?.body)).to.deep.equal(customers.map(() => 201));
 
       const replayed = await Promise.all([grantPromotion(customers[0]!), grantPromotion(customers[0]!)]);
-      expect(replayed.map((answer) => [answer.status, answer.body.grantId])).to.deep.equal([
-        [200, answers[0]!.body.grantId],
-        [200, answers[0]!.body.grantId],
+      // A grant is a create (201) even when its source was already granted: created says nothing new was made.
+      expect(replayed.map((answer) => [answer.status, answer.body.grantId, answer.body.created])).to.deep.equal([
+        [201, answers[0]!.body.grantId, false],
+        [201, answers[0]!.body.grantId, false],
       ]);
       const mine = await harness.pool.query(
         "select count(*)::int as count from credit_grants g join credit_accounts a using (account_id) where a.customer_id = $1 and g.source_type = 'PROMOTION' and g.source_id = $2",
@@ -110,10 +111,10 @@ describe('Grants belong to their account (real PostgreSQL)', function () {
             headers: { authorization: 'Bearer repair-token-0123456789', 'content-type': 'application/json', 'idempotency-key': randomUUID() },
             body: JSON.stringify(body),
           }).then(async (response) => ({ status: response.status, body: (await response.json()) as any }));
-        expect((await rest(`/v1/accounts/${first.customerId}/reservations`, { amount: 70, ttlSeconds: 60 })).status).to.equal(200);
-        expect((await rest(`/v1/accounts/${second.customerId}/reservations`, { amount: 80, ttlSeconds: 60 })).status).to.equal(200);
+        expect((await rest(`/v1/accounts/${first.customerId}/reservations`, { amount: 70, ttlSeconds: 60 })).status).to.equal(201);
+        expect((await rest(`/v1/accounts/${second.customerId}/reservations`, { amount: 80, ttlSeconds: 60 })).status).to.equal(201);
         const again = await rest(`/v1/accounts/${second.customerId}/grants`, { amount: 80, source: { type: 'PROMOTION', id: 'P' } });
-        expect([again.status, again.body.grantId], 'the repaired grant is found by its source').to.deep.equal([200, grantId]);
+        expect([again.status, again.body.grantId, again.body.created], 'the repaired grant is found by its source').to.deep.equal([201, grantId, false]);
       } finally {
         await service.close();
       }

@@ -120,7 +120,18 @@ export type ReservationCaptured = {
   occurredAt: string;
 };
 
-/** A reservation was released, by request or because it expired. */
+/** A reservation outlived its TTL uncaptured: its credits are no longer held. Published instead of ReservationReleased for an expiry since issue 19 (older ReservationReleased events may still say reason expired). */
+export type ReservationExpired = {
+  accountId: string;
+  customerId: string;
+  reservationId: string;
+  /** The credits the hold held */
+  amount: number;
+  /** ISO-8601 instant, UTC */
+  occurredAt: string;
+};
+
+/** A reservation was released by request (reason released). An expired hold publishes ReservationExpired; reason expired appears only in events published before it existed. */
 export type ReservationReleased = {
   accountId: string;
   customerId: string;
@@ -488,6 +499,7 @@ export interface IntegrationEvents {
   CreditsReserved: CreditsReserved;
   CreditsRevoked: CreditsRevoked;
   ReservationCaptured: ReservationCaptured;
+  ReservationExpired: ReservationExpired;
   ReservationReleased: ReservationReleased;
   CustomerDeactivated: CustomerDeactivated;
   CustomerRegistered: CustomerRegistered;
@@ -525,6 +537,7 @@ export const integrationEventTopics = {
   CreditsReserved: 'billing.credit.v1',
   CreditsRevoked: 'billing.credit.v1',
   ReservationCaptured: 'billing.credit.v1',
+  ReservationExpired: 'billing.credit.v1',
   ReservationReleased: 'billing.credit.v1',
   CustomerDeactivated: 'billing.customer.v1',
   CustomerRegistered: 'billing.customer.v1',

@@ -1,23 +1,9 @@
 import { DomainError } from '../domain/credit-account.errors';
 
-export class AccountNotFoundError extends DomainError {
-  readonly code = 'ACCOUNT_NOT_FOUND';
-  constructor(customerId: string) {
-    super(`no credit account for customer ${customerId}`);
-  }
-}
-
 export class InvalidRequestError extends DomainError {
   readonly code = 'INVALID_REQUEST';
   constructor(message: string) {
     super(message);
-  }
-}
-
-export class PermissionDeniedError extends DomainError {
-  readonly code = 'PERMISSION_DENIED';
-  constructor() {
-    super('this token may not act on that customer');
   }
 }
 

@@ -30,7 +30,7 @@ import { copyDate, copyOptionalDate, requireDate, requireId } from '@billing/pla
 import type { CreditAccountEvent, CreditAccountEventBase } from './events/credit-account.domain-event';
 import { Grant, type GrantState } from './grant.entity';
 import { GrantSource } from './grant-source.value-object';
-import { EMPTY_LEDGER_TOTALS, type LedgerEntry, type LedgerEntryType, type LedgerTotals, ledgerDeltas, sumLedger } from './ledger-entry';
+import { EMPTY_LEDGER_TOTALS, type LedgerEntry, type LedgerEntryType, type LedgerExpiry, type LedgerTotals, ledgerDeltas, sumLedger } from './ledger-entry';
 import type { IdGenerator } from './id-generator.port';
 import { evaluateLowBalance, isArmed } from './low-balance-alarm';
 import { type GrantPart, Reservation, type ReservationState } from './reservation.entity';
@@ -197,14 +197,15 @@ export class CreditAccount {
     const now = requireDate(command.now, 'now');
     const reservationId = requireId(command.reservationId, 'reservationId');
     const amount = CreditAmount.of(command.amount);
+    const key = requireId(command.idempotencyKey, 'idempotencyKey');
     return this.run(now, () => {
       const reservation = this.requireReservation(reservationId);
-      const { consumed, released } = reservation.capture(amount, now);
+      const { consumed, released } = reservation.capture(amount, now, key);
       for (const part of consumed) {
         this.requireGrant(part.grantId).consume(part.amount);
         this.append('capture', part.grantId, reservationId, part.amount, now);
       }
-      const releasedTotal = this.releaseParts(reservationId, released, now);
+      const releasedTotal = this.releaseParts('release', reservationId, released, now);
       this.record({ type: 'ReservationCaptured', reservationId, captured: amount, released: releasedTotal }, now);
       this.writeOffClosedGrants(reservationId, released, now);
       return { captured: amount, released: releasedTotal };
@@ -215,7 +216,15 @@ export class CreditAccount {
   release(command: ReleaseReservation): { released: number } {
     const now = requireDate(command.now, 'now');
     const reservationId = requireId(command.reservationId, 'reservationId');
-    return this.run(now, () => ({ released: this.releaseReservation(this.requireReservation(reservationId), 'released', now) }));
+    const key = requireId(command.idempotencyKey, 'idempotencyKey');
+    return this.run(now, () => {
+      const reservation = this.requireReservation(reservationId);
+      const parts = reservation.release(now, key);
+      const released = this.releaseParts('release', reservationId, parts, now);
+      this.record({ type: 'ReservationReleased', reservationId, released }, now);
+      this.writeOffClosedGrants(reservationId, parts, now);
+      return { released };
+    });
   }
 
   /** Returns captured credits to the grants that paid, in reverse burn order. */
@@ -310,7 +319,20 @@ export class CreditAccount {
     return expired;
   }
 
-  /** Releases, with reason 'expired', every hold whose expiresAt ≤ now; returns their ids. */
+  /**
+   * What time has decided by `now`, as one moment (as every command applies it first): holds past their TTL expire, then
+   * grants past their expiry, and the low-balance alarm looks once at the result — not at the moment between the two,
+   * which no command could have seen.
+   */
+  expireDue(now: Date): { reservations: string[]; grants: GrantPart[] } {
+    requireDate(now, 'now');
+    const reservations = this.expireDueReservations(now);
+    const grants = this.expireDueGrants(now);
+    this.checkLowBalance(now);
+    return { reservations, grants };
+  }
+
+  /** Expires every hold whose expiresAt ≤ now (its credits come back, as 'expire' entries); returns their ids. */
   expireReservations(now: Date): string[] {
     requireDate(now, 'now');
     const expired = this.expireDueReservations(now);
@@ -430,7 +452,7 @@ export class CreditAccount {
     const due = [...this.reservations.values()]
       .filter((reservation) => reservation.isDueToExpire(now))
       .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || (a.reservationId < b.reservationId ? -1 : 1));
-    for (const reservation of due) this.releaseReservation(reservation, 'expired', now);
+    for (const reservation of due) this.expireReservation(reservation, now);
     return due.map((reservation) => reservation.reservationId);
   }
 
@@ -448,19 +470,19 @@ export class CreditAccount {
     return expired;
   }
 
-  private releaseReservation(reservation: Reservation, reason: 'released' | 'expired', now: Date): number {
-    const parts = reservation.release(now, reason);
-    const released = this.releaseParts(reservation.reservationId, parts, now);
-    this.record({ type: 'ReservationReleased', reservationId: reservation.reservationId, released, reason }, now);
+  private expireReservation(reservation: Reservation, now: Date): void {
+    const parts = reservation.expire(now);
+    const amount = this.releaseParts('expire', reservation.reservationId, parts, now);
+    this.record({ type: 'ReservationExpired', reservationId: reservation.reservationId, amount }, now);
     this.writeOffClosedGrants(reservation.reservationId, parts, now);
-    return released;
   }
 
-  private releaseParts(reservationId: string, parts: readonly GrantPart[], now: Date): number {
+  /** Gives held parts back to their grants; the entries say why ('release' on request, 'expire' when the hold timed out). */
+  private releaseParts(type: 'release' | 'expire', reservationId: string, parts: readonly GrantPart[], now: Date): number {
     let released = 0;
     for (const part of parts) {
       this.requireGrant(part.grantId).releaseEarmark(part.amount);
-      this.append('release', part.grantId, reservationId, part.amount, now);
+      this.append(type, part.grantId, reservationId, part.amount, now, type === 'expire' ? 'hold' : 'grant');
       released += part.amount;
     }
     return released;
@@ -498,8 +520,8 @@ export class CreditAccount {
     if (threshold === null) this.lowBalanceAlerted = false;
   }
 
-  private append(type: LedgerEntryType, grantId: string, reservationId: string | null, amount: number, now: Date): void {
-    const { balanceDelta, heldDelta } = ledgerDeltas(type, amount);
+  private append(type: LedgerEntryType, grantId: string, reservationId: string | null, amount: number, now: Date, expiring: LedgerExpiry = 'grant'): void {
+    const { balanceDelta, heldDelta } = ledgerDeltas(type, amount, expiring);
     const sequence = this.totals.sequence + 1;
     this.ledger.push({
       entryId: this.ids.next(),

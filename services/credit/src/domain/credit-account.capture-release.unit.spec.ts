@@ -17,7 +17,7 @@ describe('CreditAccount', () => {
     it('consumes the hold: balance and held fall by the amount, capture entries (−x, −x)', () => {
       const account = accountWithHold();
       const sequence = account.ledgerSequence;
-      expect(account.capture({ reservationId: 'r1', amount: 30, now: at(1) })).to.deep.equal({ captured: 30, released: 0 });
+      expect(account.capture({ idempotencyKey: 'key', reservationId: 'r1', amount: 30, now: at(1) })).to.deep.equal({ captured: 30, released: 0 });
       expect([account.balance, account.held, account.available]).to.deep.equal([80, 0, 80]);
       expect(ledgerRows(account, sequence)).to.deep.equal([
         ['capture', 'soon', -10, -10],
@@ -28,7 +28,7 @@ describe('CreditAccount', () => {
 
     it('records ReservationCaptured with nothing released', () => {
       const account = accountWithHold();
-      account.capture({ reservationId: 'r1', amount: 30, now: at(1) });
+      account.capture({ idempotencyKey: 'key', reservationId: 'r1', amount: 30, now: at(1) });
       expect(account.pullEvents()).to.deep.equal([
         { type: 'ReservationCaptured', accountId: 'acc-1', customerId: 'cus-1', occurredAt: at(1), reservationId: 'r1', captured: 30, released: 0 },
       ]);
@@ -39,7 +39,7 @@ describe('CreditAccount', () => {
     it('consumes in burn order and releases the rest of the hold', () => {
       const account = accountWithHold();
       const sequence = account.ledgerSequence;
-      expect(account.capture({ reservationId: 'r1', amount: 12, now: at(1) })).to.deep.equal({ captured: 12, released: 18 });
+      expect(account.capture({ idempotencyKey: 'key', reservationId: 'r1', amount: 12, now: at(1) })).to.deep.equal({ captured: 12, released: 18 });
       expect(ledgerRows(account, sequence)).to.deep.equal([
         ['capture', 'soon', -10, -10],
         ['capture', 'later', -2, -2],
@@ -56,7 +56,7 @@ describe('CreditAccount', () => {
 
     it('records ReservationCaptured with the released remainder', () => {
       const account = accountWithHold();
-      account.capture({ reservationId: 'r1', amount: 1, now: at(1) });
+      account.capture({ idempotencyKey: 'key', reservationId: 'r1', amount: 1, now: at(1) });
       expect(account.pullEvents()).to.deep.include.members([
         { type: 'ReservationCaptured', accountId: 'acc-1', customerId: 'cus-1', occurredAt: at(1), reservationId: 'r1', captured: 1, released: 29 },
       ]);
@@ -66,7 +66,7 @@ describe('CreditAccount', () => {
   describe('when the capture exceeds the hold', () => {
     it('fails with CAPTURE_EXCEEDS_HOLD and leaves the hold as it was', () => {
       const account = accountWithHold();
-      const error = expectDomainError(() => account.capture({ reservationId: 'r1', amount: 31, now: at(1) }), 'CAPTURE_EXCEEDS_HOLD');
+      const error = expectDomainError(() => account.capture({ idempotencyKey: 'key', reservationId: 'r1', amount: 31, now: at(1) }), 'CAPTURE_EXCEEDS_HOLD');
       expect(error.details).to.deep.equal({ reservationId: 'r1', requested: 31, held: 30 });
       expect(account.findReservation('r1')?.status).to.equal('HELD');
       expect(account.held).to.equal(30);
@@ -77,7 +77,7 @@ describe('CreditAccount', () => {
     for (const amount of [0, -1, 0.5]) {
       it(`rejects ${amount} with INVALID_AMOUNT; capturing nothing is a release`, () => {
         const account = accountWithHold();
-        expectDomainError(() => account.capture({ reservationId: 'r1', amount, now: at(1) }), 'INVALID_AMOUNT');
+        expectDomainError(() => account.capture({ idempotencyKey: 'key', reservationId: 'r1', amount, now: at(1) }), 'INVALID_AMOUNT');
         expect(account.findReservation('r1')?.status).to.equal('HELD');
       });
     }
@@ -87,7 +87,7 @@ describe('CreditAccount', () => {
     it('gives the whole hold back: held falls, balance stays, release entries (0, −x)', () => {
       const account = accountWithHold();
       const sequence = account.ledgerSequence;
-      expect(account.release({ reservationId: 'r1', now: at(1) })).to.deep.equal({ released: 30 });
+      expect(account.release({ idempotencyKey: 'key', reservationId: 'r1', now: at(1) })).to.deep.equal({ released: 30 });
       expect([account.balance, account.held, account.available]).to.deep.equal([110, 0, 110]);
       expect(ledgerRows(account, sequence)).to.deep.equal([
         ['release', 'soon', 0, -10],
@@ -96,11 +96,11 @@ describe('CreditAccount', () => {
       expect([heldOn(account, 'soon'), heldOn(account, 'later')]).to.deep.equal([0, 0]);
     });
 
-    it("records ReservationReleased with reason 'released'", () => {
+    it('records ReservationReleased', () => {
       const account = accountWithHold();
-      account.release({ reservationId: 'r1', now: at(1) });
+      account.release({ idempotencyKey: 'key', reservationId: 'r1', now: at(1) });
       expect(account.pullEvents()).to.deep.equal([
-        { type: 'ReservationReleased', accountId: 'acc-1', customerId: 'cus-1', occurredAt: at(1), reservationId: 'r1', released: 30, reason: 'released' },
+        { type: 'ReservationReleased', accountId: 'acc-1', customerId: 'cus-1', occurredAt: at(1), reservationId: 'r1', released: 30 },
       ]);
       expect(account.findReservation('r1')?.status).to.equal('RELEASED');
     });
@@ -108,45 +108,57 @@ describe('CreditAccount', () => {
 
   describe('when the reservation is already resolved', () => {
     const resolutions = {
-      captured: (account: CreditAccount) => account.capture({ reservationId: 'r1', amount: 5, now: at(1) }),
-      released: (account: CreditAccount) => account.release({ reservationId: 'r1', now: at(1) }),
-      expired: (account: CreditAccount) => account.expireReservations(at(60)),
+      captured: (account: CreditAccount) => account.capture({ idempotencyKey: 'first', reservationId: 'r1', amount: 5, now: at(1) }),
+      released: (account: CreditAccount) => account.release({ idempotencyKey: 'first', reservationId: 'r1', now: at(1) }),
     };
     for (const [resolution, resolve] of Object.entries(resolutions)) {
       it(`refuses to capture or release one that was ${resolution}, with RESERVATION_ALREADY_RESOLVED`, () => {
         const account = accountWithHold();
         resolve(account);
+        expect(account.findReservation('r1')?.resolutionKey).to.equal('first');
         const before = account.toState();
-        expectDomainError(() => account.capture({ reservationId: 'r1', amount: 1, now: at(61) }), 'RESERVATION_ALREADY_RESOLVED');
-        const error = expectDomainError(() => account.release({ reservationId: 'r1', now: at(61) }), 'RESERVATION_ALREADY_RESOLVED');
+        expectDomainError(() => account.capture({ idempotencyKey: 'key', reservationId: 'r1', amount: 1, now: at(61) }), 'RESERVATION_ALREADY_RESOLVED');
+        const error = expectDomainError(() => account.release({ idempotencyKey: 'key', reservationId: 'r1', now: at(61) }), 'RESERVATION_ALREADY_RESOLVED');
         expect(error.details).to.have.property('status', resolution.toUpperCase());
         expect(account.toState()).to.deep.equal(before);
       });
     }
+
+    it('refuses to capture or release one that expired, with RESERVATION_EXPIRED', () => {
+      const account = accountWithHold();
+      account.expireReservations(at(60));
+      const before = account.toState();
+      expectDomainError(() => account.capture({ idempotencyKey: 'key', reservationId: 'r1', amount: 1, now: at(61) }), 'RESERVATION_EXPIRED');
+      const error = expectDomainError(() => account.release({ idempotencyKey: 'key', reservationId: 'r1', now: at(61) }), 'RESERVATION_EXPIRED');
+      expect(error.details).to.have.property('expiresAt', at(60).toISOString());
+      expect(account.toState()).to.deep.equal(before);
+    });
   });
 
   describe('when the reservation is unknown', () => {
     it('fails capture, release and refund with RESERVATION_NOT_FOUND', () => {
       const account = accountWithHold();
-      expectDomainError(() => account.capture({ reservationId: 'nope', amount: 1, now: at(1) }), 'RESERVATION_NOT_FOUND');
-      expectDomainError(() => account.release({ reservationId: 'nope', now: at(1) }), 'RESERVATION_NOT_FOUND');
+      expectDomainError(() => account.capture({ idempotencyKey: 'key', reservationId: 'nope', amount: 1, now: at(1) }), 'RESERVATION_NOT_FOUND');
+      expectDomainError(() => account.release({ idempotencyKey: 'key', reservationId: 'nope', now: at(1) }), 'RESERVATION_NOT_FOUND');
       expectDomainError(() => account.refundCapture({ reservationId: 'nope', amount: 1, now: at(1) }), 'RESERVATION_NOT_FOUND');
     });
   });
 
   describe('when a hold outlives its TTL', () => {
-    it("expireReservations releases it with reason 'expired' and returns its id", () => {
+    it('expireReservations gives its credits back as expire entries (0, −x), records ReservationExpired and returns its id', () => {
       const account = accountWithHold();
       const sequence = account.ledgerSequence;
       expect(account.expireReservations(at(60))).to.deep.equal(['r1']);
-      expect(account.findReservation('r1')).to.deep.include({ status: 'EXPIRED', resolvedAt: at(60) });
+      expect(account.findReservation('r1')).to.deep.include({ status: 'EXPIRED', resolvedAt: at(60), resolutionKey: null });
       expect(ledgerRows(account, sequence)).to.deep.equal([
-        ['release', 'soon', 0, -10],
-        ['release', 'later', 0, -20],
+        ['expire', 'soon', 0, -10],
+        ['expire', 'later', 0, -20],
       ]);
+      expect([account.balance, account.held]).to.deep.equal([110, 0]);
       expect(account.pullEvents()).to.deep.equal([
-        { type: 'ReservationReleased', accountId: 'acc-1', customerId: 'cus-1', occurredAt: at(60), reservationId: 'r1', released: 30, reason: 'expired' },
+        { type: 'ReservationExpired', accountId: 'acc-1', customerId: 'cus-1', occurredAt: at(60), reservationId: 'r1', amount: 30 },
       ]);
+      account.validate();
     });
 
     it('leaves a hold that is not due yet', () => {
@@ -155,9 +167,9 @@ describe('CreditAccount', () => {
       expect(account.held).to.equal(30);
     });
 
-    it('expires it before a late capture, which then finds it already resolved', () => {
+    it('expires it before a late capture, which then finds it expired', () => {
       const account = accountWithHold();
-      expectDomainError(() => account.capture({ reservationId: 'r1', amount: 5, now: at(60) }), 'RESERVATION_ALREADY_RESOLVED');
+      expectDomainError(() => account.capture({ idempotencyKey: 'key', reservationId: 'r1', amount: 5, now: at(60) }), 'RESERVATION_EXPIRED');
       expect(account.findReservation('r1')?.status).to.equal('EXPIRED');
       expect(account.held).to.equal(0);
       account.validate();
@@ -167,8 +179,8 @@ describe('CreditAccount', () => {
   describe('when capture and release come with ids or times that are not valid', () => {
     it('fails with INVALID_IDENTIFIER or INVALID_TIMESTAMP', () => {
       const account = accountWithHold();
-      expectDomainError(() => account.release({ reservationId: '', now: T0 }), 'INVALID_IDENTIFIER');
-      expectDomainError(() => account.release({ reservationId: 'r1', now: new Date(Number.NaN) }), 'INVALID_TIMESTAMP');
+      expectDomainError(() => account.release({ idempotencyKey: 'key', reservationId: '', now: T0 }), 'INVALID_IDENTIFIER');
+      expectDomainError(() => account.release({ idempotencyKey: 'key', reservationId: 'r1', now: new Date(Number.NaN) }), 'INVALID_TIMESTAMP');
     });
   });
 });

@@ -11,7 +11,7 @@ function paidGrant(credits: number, spent = 0): CreditAccount {
   grant(account, { grantId: 'g1', amount: credits });
   if (spent > 0) {
     reserve(account, 'spend', spent);
-    account.capture({ reservationId: 'spend', amount: spent, now: at(1) });
+    account.capture({ idempotencyKey: 'key', reservationId: 'spend', amount: spent, now: at(1) });
   }
   account.pullEvents();
   return account;
@@ -57,7 +57,7 @@ describe('CreditAccount', () => {
       const account = paidGrant(100);
       reserve(account, 'r1', 70, { now: at(2) });
       expect(refund(account, 100, 50)).to.deep.equal({ claimed: 50, revoked: 30, shortfall: 20 });
-      expect(account.capture({ reservationId: 'r1', amount: 70, now: at(11) })).to.deep.equal({ captured: 70, released: 0 });
+      expect(account.capture({ idempotencyKey: 'key', reservationId: 'r1', amount: 70, now: at(11) })).to.deep.equal({ captured: 70, released: 0 });
       account.validate();
     });
   });

@@ -32,11 +32,15 @@ export interface CaptureReservation {
   reservationId: string;
   /** 1..held; the rest of the hold is released. */
   amount: number;
+  /** Remembered on the reservation: the same capture under it again is a replay. */
+  idempotencyKey: string;
   now: Date;
 }
 
 export interface ReleaseReservation {
   reservationId: string;
+  /** Remembered on the reservation: the same release under it again is a replay. */
+  idempotencyKey: string;
   now: Date;
 }
 

@@ -62,7 +62,7 @@ describe('CreditAccount', () => {
       const account = openAccount();
       grant(account, { grantId: 'g1', amount: 100, expiresAt: at(3_600), priority: 7 });
       reserve(account, 'r1', 30);
-      account.capture({ reservationId: 'r1', amount: 30, now: at(1) });
+      account.capture({ idempotencyKey: 'key', reservationId: 'r1', amount: 30, now: at(1) });
       account.revokeGrant({ grantId: 'g1', now: at(2) });
       account.pullEvents();
       const outcome = account.restoreRevoked({ grantId: 'g1', restoreGrantId: 'g2', disputeId: 'dp_1', now: at(3) });
@@ -88,7 +88,7 @@ describe('CreditAccount', () => {
       account.clawBack({ grantId: 'g1', paymentAmount: 10, totalRefunded: 2, now: at(1) });
       reserve(account, 'r1', 30, { now: at(1) });
       account.revokeGrant({ grantId: 'g1', now: at(2) });
-      account.release({ reservationId: 'r1', now: at(3) });
+      account.release({ idempotencyKey: 'key', reservationId: 'r1', now: at(3) });
       expect(account.available).to.equal(0);
       const outcome = account.restoreRevoked({ grantId: 'g1', restoreGrantId: 'g2', disputeId: 'dp_1', now: at(4) });
       expect(outcome!.grant.amount, '100 − 20 clawed back').to.equal(80);

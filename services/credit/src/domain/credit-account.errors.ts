@@ -88,6 +88,29 @@ export class ReservationAlreadyResolvedError extends DomainError {
   }
 }
 
+/** The hold outlived its TTL: it can no longer be captured or released (its credits went back on their own). */
+export class ReservationExpiredError extends DomainError {
+  readonly code = 'RESERVATION_EXPIRED';
+  constructor(reservationId: string, expiresAt: Date) {
+    super(`reservation ${reservationId} expired at ${expiresAt.toISOString()}`, { reservationId, expiresAt: expiresAt.toISOString() });
+  }
+}
+
+/** A key names one request: the same key with another request (amount, or capture vs release) is a caller bug. */
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  constructor(what: string) {
+    super(`idempotency key already ${what}`);
+  }
+}
+
+export class AccountNotFoundError extends DomainError {
+  readonly code = 'ACCOUNT_NOT_FOUND';
+  constructor(customerId: string) {
+    super(`no credit account for customer ${customerId}`);
+  }
+}
+
 export class ReservationNotFoundError extends DomainError {
   readonly code = 'RESERVATION_NOT_FOUND';
   constructor(reservationId: string) {
@@ -138,8 +161,11 @@ export type CreditDomainErrorCode =
   | RefundExceedsCapturedError['code']
   | ReservationNotCapturedError['code']
   | ReservationAlreadyResolvedError['code']
+  | ReservationExpiredError['code']
+  | IdempotencyKeyReusedError['code']
   | ReservationNotFoundError['code']
   | ReservationAlreadyExistsError['code']
   | GrantNotFoundError['code']
+  | AccountNotFoundError['code']
   | GrantAlreadyExistsError['code']
   | InvariantViolationError['code'];

@@ -98,6 +98,8 @@ function checkReservations(
     }
     if (allocated !== reservation.amount) violations.push(`${at}: allocations sum to ${allocated}, amount is ${reservation.amount}`);
     const resolved = reservation.resolvedAt !== null;
+    // Only a capture or release names its key; a hold still open, or one that expired, was resolved by nobody's request.
+    if ((reservation.status === 'HELD' || reservation.status === 'EXPIRED') && reservation.resolutionKey != null) violations.push(`${at}: ${reservation.status} with a resolution key`);
     switch (reservation.status) {
       case 'HELD':
         activeHolds += reservation.amount;
@@ -140,7 +142,8 @@ function checkLedger(state: CreditAccountState, grants: Map<string, GrantState>,
     if (!LEDGER_ENTRY_TYPES.includes(entry.type)) {
       violations.push(`${at}: unknown type`);
     } else {
-      const expected = ledgerDeltas(entry.type, entry.amount);
+      // An 'expire' that moves held credits is a hold's expiry; either way its pair must be one its type allows.
+      const expected = ledgerDeltas(entry.type, entry.amount, entry.type === 'expire' && entry.heldDelta !== 0 ? 'hold' : 'grant');
       if (entry.balanceDelta !== expected.balanceDelta || entry.heldDelta !== expected.heldDelta) violations.push(`${at}: deltas do not match its type`);
     }
     if (RESERVATION_ENTRY_TYPES.includes(entry.type) && entry.reservationId === null) violations.push(`${at}: no reservationId`);

@@ -18,7 +18,7 @@ describe('CreditAccount', () => {
       reserve(account, 'r1', 60);
       account.pullEvents();
       reserve(account, 'r2', 10);
-      account.capture({ reservationId: 'r1', amount: 60, now: at(1) });
+      account.capture({ idempotencyKey: 'key', reservationId: 'r1', amount: 60, now: at(1) });
       expect(eventsOfType(account.pullEvents(), 'CreditBalanceLow')).to.deep.equal([]);
     });
 
@@ -44,7 +44,7 @@ describe('CreditAccount', () => {
       const account = openAccount({ lowBalanceThreshold: 50 });
       grant(account, { grantId: 'g1', amount: 100 });
       reserve(account, 'r1', 60);
-      account.release({ reservationId: 'r1', now: at(1) });
+      account.release({ idempotencyKey: 'key', reservationId: 'r1', now: at(1) });
       reserve(account, 'r2', 51, { now: at(2) });
       expect(eventsOfType(account.pullEvents(), 'CreditBalanceLow').map((event) => event.available)).to.deep.equal([40, 49]);
     });
@@ -89,7 +89,7 @@ describe('CreditAccount', () => {
       const account = openAccount({ lowBalanceThreshold: 50 });
       grant(account, { grantId: 'g1', amount: 100 });
       reserve(account, 'r1', 60, { now: at(1) });
-      account.release({ reservationId: 'r1', now: at(2) });
+      account.release({ idempotencyKey: 'key', reservationId: 'r1', now: at(2) });
       grant(account, { grantId: 'g2', amount: 10, now: at(3) });
       reserve(account, 'r2', 70, { now: at(4) });
       const alarms = account.pullEvents().filter((event) => event.type === 'CreditBalanceLow' || event.type === 'CreditBalanceRecovered');

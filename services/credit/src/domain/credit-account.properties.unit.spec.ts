@@ -103,11 +103,11 @@ function execute(world: World, cmd: Command): void {
     case 'capture': {
       const reservationId = chooseReservation(world, cmd.pick, 'HELD');
       const held = account.findReservation(reservationId)?.amount ?? 10;
-      account.capture({ reservationId, amount: amountOf(cmd.share, held), now });
+      account.capture({ idempotencyKey: 'key', reservationId, amount: amountOf(cmd.share, held), now });
       return;
     }
     case 'release':
-      account.release({ reservationId: chooseReservation(world, cmd.pick, 'HELD'), now });
+      account.release({ idempotencyKey: 'key', reservationId: chooseReservation(world, cmd.pick, 'HELD'), now });
       return;
     case 'refund': {
       const reservationId = chooseReservation(world, cmd.pick, 'CAPTURED');
@@ -165,6 +165,9 @@ function movementIn(events: readonly CreditAccountEvent[]): { balance: number; h
       case 'ReservationReleased':
         held -= event.released;
         break;
+      case 'ReservationExpired':
+        held -= event.amount;
+        break;
       case 'CreditAccountOpened':
         break;
       case 'CreditsClawbackShortfall':
@@ -204,8 +207,7 @@ function assertLedgerRules(account: CreditAccount): void {
 /** A refused command may leave only what time had already decided: the same as expiring due holds and grants. */
 function onlyTimeApplied(before: CreditAccountState, after: CreditAccountState, now: Date): boolean {
   const replay = CreditAccount.reconstitute(before, new SequentialIds('replay-'));
-  replay.expireReservations(now);
-  replay.expireGrants(now);
+  replay.expireDue(now);
   const withoutEntryIds = (state: CreditAccountState) => ({ ...state, ledger: state.ledger.map(({ entryId: _, ...rest }) => rest) });
   try {
     expect(withoutEntryIds(after)).to.deep.equal(withoutEntryIds(replay.toState()));

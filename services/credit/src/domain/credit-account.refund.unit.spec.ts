@@ -8,7 +8,7 @@ function accountWithCapture(): CreditAccount {
   grant(account, { grantId: 'soon', amount: 10, expiresAt: at(3600) });
   grant(account, { grantId: 'later', amount: 100 });
   reserve(account, 'r1', 30);
-  account.capture({ reservationId: 'r1', amount: 30, now: at(1) });
+  account.capture({ idempotencyKey: 'key', reservationId: 'r1', amount: 30, now: at(1) });
   account.pullEvents();
   return account;
 }
@@ -67,7 +67,7 @@ describe('CreditAccount', () => {
       const account = openAccount();
       grant(account, { grantId: 'g1', amount: 100 });
       reserve(account, 'r1', 50);
-      account.capture({ reservationId: 'r1', amount: 20, now: at(1) });
+      account.capture({ idempotencyKey: 'key', reservationId: 'r1', amount: 20, now: at(1) });
       expectDomainError(() => account.refundCapture({ reservationId: 'r1', amount: 21, now: at(2) }), 'REFUND_EXCEEDS_CAPTURED');
     });
   });
@@ -78,7 +78,7 @@ describe('CreditAccount', () => {
       grant(account, { grantId: 'g1', amount: 100 });
       reserve(account, 'r1', 10);
       expectDomainError(() => account.refundCapture({ reservationId: 'r1', amount: 1, now: at(1) }), 'RESERVATION_NOT_CAPTURED');
-      account.release({ reservationId: 'r1', now: at(1) });
+      account.release({ idempotencyKey: 'key', reservationId: 'r1', now: at(1) });
       expectDomainError(() => account.refundCapture({ reservationId: 'r1', amount: 1, now: at(2) }), 'RESERVATION_NOT_CAPTURED');
     });
   });

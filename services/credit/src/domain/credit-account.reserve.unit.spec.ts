@@ -162,7 +162,7 @@ describe('CreditAccount', () => {
       reserve(account, 'r1', 50, { ttlMs: HOUR });
       account.pullEvents();
       reserve(account, 'r2', 50, { now: new Date(T0.getTime() + HOUR) });
-      expect(typesOf(account.pullEvents())).to.deep.equal(['ReservationReleased', 'CreditsReserved']);
+      expect(typesOf(account.pullEvents())).to.deep.equal(['ReservationExpired', 'CreditsReserved']);
       expect(account.findReservation('r1')?.status).to.equal('EXPIRED');
     });
   });

@@ -7,7 +7,7 @@ describe('CreditAccount', () => {
       const account = openAccount();
       grant(account, { grantId: 'g1', amount: 100 });
       reserve(account, 'r1', 40);
-      account.capture({ reservationId: 'r1', amount: 40, now: at(1) });
+      account.capture({ idempotencyKey: 'key', reservationId: 'r1', amount: 40, now: at(1) });
       account.pullEvents();
       const sequence = account.ledgerSequence;
       expect(account.revokeGrant({ grantId: 'g1', now: at(2) })).to.deep.equal({ revoked: 60 });
@@ -27,7 +27,7 @@ describe('CreditAccount', () => {
       reserve(account, 'r1', 30);
       expect(account.revokeGrant({ grantId: 'g1', now: at(1) })).to.deep.equal({ revoked: 70 });
       expect([account.balance, account.held, account.available]).to.deep.equal([30, 30, 0]);
-      expect(account.capture({ reservationId: 'r1', amount: 30, now: at(2) })).to.deep.equal({ captured: 30, released: 0 });
+      expect(account.capture({ idempotencyKey: 'key', reservationId: 'r1', amount: 30, now: at(2) })).to.deep.equal({ captured: 30, released: 0 });
       expect(account.balance).to.equal(0);
       account.validate();
     });
@@ -39,7 +39,7 @@ describe('CreditAccount', () => {
       account.revokeGrant({ grantId: 'g1', now: at(1) });
       account.pullEvents();
       const sequence = account.ledgerSequence;
-      account.capture({ reservationId: 'r1', amount: 10, now: at(2) });
+      account.capture({ idempotencyKey: 'key', reservationId: 'r1', amount: 10, now: at(2) });
       expect(ledgerRows(account, sequence)).to.deep.equal([
         ['capture', 'g1', -10, -10],
         ['release', 'g1', 0, -20],
@@ -54,7 +54,7 @@ describe('CreditAccount', () => {
       grant(account, { grantId: 'g1', amount: 100 });
       reserve(account, 'r1', 30);
       account.revokeGrant({ grantId: 'g1', now: at(1) });
-      account.release({ reservationId: 'r1', now: at(2) });
+      account.release({ idempotencyKey: 'key', reservationId: 'r1', now: at(2) });
       expect(account.findGrant('g1')).to.deep.include({ remaining: 0, held: 0, revokedAmount: 100 });
       expect(account.available).to.equal(0);
       account.validate();
@@ -70,7 +70,7 @@ describe('CreditAccount', () => {
       expect(account.revokeGrant({ grantId: 'g1', now: at(1) })).to.deep.equal({ revoked: 0 });
       expect(account.pullEvents()).to.deep.equal([]);
       expect(account.findGrant('g1')?.revokedAt).to.deep.equal(at(1));
-      account.release({ reservationId: 'r1', now: at(2) });
+      account.release({ idempotencyKey: 'key', reservationId: 'r1', now: at(2) });
       expect(typesOf(account.pullEvents())).to.deep.equal(['ReservationReleased', 'CreditsRevoked']);
       expect(account.balance).to.equal(0);
     });

@@ -10,7 +10,7 @@ function busyAccount(): CreditAccount {
   grant(account, { grantId: 'later', amount: 70 });
   reserve(account, 'r1', 40);
   reserve(account, 'r2', 10);
-  account.capture({ reservationId: 'r1', amount: 25, now: at(1) });
+  account.capture({ idempotencyKey: 'key', reservationId: 'r1', amount: 25, now: at(1) });
   return account;
 }
 
@@ -22,7 +22,7 @@ describe('CreditAccount', () => {
       expect(account.pullEvents()).to.deep.equal([]);
       expect(account.balanceView()).to.deep.equal(original.balanceView());
       const sequence = account.ledgerSequence;
-      account.release({ reservationId: 'r2', now: at(2) });
+      account.release({ idempotencyKey: 'key', reservationId: 'r2', now: at(2) });
       expect(account.ledgerEntries(sequence).map((entry) => [entry.sequence, entry.entryId])).to.deep.equal([[sequence + 1, 'second-1']]);
       account.validate();
     });
@@ -66,6 +66,13 @@ describe('CreditAccount', () => {
       expect(violationsOf((state) => Object.assign(later(state), { clawbackClaimed: 71 }))).to.contain('clawbackClaimed (71) ≤ amount');
       expect(violationsOf((state) => Object.assign(state, { lowBalanceAlerted: true }))).to.contain('lowBalanceAlerted');
     });
+
+    it('refuses a hold still HELD that names the key of a capture or release', () => {
+      const state = busyAccount().toState();
+      Object.assign(state.reservations.find((reservation) => reservation.reservationId === 'r2')!, { resolutionKey: 'key' });
+      const error = expectDomainError(() => CreditAccount.reconstitute(state, new SequentialIds()), 'INVARIANT_VIOLATION') as InvariantViolationError;
+      expect(error.violations.join('\n')).to.contain('reservation r2: HELD with a resolution key');
+    });
   });
 
   describe('when only a suffix of the ledger is loaded', () => {
@@ -83,7 +90,7 @@ describe('CreditAccount', () => {
       const account = CreditAccount.reconstitute({ ...state, ledgerBase, ledger: loaded }, new SequentialIds('n-'));
       const sequence = account.ledgerSequence;
       expect(account.ledgerEntries().length).to.equal(loaded.length);
-      account.release({ reservationId: 'r2', now: at(2) });
+      account.release({ idempotencyKey: 'key', reservationId: 'r2', now: at(2) });
       expect(account.ledgerEntries(sequence).map((entry) => entry.entryId)).to.deep.equal(['n-1']);
       expect(account.balance).to.equal(75);
       account.validate();

@@ -13,7 +13,7 @@ export interface LedgerEntry {
   readonly sequence: number;
   readonly type: LedgerEntryType;
   readonly grantId: string;
-  /** Set for hold, capture, release and refund, and for an expire/revoke caused by releasing or refunding a hold. */
+  /** Set for hold, capture, release and refund, for a hold's expire, and for an expire/revoke caused by releasing or refunding a hold. */
   readonly reservationId: string | null;
   /** Always positive; the deltas carry the sign. */
   readonly amount: number;
@@ -31,8 +31,14 @@ export interface LedgerTotals {
 
 export const EMPTY_LEDGER_TOTALS: LedgerTotals = { sequence: 0, balance: 0, held: 0 };
 
-/** The only place that decides what each entry type does to balance and held. */
-export function ledgerDeltas(type: LedgerEntryType, amount: number): { balanceDelta: number; heldDelta: number } {
+/** What an 'expire' entry ends: a grant's unheld credits (they leave the balance) or a hold (its credits are no longer held). */
+export type LedgerExpiry = 'grant' | 'hold';
+
+/**
+ * The only place that decides what each entry type does to balance and held. Only 'expire' needs to know what expired:
+ * a hold's expiry moves what a release moves, but the ledger says the hold timed out rather than was given back.
+ */
+export function ledgerDeltas(type: LedgerEntryType, amount: number, expiring: LedgerExpiry = 'grant'): { balanceDelta: number; heldDelta: number } {
   switch (type) {
     case 'grant':
     case 'refund':
@@ -44,6 +50,7 @@ export function ledgerDeltas(type: LedgerEntryType, amount: number): { balanceDe
     case 'release':
       return { balanceDelta: 0, heldDelta: -amount };
     case 'expire':
+      return expiring === 'hold' ? { balanceDelta: 0, heldDelta: -amount } : { balanceDelta: -amount, heldDelta: 0 };
     case 'revoke':
       return { balanceDelta: -amount, heldDelta: 0 };
     case 'shortfall':

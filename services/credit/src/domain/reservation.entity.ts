@@ -2,6 +2,7 @@ import {
   CaptureExceedsHoldError,
   RefundExceedsCapturedError,
   ReservationAlreadyResolvedError,
+  ReservationExpiredError,
   ReservationNotCapturedError,
 } from './credit-account.errors';
 import { copyDate, copyOptionalDate } from '@billing/platform/domain';
@@ -25,6 +26,8 @@ export interface ReservationState {
   reservedAt: Date;
   expiresAt: Date;
   resolvedAt: Date | null;
+  /** The idempotency key of the capture or release that resolved it: that request again is a replay. null while HELD or EXPIRED. */
+  resolutionKey: string | null;
   /** In burn order; capture consumes front to back, refunds give back back to front. */
   allocations: AllocationState[];
 }
@@ -47,6 +50,7 @@ export class Reservation {
       reservedAt: copyDate(input.reservedAt),
       expiresAt: copyDate(input.expiresAt),
       resolvedAt: null,
+      resolutionKey: null,
       allocations,
     });
   }
@@ -80,7 +84,7 @@ export class Reservation {
   }
 
   /** Splits the hold into what is consumed (front of the burn order) and what is released; nothing changes on error. */
-  capture(amount: number, now: Date): { consumed: GrantPart[]; released: GrantPart[] } {
+  capture(amount: number, now: Date, key: string): { consumed: GrantPart[]; released: GrantPart[] } {
     this.requireHeld();
     if (amount > this.state.amount) throw new CaptureExceedsHoldError(this.state.reservationId, amount, this.state.amount);
     const consumed: GrantPart[] = [];
@@ -93,14 +97,22 @@ export class Reservation {
       if (take > 0) consumed.push({ grantId: allocation.grantId, amount: take });
       if (allocation.amount > take) released.push({ grantId: allocation.grantId, amount: allocation.amount - take });
     }
-    this.resolve('CAPTURED', now);
+    this.resolve('CAPTURED', now, key);
     return { consumed, released };
   }
 
-  release(now: Date, reason: 'released' | 'expired'): GrantPart[] {
+  /** Gives the whole hold back on request; returns the parts per grant. */
+  release(now: Date, key: string): GrantPart[] {
     this.requireHeld();
-    this.resolve(reason === 'expired' ? 'EXPIRED' : 'RELEASED', now);
-    return this.state.allocations.map((allocation) => ({ grantId: allocation.grantId, amount: allocation.amount }));
+    this.resolve('RELEASED', now, key);
+    return this.parts();
+  }
+
+  /** The hold outlived its TTL: it gives its credits back on its own. */
+  expire(now: Date): GrantPart[] {
+    this.requireHeld();
+    this.resolve('EXPIRED', now, null);
+    return this.parts();
   }
 
   /** Gives captured credits back in reverse burn order: the grant that paid last is repaid first. */
@@ -124,13 +136,20 @@ export class Reservation {
     return copyReservationState(this.state);
   }
 
+  private parts(): GrantPart[] {
+    return this.state.allocations.map((allocation) => ({ grantId: allocation.grantId, amount: allocation.amount }));
+  }
+
+  /** An expired hold is its own answer: the caller learns its work outlived the hold, not that someone else resolved it. */
   private requireHeld(): void {
+    if (this.state.status === 'EXPIRED') throw new ReservationExpiredError(this.state.reservationId, this.state.expiresAt);
     if (this.state.status !== 'HELD') throw new ReservationAlreadyResolvedError(this.state.reservationId, this.state.status);
   }
 
-  private resolve(status: Exclude<ReservationStatus, 'HELD'>, now: Date): void {
+  private resolve(status: Exclude<ReservationStatus, 'HELD'>, now: Date, key: string | null): void {
     this.state.status = status;
     this.state.resolvedAt = copyDate(now);
+    this.state.resolutionKey = key;
   }
 }
 

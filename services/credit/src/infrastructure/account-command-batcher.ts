@@ -1,6 +1,6 @@
 import type { SqlExecutor, UnitOfWork } from '@billing/platform';
 import type { Logger } from 'pino';
-import type { AccountCommand, AccountCommandOutcome } from '../application/account-command';
+import type { AccountCommand, AccountCommandOutcome } from '../domain/credit-account.decide';
 import type { AccountCommandBus, RequestContext, SubmitOptions } from '../application/ports/account-command-bus.port';
 import type { CreditAccountStore, QueuedCommand } from './credit-account.store';
 

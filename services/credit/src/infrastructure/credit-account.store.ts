@@ -1,8 +1,8 @@
-import { appendToOutbox, type OutboxMessage, outboxLanes, type SqlExecutor } from '@billing/platform';
-import { type AccountCommand, type AccountCommandOutcome, applyAccountCommand } from '../application/account-command';
-import { AccountNotFoundError } from '../application/credit.errors';
+import { appendToOutbox, type OutboxMessage, outboxColumns, outboxLaneSql, type SqlExecutor } from '@billing/platform';
 import type { RequestContext, SubmitOptions } from '../application/ports/account-command-bus.port';
 import { CreditAccount } from '../domain/credit-account.aggregate';
+import { type AccountCommand, type AccountCommandOutcome, decide } from '../domain/credit-account.decide';
+import { AccountNotFoundError } from '../domain/credit-account.errors';
 import type { CreditAccountState } from '../domain/credit-account.state';
 import type { GrantState } from '../domain/grant.entity';
 import type { IdGenerator } from '../domain/id-generator.port';
@@ -55,6 +55,7 @@ interface ReservationRow {
   reserved_at: Date;
   expires_at: Date;
   resolved_at: Date | null;
+  resolution_key: string | null;
   allocations: ReservationState['allocations'];
 }
 
@@ -88,6 +89,7 @@ const reservationFromRow = (row: ReservationRow): ReservationState =>
     reservedAt: toDate(row.reserved_at),
     expiresAt: toDate(row.expires_at),
     resolvedAt: toOptionalDate(row.resolved_at),
+    resolutionKey: row.resolution_key,
     allocations: row.allocations,
   }) as ReservationState;
 
@@ -183,7 +185,7 @@ export class CreditAccountStore {
       outcomes.set(
         customerId,
         batch.map((item) => {
-          const outcome = applyAccountCommand(account, item.command, now);
+          const outcome = decide(account, item.command, now);
           changes.messages.push(...toOutboxMessages(account.pullEvents(), item.context, () => this.ids.next()));
           return outcome;
         }),
@@ -296,14 +298,15 @@ export class CreditAccountStore {
            expired_amount = excluded.expired_amount, revoked_amount = excluded.revoked_amount, expired_at = excluded.expired_at, revoked_at = excluded.revoked_at,
            clawback_claimed = excluded.clawback_claimed, clawback_revoked = excluded.clawback_revoked),
        reservations as (
-         insert into credit_reservations (reservation_id, account_id, amount, status, reserved_at, expires_at, resolved_at, allocations)
-         select * from unnest($23::uuid[], $24::uuid[], $25::bigint[], $26::text[], $27::timestamptz[], $28::timestamptz[], $29::timestamptz[], $30::jsonb[])
-         on conflict (reservation_id) do update set status = excluded.status, resolved_at = excluded.resolved_at, allocations = excluded.allocations),
+         insert into credit_reservations (reservation_id, account_id, amount, status, reserved_at, expires_at, resolved_at, allocations, resolution_key)
+         select * from unnest($23::uuid[], $24::uuid[], $25::bigint[], $26::text[], $27::timestamptz[], $28::timestamptz[], $29::timestamptz[], $30::jsonb[], $51::text[])
+         on conflict (reservation_id) do update set status = excluded.status, resolved_at = excluded.resolved_at, allocations = excluded.allocations,
+           resolution_key = excluded.resolution_key),
        ledger as (
          insert into credit_ledger (entry_id, account_id, sequence, type, grant_id, reservation_id, amount, balance_delta, held_delta, occurred_at)
          select * from unnest($31::uuid[], $32::uuid[], $33::bigint[], $34::text[], $35::uuid[], $36::uuid[], $37::bigint[], $38::bigint[], $39::bigint[], $40::timestamptz[]))
-       insert into outbox (id, lane, aggregate_type, aggregate_id, event_type, payload, headers, occurred_at)
-       select id, abs(hashtext(aggregate_id)) % ${outboxLanes}, aggregate_type, aggregate_id, event_type, payload, headers, occurred_at
+       insert into outbox (${outboxColumns.join(', ')})
+       select id, ${outboxLaneSql('aggregate_id')}, aggregate_type, aggregate_id, event_type, payload, headers, occurred_at
        from unnest($41::uuid[], $42::text[], $43::text[], $44::text[], $45::jsonb[], $46::jsonb[], $47::timestamptz[])
          as m(id, aggregate_type, aggregate_id, event_type, payload, headers, occurred_at)`,
       [
@@ -357,6 +360,7 @@ export class CreditAccountStore {
         grants.map((grant) => grant.clawbackClaimed),
         grants.map((grant) => grant.clawbackRevoked),
         accounts.map((account) => account.lowBalanceAlerted),
+        reservations.map((reservation) => reservation.resolutionKey),
       ],
     );
   }

@@ -32,7 +32,10 @@ function toIntegrationEvent(event: CreditAccountEvent): Payload<keyof Integratio
     case 'ReservationCaptured':
       return { eventType: 'ReservationCaptured', payload: { ...base, reservationId: event.reservationId, captured: event.captured, released: event.released } };
     case 'ReservationReleased':
-      return { eventType: 'ReservationReleased', payload: { ...base, reservationId: event.reservationId, released: event.released, reason: event.reason } };
+      // Expiry has its own event now; the contract keeps its reason field for the events published before it.
+      return { eventType: 'ReservationReleased', payload: { ...base, reservationId: event.reservationId, released: event.released, reason: 'released' } };
+    case 'ReservationExpired':
+      return { eventType: 'ReservationExpired', payload: { ...base, reservationId: event.reservationId, amount: event.amount } };
     case 'CreditsRefunded':
       return { eventType: 'CreditsRefunded', payload: { ...base, reservationId: event.reservationId, amount: event.amount } };
     case 'CreditsExpired':

@@ -15,7 +15,7 @@ import {
 import { expect } from 'chai';
 import { MAX_CREDIT_AMOUNT } from '../domain/credit-amount.value-object';
 import { type CreditServiceHarness, CreditServiceClient, startCreditServiceHarness } from '../testing/credit-service.test-harness';
-import { creditRoutes } from './http/credit-routes';
+import { captureBody, grantBody, lowBalanceThresholdBody, refundBody, reserveBody } from './http/credit-routes';
 
 // 1,000 invalid requests per REST write route and per CreditService method, against an account that holds credits,
 // a held reservation and a captured one: every answer must be a coded 4xx / client-error status, no table may change.
@@ -23,6 +23,7 @@ import { creditRoutes } from './http/credit-routes';
 const customerId = `customer-${randomUUID()}`;
 const credits = (value: unknown) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 && value <= MAX_CREDIT_AMOUNT;
 const sameId = (value: unknown, id: string) => typeof value === 'string' && value.toLowerCase() === id;
+const idempotencyKey = (value: unknown) => typeof value === 'string' && /^[\x21-\x7e]{1,255}$/.test(value);
 
 describe('Credit service interface (real PostgreSQL, Kafka and registry)', function () {
   this.timeout(120_000);
@@ -36,7 +37,7 @@ describe('Credit service interface (real PostgreSQL, Kafka and registry)', funct
     await harness.openAccount(customerId, 1_000);
     held = (await harness.call('Reserve', { customerId, amount: 10, ttlSeconds: 86_400, idempotencyKey: 'held' })).reservationId;
     captured = (await harness.call('Reserve', { customerId, amount: 10, ttlSeconds: 86_400, idempotencyKey: 'captured' })).reservationId;
-    await harness.call('Capture', { reservationId: captured, amount: 5 });
+    await harness.call('Capture', { reservationId: captured, amount: 5, idempotencyKey: 'capture' });
     // Other runs publish on the shared topics: from here on only the fuzzed requests could write.
     await harness.service.runtime.stopConsumers();
   });
@@ -46,12 +47,12 @@ describe('Credit service interface (real PostgreSQL, Kafka and registry)', funct
   });
 
   const restEndpoints = (): WriteEndpoint[] => [
-    { method: 'POST', url: creditRoutes.reserve.url, params: { customerId }, body: { schema: creditRoutes.reserve.schema.body, valid: { amount: 1, ttlSeconds: 60 } } },
-    { method: 'POST', url: creditRoutes.grant.url, params: { customerId }, body: { schema: creditRoutes.grant.schema.body, valid: { amount: 1, source: { type: 'MANUAL', id: 'fuzz' }, priority: 1 } } },
-    { method: 'POST', url: creditRoutes.capture.url, params: { reservationId: held }, body: { schema: creditRoutes.capture.schema.body, valid: { amount: 1 } } },
-    { method: 'POST', url: creditRoutes.release.url, params: { reservationId: held } },
-    { method: 'POST', url: creditRoutes.refund.url, params: { reservationId: captured }, body: { schema: creditRoutes.refund.schema.body, valid: { amount: 1 } } },
-    { method: 'POST', url: creditRoutes.lowBalanceThreshold.url, params: { customerId }, body: { schema: creditRoutes.lowBalanceThreshold.schema.body, valid: { threshold: 1 } } },
+    { method: 'POST', url: '/v1/accounts/:customerId/reservations', params: { customerId }, body: { schema: reserveBody, valid: { amount: 1, ttlSeconds: 60 } } },
+    { method: 'POST', url: '/v1/accounts/:customerId/grants', params: { customerId }, body: { schema: grantBody, valid: { amount: 1, source: { type: 'MANUAL', id: 'fuzz' }, priority: 1 } } },
+    { method: 'POST', url: '/v1/reservations/:reservationId/capture', params: { reservationId: held }, body: { schema: captureBody, valid: { amount: 1 } } },
+    { method: 'POST', url: '/v1/reservations/:reservationId/release', params: { reservationId: held } },
+    { method: 'POST', url: '/v1/reservations/:reservationId/refund', params: { reservationId: captured }, body: { schema: refundBody, valid: { amount: 1 } } },
+    { method: 'POST', url: '/v1/accounts/:customerId/low-balance-threshold', params: { customerId }, body: { schema: lowBalanceThresholdBody, valid: { threshold: 1 } } },
   ];
 
   // What each method must accept (so it is never generated): the contract in proto/billing/credit/v1/credit.proto.
@@ -61,8 +62,11 @@ describe('Credit service interface (real PostgreSQL, Kafka and registry)', funct
       valid: { customerId, amount: 1, ttlSeconds: 60, idempotencyKey: 'fuzz' },
       accepts: (m) => m.customerId === customerId && credits(m.amount) && m.ttlSeconds >= 1 && m.ttlSeconds <= 86_400 && /^[\x21-\x7e]{1,255}$/.test(m.idempotencyKey),
     },
-    Capture: { valid: { reservationId: held, amount: 1, idempotencyKey: 'fuzz' }, accepts: (m) => (sameId(m.reservationId, held) || sameId(m.reservationId, captured)) && credits(m.amount) },
-    Release: { valid: { reservationId: held, idempotencyKey: 'fuzz' }, accepts: (m) => sameId(m.reservationId, held) || sameId(m.reservationId, captured) },
+    Capture: {
+      valid: { reservationId: held, amount: 1, idempotencyKey: 'fuzz' },
+      accepts: (m) => (sameId(m.reservationId, held) || sameId(m.reservationId, captured)) && credits(m.amount) && idempotencyKey(m.idempotencyKey),
+    },
+    Release: { valid: { reservationId: held, idempotencyKey: 'fuzz' }, accepts: (m) => (sameId(m.reservationId, held) || sameId(m.reservationId, captured)) && idempotencyKey(m.idempotencyKey) },
     SetLowBalanceThreshold: {
       valid: { customerId, threshold: 1, idempotencyKey: 'fuzz' },
       accepts: (m) => m.customerId === customerId && (m.threshold === 0 || credits(m.threshold)) && /^[\x21-\x7e]{1,255}$/.test(m.idempotencyKey),
@@ -79,9 +83,11 @@ describe('Credit service interface (real PostgreSQL, Kafka and registry)', funct
       expect(restEndpoints().map(endpointName)).to.have.members(registered);
     });
 
-    for (const name of ['reserve', 'grant', 'capture', 'release', 'refund', 'lowBalanceThreshold'] as const) {
-      it(`answers ${creditRoutes[name].method} ${creditRoutes[name].url} with a coded 4xx and writes nothing`, async () => {
-        const endpoint = restEndpoints().find((candidate) => candidate.url === creditRoutes[name].url)!;
+    // The endpoints name ids made in before(): each is looked up when its test runs.
+    const writeUrls = ['/v1/accounts/:customerId/reservations', '/v1/accounts/:customerId/grants', '/v1/reservations/:reservationId/capture', '/v1/reservations/:reservationId/release', '/v1/reservations/:reservationId/refund', '/v1/accounts/:customerId/low-balance-threshold'];
+    for (const url of writeUrls) {
+      it(`answers POST ${url} with a coded 4xx and writes nothing`, async () => {
+        const endpoint = restEndpoints().find((candidate) => candidate.url === url)!;
         const report = await fuzzEndpoint({
           name: endpointName(endpoint),
           cases: invalidHttpRequests(endpoint),

@@ -34,7 +34,7 @@ describe('Credit service security (real PostgreSQL, Kafka and registry; gRPC ove
     await harness.openAccount(customerB, 100);
     heldB = (await harness.call('Reserve', { customerId: customerB, amount: 10, ttlSeconds: 86_400, idempotencyKey: 'held' })).reservationId;
     capturedB = (await harness.call('Reserve', { customerId: customerB, amount: 10, ttlSeconds: 86_400, idempotencyKey: 'captured' })).reservationId;
-    await harness.call('Capture', { reservationId: capturedB, amount: 5 });
+    await harness.call('Capture', { reservationId: capturedB, amount: 5, idempotencyKey: 'capture' });
     // Other runs publish on the shared topics: from here on only the tests' requests could write.
     await harness.service.runtime.stopConsumers();
   });
@@ -67,11 +67,11 @@ describe('Credit service security (real PostgreSQL, Kafka and registry; gRPC ove
     it("reads and reserves A's credits", async () => {
       expect((await scoped('GET', `/v1/accounts/${harness.scopedCustomerId}/balance`)).status).to.equal(200);
       expect((await scoped('GET', `/v1/accounts/${harness.scopedCustomerId}/ledger`)).status).to.equal(200);
-      expect((await scoped('POST', `/v1/accounts/${harness.scopedCustomerId}/reservations`, { amount: 1, ttlSeconds: 60 })).status).to.equal(200);
+      expect((await scoped('POST', `/v1/accounts/${harness.scopedCustomerId}/reservations`, { amount: 1, ttlSeconds: 60 })).status).to.equal(201);
       expect(await harness.call('Reserve', { customerId: harness.scopedCustomerId, amount: 1, ttlSeconds: 60, idempotencyKey: 'own' }, harness.scopedToken)).to.include({ amount: 1, status: 'HELD' });
     });
 
-    it("cannot read, reserve, grant, capture, release or refund B's credits, nor set its threshold (403 / PERMISSION_DENIED), and writes nothing", async () => {
+    it("cannot read, reserve, grant, capture, release or refund B's credits, nor set its threshold (403 FORBIDDEN / PERMISSION_DENIED with code FORBIDDEN), and writes nothing", async () => {
       const before = await tableRowCounts(harness.pool);
       const rest = [
         await scoped('GET', `/v1/accounts/${customerB}/balance`),
@@ -84,16 +84,16 @@ describe('Credit service security (real PostgreSQL, Kafka and registry; gRPC ove
         await scoped('POST', `/v1/reservations/${capturedB}/refund`, { amount: 1 }),
         await scoped('POST', `/v1/accounts/${customerB}/low-balance-threshold`, { threshold: 5 }),
       ];
-      expect(rest.map((answer) => [answer.status, answer.body.error?.code])).to.deep.equal(Array(rest.length).fill([403, 'PERMISSION_DENIED']));
+      expect(rest.map((answer) => [answer.status, answer.body.error?.code])).to.deep.equal(Array(rest.length).fill([403, 'FORBIDDEN']));
       const grpcCalls = [
         await refusal(harness.call('GetBalance', { customerId: customerB }, harness.scopedToken)),
         await refusal(harness.call('Reserve', { customerId: customerB, amount: 1, ttlSeconds: 60, idempotencyKey: randomUUID() }, harness.scopedToken)),
         await refusal(harness.call('ListLedger', { customerId: customerB }, harness.scopedToken)),
-        await refusal(harness.call('Capture', { reservationId: heldB, amount: 1 }, harness.scopedToken)),
-        await refusal(harness.call('Release', { reservationId: heldB }, harness.scopedToken)),
+        await refusal(harness.call('Capture', { reservationId: heldB, amount: 1, idempotencyKey: randomUUID() }, harness.scopedToken)),
+        await refusal(harness.call('Release', { reservationId: heldB, idempotencyKey: randomUUID() }, harness.scopedToken)),
         await refusal(harness.call('SetLowBalanceThreshold', { customerId: customerB, threshold: 5, idempotencyKey: randomUUID() }, harness.scopedToken)),
       ];
-      expect(grpcCalls).to.deep.equal(Array(grpcCalls.length).fill(['PERMISSION_DENIED', 'PERMISSION_DENIED']));
+      expect(grpcCalls).to.deep.equal(Array(grpcCalls.length).fill(['PERMISSION_DENIED', 'FORBIDDEN']));
       expect(await tableRowCounts(harness.pool)).to.deep.equal(before);
       expect(await harness.call('GetBalance', { customerId: customerB })).to.include({ balance: 95, held: 10 });
     });

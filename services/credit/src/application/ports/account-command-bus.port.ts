@@ -1,4 +1,4 @@
-import type { AccountCommand, AccountCommandOutcome } from '../account-command';
+import type { AccountCommand, AccountCommandOutcome } from '../../domain/credit-account.decide';
 
 /** Tracing context carried into the events a command causes. */
 export interface RequestContext {

@@ -1,7 +1,7 @@
 import { CreditAccount } from '../../domain/credit-account.aggregate';
 import type { CreditAccountEvent } from '../../domain/events/credit-account.domain-event';
-import { type AccountCommand, type AccountCommandOutcome, applyAccountCommand } from '../account-command';
-import { AccountNotFoundError } from '../credit.errors';
+import { type AccountCommand, type AccountCommandOutcome, decide } from '../../domain/credit-account.decide';
+import { AccountNotFoundError } from '../../domain/credit-account.errors';
 import type { AccountCommandBus, RequestContext, SubmitOptions } from '../ports/account-command-bus.port';
 import type { DeterministicIds, ReservationDirectory } from '../ports/reservation-directory.port';
 
@@ -22,7 +22,7 @@ export class InMemoryAccountCommandBus implements AccountCommandBus, Reservation
       this.accounts.set(customerId, account);
     }
     if (!account) return { ok: false, error: new AccountNotFoundError(customerId) };
-    const outcome = applyAccountCommand(account, command, this.now());
+    const outcome = decide(account, command, this.now());
     this.published.push(...account.pullEvents().map((event) => ({ ...event, correlationId: context.correlationId })));
     return outcome;
   }

@@ -8,6 +8,7 @@ import type { CreditsRefunded } from './credits-refunded.domain-event';
 import type { CreditsReserved } from './credits-reserved.domain-event';
 import type { CreditsRevoked } from './credits-revoked.domain-event';
 import type { ReservationCaptured } from './reservation-captured.domain-event';
+import type { ReservationExpired } from './reservation-expired.domain-event';
 import type { ReservationReleased } from './reservation-released.domain-event';
 
 export type { CreditAccountEventBase } from './credit-account-event.base';
@@ -22,9 +23,9 @@ export type {
   CreditsReserved,
   CreditsRevoked,
   ReservationCaptured,
+  ReservationExpired,
   ReservationReleased,
 };
-export type { ReservationReleaseReason } from './reservation-released.domain-event';
 
 /** Everything a CreditAccount can record, discriminated on `type`; switch on it with a `never` default. */
 export type CreditAccountEvent =
@@ -33,6 +34,7 @@ export type CreditAccountEvent =
   | CreditsReserved
   | ReservationCaptured
   | ReservationReleased
+  | ReservationExpired
   | CreditsRefunded
   | CreditsExpired
   | CreditsRevoked

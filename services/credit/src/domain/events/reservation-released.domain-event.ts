@@ -1,11 +1,8 @@
 import type { CreditAccountEventBase } from './credit-account-event.base';
 
-export type ReservationReleaseReason = 'released' | 'expired';
-
+/** A hold given back on request. One that outlived its TTL records ReservationExpired instead. */
 export interface ReservationReleased extends CreditAccountEventBase {
   readonly type: 'ReservationReleased';
   readonly reservationId: string;
   readonly released: number;
-  /** 'released' on request, 'expired' when the hold outlived its TTL. */
-  readonly reason: ReservationReleaseReason;
 }

@@ -1,18 +1,15 @@
-import { canActFor, type GrpcCallContext, loadProto, runIdempotent, type ServiceTokens, type SqlExecutor, type UnitOfWork, unaryHandlers } from '@billing/platform';
+import { assertCustomerScope, type GrpcCallContext, loadProto, runIdempotent, type ServiceTokens, type SqlExecutor, type UnitOfWork, unaryHandlers } from '@billing/platform';
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { SetLowBalanceThresholdHandler } from '../../application/commands/set-low-balance-threshold/set-low-balance-threshold.handler';
-import { PermissionDeniedError, requireIdempotencyKey } from '../../application/credit.errors';
-import type { AccountCommandBus } from '../../application/ports/account-command-bus.port';
+import { InvalidRequestError, requireIdempotencyKey } from '../../application/credit.errors';
 import type { LedgerEntry } from '../../domain/ledger-entry';
 import { grpcErrorStatus } from '../credit-error-status';
 import type { CreditUseCases } from '../credit-use-cases';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : '');
 
-const guard = (context: GrpcCallContext) => (customerId: string) => {
-  if (!canActFor(context.principal, customerId)) throw new PermissionDeniedError();
-};
+/** A customer-scoped token acts only on its customer: PERMISSION_DENIED with error-code FORBIDDEN otherwise. */
+const guard = (context: GrpcCallContext) => (customerId: string) => assertCustomerScope(context.principal, customerId);
 
 const ledgerEntry = (entry: LedgerEntry) => ({
   entryId: entry.entryId,
@@ -31,9 +28,8 @@ interface Deps {
   useCases: CreditUseCases;
   tokens: ServiceTokens;
   logger: Logger;
+  /** For writes whose response is stored with their idempotency key. */
   unitOfWork: UnitOfWork<SqlExecutor>;
-  /** A bus bound to one transaction, for writes whose response is stored with their idempotency key. */
-  busIn: (tx: SqlExecutor) => AccountCommandBus;
 }
 
 export function registerCreditGrpc(server: grpc.Server, deps: Deps): void {
@@ -73,11 +69,11 @@ export function registerCreditGrpc(server: grpc.Server, deps: Deps): void {
           return { reservationId: reservation.reservationId, customerId: request.customerId, amount: reservation.amount, status: reservation.status, expiresAt: iso(reservation.expiresAt), availableAfter };
         },
         Capture: async (request, call) => {
-          const result = await useCases.capture.execute({ reservationId: request.reservationId, amount: request.amount }, context(call), guard(call));
+          const result = await useCases.capture.execute({ reservationId: request.reservationId, amount: request.amount, idempotencyKey: request.idempotencyKey }, context(call), guard(call));
           return { reservationId: result.reservationId, captured: result.captured, released: result.released };
         },
         Release: async (request, call) => {
-          const result = await useCases.release.execute({ reservationId: request.reservationId }, context(call), guard(call));
+          const result = await useCases.release.execute({ reservationId: request.reservationId, idempotencyKey: request.idempotencyKey }, context(call), guard(call));
           return { reservationId: result.reservationId, released: result.released };
         },
         SetLowBalanceThreshold: async (request, call) => {
@@ -87,15 +83,17 @@ export function registerCreditGrpc(server: grpc.Server, deps: Deps): void {
           const body = { customerId: request.customerId, threshold: request.threshold === 0 ? null : request.threshold };
           const response = await runIdempotent(deps.unitOfWork, { principal: call.principal.name, key, route: 'lowBalanceThreshold', body }, async (tx) => ({
             status: 200,
-            body: await new SetLowBalanceThresholdHandler({ bus: deps.busIn(tx) }).execute(body, context(call)),
+            body: await useCases.in(tx).setLowBalanceThreshold.execute(body, context(call)),
           }));
           const result = response.body as { customerId: string; lowBalanceThreshold: number | null; available: number };
           return { customerId: result.customerId, threshold: result.lowBalanceThreshold ?? 0, available: result.available };
         },
         ListLedger: async (request, call) => {
           guard(call)(request.customerId);
-          const page = await useCases.ledger.execute({ customerId: request.customerId, limit: request.limit, cursor: request.cursor });
-          return { entries: page.entries.map(ledgerEntry), nextCursor: page.nextCursor ?? '' };
+          // proto3: limit 0 is "not given"; the cursor is the last sequence of the previous page, as text.
+          if (request.cursor !== '' && !/^[0-9]{1,15}$/.test(request.cursor)) throw new InvalidRequestError('cursor is not one this service returned');
+          const page = await useCases.ledger.execute({ customerId: request.customerId, limit: request.limit || 100, afterSequence: request.cursor === '' ? 0 : Number(request.cursor) });
+          return { entries: page.entries.map(ledgerEntry), nextCursor: page.nextAfterSequence === null ? '' : String(page.nextAfterSequence) };
         },
       },
     ),

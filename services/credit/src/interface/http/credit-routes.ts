@@ -1,192 +1,387 @@
-import { canActFor, idempotencyKeyOf, runIdempotent, type SqlExecutor, type UnitOfWork } from '@billing/platform';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GrantCreditsHandler } from '../../application/commands/grant-credits/grant-credits.handler';
-import { RefundCaptureHandler } from '../../application/commands/refund-capture/refund-capture.handler';
-import { SetLowBalanceThresholdHandler } from '../../application/commands/set-low-balance-threshold/set-low-balance-threshold.handler';
-import { PermissionDeniedError } from '../../application/credit.errors';
-import type { AccountCommandBus } from '../../application/ports/account-command-bus.port';
-import type { Clock } from '../../application/ports/clock.port';
-import type { DeterministicIds, ReservationDirectory } from '../../application/ports/reservation-directory.port';
+import {
+  assertCustomerScope,
+  type AuthenticatedRequest,
+  decodeCursor,
+  defineRoute,
+  encodeCursor,
+  idempotencyKeyOf,
+  type JsonSchema,
+  listEnvelopeSchema,
+  listQuerySchema,
+  nullable,
+  type RouteSpec,
+} from '@billing/platform';
+import type { BalanceView } from '../../domain/balance-view';
 import { MAX_CREDIT_AMOUNT } from '../../domain/credit-amount.value-object';
+import { GRANT_SOURCE_TYPES } from '../../domain/grant-source.value-object';
+import type { LedgerEntry } from '../../domain/ledger-entry';
+import { LEDGER_ENTRY_TYPES } from '../../domain/ledger-entry';
+import type { ReservationState } from '../../domain/reservation.entity';
 import type { CreditUseCases } from '../credit-use-cases';
 
-const amount = { type: 'integer', minimum: 1, maximum: MAX_CREDIT_AMOUNT };
-const customerIdParam = { type: 'object', required: ['customerId'], additionalProperties: false, properties: { customerId: { type: 'string', minLength: 1, maxLength: 128 } } };
-const reservationIdParam = { type: 'object', required: ['reservationId'], additionalProperties: false, properties: { reservationId: { type: 'string', format: 'uuid' } } };
+// --- request schemas: the kit validates with them and documents them ---------------------------------------------------
 
-/** Route schemas: Fastify validates with them and /openapi.json is built from them, so the two cannot drift. */
-export const creditRoutes = {
-  balance: { method: 'GET', url: '/v1/accounts/:customerId/balance', summary: 'Balance, available, held and live grants', schema: { params: customerIdParam } },
-  ledger: {
-    method: 'GET',
-    url: '/v1/accounts/:customerId/ledger',
-    summary: 'The append-only ledger, in sequence order',
-    schema: {
-      params: customerIdParam,
-      querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500 }, cursor: { type: 'string', pattern: '^[0-9]{1,15}$' } } },
+const amount = { type: 'integer', minimum: 1, maximum: MAX_CREDIT_AMOUNT, description: 'Credits, 1 to 1,000,000,000.' };
+const customerIdParam: JsonSchema = {
+  type: 'object',
+  required: ['customerId'],
+  additionalProperties: false,
+  properties: { customerId: { type: 'string', minLength: 1, maxLength: 128 } },
+};
+const reservationIdParam: JsonSchema = {
+  type: 'object',
+  required: ['reservationId'],
+  additionalProperties: false,
+  properties: { reservationId: { type: 'string', format: 'uuid' } },
+};
+
+export const reserveBody: JsonSchema = {
+  type: 'object',
+  required: ['amount', 'ttlSeconds'],
+  additionalProperties: false,
+  properties: { amount, ttlSeconds: { type: 'integer', minimum: 1, maximum: 86_400 } },
+};
+export const grantBody: JsonSchema = {
+  type: 'object',
+  required: ['amount', 'source'],
+  additionalProperties: false,
+  properties: {
+    amount,
+    source: {
+      type: 'object',
+      required: ['type', 'id'],
+      additionalProperties: false,
+      properties: { type: { type: 'string', enum: ['MANUAL', 'PROMOTION'] }, id: { type: 'string', minLength: 1, maxLength: 128 } },
     },
+    expiresAt: { type: 'string', format: 'date-time' },
+    priority: { type: 'integer', minimum: 0, maximum: 1_000_000 },
   },
-  reserve: {
-    method: 'POST',
-    url: '/v1/accounts/:customerId/reservations',
-    summary: 'Hold credits; the Idempotency-Key names the reservation',
-    schema: {
-      params: customerIdParam,
-      body: { type: 'object', required: ['amount', 'ttlSeconds'], additionalProperties: false, properties: { amount, ttlSeconds: { type: 'integer', minimum: 1, maximum: 86400 } } },
-    },
+};
+export const lowBalanceThresholdBody: JsonSchema = {
+  type: 'object',
+  required: ['threshold'],
+  additionalProperties: false,
+  properties: { threshold: { ...amount, type: ['integer', 'null'], description: 'Credits; null switches low-balance alerts off.' } },
+};
+export const captureBody: JsonSchema = { type: 'object', required: ['amount'], additionalProperties: false, properties: { amount } };
+export const refundBody: JsonSchema = { type: 'object', required: ['amount'], additionalProperties: false, properties: { amount } };
+
+// --- response schemas: answers are serialised by them and documented with them ----------------------------------------
+
+const instant = { type: 'string', format: 'date-time' };
+const count = { type: 'integer', minimum: 0 };
+const object = (properties: Record<string, unknown>): JsonSchema => ({ type: 'object', additionalProperties: false, required: Object.keys(properties), properties });
+
+const balanceSchema = object({
+  accountId: { type: 'string' },
+  customerId: { type: 'string' },
+  balance: count,
+  available: count,
+  held: count,
+  lowBalanceThreshold: nullable(count),
+  grants: {
+    type: 'array',
+    description: 'Grants that still hold credits, in burn order (soonest expiry, then priority).',
+    items: object({
+      grantId: { type: 'string' },
+      amount: count,
+      remaining: count,
+      held: count,
+      expiresAt: nullable(instant),
+      source: object({ type: { type: 'string', enum: [...GRANT_SOURCE_TYPES] }, id: { type: 'string' }, period: nullable(count) }),
+      priority: { type: 'integer' },
+      status: { type: 'string', enum: ['ACTIVE', 'EXPIRED', 'REVOKED'] },
+    }),
   },
-  grant: {
-    method: 'POST',
-    url: '/v1/accounts/:customerId/grants',
-    summary: 'Grant credits by hand (MANUAL or PROMOTION); one grant per source on each account',
-    schema: {
-      params: customerIdParam,
-      body: {
-        type: 'object',
-        required: ['amount', 'source'],
-        additionalProperties: false,
-        properties: {
-          amount,
-          source: {
-            type: 'object',
-            required: ['type', 'id'],
-            additionalProperties: false,
-            properties: { type: { type: 'string', enum: ['MANUAL', 'PROMOTION'] }, id: { type: 'string', minLength: 1, maxLength: 128 } },
-          },
-          expiresAt: { type: 'string', format: 'date-time' },
-          priority: { type: 'integer', minimum: 0, maximum: 1000000 },
-        },
+});
+const ledgerEntrySchema = object({
+  entryId: { type: 'string' },
+  sequence: { type: 'integer', minimum: 1 },
+  type: {
+    type: 'string',
+    enum: [...LEDGER_ENTRY_TYPES],
+    description: "An 'expire' with a reservationId and heldDelta < 0 is a hold that outlived its TTL; with balanceDelta < 0, credits of a grant that expired.",
+  },
+  grantId: { type: 'string' },
+  reservationId: nullable({ type: 'string' }),
+  amount: { type: 'integer', minimum: 1 },
+  balanceDelta: { type: 'integer' },
+  heldDelta: { type: 'integer' },
+  occurredAt: instant,
+});
+const reservationStatus = { type: 'string', enum: ['HELD', 'CAPTURED', 'RELEASED', 'EXPIRED'] };
+const allocationsSchema = {
+  type: 'array',
+  description: 'The grants the hold is earmarked on, in burn order, and what was captured and refunded of each.',
+  items: object({ grantId: { type: 'string' }, amount: count, captured: count, refunded: count }),
+};
+const reservationSchema = object({
+  reservationId: { type: 'string', format: 'uuid' },
+  customerId: { type: 'string' },
+  amount: count,
+  status: reservationStatus,
+  reservedAt: instant,
+  expiresAt: instant,
+  resolvedAt: nullable(instant),
+  allocations: allocationsSchema,
+});
+const reservedSchema = object({
+  reservationId: { type: 'string', format: 'uuid' },
+  customerId: { type: 'string' },
+  amount: count,
+  status: reservationStatus,
+  reservedAt: instant,
+  expiresAt: instant,
+  availableAfter: count,
+  replayed: { type: 'boolean', description: 'true when the Idempotency-Key had already reserved this reservation.' },
+});
+const grantedSchema = object({ grantId: { type: 'string' }, created: { type: 'boolean', description: 'false when this source was already granted: nothing new.' } });
+const thresholdSchema = object({ customerId: { type: 'string' }, lowBalanceThreshold: nullable(count), available: count });
+const capturedSchema = object({
+  reservationId: { type: 'string', format: 'uuid' },
+  captured: count,
+  released: count,
+  replayed: { type: 'boolean', description: 'true when this capture had already been made under this Idempotency-Key.' },
+});
+const releasedSchema = object({
+  reservationId: { type: 'string', format: 'uuid' },
+  released: count,
+  replayed: { type: 'boolean', description: 'true when this release had already been made under this Idempotency-Key.' },
+});
+const refundedSchema = object({ reservationId: { type: 'string', format: 'uuid' }, refunded: count });
+
+// --- views: domain values → the documented JSON ---------------------------------------------------------------------
+
+const iso = (date: Date | string | null) => (date === null ? null : new Date(date).toISOString());
+
+const balanceView = (balance: BalanceView) => ({
+  accountId: balance.accountId,
+  customerId: balance.customerId,
+  balance: balance.balance,
+  available: balance.available,
+  held: balance.held,
+  lowBalanceThreshold: balance.lowBalanceThreshold,
+  grants: balance.grants.map((grant) => ({ ...grant, expiresAt: iso(grant.expiresAt), source: { ...grant.source } })),
+});
+const ledgerEntryView = (entry: LedgerEntry) => ({
+  entryId: entry.entryId,
+  sequence: entry.sequence,
+  type: entry.type,
+  grantId: entry.grantId,
+  reservationId: entry.reservationId,
+  amount: entry.amount,
+  balanceDelta: entry.balanceDelta,
+  heldDelta: entry.heldDelta,
+  occurredAt: iso(entry.occurredAt),
+});
+const reservationView = (reservation: ReservationState & { customerId: string }) => ({
+  reservationId: reservation.reservationId,
+  customerId: reservation.customerId,
+  amount: reservation.amount,
+  status: reservation.status,
+  reservedAt: iso(reservation.reservedAt),
+  expiresAt: iso(reservation.expiresAt),
+  resolvedAt: iso(reservation.resolvedAt),
+  allocations: reservation.allocations.map(({ grantId, amount: held, captured, refunded }) => ({ grantId, amount: held, captured, refunded })),
+});
+
+/** The ledger's cursor: the last sequence of the page, opaque to clients. */
+const ledgerCursor = (afterSequence: number) => encodeCursor([afterSequence]);
+const afterSequenceOf = (cursor: string | undefined) =>
+  cursor === undefined ? 0 : decodeCursor(cursor, ([sequence]) => (typeof sequence === 'number' && Number.isSafeInteger(sequence) && sequence > 0 ? sequence : undefined));
+
+type CustomerParams = { Params: { customerId: string } };
+type ReservationParams = { Params: { reservationId: string } };
+const forCustomer = { customer: (request: AuthenticatedRequest<CustomerParams>) => request.params.customerId };
+
+/**
+ * Credit's REST operations as kit route specs. Reserve, capture and release run on the group-committed hot path (kind
+ * custom): reserve's Idempotency-Key names the reservation and the reservation remembers the key that resolved it, so
+ * replays are answered from the account itself. Grant, refund and the threshold store their response with the key.
+ */
+export function creditRoutes(useCases: CreditUseCases): RouteSpec[] {
+  return [
+    defineRoute<CustomerParams>({
+      kind: 'custom',
+      idempotent: false,
+      method: 'GET',
+      url: '/v1/accounts/:customerId/balance',
+      operationId: 'getBalance',
+      summary: 'Balance, available, held and live grants',
+      tag: 'accounts',
+      access: forCustomer,
+      schema: { params: customerIdParam, success: { status: 200, body: balanceSchema }, errors: { 404: ['ACCOUNT_NOT_FOUND'] } },
+      handle: async (request) => ({ body: balanceView(await useCases.balance.execute({ customerId: request.params.customerId })) }),
+    }),
+    defineRoute<CustomerParams & { Querystring: { limit: number; cursor?: string } }>({
+      kind: 'custom',
+      idempotent: false,
+      method: 'GET',
+      url: '/v1/accounts/:customerId/ledger',
+      operationId: 'listLedger',
+      summary: 'The append-only ledger, in sequence order',
+      tag: 'accounts',
+      access: forCustomer,
+      schema: { params: customerIdParam, querystring: listQuerySchema(), success: { status: 200, body: listEnvelopeSchema(ledgerEntrySchema) }, errors: { 404: ['ACCOUNT_NOT_FOUND'] } },
+      handle: async (request) => {
+        const page = await useCases.ledger.execute({ customerId: request.params.customerId, limit: request.query.limit, afterSequence: afterSequenceOf(request.query.cursor) });
+        return { body: { data: page.entries.map(ledgerEntryView), nextCursor: page.nextAfterSequence === null ? null : ledgerCursor(page.nextAfterSequence) } };
       },
-    },
-  },
-  lowBalanceThreshold: {
-    method: 'POST',
-    url: '/v1/accounts/:customerId/low-balance-threshold',
-    summary: 'Set the low-balance threshold (absolute credits; null switches alerts off): CreditBalanceLow once per drop below it, CreditBalanceRecovered once back above',
-    schema: {
-      params: customerIdParam,
-      body: { type: 'object', required: ['threshold'], additionalProperties: false, properties: { threshold: { ...amount, type: ['integer', 'null'] } } },
-    },
-  },
-  reservation: { method: 'GET', url: '/v1/reservations/:reservationId', summary: 'A reservation and the grants it holds', schema: { params: reservationIdParam } },
-  capture: {
-    method: 'POST',
-    url: '/v1/reservations/:reservationId/capture',
-    summary: 'Capture what was used (≤ held); the rest is released',
-    schema: { params: reservationIdParam, body: { type: 'object', required: ['amount'], additionalProperties: false, properties: { amount } } },
-  },
-  release: { method: 'POST', url: '/v1/reservations/:reservationId/release', summary: 'Release the whole hold', schema: { params: reservationIdParam } },
-  refund: {
-    method: 'POST',
-    url: '/v1/reservations/:reservationId/refund',
-    summary: 'Give captured credits back',
-    schema: { params: reservationIdParam, body: { type: 'object', required: ['amount'], additionalProperties: false, properties: { amount } } },
-  },
-} as const;
-
-export function openApiDocument(): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of Object.values(creditRoutes)) {
-    const path = route.url.replace(/:(\w+)/g, '{$1}');
-    const schema = route.schema as { params?: { properties: Record<string, unknown> }; querystring?: { properties: Record<string, unknown> }; body?: unknown };
-    paths[path] ??= {};
-    paths[path][route.method.toLowerCase()] = {
-      summary: route.summary,
-      security: [{ serviceToken: [] }],
-      parameters: [
-        ...Object.entries(schema.params?.properties ?? {}).map(([name, s]) => ({ name, in: 'path', required: true, schema: s })),
-        ...Object.entries(schema.querystring?.properties ?? {}).map(([name, s]) => ({ name, in: 'query', schema: s })),
-        ...(route.method === 'POST' ? [{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', maxLength: 255 } }] : []),
-      ],
-      ...(schema.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema.body } } } } : {}),
-      responses: { '200': { description: 'OK' }, '4XX': { description: '{ error: { code, message, details } }' } },
-    };
-  }
-  return {
-    openapi: '3.0.3',
-    info: { title: 'Credit service', version: '1.0.0', description: 'Prepaid credit accounts, reservations and the ledger. gRPC: proto/billing/credit/v1/credit.proto' },
-    components: { securitySchemes: { serviceToken: { type: 'http', scheme: 'bearer' } } },
-    paths,
-  };
-}
-
-interface Deps {
-  useCases: CreditUseCases;
-  unitOfWork: UnitOfWork<SqlExecutor>;
-  /** A bus bound to one transaction, for writes whose response is stored with their Idempotency-Key. */
-  busIn: (tx: SqlExecutor) => AccountCommandBus;
-  reservations: ReservationDirectory;
-  ids: DeterministicIds;
-  clock: Clock;
-}
-
-export function registerCreditRoutes(app: FastifyInstance, deps: Deps): void {
-  const { useCases } = deps;
-  const guard = (request: FastifyRequest) => (customerId: string) => {
-    if (!canActFor(request.principal!, customerId)) throw new PermissionDeniedError();
-  };
-  const context = (request: FastifyRequest) => request.messageContext;
-  // Fastify has validated params, query and body against the route's schema before the handler runs.
-  type Request = FastifyRequest & { params: { customerId: string; reservationId: string }; body: any; query: any };
-  const route = (name: keyof typeof creditRoutes, handler: (request: Request, reply: FastifyReply) => Promise<unknown>) => {
-    const { method, url, schema } = creditRoutes[name];
-    app.route({ method, url, schema, handler: (request, reply) => handler(request as Request, reply) });
-  };
-  const iso = (date: Date | null) => (date ? date.toISOString() : null);
-
-  route('balance', async (request) => {
-    guard(request)(request.params.customerId);
-    return useCases.balance.execute({ customerId: request.params.customerId });
-  });
-  route('ledger', async (request) => {
-    guard(request)(request.params.customerId);
-    return useCases.ledger.execute({ customerId: request.params.customerId, limit: request.query.limit, cursor: request.query.cursor });
-  });
-  route('reserve', async (request) => {
-    guard(request)(request.params.customerId);
-    const key = idempotencyKeyOf(request);
-    const { reservation, replayed } = await useCases.reserve.execute(
-      { customerId: request.params.customerId, amount: request.body.amount, ttlSeconds: request.body.ttlSeconds, idempotencyKey: key },
-      context(request),
-    );
-    return { ...reservation, reservedAt: iso(reservation.reservedAt), expiresAt: iso(reservation.expiresAt), replayed };
-  });
-  route('reservation', async (request) => useCases.reservation.execute({ reservationId: request.params.reservationId }, guard(request)));
-  route('capture', async (request) => {
-    idempotencyKeyOf(request);
-    return useCases.capture.execute({ reservationId: request.params.reservationId, amount: request.body.amount }, context(request), guard(request));
-  });
-  route('release', async (request) => {
-    idempotencyKeyOf(request);
-    return useCases.release.execute({ reservationId: request.params.reservationId }, context(request), guard(request));
-  });
-  route('refund', async (request, reply) => {
-    const key = idempotencyKeyOf(request);
-    const response = await runIdempotent(deps.unitOfWork, { principal: request.principal!.name, key, route: 'refund', body: { ...request.params, ...request.body } }, async (tx) => {
-      const handler = new RefundCaptureHandler({ bus: deps.busIn(tx), reservations: deps.reservations });
-      return { status: 200, body: await handler.execute({ reservationId: request.params.reservationId, amount: request.body.amount }, context(request), guard(request)) };
-    });
-    return reply.status(response.status).send(response.body);
-  });
-  route('grant', async (request, reply) => {
-    guard(request)(request.params.customerId);
-    const key = idempotencyKeyOf(request);
-    const response = await runIdempotent(deps.unitOfWork, { principal: request.principal!.name, key, route: 'grant', body: { ...request.params, ...request.body } }, async (tx) => {
-      const handler = new GrantCreditsHandler({ bus: deps.busIn(tx), grantIds: deps.ids, clock: deps.clock });
-      const result = await handler.execute({ customerId: request.params.customerId, ...request.body }, context(request));
-      return { status: result.created ? 201 : 200, body: result };
-    });
-    return reply.status(response.status).send(response.body);
-  });
-  route('lowBalanceThreshold', async (request, reply) => {
-    guard(request)(request.params.customerId);
-    const key = idempotencyKeyOf(request);
-    const body = { customerId: request.params.customerId, threshold: request.body.threshold as number | null };
-    const response = await runIdempotent(deps.unitOfWork, { principal: request.principal!.name, key, route: 'lowBalanceThreshold', body }, async (tx) => ({
-      status: 200,
-      body: await new SetLowBalanceThresholdHandler({ bus: deps.busIn(tx) }).execute(body, context(request)),
-    }));
-    return reply.status(response.status).send(response.body);
-  });
-  app.get('/openapi.json', async () => openApiDocument());
+    }),
+    defineRoute<CustomerParams & { Body: { amount: number; ttlSeconds: number } }>({
+      kind: 'custom',
+      idempotent: true,
+      method: 'POST',
+      url: '/v1/accounts/:customerId/reservations',
+      operationId: 'reserveCredits',
+      summary: 'Hold credits; the Idempotency-Key names the reservation',
+      tag: 'reservations',
+      access: forCustomer,
+      schema: {
+        params: customerIdParam,
+        body: reserveBody,
+        success: { status: 201, body: reservedSchema, description: 'The hold (the same one again for a replayed key).' },
+        errors: { 400: ['INVALID_AMOUNT', 'INVALID_TTL'], 404: ['ACCOUNT_NOT_FOUND'], 409: ['INSUFFICIENT_CREDITS'] },
+      },
+      handle: async (request) => {
+        const { customerId } = request.params;
+        const { reservation, replayed, availableAfter } = await useCases.reserve.execute(
+          { customerId, amount: request.body.amount, ttlSeconds: request.body.ttlSeconds, idempotencyKey: idempotencyKeyOf(request) },
+          request.messageContext,
+        );
+        const body = {
+          reservationId: reservation.reservationId,
+          customerId,
+          amount: reservation.amount,
+          status: reservation.status,
+          reservedAt: iso(reservation.reservedAt),
+          expiresAt: iso(reservation.expiresAt),
+          availableAfter,
+          replayed,
+        };
+        return { body, replayed };
+      },
+    }),
+    defineRoute<CustomerParams & { Body: { amount: number; source: { type: string; id: string }; expiresAt?: string; priority?: number } }>({
+      kind: 'idempotent-write',
+      method: 'POST',
+      url: '/v1/accounts/:customerId/grants',
+      operationId: 'grantCredits',
+      summary: 'Grant credits by hand (MANUAL or PROMOTION); one grant per source on each account',
+      tag: 'accounts',
+      access: forCustomer,
+      schema: {
+        params: customerIdParam,
+        body: grantBody,
+        success: { status: 201, body: grantedSchema, description: 'The grant; created false when the source was already granted (nothing new).' },
+        errors: { 400: ['INVALID_AMOUNT', 'INVALID_GRANT_SOURCE'], 422: ['GRANT_ALREADY_EXISTS'] },
+      },
+      execute: async (request, tx) => {
+        const { grantId, created } = await useCases.in(tx).grant.execute({ customerId: request.params.customerId, ...request.body }, request.messageContext);
+        return { body: { grantId, created } };
+      },
+    }),
+    defineRoute<CustomerParams & { Body: { threshold: number | null } }>({
+      kind: 'idempotent-write',
+      method: 'POST',
+      url: '/v1/accounts/:customerId/low-balance-threshold',
+      operationId: 'setLowBalanceThreshold',
+      summary:
+        'Set the low-balance threshold (absolute credits; null switches alerts off): CreditBalanceLow once per drop below it, CreditBalanceRecovered once back above',
+      tag: 'accounts',
+      access: forCustomer,
+      schema: { params: customerIdParam, body: lowBalanceThresholdBody, success: { status: 200, body: thresholdSchema }, errors: { 400: ['INVALID_AMOUNT'], 404: ['ACCOUNT_NOT_FOUND'] } },
+      execute: async (request, tx) => ({
+        body: await useCases.in(tx).setLowBalanceThreshold.execute({ customerId: request.params.customerId, threshold: request.body.threshold }, request.messageContext),
+      }),
+    }),
+    defineRoute<ReservationParams>({
+      kind: 'custom',
+      idempotent: false,
+      method: 'GET',
+      url: '/v1/reservations/:reservationId',
+      operationId: 'getReservation',
+      summary: 'A reservation and the grants it holds',
+      tag: 'reservations',
+      access: 'any',
+      schema: { params: reservationIdParam, success: { status: 200, body: reservationSchema }, errors: { 403: ['FORBIDDEN'], 404: ['RESERVATION_NOT_FOUND'] } },
+      handle: async (request) => ({
+        body: reservationView(await useCases.reservation.execute({ reservationId: request.params.reservationId }, (customerId) => assertCustomerScope(request.principal, customerId))),
+      }),
+    }),
+    defineRoute<ReservationParams & { Body: { amount: number } }>({
+      kind: 'custom',
+      idempotent: true,
+      method: 'POST',
+      url: '/v1/reservations/:reservationId/capture',
+      operationId: 'captureReservation',
+      summary: 'Capture what was used (≤ held); the rest is released',
+      description:
+        'The reservation remembers the Idempotency-Key that resolved it: the same capture under it answers the first result; a capture or release under another key is 409 RESERVATION_ALREADY_RESOLVED, or RESERVATION_EXPIRED once the hold has expired.',
+      tag: 'reservations',
+      access: 'any',
+      schema: {
+        params: reservationIdParam,
+        body: captureBody,
+        success: { status: 200, body: capturedSchema },
+        errors: { 400: ['INVALID_AMOUNT'], 403: ['FORBIDDEN'], 404: ['RESERVATION_NOT_FOUND'], 409: ['RESERVATION_ALREADY_RESOLVED', 'RESERVATION_EXPIRED'], 422: ['CAPTURE_EXCEEDS_HOLD'] },
+      },
+      handle: async (request) => {
+        const { reservationId, captured, released, replayed } = await useCases.capture.execute(
+          { reservationId: request.params.reservationId, amount: request.body.amount, idempotencyKey: idempotencyKeyOf(request) },
+          request.messageContext,
+          (customerId) => assertCustomerScope(request.principal, customerId),
+        );
+        return { body: { reservationId, captured, released, replayed }, replayed };
+      },
+    }),
+    defineRoute<ReservationParams>({
+      kind: 'custom',
+      idempotent: true,
+      method: 'POST',
+      url: '/v1/reservations/:reservationId/release',
+      operationId: 'releaseReservation',
+      summary: 'Release the whole hold',
+      description:
+        'The reservation remembers the Idempotency-Key that resolved it: the same release under it answers the first result; a capture or release under another key is 409 RESERVATION_ALREADY_RESOLVED, or RESERVATION_EXPIRED once the hold has expired.',
+      tag: 'reservations',
+      access: 'any',
+      schema: {
+        params: reservationIdParam,
+        success: { status: 200, body: releasedSchema },
+        errors: { 403: ['FORBIDDEN'], 404: ['RESERVATION_NOT_FOUND'], 409: ['RESERVATION_ALREADY_RESOLVED', 'RESERVATION_EXPIRED'] },
+      },
+      handle: async (request) => {
+        const { reservationId, released, replayed } = await useCases.release.execute(
+          { reservationId: request.params.reservationId, idempotencyKey: idempotencyKeyOf(request) },
+          request.messageContext,
+          (customerId) => assertCustomerScope(request.principal, customerId),
+        );
+        return { body: { reservationId, released, replayed }, replayed };
+      },
+    }),
+    defineRoute<ReservationParams & { Body: { amount: number } }>({
+      kind: 'idempotent-write',
+      method: 'POST',
+      url: '/v1/reservations/:reservationId/refund',
+      operationId: 'refundCapture',
+      summary: 'Give captured credits back',
+      tag: 'reservations',
+      access: 'any',
+      schema: {
+        params: reservationIdParam,
+        body: refundBody,
+        success: { status: 200, body: refundedSchema },
+        errors: { 400: ['INVALID_AMOUNT'], 403: ['FORBIDDEN'], 404: ['RESERVATION_NOT_FOUND'], 422: ['RESERVATION_NOT_CAPTURED', 'REFUND_EXCEEDS_CAPTURED'] },
+      },
+      execute: async (request, tx) => {
+        const { reservationId, refunded } = await useCases
+          .in(tx)
+          .refund.execute({ reservationId: request.params.reservationId, amount: request.body.amount }, request.messageContext, (customerId) =>
+            assertCustomerScope(request.principal, customerId),
+          );
+        return { body: { reservationId, refunded } };
+      },
+    }),
+  ];
 }

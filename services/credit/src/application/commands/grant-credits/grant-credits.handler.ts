@@ -1,6 +1,6 @@
 import { CreditAmount } from '../../../domain/credit-amount.value-object';
 import { GrantSource } from '../../../domain/grant-source.value-object';
-import type { AccountCommandResult } from '../../account-command';
+import type { AccountCommandResult } from '../../../domain/credit-account.decide';
 import { grantIdFor } from '../../grant-id';
 import { InvalidRequestError, requireCustomerId, unwrap } from '../../credit.errors';
 import type { AccountCommandBus, RequestContext, SubmitOptions } from '../../ports/account-command-bus.port';

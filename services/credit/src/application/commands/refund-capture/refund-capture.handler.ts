@@ -1,6 +1,6 @@
 import { ReservationNotFoundError } from '../../../domain/credit-account.errors';
 import { CreditAmount } from '../../../domain/credit-amount.value-object';
-import type { AccountCommandResult } from '../../account-command';
+import type { AccountCommandResult } from '../../../domain/credit-account.decide';
 import { requireUuid, unwrap } from '../../credit.errors';
 import type { AccountCommandBus, RequestContext } from '../../ports/account-command-bus.port';
 import type { ReservationDirectory } from '../../ports/reservation-directory.port';

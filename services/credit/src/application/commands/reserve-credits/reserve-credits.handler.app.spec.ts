@@ -58,12 +58,16 @@ describe('ReserveCreditsHandler', () => {
     it('captures up to the hold, releases the rest, and carries the correlation id into the events', async () => {
       const { reservation } = await reserve.execute({ customerId: 'customer-1', amount: 40, ttlSeconds: 60, idempotencyKey: 'k-2' }, context);
       const capture = new CaptureReservationHandler({ bus, reservations: bus });
-      const result = await capture.execute({ reservationId: reservation.reservationId, amount: 15 }, { correlationId: 'corr-2' });
-      expect(result).to.include({ captured: 15, released: 25 });
+      const request = { reservationId: reservation.reservationId, amount: 15, idempotencyKey: 'capture-1' };
+      const result = await capture.execute(request, { correlationId: 'corr-2' });
+      expect(result).to.include({ captured: 15, released: 25, replayed: false });
       expect(bus.accounts.get('customer-1')!.balance).to.equal(85);
       expect(bus.published.find((event) => event.type === 'ReservationCaptured')!.correlationId).to.equal('corr-2');
-      const tooMuch = await capture.execute({ reservationId: reservation.reservationId, amount: 16 }, context).catch((caught: { code: string }) => caught);
-      expect((tooMuch as { code: string }).code).to.equal('RESERVATION_ALREADY_RESOLVED');
+      expect(await capture.execute(request, context)).to.include({ captured: 15, released: 25, replayed: true });
+      const codeOf = (promise: Promise<unknown>) => promise.then(() => 'OK', (caught: { code: string }) => caught.code);
+      expect(await codeOf(capture.execute({ ...request, amount: 16 }, context))).to.equal('IDEMPOTENCY_KEY_REUSED');
+      expect(await codeOf(capture.execute({ ...request, idempotencyKey: 'capture-2' }, context))).to.equal('RESERVATION_ALREADY_RESOLVED');
+      expect(bus.accounts.get('customer-1')!.balance, 'captured once').to.equal(85);
     });
   });
 });

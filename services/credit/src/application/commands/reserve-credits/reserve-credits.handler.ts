@@ -1,6 +1,6 @@
 import { CreditAmount } from '../../../domain/credit-amount.value-object';
 import { ReservationTtl } from '../../../domain/reservation-ttl.value-object';
-import type { AccountCommandResult } from '../../account-command';
+import type { AccountCommandResult } from '../../../domain/credit-account.decide';
 import { requireCustomerId, requireIdempotencyKey, unwrap } from '../../credit.errors';
 import type { AccountCommandBus, RequestContext } from '../../ports/account-command-bus.port';
 import type { DeterministicIds } from '../../ports/reservation-directory.port';

@@ -1,5 +1,5 @@
 import { CreditAmount } from '../../../domain/credit-amount.value-object';
-import type { AccountCommandResult } from '../../account-command';
+import type { AccountCommandResult } from '../../../domain/credit-account.decide';
 import { requireCustomerId, unwrap } from '../../credit.errors';
 import type { AccountCommandBus, RequestContext } from '../../ports/account-command-bus.port';
 

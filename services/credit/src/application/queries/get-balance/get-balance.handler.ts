@@ -1,4 +1,5 @@
-import { AccountNotFoundError, requireCustomerId } from '../../credit.errors';
+import { AccountNotFoundError } from '../../../domain/credit-account.errors';
+import { requireCustomerId } from '../../credit.errors';
 import type { CreditReadModel } from '../../ports/credit-read-model.port';
 
 export class GetBalanceHandler {

@@ -1,18 +1,29 @@
-import { AccountNotFoundError, InvalidRequestError, requireCustomerId } from '../../credit.errors';
+import { AccountNotFoundError } from '../../../domain/credit-account.errors';
+import type { LedgerEntry } from '../../../domain/ledger-entry';
+import { InvalidRequestError, requireCustomerId } from '../../credit.errors';
 import type { CreditReadModel } from '../../ports/credit-read-model.port';
 
-/** A page of the ledger in sequence order; the cursor is the last sequence seen. */
+export const MAX_LEDGER_PAGE = 500;
+
+export interface LedgerPage {
+  entries: LedgerEntry[];
+  /** The sequence to read after for the next page; null on the last page. Each transport wraps it as its cursor. */
+  nextAfterSequence: number | null;
+}
+
+/** A page of the ledger in sequence order, after a given sequence (0: from the start). */
 export class ListLedgerHandler {
   constructor(private readonly deps: { readModel: CreditReadModel }) {}
 
-  async execute(query: { customerId: string; limit?: number; cursor?: string }) {
+  async execute(query: { customerId: string; limit: number; afterSequence: number }): Promise<LedgerPage> {
     const customerId = requireCustomerId(query.customerId);
-    const limit = query.limit || 100;
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 500) throw new InvalidRequestError('limit must be 1..500');
-    const afterSequence = query.cursor ? Number(query.cursor) : 0;
+    const { limit, afterSequence } = query;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LEDGER_PAGE) throw new InvalidRequestError(`limit must be 1..${MAX_LEDGER_PAGE}`);
     if (!Number.isSafeInteger(afterSequence) || afterSequence < 0) throw new InvalidRequestError('cursor is not one this service returned');
-    const entries = await this.deps.readModel.ledger(customerId, { limit, afterSequence });
+    // One more than asked: whether a next page exists is known without handing out a cursor to an empty page.
+    const entries = await this.deps.readModel.ledger(customerId, { limit: limit + 1, afterSequence });
     if (!entries) throw new AccountNotFoundError(customerId);
-    return { entries, nextCursor: entries.length === limit ? String(entries.at(-1)!.sequence) : null };
+    const page = entries.slice(0, limit);
+    return { entries: page, nextAfterSequence: entries.length > limit ? page.at(-1)!.sequence : null };
   }
 }

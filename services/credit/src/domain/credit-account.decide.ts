@@ -1,15 +1,18 @@
-import { type CreditAccount, DEFAULT_GRANT_PRIORITY } from '../domain/credit-account.aggregate';
-import { DomainError, GrantNotFoundError } from '../domain/credit-account.errors';
-import { GrantSource } from '../domain/grant-source.value-object';
-import type { ReservationState } from '../domain/reservation.entity';
+import { type CreditAccount, DEFAULT_GRANT_PRIORITY } from './credit-account.aggregate';
+import { DomainError, GrantNotFoundError, IdempotencyKeyReusedError } from './credit-account.errors';
+import { GrantSource } from './grant-source.value-object';
+import type { ReservationState } from './reservation.entity';
 
-/** What can be asked of one account. Commands on one account are applied in order inside one locked transaction. */
+/**
+ * What can be asked of one account. Commands on one account are applied in order inside one locked transaction.
+ * Capture and Release carry the caller's idempotency key: the reservation remembers the key that resolved it.
+ */
 export type AccountCommand =
   | { type: 'Open' }
   | { type: 'Grant'; grantId: string; amount: number; source: GrantSource; expiresAt: Date | null; priority?: number }
   | { type: 'Reserve'; reservationId: string; amount: number; ttlMs: number }
-  | { type: 'Capture'; reservationId: string; amount: number }
-  | { type: 'Release'; reservationId: string }
+  | { type: 'Capture'; reservationId: string; amount: number; idempotencyKey: string }
+  | { type: 'Release'; reservationId: string; idempotencyKey: string }
   | { type: 'Refund'; reservationId: string; amount: number }
   | { type: 'Revoke'; source: GrantSource }
   | { type: 'ClawBack'; source: GrantSource; paymentAmount: number; totalRefunded: number }
@@ -34,13 +37,6 @@ export type AccountCommandResult =
 
 export type AccountCommandOutcome = { ok: true; result: AccountCommandResult } | { ok: false; error: DomainError };
 
-export class IdempotencyKeyReusedError extends DomainError {
-  readonly code = 'IDEMPOTENCY_KEY_REUSED';
-  constructor(reservationId: string) {
-    super(`idempotency key already reserved ${reservationId} with a different amount`);
-  }
-}
-
 /** Events name a grant by its source; the account knows which of its grants that is. */
 function grantOf(account: CreditAccount, source: GrantSource): string {
   const grant = account.findGrantBySource(source);
@@ -51,11 +47,14 @@ function grantOf(account: CreditAccount, source: GrantSource): string {
 const capturedOf = (reservation: ReservationState) => reservation.allocations.reduce((sum, allocation) => sum + allocation.captured, 0);
 
 /**
- * Applies one command to the loaded account. Replays are answered from the account's state: a reserve whose
- * reservation exists (its id derives from the idempotency key), a capture or release of a reservation already resolved
- * the same way. A domain refusal is this command's outcome only; it never aborts the others in the batch.
+ * The account's decision on one command (emmett's `decide`): infrastructure loads the account, calls this, and
+ * persists what the account then holds. Replays are answered from the account's state: a reserve whose reservation
+ * exists (its id derives from the idempotency key), a capture or release under the key that resolved the reservation.
+ * The same key with another request is IDEMPOTENCY_KEY_REUSED; a reservation resolved under another key is
+ * RESERVATION_ALREADY_RESOLVED (RESERVATION_EXPIRED once its hold expired). A domain refusal is this command's outcome
+ * only; it never aborts the others in the batch.
  */
-export function applyAccountCommand(account: CreditAccount, command: AccountCommand, now: Date): AccountCommandOutcome {
+export function decide(account: CreditAccount, command: AccountCommand, now: Date): AccountCommandOutcome {
   try {
     return { ok: true, result: apply(account, command, now) };
   } catch (error) {
@@ -75,7 +74,7 @@ function apply(account: CreditAccount, command: AccountCommand, now: Date): Acco
     case 'Reserve': {
       const existing = account.findReservation(command.reservationId);
       if (existing) {
-        if (existing.amount !== command.amount) throw new IdempotencyKeyReusedError(command.reservationId);
+        if (existing.amount !== command.amount) throw new IdempotencyKeyReusedError(`reserved ${command.reservationId} with a different amount`);
         return { type: 'Reserve', reservation: existing, replayed: true, availableAfter: account.available };
       }
       const reservation = account.reserve({ ...command, now });
@@ -83,7 +82,10 @@ function apply(account: CreditAccount, command: AccountCommand, now: Date): Acco
     }
     case 'Capture': {
       const existing = account.findReservation(command.reservationId);
-      if (existing?.status === 'CAPTURED' && capturedOf(existing) === command.amount) {
+      if (existing !== undefined && existing.resolutionKey === command.idempotencyKey) {
+        if (existing.status !== 'CAPTURED' || capturedOf(existing) !== command.amount) {
+          throw new IdempotencyKeyReusedError(`resolved ${command.reservationId} (${existing.status}) with another request`);
+        }
         return { type: 'Capture', reservationId: command.reservationId, captured: command.amount, released: existing.amount - command.amount, replayed: true };
       }
       const { captured, released } = account.capture({ ...command, now });
@@ -91,7 +93,10 @@ function apply(account: CreditAccount, command: AccountCommand, now: Date): Acco
     }
     case 'Release': {
       const existing = account.findReservation(command.reservationId);
-      if (existing?.status === 'RELEASED') return { type: 'Release', reservationId: command.reservationId, released: existing.amount, replayed: true };
+      if (existing !== undefined && existing.resolutionKey === command.idempotencyKey) {
+        if (existing.status !== 'RELEASED') throw new IdempotencyKeyReusedError(`resolved ${command.reservationId} (${existing.status}) with another request`);
+        return { type: 'Release', reservationId: command.reservationId, released: existing.amount, replayed: true };
+      }
       const { released } = account.release({ ...command, now });
       return { type: 'Release', reservationId: command.reservationId, released, replayed: false };
     }
@@ -118,9 +123,8 @@ function apply(account: CreditAccount, command: AccountCommand, now: Date): Acco
     case 'AdoptLowBalanceThreshold':
       return { type: 'AdoptLowBalanceThreshold', adopted: account.adoptLowBalanceThreshold({ threshold: command.threshold, now }) };
     case 'Expire': {
-      const expiredReservations = account.expireReservations(now).length;
-      const expiredGrants = account.expireGrants(now).length;
-      return { type: 'Expire', expiredGrants, expiredReservations };
+      const { reservations, grants } = account.expireDue(now);
+      return { type: 'Expire', expiredGrants: grants.length, expiredReservations: reservations.length };
     }
     default: {
       const unknown: never = command;
