@@ -251,10 +251,10 @@ describe('@billing/client: the AI gateway example against the platform (processe
     expect(killed, 'one hold per killed call, none added by the replays').to.have.length(4);
     for (const reservationId of killed) {
       const entries = ledger.filter((entry) => entry.reservationId === reservationId);
-      // An expired hold is released in full (the ledger's `release`, as for an explicit release).
+      // The killed call's hold lapses at its TTL: one `expire` entry gives all of it back.
       expect(entries.map((entry) => [entry.type, entry.amount]), `ledger of ${reservationId}`).to.deep.equal([
         ['hold', 50],
-        ['release', 50],
+        ['expire', 50],
       ]);
     }
     const captures = ledger.filter((entry) => entry.type === 'capture').map((entry) => [entry.reservationId, entry.amount]);
