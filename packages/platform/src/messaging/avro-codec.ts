@@ -1,4 +1,5 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { TimeoutMiddleware } from 'mappersmith/middleware/timeout';
 import type { SchemaCatalog } from './schema-catalog';
 
 /**
@@ -12,8 +13,12 @@ export class AvroCodec {
   constructor(
     registryUrl: string,
     readonly catalog: SchemaCatalog,
+    options: { requestTimeoutMs?: number } = {},
   ) {
-    this.registry = new SchemaRegistry({ host: registryUrl });
+    // Without a timeout a registry request that never gets its answer waits forever, and with it the relay's batch (its
+    // rows stay claimed) or the consumer's partition: a billing E2E run once saw a service publish nothing more for
+    // minutes, without a log line. Timed out, the request fails and is retried; the batch or the message waits meanwhile.
+    this.registry = new SchemaRegistry({ host: registryUrl, middlewares: [TimeoutMiddleware(options.requestTimeoutMs ?? 10_000)] });
   }
 
   private schemaId(eventType: string): Promise<number> {

@@ -18,6 +18,9 @@ export class SchemaRegistrationError extends Error {
   override readonly name = 'SchemaRegistrationError';
 }
 
+/** A registry request that gets no answer fails after this, like the codec's: a start must not hang on it. */
+const answerWithin = () => AbortSignal.timeout(10_000);
+
 /** A 409 that says the schema breaks the subject's rule: a real refusal, unlike the 409s of a concurrent first write. */
 const incompatibility = /incompatible|not compatible/i;
 
@@ -56,6 +59,7 @@ class RegistryAnswer extends Error {
 async function setBackward(registryUrl: string, subject: string): Promise<void> {
   await despiteConcurrentWriters(subject, 'setting BACKWARD compatibility', async () => {
     const response = await fetch(`${registryUrl}/config/${encodeURIComponent(subject)}`, {
+      signal: answerWithin(),
       method: 'PUT',
       headers: contentType,
       body: JSON.stringify({ compatibility: 'BACKWARD' }),
@@ -72,6 +76,7 @@ async function setBackward(registryUrl: string, subject: string): Promise<void> 
 async function registerVersion(registryUrl: string, subject: string, schema: string): Promise<number> {
   return despiteConcurrentWriters(subject, 'registering', async () => {
     const response = await fetch(`${registryUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
+      signal: answerWithin(),
       method: 'POST',
       headers: contentType,
       body: JSON.stringify({ schema, schemaType: 'AVRO' }),
@@ -86,10 +91,11 @@ async function registerVersion(registryUrl: string, subject: string, schema: str
 export async function checkSchemas(registryUrl: string, schemas: readonly EventSchema[]): Promise<SchemaCheck[]> {
   return Promise.all(
     schemas.map(async ({ subject, schema }): Promise<SchemaCheck> => {
-      const versions = await fetch(`${registryUrl}/subjects/${encodeURIComponent(subject)}/versions`);
+      const versions = await fetch(`${registryUrl}/subjects/${encodeURIComponent(subject)}/versions`, { signal: answerWithin() });
       if (versions.status === 404) return { subject, status: 'new' };
       await setBackward(registryUrl, subject);
       const response = await fetch(`${registryUrl}/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest?verbose=true`, {
+        signal: answerWithin(),
         method: 'POST',
         headers: contentType,
         body: JSON.stringify({ schema: JSON.stringify(schema), schemaType: 'AVRO' }),
