@@ -52,7 +52,11 @@ describe('@billing/client: the AI gateway example against the platform (processe
 
   before(async function () {
     this.timeout(300_000);
-    [platform] = await Promise.all([startPlatform(), packAndInstallExample()]);
+    // allSettled, not all: a failed pack must not leave the platform starting unseen, with no after() to stop it (its
+    // processes then consumed the next run's events into their own databases).
+    const [started, installed] = await Promise.allSettled([startPlatform(), packAndInstallExample()]);
+    if (started.status === 'fulfilled') platform = started.value;
+    for (const outcome of [started, installed]) if (outcome.status === 'rejected') throw outcome.reason;
     credit = creditGrpcClient(platform, { deadlineMs: 5_000 });
     topUpPack = `e2e-client-pack-${randomUUID().slice(0, 8)}`;
     const pack = await restClient(platform, 'payment')('POST', '/v1/top-up-packs', { code: topUpPack, credits: 500, prices: [{ amount: 1_000, currency: 'EUR' }] });
