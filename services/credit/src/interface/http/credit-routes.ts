@@ -115,23 +115,22 @@ const allocationsSchema = {
   description: 'The grants the hold is earmarked on, in burn order, and what was captured and refunded of each.',
   items: object({ grantId: { type: 'string' }, amount: count, captured: count, refunded: count }),
 };
-const reservationSchema = object({
+/** What the reservation read and the reserve answer share. */
+const reservationFields = {
   reservationId: { type: 'string', format: 'uuid' },
   customerId: { type: 'string' },
   amount: count,
   status: reservationStatus,
   reservedAt: instant,
   expiresAt: instant,
+};
+const reservationSchema = object({
+  ...reservationFields,
   resolvedAt: nullable(instant),
   allocations: allocationsSchema,
 });
 const reservedSchema = object({
-  reservationId: { type: 'string', format: 'uuid' },
-  customerId: { type: 'string' },
-  amount: count,
-  status: reservationStatus,
-  reservedAt: instant,
-  expiresAt: instant,
+  ...reservationFields,
   availableAfter: count,
   replayed: { type: 'boolean', description: 'true when the Idempotency-Key had already reserved this reservation.' },
 });
