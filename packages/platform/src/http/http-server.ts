@@ -98,7 +98,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       return typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : undefined;
     };
     const correlationId = header('x-correlation-id') ?? randomUUID();
-    request.messageContext = { correlationId, traceparent: childTraceparent(header('traceparent')) };
+    const actor = header('billing-actor');
+    request.messageContext = { correlationId, traceparent: childTraceparent(header('traceparent')), ...(actor ? { actor } : {}) };
     reply.header('x-correlation-id', correlationId);
     if (publicPaths.has(request.routeOptions.url ?? request.url.split('?')[0]!)) return;
     const principal = options.tokens.authenticate(request.headers.authorization);
@@ -115,7 +116,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     duration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     const level = reply.statusCode >= 500 ? 'error' : 'info';
     request.log[level](
-      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), correlationId: request.messageContext?.correlationId, principal: request.principal?.name },
+      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), correlationId: request.messageContext?.correlationId, principal: request.principal?.name, actor: request.messageContext?.actor },
       'request',
     );
   });

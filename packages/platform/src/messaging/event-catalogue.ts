@@ -32,7 +32,7 @@ export function markdownForCatalog(catalog: SchemaCatalog): string {
     'One topic per bounded context; the Avro record namespace is the topic. Subjects follow TopicRecordNameStrategy',
     '(`<topic>-<namespace>.<Event>`); the Kafka key is the aggregate id, so one aggregate\'s events stay in order.',
     'Every message carries the headers `event-id`, `event-type`, `occurred-at`, `correlation-id`, `causation-id` and',
-    '`traceparent` (docs/messaging.md).',
+    '`traceparent`, and `actor` when a person asked for the change (docs/messaging.md).',
     '',
   ];
   for (const topic of catalog.topics()) {

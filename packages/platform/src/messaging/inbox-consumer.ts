@@ -318,6 +318,7 @@ export class InboxConsumer<Tx extends SqlExecutor> {
         correlationId: header(message.headers, 'correlation-id') ?? eventId,
         causationId: header(message.headers, 'causation-id'),
         traceparent: header(message.headers, 'traceparent'),
+        actor: header(message.headers, 'actor'),
       },
       occurredAt: header(message.headers, 'occurred-at'),
       topic,

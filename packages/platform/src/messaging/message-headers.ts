@@ -5,6 +5,8 @@ export interface MessageContext {
   correlationId: string;
   causationId?: string;
   traceparent?: string;
+  /** Who asked for the change, when a person did (e.g. `console:alice`): from the `Billing-Actor` request header. */
+  actor?: string;
 }
 
 const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -22,4 +24,5 @@ export const causedBy = (parent: MessageContext, eventId: string): MessageContex
   correlationId: parent.correlationId,
   causationId: eventId,
   traceparent: childTraceparent(parent.traceparent),
+  ...(parent.actor ? { actor: parent.actor } : {}),
 });

@@ -111,6 +111,32 @@ describe('Outbox relay and inbox consumer (real PostgreSQL, Kafka and registry)'
     expect((await metrics.duplicates.get()).values[0]!.value).to.equal(3);
   });
 
+  it("carries the actor who asked for a change from the outbox row to the Kafka headers and the consumer's context", async () => {
+    const byOperator = { ...amountAdded('acc-actor', 1), context: { correlationId: randomUUID(), actor: 'console:alice' } };
+    const bySystem = amountAdded('acc-actor', 2);
+    await new PgUnitOfWork(bed.pool).transaction((tx) => appendToOutbox(tx, [byOperator, bySystem]));
+    await startRelay();
+    const onTopic = await readTopic(bed.kafka, bed.topic, (messages) => messages.length >= 2);
+    const actorOf = (eventId: string) => onTopic.find((message) => message.headers!['event-id']!.toString() === eventId)!.headers!.actor?.toString();
+    expect([actorOf(byOperator.eventId), actorOf(bySystem.eventId)]).to.deep.equal(['console:alice', undefined]);
+
+    const seen = new Map<string, string | undefined>();
+    const consumer = new InboxConsumer({
+      consumer: `actor-consumer-${bed.namespace.replaceAll('.', '-')}`,
+      kafka: bed.kafka,
+      topics: [bed.topic],
+      codec,
+      unitOfWork: new PgUnitOfWork(bed.pool),
+      logger: silentLogger(),
+      metrics: new MessagingMetrics(),
+      handlers: { AmountAdded: async (event) => void seen.set(event.eventId, event.context.actor) },
+    });
+    await consumer.start();
+    stops.push(() => consumer.stop());
+    await eventually(async () => seen.size, (size) => size >= 2);
+    expect([seen.get(byOperator.eventId), seen.get(bySystem.eventId)]).to.deep.equal(['console:alice', undefined]);
+  });
+
   it('publishes rows whose NOTIFY it never heard, by polling', async () => {
     await startRelay();
     const first = amountAdded('acc-heard', 1);

@@ -257,5 +257,6 @@ function kafkaHeaders(row: OutboxRow): Record<string, string> {
   };
   if (row.headers.causationId) headers['causation-id'] = row.headers.causationId;
   if (row.headers.traceparent) headers.traceparent = row.headers.traceparent;
+  if (row.headers.actor) headers.actor = row.headers.actor;
   return headers;
 }
