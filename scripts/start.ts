@@ -220,6 +220,7 @@ writeFileSync(
     token: tokens.token,
     services: Object.fromEntries(services.map((name) => [name, { http: `http://127.0.0.1:${servicePorts[name]!.http}`, grpc: servicePorts[name]!.grpc }])),
     console: consoleUrl,
+    ...(devOperator ? { consoleOperator: { name: devOperator.name, password: devOperator.password } } : {}),
   }),
   { mode: 0o600 },
 );
