@@ -144,6 +144,7 @@ export interface Payment {
   attempt: number;
   failure: { code: string; message: string } | null;
   totalRefunded: number;
+  refunds: { refundId: string; amount: number; recordedAt: string }[];
   disputes: Dispute[];
 }
 
