@@ -68,7 +68,8 @@ export function LedgerSection({ customerId, version }: { customerId: string; ver
             data={ledger.data?.data ?? []}
             columns={columns}
             rowId={(entry) => entry.entryId}
-            empty={ledger.loading ? 'Loading…' : 'No ledger entries.'}
+            loading={ledger.loading}
+            empty="No ledger entries."
           />
           <Pager pages={pages} nextCursor={ledger.data?.nextCursor} label="Ledger" />
         </>
