@@ -51,6 +51,8 @@ interface ServiceUnderContract {
   creates: string[];
   /** Every operationId that lists a collection (each must answer the one envelope and page). */
   lists: string[];
+  /** Operations answering `{ data }` that are a bounded series, not a collection (a chart's points): never paged. */
+  series?: string[];
   /** For each operationId: a request that succeeds with the full token, on data of a customer the scoped token is not for. */
   request(service: RunningService, operationId: string): Promise<OperationRequest>;
   /** For each list: makes at least two items it lists, and returns the query (filters) that lists them. */
@@ -293,6 +295,10 @@ const credit = (): ServiceUnderContract => {
   let harness: CreditServiceHarness;
   const customerId = `customer-${randomUUID()}`;
   const freshReservation = async () => (await harness.call('Reserve', { customerId, amount: 2, ttlSeconds: 600, idempotencyKey: randomUUID() })).reservationId as string;
+  const freshGrant = async () => {
+    const granted = await harness.rest('POST', `/v1/accounts/${customerId}/grants`, { body: { amount: 1, source: { type: 'MANUAL', id: randomUUID() } }, idempotencyKey: randomUUID() });
+    return granted.body.grantId as string;
+  };
   const capturedReservation = async () => {
     const reservationId = await freshReservation();
     await harness.call('Capture', { reservationId, amount: 2, idempotencyKey: randomUUID() });
@@ -306,12 +312,19 @@ const credit = (): ServiceUnderContract => {
       return { httpUrl: harness.service.httpUrl, grpcPort: harness.service.grpcPort, token: harness.token, scopedToken: harness.scopedToken, close: () => harness.close() };
     },
     creates: ['reserveCredits', 'grantCredits'],
-    lists: ['listLedger'],
+    lists: ['listLedger', 'listGrants', 'listReservations'],
+    // The console's chart: at most `points` points of the balance over time.
+    series: ['getBalanceHistory'],
     async request(_service, operationId): Promise<OperationRequest> {
       switch (operationId) {
         case 'getBalance':
         case 'listLedger':
+        case 'listGrants':
+        case 'listReservations':
+        case 'getBalanceHistory':
           return { params: { customerId } };
+        case 'revokeGrant':
+          return { params: { grantId: await freshGrant() }, body: { reason: 'contract test' } };
         case 'reserveCredits':
           return { params: { customerId }, body: { amount: 1, ttlSeconds: 600 } };
         case 'grantCredits':
@@ -330,8 +343,10 @@ const credit = (): ServiceUnderContract => {
       }
     },
     async seedList() {
-      // The account's opening grant is one entry; a hold makes the second.
+      // The account's opening grant is one grant and one entry; a hold makes the second entry, a grant the second grant.
       await freshReservation();
+      await freshReservation();
+      await freshGrant();
       return {};
     },
     grpc: {
@@ -421,7 +436,11 @@ for (const underContract of services) {
       const lists = operations.filter((operation) => underContract.lists.includes(operation.id));
       expect(lists.map((operation) => operation.id), 'the lists the table names are documented').to.have.members(underContract.lists);
       // Anything shaped or parameterised like a list is one of them: no second envelope, no unpaged collection.
-      const listLike = operations.filter((operation) => isList(operation) || (operation.spec.parameters as { name: string }[]).some((parameter) => ['limit', 'cursor'].includes(parameter.name)));
+      const listLike = operations.filter(
+        (operation) =>
+          (isList(operation) && !(underContract.series ?? []).includes(operation.id)) ||
+          (operation.spec.parameters as { name: string }[]).some((parameter) => ['limit', 'cursor'].includes(parameter.name)),
+      );
       expect(listLike.map((operation) => operation.id)).to.have.members(underContract.lists);
       for (const list of lists) {
         const names = (list.spec.parameters as { name: string; in: string }[]).filter((parameter) => parameter.in === 'query').map((parameter) => parameter.name);
