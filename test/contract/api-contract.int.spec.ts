@@ -236,8 +236,8 @@ const payment: ServiceUnderContract = {
     paymentHarness = await startPaymentHarness();
     return { httpUrl: paymentHarness.service.httpUrl, token: paymentHarness.token, scopedToken: paymentHarness.scopedToken, close: () => paymentHarness.close() };
   },
-  creates: ['createTopUp', 'createTopUpPack'],
-  lists: ['listPayments', 'listTopUpPacks'],
+  creates: ['createTopUp', 'createTopUpPack', 'refundPayment'],
+  lists: ['listPayments', 'listTopUpPacks', 'listPaymentWebhookDeliveries'],
   async request(_service, operationId): Promise<OperationRequest> {
     const h = paymentHarness;
     const linkedCustomer = async () => {
@@ -251,6 +251,15 @@ const payment: ServiceUnderContract = {
       return created.body as { paymentId: string; customerId: string };
     };
     const newPack = async () => h.pack(1 + Math.floor(Math.random() * 1_000_000), 1_000);
+    /** A top-up paid at the Stripe server, its payment_intent.succeeded delivered twice (applied, then duplicate). */
+    const paidTopUp = async () => {
+      const { paymentId } = await topUp();
+      const intentId = (await h.api('GET', `/v1/payments/${paymentId}`)).body.gatewayPaymentIntentId as string;
+      await h.stripe.paymentIntents.confirm(intentId, { payment_method: 'pm_card_visa' });
+      const succeeded = h.eventPayload('payment_intent.succeeded', intentId);
+      for (let i = 0; i < 2; i += 1) await h.deliver(succeeded.payload);
+      return paymentId;
+    };
     switch (operationId) {
       case 'createTopUp':
         return { body: { customerId: await linkedCustomer(), packCode: await h.pack(), currency: 'EUR' } };
@@ -258,6 +267,10 @@ const payment: ServiceUnderContract = {
         return { params: { paymentId: (await topUp()).paymentId } };
       case 'listPayments':
         return { query: { customerId: (await topUp()).customerId } };
+      case 'refundPayment':
+        return { params: { paymentId: await paidTopUp() }, body: { amount: 100 } };
+      case 'listPaymentWebhookDeliveries':
+        return { params: { paymentId: await paidTopUp() } };
       case 'createTopUpPack':
         return { body: { code: `c-${randomUUID().slice(0, 8)}`, credits: 100, prices: [{ amount: 500, currency: 'EUR' }] } };
       case 'listTopUpPacks':
@@ -281,6 +294,8 @@ const payment: ServiceUnderContract = {
       for (let i = 0; i < 2; i += 1) await h.pack(1 + Math.floor(Math.random() * 1_000_000), 1_000);
       return {};
     }
+    // Its request's payment already has two deliveries.
+    if (operationId === 'listPaymentWebhookDeliveries') return {};
     const customerId = randomUUID();
     const stripeCustomer = await h.stripe.customers.create({ email: `${customerId}@example.com` });
     h.customerService.link(customerId, stripeCustomer.id);
