@@ -19,6 +19,7 @@ import { ProportionalClawbackMigration } from '../migrations/proportional-clawba
 import { DisputeOutcomesMigration } from '../migrations/dispute-outcomes.migration';
 import { LowBalanceRecoveryMigration } from '../migrations/low-balance-recovery.migration';
 import { ReservationResolutionKeyMigration } from '../migrations/reservation-resolution-key.migration';
+import { LedgerAttributionMigration } from '../migrations/ledger-attribution.migration';
 import type { AccountCommandBus } from './application/ports/account-command-bus.port';
 import type { Clock } from './application/ports/clock.port';
 import { AccountCommandBatcher } from './infrastructure/account-command-batcher';
@@ -44,6 +45,7 @@ export const creditMigrations = [
   DisputeOutcomesMigration,
   LowBalanceRecoveryMigration,
   ReservationResolutionKeyMigration,
+  LedgerAttributionMigration,
 ];
 
 export interface CreditServiceOverrides {

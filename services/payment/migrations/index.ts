@@ -5,6 +5,7 @@ import { CustomerGatewayLinksMigration } from './Migration20261126100002_custome
 import { PaymentFlowContextMigration } from './Migration20261126100003_payment_flow_context';
 import { TopUpPacksMigration } from './Migration20261204100000_top_up_packs';
 import { PaymentUpgradeChangeMigration } from './Migration20261204100001_payment_upgrade_change';
+import { WebhookDeliveriesMigration } from './Migration20261204200000_webhook_deliveries';
 
 /** billing_payment, in order: the shared outbox/inbox and idempotency tables, then the payment service's own. */
 export const paymentMigrations: readonly MigrationClass[] = [
@@ -16,4 +17,5 @@ export const paymentMigrations: readonly MigrationClass[] = [
   PaymentFlowContextMigration,
   TopUpPacksMigration,
   PaymentUpgradeChangeMigration,
+  WebhookDeliveriesMigration,
 ];

@@ -7,10 +7,12 @@ import { CustomerServiceClient, ProjectedCustomerDirectory } from './infrastruct
 import { SqlCustomerProjections } from './infrastructure/sql-customer-projections';
 import { SqlPaymentRepository } from './infrastructure/sql-payment.repository';
 import { SqlProcessedWebhookEvents } from './infrastructure/sql-processed-webhook-events';
+import { SqlWebhookDeliveries } from './infrastructure/sql-webhook-deliveries';
 import { SqlTopUpPackRepository } from './infrastructure/sql-top-up-pack.repository';
 import { eachInOwnTransaction, inTransaction } from './infrastructure/sql-transactor';
 import { StripeGatewayWebhooks } from './infrastructure/stripe/stripe-gateway-webhooks';
 import { StripePaymentGateway } from './infrastructure/stripe/stripe-payment-gateway';
+import { StripeRefundGateway } from './infrastructure/stripe/stripe-refund-gateway';
 import { systemClock, uuidGenerator } from './infrastructure/system-clock';
 import { CUSTOMER_GATEWAY_LINKS_CONSUMER, CUSTOMER_TOPIC, customerGatewayLinkHandlers } from './interface/consumers/customer-gateway-links.consumer';
 import { SUBSCRIPTION_PAYMENTS_CONSUMER, SUBSCRIPTION_TOPIC, subscriptionPaymentHandlers } from './interface/consumers/subscription-payments.consumer';
@@ -82,11 +84,13 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
     packsIn: (tx) => new SqlTopUpPackRepository(tx),
     packsCommittingEachCall: { find: (code) => unitOfWork.transaction((tx) => new SqlTopUpPackRepository(tx).find(code)) },
     customerProjectionsIn: (tx) => new SqlCustomerProjections(tx),
+    webhookDeliveriesIn: (tx) => new SqlWebhookDeliveries(tx),
     webhookTransaction: (context, work) =>
-      unitOfWork.transaction((tx) => work({ payments: new SqlPaymentRepository(inTransaction(tx), context), processed: new SqlProcessedWebhookEvents(tx) })),
+      unitOfWork.transaction((tx) => work({ payments: new SqlPaymentRepository(inTransaction(tx), context), processed: new SqlProcessedWebhookEvents(tx), deliveries: new SqlWebhookDeliveries(tx) })),
     flows: paymentFlows,
     webhooks: new StripeGatewayWebhooks(webhookSecretsOf(stripeSettings), (chargeId) => gateway.refundsOfCharge(chargeId)),
     gateway,
+    refunds: new StripeRefundGateway(stripe),
     customers,
     clock,
     ids: uuidGenerator,

@@ -30,7 +30,17 @@ import { copyDate, copyOptionalDate, requireDate, requireId } from '@billing/pla
 import type { CreditAccountEvent, CreditAccountEventBase } from './events/credit-account.domain-event';
 import { Grant, type GrantState } from './grant.entity';
 import { GrantSource } from './grant-source.value-object';
-import { EMPTY_LEDGER_TOTALS, type LedgerEntry, type LedgerEntryType, type LedgerExpiry, type LedgerTotals, ledgerDeltas, sumLedger } from './ledger-entry';
+import {
+  EMPTY_LEDGER_TOTALS,
+  type LedgerEntry,
+  type LedgerEntryType,
+  type LedgerExpiry,
+  type LedgerNote,
+  type LedgerTotals,
+  ledgerDeltas,
+  NO_LEDGER_NOTE,
+  sumLedger,
+} from './ledger-entry';
 import type { IdGenerator } from './id-generator.port';
 import { evaluateLowBalance, isArmed } from './low-balance-alarm';
 import { type GrantPart, Reservation, type ReservationState } from './reservation.entity';
@@ -73,6 +83,7 @@ export class CreditAccount {
   private lowBalanceArmed: boolean;
   private lowBalanceAlerted: boolean;
   private events: CreditAccountEvent[] = [];
+  private note: LedgerNote = NO_LEDGER_NOTE;
 
   private constructor(
     private readonly identity: Pick<CreditAccountState, 'accountId' | 'customerId' | 'openedAt'>,
@@ -139,6 +150,19 @@ export class CreditAccount {
   /** The sequence of the last ledger entry; the repository inserts the entries after the sequence it loaded. */
   get ledgerSequence(): number {
     return this.totals.sequence;
+  }
+
+  /**
+   * Runs one command with who asked for it and why stamped on the ledger entries it writes. What time decides first
+   * (due holds and grants expiring) is not the asker's doing and stays unstamped.
+   */
+  noted<T>(note: LedgerNote, act: () => T): T {
+    this.note = { reason: note.reason, actor: note.actor };
+    try {
+      return act();
+    } finally {
+      this.note = NO_LEDGER_NOTE;
+    }
   }
 
   /** Adds credits. Granting a source (type, id, period) again is a no-op that returns the existing grant. */
@@ -440,9 +464,12 @@ export class CreditAccount {
   }
 
   private run<T>(now: Date, body: () => T): T {
+    const note = this.note;
+    this.note = NO_LEDGER_NOTE;
     this.expireDueReservations(now);
     this.expireDueGrants(now);
     this.checkLowBalance(now);
+    this.note = note;
     const result = body();
     this.checkLowBalance(now);
     return result;
@@ -534,6 +561,8 @@ export class CreditAccount {
       balanceDelta,
       heldDelta,
       occurredAt: copyDate(now),
+      reason: this.note.reason,
+      actor: this.note.actor,
     });
     this.totals = { sequence, balance: this.totals.balance + balanceDelta, held: this.totals.held + heldDelta };
   }

@@ -1,5 +1,5 @@
 import { type CreditAccount, DEFAULT_GRANT_PRIORITY } from './credit-account.aggregate';
-import { DomainError, GrantNotFoundError, IdempotencyKeyReusedError } from './credit-account.errors';
+import { DomainError, GrantAlreadyRevokedError, GrantNotFoundError, IdempotencyKeyReusedError } from './credit-account.errors';
 import { GrantSource } from './grant-source.value-object';
 import type { ReservationState } from './reservation.entity';
 
@@ -9,12 +9,14 @@ import type { ReservationState } from './reservation.entity';
  */
 export type AccountCommand =
   | { type: 'Open' }
-  | { type: 'Grant'; grantId: string; amount: number; source: GrantSource; expiresAt: Date | null; priority?: number }
+  | { type: 'Grant'; grantId: string; amount: number; source: GrantSource; expiresAt: Date | null; priority?: number; reason?: string | null }
   | { type: 'Reserve'; reservationId: string; amount: number; ttlMs: number }
   | { type: 'Capture'; reservationId: string; amount: number; idempotencyKey: string }
   | { type: 'Release'; reservationId: string; idempotencyKey: string }
   | { type: 'Refund'; reservationId: string; amount: number }
   | { type: 'Revoke'; source: GrantSource }
+  /** A person revoking a grant by id (the console): unlike a refund's Revoke, a second one is refused. */
+  | { type: 'RevokeGrant'; grantId: string; reason: string }
   | { type: 'ClawBack'; source: GrantSource; paymentAmount: number; totalRefunded: number }
   | { type: 'RestoreDisputed'; source: GrantSource; disputeId: string; restoreGrantId: string }
   | { type: 'SetLowBalanceThreshold'; threshold: number | null }
@@ -29,6 +31,7 @@ export type AccountCommandResult =
   | { type: 'Release'; reservationId: string; released: number; replayed: boolean }
   | { type: 'Refund'; reservationId: string; refunded: number }
   | { type: 'Revoke'; grantId: string; revoked: number }
+  | { type: 'RevokeGrant'; grantId: string; revoked: number }
   | { type: 'ClawBack'; grantId: string; claimed: number; revoked: number; shortfall: number }
   | { type: 'RestoreDisputed'; grantId: string | null; restored: number }
   | { type: 'SetLowBalanceThreshold'; lowBalanceThreshold: number | null; available: number }
@@ -52,11 +55,13 @@ const capturedOf = (reservation: ReservationState) => reservation.allocations.re
  * exists (its id derives from the idempotency key), a capture or release under the key that resolved the reservation.
  * The same key with another request is IDEMPOTENCY_KEY_REUSED; a reservation resolved under another key is
  * RESERVATION_ALREADY_RESOLVED (RESERVATION_EXPIRED once its hold expired). A domain refusal is this command's outcome
- * only; it never aborts the others in the batch.
+ * only; it never aborts the others in the batch. `actor` (who asked, if anyone said) and the command's reason are
+ * stamped on the ledger entries the command writes.
  */
-export function decide(account: CreditAccount, command: AccountCommand, now: Date): AccountCommandOutcome {
+export function decide(account: CreditAccount, command: AccountCommand, now: Date, actor: string | null = null): AccountCommandOutcome {
+  const reason = 'reason' in command ? (command.reason ?? null) : null;
   try {
-    return { ok: true, result: apply(account, command, now) };
+    return { ok: true, result: account.noted({ reason, actor }, () => apply(account, command, now)) };
   } catch (error) {
     if (error instanceof DomainError) return { ok: false, error };
     throw error;
@@ -108,6 +113,13 @@ function apply(account: CreditAccount, command: AccountCommand, now: Date): Acco
       const grantId = grantOf(account, command.source);
       const { revoked } = account.revokeGrant({ grantId, now });
       return { type: 'Revoke', grantId, revoked };
+    }
+    case 'RevokeGrant': {
+      const grant = account.findGrant(command.grantId);
+      if (grant === undefined) throw new GrantNotFoundError(command.grantId);
+      if (grant.revokedAt !== null) throw new GrantAlreadyRevokedError(command.grantId);
+      const { revoked } = account.revokeGrant({ grantId: command.grantId, now });
+      return { type: 'RevokeGrant', grantId: command.grantId, revoked };
     }
     case 'ClawBack': {
       const grantId = grantOf(account, command.source);

@@ -132,6 +132,14 @@ export class GrantNotFoundError extends DomainError {
   }
 }
 
+/** A person revoking a grant twice: the first revocation already took what it could. */
+export class GrantAlreadyRevokedError extends DomainError {
+  readonly code = 'GRANT_ALREADY_REVOKED';
+  constructor(grantId: string) {
+    super(`grant ${grantId} is already revoked`, { grantId });
+  }
+}
+
 /** Same grantId, different source: a caller bug, unlike a repeated source, which is an idempotent no-op. */
 export class GrantAlreadyExistsError extends DomainError {
   readonly code = 'GRANT_ALREADY_EXISTS';
@@ -168,4 +176,5 @@ export type CreditDomainErrorCode =
   | GrantNotFoundError['code']
   | AccountNotFoundError['code']
   | GrantAlreadyExistsError['code']
+  | GrantAlreadyRevokedError['code']
   | InvariantViolationError['code'];

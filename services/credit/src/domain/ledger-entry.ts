@@ -20,7 +20,19 @@ export interface LedgerEntry {
   readonly balanceDelta: number;
   readonly heldDelta: number;
   readonly occurredAt: Date;
+  /** Why a person moved these credits (a goodwill grant, a manual revoke); null for what the system did. */
+  readonly reason: string | null;
+  /** Who asked for the command that wrote the entry (the Billing-Actor header, e.g. `console:alice`); null if nobody said. */
+  readonly actor: string | null;
 }
+
+/** What a command stamps on the ledger entries it writes; time-driven entries (expiry) carry neither. */
+export interface LedgerNote {
+  readonly reason: string | null;
+  readonly actor: string | null;
+}
+
+export const NO_LEDGER_NOTE: LedgerNote = { reason: null, actor: null };
 
 /** Sums of a ledger prefix: what the repository passes instead of loading every historical entry. */
 export interface LedgerTotals {

@@ -185,7 +185,7 @@ export class CreditAccountStore {
       outcomes.set(
         customerId,
         batch.map((item) => {
-          const outcome = decide(account, item.command, now);
+          const outcome = decide(account, item.command, now, item.context.actor ?? null);
           changes.messages.push(...toOutboxMessages(account.pullEvents(), item.context, () => this.ids.next()));
           return outcome;
         }),
@@ -206,7 +206,7 @@ export class CreditAccountStore {
    */
   private async lockAndLoad(tx: SqlExecutor, work: ReadonlyMap<string, readonly QueuedCommand[]>) {
     const commands = [...work.values()].flat().map((item) => item.command);
-    const grantIds = commands.flatMap((command) => (command.type === 'Grant' ? [command.grantId] : command.type === 'RestoreDisputed' ? [command.restoreGrantId] : []));
+    const grantIds = commands.flatMap((command) => (command.type === 'Grant' || command.type === 'RevokeGrant' ? [command.grantId] : command.type === 'RestoreDisputed' ? [command.restoreGrantId] : []));
     const sources = commands.flatMap((command) => ('source' in command ? [command.source] : []));
     const reservationIds = commands.flatMap((command) => ('reservationId' in command ? [command.reservationId] : []));
     const accounts = await tx.query<Record<string, unknown>>(
@@ -303,8 +303,9 @@ export class CreditAccountStore {
          on conflict (reservation_id) do update set status = excluded.status, resolved_at = excluded.resolved_at, allocations = excluded.allocations,
            resolution_key = excluded.resolution_key),
        ledger as (
-         insert into credit_ledger (entry_id, account_id, sequence, type, grant_id, reservation_id, amount, balance_delta, held_delta, occurred_at)
-         select * from unnest($31::uuid[], $32::uuid[], $33::bigint[], $34::text[], $35::uuid[], $36::uuid[], $37::bigint[], $38::bigint[], $39::bigint[], $40::timestamptz[]))
+         insert into credit_ledger (entry_id, account_id, sequence, type, grant_id, reservation_id, amount, balance_delta, held_delta, occurred_at, reason, actor)
+         select * from unnest($31::uuid[], $32::uuid[], $33::bigint[], $34::text[], $35::uuid[], $36::uuid[], $37::bigint[], $38::bigint[], $39::bigint[], $40::timestamptz[],
+                              $52::text[], $53::text[]))
        insert into outbox (${outboxColumns.join(', ')})
        select id, ${outboxLaneSql('aggregate_id')}, aggregate_type, aggregate_id, event_type, payload, headers, occurred_at
        from unnest($41::uuid[], $42::text[], $43::text[], $44::text[], $45::jsonb[], $46::jsonb[], $47::timestamptz[])
@@ -361,6 +362,8 @@ export class CreditAccountStore {
         grants.map((grant) => grant.clawbackRevoked),
         accounts.map((account) => account.lowBalanceAlerted),
         reservations.map((reservation) => reservation.resolutionKey),
+        entries.map((entry) => entry.reason),
+        entries.map((entry) => entry.actor),
       ],
     );
   }

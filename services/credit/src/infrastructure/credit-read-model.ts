@@ -1,11 +1,30 @@
 import type { SqlExecutor } from '@billing/platform';
-import type { CreditReadModel } from '../application/ports/credit-read-model.port';
+import type {
+  BalancePoint,
+  CreditReadModel,
+  GrantRecord,
+  LedgerOrder,
+  NewestFirstKey,
+  ReservationRecord,
+} from '../application/ports/credit-read-model.port';
 import type { DeterministicIds, ReservationDirectory } from '../application/ports/reservation-directory.port';
 import type { BalanceView } from '../domain/balance-view';
 import { compareBurnOrder } from '../domain/burn-order';
 import type { LedgerEntry } from '../domain/ledger-entry';
-import type { ReservationState } from '../domain/reservation.entity';
+import type { ReservationStatus } from '../domain/reservation.entity';
 import { createHash } from 'node:crypto';
+
+const reservationFromRow = (row: Record<string, any>): ReservationRecord =>
+  ({
+    reservationId: row.reservation_id,
+    customerId: row.customer_id,
+    amount: Number(row.amount),
+    status: row.status,
+    reservedAt: row.reserved_at,
+    expiresAt: row.expires_at,
+    resolvedAt: row.resolved_at,
+    allocations: row.allocations,
+  }) as ReservationRecord;
 
 /** Reads straight from the tables, without the account lock. */
 export class SqlCreditReadModel implements CreditReadModel, ReservationDirectory {
@@ -41,12 +60,14 @@ export class SqlCreditReadModel implements CreditReadModel, ReservationDirectory
     };
   }
 
-  async ledger(customerId: string, page: { limit: number; afterSequence: number }): Promise<LedgerEntry[] | undefined> {
-    const [account] = await this.db().query<{ account_id: string }>('select account_id from credit_accounts where customer_id = $1', [customerId]);
-    if (!account) return undefined;
+  async ledger(customerId: string, page: { limit: number; afterSequence: number; order?: LedgerOrder }): Promise<LedgerEntry[] | undefined> {
+    const accountId = await this.accountOf(customerId);
+    if (accountId === undefined) return undefined;
     const rows = await this.db().query<Record<string, any>>(
-      'select * from credit_ledger where account_id = $1 and sequence > $2 order by sequence limit $3',
-      [account.account_id, page.afterSequence, page.limit],
+      page.order === 'desc'
+        ? 'select * from credit_ledger where account_id = $1 and ($2 = 0 or sequence < $2) order by sequence desc limit $3'
+        : 'select * from credit_ledger where account_id = $1 and sequence > $2 order by sequence limit $3',
+      [accountId, page.afterSequence, page.limit],
     );
     return rows.map((row) => ({
       entryId: row.entry_id,
@@ -59,25 +80,88 @@ export class SqlCreditReadModel implements CreditReadModel, ReservationDirectory
       balanceDelta: Number(row.balance_delta),
       heldDelta: Number(row.held_delta),
       occurredAt: row.occurred_at,
+      reason: row.reason,
+      actor: row.actor,
     }));
   }
 
-  async reservation(reservationId: string): Promise<(ReservationState & { customerId: string }) | undefined> {
+  async grants(customerId: string, page: { limit: number; before?: NewestFirstKey }): Promise<GrantRecord[] | undefined> {
+    const accountId = await this.accountOf(customerId);
+    if (accountId === undefined) return undefined;
+    const rows = await this.db().query<Record<string, any>>(
+      `select g.*, l.reason, l.actor from credit_grants g
+       left join lateral (select reason, actor from credit_ledger l where l.account_id = g.account_id and l.grant_id = g.grant_id and l.type = 'grant' limit 1) l on true
+       where g.account_id = $1 and ($2::timestamptz is null or (g.granted_at, g.grant_id) < ($2::timestamptz, $3::uuid))
+       order by g.granted_at desc, g.grant_id desc limit $4`,
+      [accountId, page.before?.at.toISOString() ?? null, page.before?.id ?? null, page.limit],
+    );
+    return rows.map((grant) => ({
+      grantId: grant.grant_id,
+      amount: Number(grant.amount),
+      remaining: Number(grant.remaining),
+      held: Number(grant.held),
+      expiresAt: grant.expires_at,
+      source: { type: grant.source_type, id: grant.source_id, period: grant.source_period },
+      priority: grant.priority,
+      status: grant.revoked_at !== null ? 'REVOKED' : grant.expired_at !== null ? 'EXPIRED' : 'ACTIVE',
+      reason: grant.reason,
+      grantedBy: grant.actor,
+      grantedAt: grant.granted_at,
+      revokedAt: grant.revoked_at,
+    }));
+  }
+
+  async reservations(customerId: string, page: { limit: number; status?: ReservationStatus; before?: NewestFirstKey }): Promise<ReservationRecord[] | undefined> {
+    const accountId = await this.accountOf(customerId);
+    if (accountId === undefined) return undefined;
+    const rows = await this.db().query<Record<string, any>>(
+      `select * from credit_reservations
+       where account_id = $1 and ($2::text is null or status = $2) and ($3::timestamptz is null or (reserved_at, reservation_id) < ($3::timestamptz, $4::uuid))
+       order by reserved_at desc, reservation_id desc limit $5`,
+      [accountId, page.status ?? null, page.before?.at.toISOString() ?? null, page.before?.id ?? null, page.limit],
+    );
+    return rows.map((row) => reservationFromRow({ ...row, customer_id: customerId }));
+  }
+
+  async customerOfGrant(grantId: string): Promise<string | undefined> {
+    const [row] = await this.db().query<{ customer_id: string }>(
+      'select a.customer_id from credit_grants g join credit_accounts a using (account_id) where g.grant_id = $1 limit 1',
+      [grantId],
+    );
+    return row?.customer_id;
+  }
+
+  /**
+   * One statement: a window sum over the entries that move the balance (holds and releases do not), numbered, and of
+   * each of `maxPoints` equal runs only the last entry kept (integer ceilings: run of entry n = ⌈n·k / total⌉).
+   */
+  async balanceHistory(customerId: string, maxPoints: number): Promise<{ points: BalancePoint[]; balance: number } | undefined> {
+    const [account] = await this.db().query<{ account_id: string; balance: string }>('select account_id, balance from credit_accounts where customer_id = $1', [customerId]);
+    if (!account) return undefined;
+    const rows = await this.db().query<{ at: Date; balance: string }>(
+      `with moves as (
+         select sequence, occurred_at, sum(balance_delta) over (order by sequence) as balance,
+                row_number() over (order by sequence) as n, count(*) over () as total
+         from credit_ledger where account_id = $1 and balance_delta <> 0)
+       select occurred_at as at, balance from moves
+       where n = total or (n * $2 + total - 1) / total <> ((n + 1) * $2 + total - 1) / total
+       order by sequence`,
+      [account.account_id, maxPoints],
+    );
+    return { points: rows.map((row) => ({ at: new Date(row.at), balance: Number(row.balance) })), balance: Number(account.balance) };
+  }
+
+  private async accountOf(customerId: string): Promise<string | undefined> {
+    const [account] = await this.db().query<{ account_id: string }>('select account_id from credit_accounts where customer_id = $1', [customerId]);
+    return account?.account_id;
+  }
+
+  async reservation(reservationId: string): Promise<ReservationRecord | undefined> {
     const [row] = await this.db().query<Record<string, any>>(
       'select r.*, a.customer_id from credit_reservations r join credit_accounts a using (account_id) where r.reservation_id = $1',
       [reservationId],
     );
-    if (!row) return undefined;
-    return {
-      reservationId: row.reservation_id,
-      customerId: row.customer_id,
-      amount: Number(row.amount),
-      status: row.status,
-      reservedAt: row.reserved_at,
-      expiresAt: row.expires_at,
-      resolvedAt: row.resolved_at,
-      allocations: row.allocations,
-    } as ReservationState & { customerId: string };
+    return row ? reservationFromRow(row) : undefined;
   }
 
   async customerOf(reservationId: string): Promise<string | undefined> {

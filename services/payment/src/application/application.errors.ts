@@ -80,6 +80,24 @@ export class CustomerDeactivatedError extends ApplicationError {
   }
 }
 
+/** Only a succeeded payment with something left to refund can be refunded: HTTP 409. */
+export class PaymentNotRefundableError extends ApplicationError {
+  readonly code = 'PAYMENT_NOT_REFUNDABLE' as const;
+  readonly retryable = false;
+  constructor(paymentId: string, reason: 'not_succeeded' | 'fully_refunded', status: string) {
+    super(`payment ${paymentId} cannot be refunded: ${reason === 'not_succeeded' ? `it is ${status}` : 'it is fully refunded'}`, { paymentId, reason, status });
+  }
+}
+
+/** More than is still refundable, counting every refund already requested at the gateway: HTTP 422. */
+export class RefundExceedsPaymentError extends ApplicationError {
+  readonly code = 'REFUND_EXCEEDS_PAYMENT' as const;
+  readonly retryable = false;
+  constructor(paymentId: string, requested: number, refundable: number | null) {
+    super(`payment ${paymentId}: a refund of ${requested} exceeds what is still refundable${refundable === null ? '' : ` (${refundable})`}`, { paymentId, field: 'amount', requested, refundable });
+  }
+}
+
 /** Why a webhook delivery is refused before anything is read or written (HTTP 400; the gateway does not retry it). */
 export type WebhookRefusalCode =
   | 'WEBHOOK_SIGNATURE_MISSING'
@@ -111,4 +129,6 @@ export type ApplicationErrorCode =
   | 'PAYMENT_GATEWAY_UNAVAILABLE'
   | 'TOP_UP_PACK_NOT_FOUND'
   | 'CUSTOMER_DEACTIVATED'
+  | 'PAYMENT_NOT_REFUNDABLE'
+  | 'REFUND_EXCEEDS_PAYMENT'
   | WebhookRefusalCode;

@@ -22,6 +22,8 @@ export interface PaymentView {
   readonly clientSecret: string | null;
   readonly failure: { readonly code: string; readonly declineCode: string | null; readonly message: string; readonly attempt: number } | null;
   readonly totalRefunded: number;
+  /** Every refund the gateway reported, oldest first. */
+  readonly refunds: readonly { readonly refundId: string; readonly amount: number; readonly recordedAt: string }[];
   /** Every dispute of the payment's charge, oldest first: open ones have closedAt null. */
   readonly disputes: readonly DisputeView[];
 }
@@ -52,6 +54,7 @@ export function toPaymentView(payment: Payment): PaymentView {
     clientSecret: customerCanAct ? payment.clientSecret : null,
     failure: failure === null ? null : { code: failure.code, declineCode: failure.declineCode, message: failure.message, attempt: failure.attempt },
     totalRefunded: payment.totalRefunded,
+    refunds: payment.refunds.map((refund) => ({ refundId: refund.refundId, amount: refund.amount, recordedAt: refund.recordedAt.toISOString() })),
     disputes: payment.disputes.map((dispute) => ({
       disputeId: dispute.disputeId,
       status: dispute.status,

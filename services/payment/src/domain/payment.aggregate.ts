@@ -132,6 +132,10 @@ export class Payment {
   get totalRefunded(): number {
     return this.state.refunds.reduce((sum, refund) => sum + refund.amount, 0);
   }
+  /** Oldest first, as they were recorded. */
+  get refunds(): RefundRecord[] {
+    return this.state.refunds.map((refund) => ({ ...refund, recordedAt: copyDate(refund.recordedAt) }));
+  }
   /** Oldest first, as they were opened. */
   get disputes(): DisputeRecord[] {
     return this.state.disputes.map((dispute) => ({ ...dispute, openedAt: copyDate(dispute.openedAt), closedAt: copyOptionalDate(dispute.closedAt) }));

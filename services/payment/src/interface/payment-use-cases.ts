@@ -6,6 +6,7 @@ import { CreateTopUpHandler } from '../application/commands/create-top-up/create
 import { CreateTopUpPackHandler } from '../application/commands/create-top-up-pack/create-top-up-pack.handler';
 import { DeactivateTopUpPackHandler } from '../application/commands/deactivate-top-up-pack/deactivate-top-up-pack.handler';
 import { HandleGatewayWebhookHandler } from '../application/commands/handle-gateway-webhook/handle-gateway-webhook.handler';
+import { RefundPaymentHandler } from '../application/commands/refund-payment/refund-payment.handler';
 import { RecordCustomerDeactivationHandler } from '../application/commands/record-customer-deactivation/record-customer-deactivation.handler';
 import { RecordGatewayLinkHandler } from '../application/commands/record-gateway-link/record-gateway-link.handler';
 import { StartSubscriptionPaymentHandler } from '../application/commands/start-subscription-payment/start-subscription-payment.handler';
@@ -16,10 +17,13 @@ import type { GatewayWebhooks } from '../application/ports/gateway-webhooks.port
 import type { IdGenerator } from '../application/ports/id-generator.port';
 import type { PaymentFlows } from '../application/ports/payment-flows.port';
 import type { PaymentGateway } from '../application/ports/payment-gateway.port';
+import type { RefundGateway } from '../application/ports/refund-gateway.port';
+import type { WebhookDeliveries } from '../application/ports/webhook-deliveries.port';
 import type { WebhookTransaction } from '../application/ports/webhook-transaction.port';
 import { ListPaymentsHandler } from '../application/queries/list-payments/list-payments.handler';
 import { GetPaymentHandler } from '../application/queries/get-payment/get-payment.handler';
 import { ListTopUpPacksHandler } from '../application/queries/list-top-up-packs/list-top-up-packs.handler';
+import { ListWebhookDeliveriesHandler } from '../application/queries/list-webhook-deliveries/list-webhook-deliveries.handler';
 import type { PaymentRepository } from '../domain/payment.repository.port';
 import type { TopUpPackRepository } from '../domain/top-up-pack.repository.port';
 
@@ -36,11 +40,13 @@ export interface PaymentPorts {
   /** The catalogue read in a transaction of its own (a top-up reads its pack before the payment row commits). */
   readonly packsCommittingEachCall: Pick<TopUpPackRepository, 'find'>;
   readonly customerProjectionsIn: (tx: SqlExecutor) => CustomerProjections;
+  readonly webhookDeliveriesIn: (tx: SqlExecutor) => WebhookDeliveries;
   /** The webhook's own transactions: it retries in a new one when another writer saved the payment meanwhile. */
   readonly webhookTransaction: WebhookTransaction;
   readonly flows: PaymentFlows;
   readonly webhooks: GatewayWebhooks;
   readonly gateway: PaymentGateway;
+  readonly refunds: RefundGateway;
   readonly customers: CustomerDirectory;
   readonly clock: Clock;
   readonly ids: IdGenerator;
@@ -86,6 +92,13 @@ export function paymentUseCases(ports: PaymentPorts) {
       },
       get listPayments() {
         return new ListPaymentsHandler(payments('listPayments'));
+      },
+      /** On the idempotent request's transaction (the key claim); the gateway call is made with a key of its own. */
+      get refundPayment() {
+        return new RefundPaymentHandler({ ...payments('refundPayment'), refunds: ports.refunds });
+      },
+      get listWebhookDeliveries() {
+        return new ListWebhookDeliveriesHandler({ ...payments('listWebhookDeliveries'), deliveries: ports.webhookDeliveriesIn(inTx('listWebhookDeliveries')) });
       },
       get createTopUpPack() {
         return new CreateTopUpPackHandler(packs('createTopUpPack'));

@@ -5,6 +5,8 @@ export interface RequestContext {
   correlationId: string;
   causationId?: string;
   traceparent?: string;
+  /** Who asked (the Billing-Actor header): recorded on the ledger entries and carried with the events. */
+  actor?: string;
 }
 
 export interface SubmitOptions {

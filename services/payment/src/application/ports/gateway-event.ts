@@ -71,6 +71,8 @@ export interface DisputeGatewayEvent extends GatewayEventBase {
 
 export interface UnhandledGatewayEvent extends GatewayEventBase {
   readonly kind: 'unhandled';
+  /** The intent the event's object names (e.g. refund.created), so the delivery is listed with its payment. */
+  readonly paymentIntentId?: string | null;
 }
 
 /** What a GatewayWebhooks adapter uses to choose `kind`. */

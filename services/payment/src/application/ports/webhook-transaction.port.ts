@@ -1,11 +1,13 @@
 import type { MessageContext } from '@billing/platform';
 import type { PaymentRepository } from '../../domain/payment.repository.port';
 import type { ProcessedWebhookEvents } from './processed-webhook-events.port';
+import type { WebhookDeliveries } from './webhook-deliveries.port';
 
 /** What a webhook changes, all on the same database transaction. */
 export interface WebhookStores {
   readonly payments: PaymentRepository;
   readonly processed: ProcessedWebhookEvents;
+  readonly deliveries: WebhookDeliveries;
 }
 
 /**

@@ -4,7 +4,9 @@ import { ChargeUpgradeHandler } from '../commands/charge-upgrade/charge-upgrade.
 import { CreateTopUpHandler } from '../commands/create-top-up/create-top-up.handler';
 import { HandleGatewayWebhookHandler } from '../commands/handle-gateway-webhook/handle-gateway-webhook.handler';
 import { StartSubscriptionPaymentHandler } from '../commands/start-subscription-payment/start-subscription-payment.handler';
+import { RefundPaymentHandler } from '../commands/refund-payment/refund-payment.handler';
 import { GetPaymentHandler } from '../queries/get-payment/get-payment.handler';
+import { ListWebhookDeliveriesHandler } from '../queries/list-webhook-deliveries/list-webhook-deliveries.handler';
 import type { MessageContext } from '@billing/platform';
 import type { GatewayEvent } from '../ports/gateway-event';
 import type { WebhookStores } from '../ports/webhook-transaction.port';
@@ -12,6 +14,8 @@ import { FakeCustomerDirectory } from './fake-customer-directory';
 import { FakeGatewayWebhooks, VALID_SIGNATURE } from './fake-gateway-webhooks';
 import { FakePaymentGateway } from './fake-payment-gateway';
 import { FakeProcessedWebhookEvents } from './fake-processed-webhook-events';
+import { FakeRefundGateway } from './fake-refund-gateway';
+import { InMemoryWebhookDeliveries } from './in-memory-webhook-deliveries';
 import { FixedClock } from './fixed-clock';
 import { InMemoryPaymentRepository } from './in-memory-payment.repository';
 import { InMemoryTopUpPackRepository } from './in-memory-top-up-pack.repository';
@@ -28,6 +32,8 @@ export function paymentTestKit() {
   const gateway = new FakePaymentGateway();
   const customers = new FakeCustomerDirectory().link('cus-1', 'cus_stripe_1');
   const processed = new FakeProcessedWebhookEvents();
+  const deliveries = new InMemoryWebhookDeliveries();
+  const refunds = new FakeRefundGateway();
   const clock = new FixedClock(T0);
   const ids = new SequentialIds();
   // credits-500: 500 credits for 1000 EUR or USD, what the top-up tests buy.
@@ -40,10 +46,12 @@ export function paymentTestKit() {
   const transaction = async <T>(context: MessageContext, work: (stores: WebhookStores) => Promise<T>): Promise<T> => {
     transactions.push(context);
     const marks = processed.snapshot();
+    const recorded = deliveries.snapshot();
     try {
-      return await work({ payments, processed });
+      return await work({ payments, processed, deliveries });
     } catch (error) {
       processed.restore(marks);
+      deliveries.restore(recorded);
       throw error;
     }
   };
@@ -60,6 +68,8 @@ export function paymentTestKit() {
     gateway,
     customers,
     processed,
+    deliveries,
+    refunds,
     clock,
     ids,
     packs,
@@ -84,6 +94,8 @@ export function paymentTestKit() {
       return handled.result;
     },
     getPayment: new GetPaymentHandler({ payments }),
+    refundPayment: new RefundPaymentHandler({ payments, refunds }),
+    listWebhookDeliveries: new ListWebhookDeliveriesHandler({ payments, deliveries }),
   };
 }
 

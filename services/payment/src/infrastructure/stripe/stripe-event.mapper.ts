@@ -63,8 +63,10 @@ export async function toGatewayEvent(event: Stripe.Event, refundsOf: ChargeRefun
       return { ...base, kind: 'charge_refunded', charge: await chargeSnapshotOf(object as unknown as Stripe.Charge, refundsOf) };
     case 'dispute':
       return { ...base, kind: 'dispute', dispute: disputeSnapshotOf(object as unknown as Stripe.Dispute) };
-    case 'unhandled':
-      return { ...base, kind: 'unhandled' };
+    case 'unhandled': {
+      const intent = object.payment_intent;
+      return { ...base, kind: 'unhandled', paymentIntentId: typeof intent === 'string' && intent !== '' ? intent : null };
+    }
   }
 }
 

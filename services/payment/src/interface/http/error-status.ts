@@ -21,6 +21,8 @@ export const paymentErrorStatus: Record<string, number> = {
   TOP_UP_PACK_NOT_ACTIVE: 422,
   TOP_UP_PACK_NOT_PRICED: 422,
   CUSTOMER_DEACTIVATED: 409,
+  PAYMENT_NOT_REFUNDABLE: 409,
+  REFUND_EXCEEDS_PAYMENT: 422,
   // Webhook deliveries refused before anything is read or written (INVALID_WEBHOOK_PAYLOAD is 400 as every INVALID_*).
   WEBHOOK_SIGNATURE_MISSING: 400,
   WEBHOOK_SIGNATURE_INVALID: 400,

@@ -15,10 +15,26 @@ import {
 } from '@billing/platform';
 import type { FastifyInstance } from 'fastify';
 import type { PaymentView } from '../../application/payment-view';
+import type { WebhookDeliveryPosition } from '../../application/ports/webhook-deliveries.port';
 import type { PaymentListPosition } from '../../domain/payment.repository.port';
 import { refuseCallerPrice } from '../../domain/top-up-pricing';
 import type { UseCasesIn } from '../payment-use-cases';
-import { listPaymentsQuery, paymentIdParams, paymentList, paymentView, topUpBody, topUpView, type ListPaymentsQuery, type TopUpBody } from './payment-schemas';
+import {
+  listPaymentsQuery,
+  listWebhookDeliveriesQuery,
+  paymentIdParams,
+  paymentList,
+  paymentView,
+  refundBody,
+  refundView,
+  topUpBody,
+  topUpView,
+  webhookDeliveryList,
+  type ListPaymentsQuery,
+  type ListWebhookDeliveriesQuery,
+  type RefundBody,
+  type TopUpBody,
+} from './payment-schemas';
 
 export interface PaymentRouteDeps {
   unitOfWork: UnitOfWork<MikroOrmExecutor>;
@@ -67,12 +83,22 @@ export function refuseCallerPricedTopUps(app: FastifyInstance): void {
   });
 }
 
+/** The gateway idempotency key of a refund request: one per (caller, Idempotency-Key, payment). */
+export function refundRequestKeyFor(principal: string, key: string, paymentId: string): string {
+  return `refund-${createHash('sha256').update(`refund\n${principal}\n${key}\n${paymentId}`).digest('hex').slice(0, 40)}`;
+}
+
+const deliveryPositionOf = ([receivedAt, deliveryId]: readonly unknown[]): WebhookDeliveryPosition | undefined =>
+  typeof receivedAt === 'string' && typeof deliveryId === 'string' && /^[0-9]{1,19}$/.test(deliveryId) && !Number.isNaN(Date.parse(receivedAt))
+    ? { receivedAt: new Date(receivedAt), deliveryId }
+    : undefined;
+
 const positionOf = ([createdAt, paymentId]: readonly unknown[]): PaymentListPosition | undefined =>
   typeof createdAt === 'string' && typeof paymentId === 'string' && !Number.isNaN(Date.parse(createdAt)) ? { createdAt: new Date(createdAt), paymentId } : undefined;
 
 const tag = 'payments';
 
-/** Top-ups and payments: POST /v1/top-ups, GET /v1/payments/{id}, GET /v1/payments. */
+/** Top-ups and payments: POST /v1/top-ups, GET /v1/payments/{id}, GET /v1/payments, refunds, webhook deliveries. */
 export function paymentRoutes(deps: PaymentRouteDeps): RouteSpec<MikroOrmExecutor>[] {
   const { useCasesIn } = deps;
   // Locally there is no Stripe.js front end to confirm with the client secret: a link to the test checkout stands in.
@@ -168,5 +194,73 @@ export function paymentRoutes(deps: PaymentRouteDeps): RouteSpec<MikroOrmExecuto
         return { body: { data: page.data.map(withCheckout), nextCursor } };
       },
     }),
-  ];
+  
+    defineRoute<{ Params: { paymentId: string }; Body: RefundBody }, MikroOrmExecutor>({
+      kind: 'idempotent-write',
+      method: 'POST',
+      url: '/v1/payments/:paymentId/refunds',
+      operationId: 'refundPayment',
+      summary: 'Refund a succeeded payment through Stripe, in full (default) or in part',
+      description:
+        'Unscoped token only. What is still refundable counts every refund already requested at Stripe. The payment’s refunds, PaymentRefunded and the credit clawback follow from Stripe’s charge.refunded webhook, not from this answer. The Idempotency-Key is passed on to Stripe (derived), so a retry never refunds twice; the Billing-Actor is kept in the refund’s metadata. 503: Stripe is unreachable, nothing was refunded; retry with the same key.',
+      tag,
+      access: 'unscoped',
+      schema: {
+        params: paymentIdParams,
+        body: refundBody,
+        success: { status: 201, body: refundView, description: 'The refund Stripe created (or had created for this key).' },
+        errors: {
+          404: ['PAYMENT_NOT_FOUND'],
+          409: ['PAYMENT_NOT_REFUNDABLE'],
+          422: ['REFUND_EXCEEDS_PAYMENT'],
+          502: ['PAYMENT_GATEWAY_REJECTED'],
+          503: ['PAYMENT_GATEWAY_UNAVAILABLE'],
+        },
+      },
+      execute: async (request, tx) => {
+        const { paymentId } = request.params;
+        const actor = request.messageContext.actor ?? null;
+        const requestKey = refundRequestKeyFor(request.principal.name, idempotencyKeyOf(request), paymentId);
+        const { customerId, ...refund } = await useCasesIn(tx, request.messageContext).refundPayment.execute({ paymentId, ...request.body, requestKey, actor });
+        request.log.info({ paymentId: refund.paymentId, customerId, refundId: refund.refundId, amount: refund.amount, status: refund.status, actor }, 'refund requested at the gateway');
+        return { body: refund };
+      },
+    }),
+
+    defineRoute<{ Params: { paymentId: string }; Querystring: ListWebhookDeliveriesQuery }, MikroOrmExecutor>({
+      kind: 'read',
+      method: 'GET',
+      url: '/v1/payments/:paymentId/webhook-deliveries',
+      operationId: 'listPaymentWebhookDeliveries',
+      summary: 'Every Stripe webhook delivery about a payment, newest first, with its outcome',
+      description: 'A redelivered event is listed again (outcome duplicate). A token scoped to a customer may read its own payments’ deliveries only.',
+      tag,
+      access: 'any',
+      schema: {
+        params: paymentIdParams,
+        querystring: listWebhookDeliveriesQuery,
+        success: { status: 200, body: webhookDeliveryList, description: 'A page of deliveries.' },
+        errors: { 403: ['FORBIDDEN'], 404: ['PAYMENT_NOT_FOUND'] },
+      },
+      execute: async (request, tx) => {
+        const { limit, cursor } = request.query;
+        const after = cursor === undefined ? undefined : decodeCursor(cursor, deliveryPositionOf);
+        const page = await useCasesIn(tx, request.messageContext).listWebhookDeliveries.execute({
+          paymentId: request.params.paymentId,
+          limit,
+          ...(after === undefined ? {} : { after }),
+        });
+        assertCustomerScope(request.principal, page.customerId);
+        const data = page.data.map((delivery) => ({
+          eventId: delivery.eventId,
+          type: delivery.type,
+          receivedAt: delivery.receivedAt.toISOString(),
+          outcome: delivery.outcome,
+          detail: delivery.detail,
+        }));
+        const nextCursor = page.next === null ? null : encodeCursor([page.next.receivedAt.toISOString(), page.next.deliveryId]);
+        return { body: { data, nextCursor } };
+      },
+    }),
+];
 }

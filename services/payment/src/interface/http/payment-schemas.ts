@@ -154,7 +154,22 @@ const reference = {
 
 export const paymentView = {
   type: 'object',
-  required: ['paymentId', 'customerId', 'reference', 'amount', 'currency', 'status', 'attempt', 'offSession', 'gatewayPaymentIntentId', 'clientSecret', 'failure', 'totalRefunded', 'disputes'],
+  required: [
+    'paymentId',
+    'customerId',
+    'reference',
+    'amount',
+    'currency',
+    'status',
+    'attempt',
+    'offSession',
+    'gatewayPaymentIntentId',
+    'clientSecret',
+    'failure',
+    'totalRefunded',
+    'refunds',
+    'disputes',
+  ],
   properties: {
     paymentId: uuid,
     customerId: { type: 'string' },
@@ -178,6 +193,19 @@ export const paymentView = {
       properties: { code: { type: 'string' }, declineCode: { type: ['string', 'null'] }, message: { type: 'string' }, attempt: { type: 'integer' } },
     },
     totalRefunded: { type: 'integer' },
+    refunds: {
+      type: 'array',
+      description: 'every refund Stripe reported (charge.refunded webhook), oldest first; they add up to totalRefunded',
+      items: {
+        type: 'object',
+        required: ['refundId', 'amount', 'recordedAt'],
+        properties: {
+          refundId: { type: 'string' },
+          amount: { type: 'integer', description: 'minor units of the payment currency' },
+          recordedAt: { type: 'string', format: 'date-time' },
+        },
+      },
+    },
     disputes: {
       type: 'array',
       description: 'every dispute of the payment, oldest first; closedAt is null while it is open',
@@ -224,3 +252,58 @@ export const webhookAcknowledgement = {
     refetched: { type: 'boolean' },
   },
 } as const satisfies JsonSchema;
+
+export const REFUND_REASONS = ['requested_by_customer', 'duplicate', 'fraudulent'] as const;
+
+export const refundBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    amount: { type: 'integer', minimum: 1, maximum: MAX_AMOUNT, description: 'minor units; default: everything still refundable' },
+    reason: { type: 'string', enum: [...REFUND_REASONS] },
+  },
+} as const satisfies JsonSchema;
+
+export interface RefundBody {
+  amount?: number;
+  reason?: (typeof REFUND_REASONS)[number];
+}
+
+export const refundView = {
+  type: 'object',
+  required: ['refundId', 'paymentId', 'amount', 'currency', 'status'],
+  properties: {
+    refundId: { type: 'string', description: 'Stripe’s re_…' },
+    paymentId: uuid,
+    amount: { type: 'integer', description: 'minor units' },
+    currency: { type: 'string', enum: [...SUPPORTED_CURRENCIES] },
+    status: {
+      type: 'string',
+      enum: ['pending', 'requires_action', 'succeeded', 'failed', 'canceled'],
+      description: 'Stripe’s refund status when it answered; the payment’s refunds follow from the charge.refunded webhook',
+    },
+  },
+} as const satisfies JsonSchema;
+
+export const listWebhookDeliveriesQuery = listQuerySchema({});
+
+export interface ListWebhookDeliveriesQuery {
+  limit: number;
+  cursor?: string;
+}
+
+export const webhookDeliveryList = listEnvelopeSchema({
+  type: 'object',
+  required: ['eventId', 'type', 'receivedAt', 'outcome', 'detail'],
+  properties: {
+    eventId: { type: 'string', description: 'Stripe’s evt_…; a redelivery repeats it' },
+    type: { type: 'string', description: 'e.g. payment_intent.succeeded, charge.refunded' },
+    receivedAt: { type: 'string', format: 'date-time' },
+    outcome: {
+      type: 'string',
+      enum: ['applied', 'duplicate', 'ignored', 'failed'],
+      description: 'applied: changed the payment; duplicate: event id seen before; ignored: nothing to change (stale, already reflected, type not handled); failed: answered 5xx, Stripe delivers it again',
+    },
+    detail: { type: 'string' },
+  },
+});

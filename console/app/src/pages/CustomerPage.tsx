@@ -1,0 +1,3 @@
+export function CustomerPage(_props: { customerId?: string }) {
+  return <h1>CustomerPage</h1>;
+}
