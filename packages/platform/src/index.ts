@@ -36,4 +36,5 @@ export * from './http/service-tokens';
 export * from './service/service-runtime';
 export * from './config/probes';
 export * from './config/accelerated-clock';
+export * from './config/repository-root';
 export * from './service/service-process';
