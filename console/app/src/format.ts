@@ -1,10 +1,9 @@
-/** How numbers, money and instants read in the console: integers as the API gives them, times in UTC. */
+/** How numbers, money and instants read in the console: credits as the API gives them, times in UTC. */
 
-const integer = new Intl.NumberFormat('en-GB');
+/** Credits as the API counts them, digits only, so what an operator reads matches the API and the ledger exactly. */
+export const credits = (value: number) => String(value);
 
-export const credits = (value: number) => integer.format(value);
-
-export const signed = (value: number) => (value > 0 ? `+${integer.format(value)}` : integer.format(value));
+export const signed = (value: number) => (value > 0 ? `+${value}` : String(value));
 
 const MINOR_UNIT_DIGITS: Record<string, number> = { JPY: 0, KRW: 0 };
 

@@ -1,0 +1,78 @@
+import { createColumnHelper } from '@tanstack/react-table';
+import { useId, useMemo } from 'react';
+import { get, servicePath } from '../api/client';
+import type { LedgerEntry, Page } from '../api/types';
+import { DataTable } from '../components/DataTable';
+import { LoadError } from '../components/LoadError';
+import { Pager, useCursorPages } from '../components/Pager';
+import { credits, instant, shortId, signed } from '../format';
+import { useResource } from '../useResource';
+import { grantAnchor } from './GrantsSection';
+
+/** The server pages the ledger (newest first): an account with 10,000 entries still renders 50 rows. */
+const PAGE_SIZE = 50;
+const column = createColumnHelper<LedgerEntry>();
+
+export function LedgerSection({ customerId, version }: { customerId: string; version: number }) {
+  const headingId = useId();
+  const pages = useCursorPages(customerId);
+  const ledger = useResource(
+    () =>
+      get<Page<LedgerEntry>>(
+        servicePath('credit', `/accounts/${encodeURIComponent(customerId)}/ledger`, { order: 'desc', limit: PAGE_SIZE, cursor: pages.cursor }),
+      ),
+    [customerId, pages.cursor, version],
+  );
+
+  const columns = useMemo(
+    () => [
+      column.accessor('sequence', { header: '#', meta: { className: 'num' } }),
+      column.accessor('occurredAt', { header: 'Time', cell: (info) => instant(info.getValue()) }),
+      column.accessor('type', { header: 'Type' }),
+      column.accessor('amount', { header: 'Amount', cell: (info) => credits(info.getValue()), meta: { className: 'num' } }),
+      column.accessor('balanceDelta', { header: 'Balance change', cell: (info) => signed(info.getValue()), meta: { className: 'num' } }),
+      column.accessor('heldDelta', { header: 'Held change', cell: (info) => signed(info.getValue()), meta: { className: 'num' } }),
+      column.accessor('grantId', {
+        header: 'Grant',
+        cell: (info) => (
+          <a href={`#${grantAnchor(info.getValue())}`} className="mono" title={`grant ${info.getValue()}`}>
+            {info.row.original.balanceDelta < 0 ? 'paid by ' : ''}
+            {shortId(info.getValue())}
+          </a>
+        ),
+      }),
+      column.accessor('reservationId', {
+        header: 'Reservation',
+        cell: (info) => {
+          const id = info.getValue();
+          return id ? <span className="mono" title={id}>{shortId(id)}</span> : '—';
+        },
+      }),
+      column.accessor('reason', { header: 'Reason', cell: (info) => info.getValue() ?? '—' }),
+      column.accessor('actor', { header: 'By', cell: (info) => info.getValue() ?? '—' }),
+    ],
+    [],
+  );
+
+  return (
+    <section aria-labelledby={headingId}>
+      <h2 id={headingId}>Ledger</h2>
+      {ledger.error ? (
+        <LoadError what="the ledger" error={ledger.error} retry={ledger.reload} />
+      ) : (
+        <>
+          <DataTable
+            label="Ledger"
+            caption={`Ledger entries, newest first, ${PAGE_SIZE} a page`}
+            testId="ledger-table"
+            data={ledger.data?.data ?? []}
+            columns={columns}
+            rowId={(entry) => entry.entryId}
+            empty={ledger.loading ? 'Loading…' : 'No ledger entries.'}
+          />
+          <Pager pages={pages} nextCursor={ledger.data?.nextCursor} label="Ledger" />
+        </>
+      )}
+    </section>
+  );
+}
