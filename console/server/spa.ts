@@ -19,9 +19,9 @@ export async function singlePageApp(app: FastifyInstance, { appDir }: { appDir: 
   await app.register(fastifyStatic, {
     root: appDir,
     wildcard: true,
-    index: false,
+    cacheControl: false,
     setHeaders: (response, path) => {
-      response.setHeader('cache-control', path.includes(`${join(appDir, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      response.setHeader('cache-control', path.startsWith(join(appDir, 'assets')) ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
   app.setNotFoundHandler((request, reply) => {
