@@ -1,5 +1,6 @@
 /**
- * Bundles each service's composition root (services/<name>/src/main.ts) with esbuild into dist/services/<name>/main.mjs,
+ * Bundles each service's composition root (services/<name>/src/main.ts; the console's console/server/main.ts) with
+ * esbuild into dist/services/<name>/main.mjs,
  * with source maps: our workspace packages are compiled in, npm dependencies stay imports resolved from node_modules.
  * Service processes run these bundles, not TypeScript through tsx: tsx compiles in a loader thread with a V8 heap of
  * its own, ~10–20 MB RSS per process (docs/performance.md). `npm run build`; npm start, the E2E platform and the benchmarks
@@ -9,7 +10,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import { repoRoot } from '../infra/paths';
-import { bundleOf, servicePorts } from './service-ports';
+import { bundleOf, entryOf, servicePorts } from './service-ports';
 
 /** Builds the bundles; each file is written beside its target and renamed over it, so a process never reads half of one. */
 export async function buildServices(names: readonly string[] = Object.keys(servicePorts)): Promise<void> {
@@ -17,7 +18,7 @@ export async function buildServices(names: readonly string[] = Object.keys(servi
     names.map((name) =>
       build({
         absWorkingDir: repoRoot,
-        entryPoints: [join('services', name, 'src', 'main.ts')],
+        entryPoints: [join(...entryOf(name).split('/'))],
         outfile: bundleOf(name),
         bundle: true,
         platform: 'node',
@@ -47,6 +48,7 @@ export async function buildServices(names: readonly string[] = Object.keys(servi
 
 if (process.argv[1] === import.meta.filename) {
   const started = performance.now();
-  await buildServices(process.argv.slice(2).length ? process.argv.slice(2) : undefined);
-  console.log(`built ${process.argv.slice(2).join(', ') || Object.keys(servicePorts).join(', ')} into dist/services in ${Math.round(performance.now() - started)} ms`);
+  const names = process.argv.slice(2).length ? process.argv.slice(2) : [...Object.keys(servicePorts), 'console'];
+  await buildServices(names);
+  console.log(`built ${names.join(', ')} into dist/services in ${Math.round(performance.now() - started)} ms`);
 }

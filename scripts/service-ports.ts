@@ -10,7 +10,16 @@ export const servicePorts: Record<string, { http: number; grpc?: number }> = {
   payment: { http: 3004 },
 };
 
-/** Where scripts/build-services.ts bundles a service's composition root. */
+/** Where the console (console/server, the operator console's backend-for-frontend) listens by default. */
+export const consolePort = 3000;
+
+/** The composition root of a deployable: a service's src/main.ts, or the console's server/main.ts. */
+export const entryOf = (name: string) => (name === 'console' ? 'console/server/main.ts' : `services/${name}/src/main.ts`);
+
+/**
+ * Where scripts/build-services.ts bundles a deployable's composition root; the console's too (dist/services/console), so
+ * the one image runs any of the five with the same command.
+ */
 export const bundleOf = (name: string) => `dist/services/${name}/main.mjs`;
 
 /**

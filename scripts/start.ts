@@ -5,6 +5,10 @@
  * `platform ready in <seconds>s`. Ctrl-C (at any moment, start-up included) stops the services and the infrastructure
  * this run started, within 15 s.
  *
+ * Then the operator console (console/): its app is built (`npm run build -w console`) while the services start, and its
+ * server runs as one more process once they are ready, calling them with the services' token; `ready console <url>`.
+ * Without CONSOLE_USERS a development operator `operator` with a random password is made and printed.
+ *
  * Without STRIPE_SECRET_KEY the payment service talks to the local Stripe-compatible server, started here with its
  * state kept under .cache/ and the payment service's webhook endpoint registered: a person pays on its test-checkout
  * page or with `npm run stripe`. What a script needs to call the platform (the service token, the local Stripe server)
@@ -21,9 +25,10 @@ import { infraUp, stopStarted } from '../infra/infra';
 import { ensureDirs, repoRoot, runDir } from '../infra/paths';
 import { type Daemon, isAlive } from '../infra/processes';
 import { buildServices } from './build-services';
+import { consoleDevUser } from './console-dev-user';
 import { platformRunFile } from './run-files';
 import { stripeLocalRunFile, stripeLocalStateFile } from './stripe-local';
-import { serviceNodeArgs, servicePorts } from './service-ports';
+import { consolePort, serviceNodeArgs, servicePorts } from './service-ports';
 
 const startedAt = Date.now();
 const services = readdirSync(join(repoRoot, 'services')).filter((name) => existsSync(join(repoRoot, 'services', name, 'src', 'main.ts')));
@@ -56,6 +61,7 @@ function serviceToken(env: NodeJS.ProcessEnv): { tokens: string; token: string; 
 }
 
 const children = new Map<string, ChildProcess>();
+const npmCommand = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const launched: Daemon[] = [];
 let stripeServer: StripeTestServer | undefined;
 let stopping = false;
@@ -147,7 +153,11 @@ if (!process.env.STRIPE_SECRET_KEY) {
   writeFileSync(stripeLocalRunFile, JSON.stringify({ url: stripeServer.url, apiKey: stripeServer.apiKey }), { mode: 0o600 });
   console.log(`stripe    ${stripeServer.url}  api key ${stripeServer.apiKey}  (local Stripe-compatible server; set STRIPE_SECRET_KEY for Stripe test mode)`);
 }
-await step(buildServices(services));
+// The app builds (vite, CPU-bound) while the services bundle and start; the console process waits for both.
+const appBuild = spawn(npmCommand, ['run', '-s', 'build', '-w', 'console'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+children.set('console app build', appBuild);
+const appBuilt = new Promise<boolean>((resolve) => appBuild.once('exit', (code) => resolve(code === 0)));
+await step(buildServices([...services, 'console']));
 for (const name of services) {
   const port = servicePorts[name]!;
   const child = spawn(process.execPath, serviceNodeArgs(name), {
@@ -176,15 +186,45 @@ for (const name of services) {
   const grpc = servicePorts[name]!.grpc ? `  grpc 127.0.0.1:${servicePorts[name]!.grpc}` : '';
   console.log(`ready ${name} ${url}/v1  openapi ${url}/openapi.json${grpc}`);
 }
+if (!(await step(appBuilt))) console.error('the console app did not build (see above): the console answers a page saying so until `npm run build -w console` succeeds');
+const consoleUrl = `http://${process.env.CONSOLE_HOST ?? '127.0.0.1'}:${process.env.CONSOLE_PORT ?? consolePort}`;
+const devOperator = process.env.CONSOLE_USERS ? undefined : await consoleDevUser();
+const consoleProcess = spawn(process.execPath, serviceNodeArgs('console'), {
+  cwd: repoRoot,
+  stdio: ['ignore', 'inherit', 'inherit'],
+  env: {
+    ...env,
+    CONSOLE_SERVICE_TOKEN: process.env.CONSOLE_SERVICE_TOKEN ?? tokens.token,
+    CONSOLE_USERS: process.env.CONSOLE_USERS ?? devOperator!.entry,
+    ...Object.fromEntries(services.map((name) => [`${name.toUpperCase()}_URL`, process.env[`${name.toUpperCase()}_URL`] ?? `http://127.0.0.1:${servicePorts[name]!.http}`])),
+  },
+});
+children.set('console', consoleProcess);
+consoleProcess.once('exit', (code) => {
+  if (stopping) return;
+  console.error(`the console exited (code ${code}); stopping the platform`);
+  void stop(1);
+});
+const consoleDeadline = Date.now() + 60_000;
+while (!(await fetch(`${consoleUrl}/healthz`).then((response) => response.ok, () => false))) {
+  if (Date.now() > consoleDeadline) {
+    console.error(`the console did not answer at ${consoleUrl}/healthz within 60 s`);
+    await stop(1);
+  }
+  await sleep(250);
+}
+console.log(`ready console ${consoleUrl}`);
 writeFileSync(
   platformRunFile,
   JSON.stringify({
     token: tokens.token,
     services: Object.fromEntries(services.map((name) => [name, { http: `http://127.0.0.1:${servicePorts[name]!.http}`, grpc: servicePorts[name]!.grpc }])),
+    console: consoleUrl,
   }),
   { mode: 0o600 },
 );
 if (tokens.generated) console.log(`service token (SERVICE_TOKENS was unset): Authorization: Bearer ${tokens.token}`);
+if (devOperator) console.log(`console sign-in (CONSOLE_USERS was unset): name ${devOperator.name}  password ${devOperator.password}  at ${consoleUrl}`);
 if (stripeServer) {
   console.log(`pay locally: open the checkoutUrl a payment answers (${stripeServer.url}/pay/<client secret or payment id>), or npm run stripe -- pay <payment id>`);
 }

@@ -63,7 +63,7 @@ export async function serviceProxy(app: FastifyInstance, options: ServiceProxyOp
     try {
       answer = await fetch(`${options.serviceUrls[service]}${path}`, { method: request.method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
-      request.log.warn({ err: error, service, correlationId }, 'service call failed');
+      request.log.warn({ err: error, target: service, correlationId }, 'service call failed');
       if ((error as Error).name === 'TimeoutError') {
         return sendError(reply, 504, 'SERVICE_TIMEOUT', `the ${service} service did not answer within ${timeoutMs / 1000} s; a write retried with the same Idempotency-Key is applied once`);
       }

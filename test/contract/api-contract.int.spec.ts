@@ -51,6 +51,8 @@ interface ServiceUnderContract {
   creates: string[];
   /** Every operationId that lists a collection (each must answer the one envelope and page). */
   lists: string[];
+  /** Operations answering `{ data }` that are a bounded series, not a collection (a chart's points): never paged. */
+  series?: string[];
   /** For each operationId: a request that succeeds with the full token, on data of a customer the scoped token is not for. */
   request(service: RunningService, operationId: string): Promise<OperationRequest>;
   /** For each list: makes at least two items it lists, and returns the query (filters) that lists them. */
@@ -234,8 +236,8 @@ const payment: ServiceUnderContract = {
     paymentHarness = await startPaymentHarness();
     return { httpUrl: paymentHarness.service.httpUrl, token: paymentHarness.token, scopedToken: paymentHarness.scopedToken, close: () => paymentHarness.close() };
   },
-  creates: ['createTopUp', 'createTopUpPack'],
-  lists: ['listPayments', 'listTopUpPacks'],
+  creates: ['createTopUp', 'createTopUpPack', 'refundPayment'],
+  lists: ['listPayments', 'listTopUpPacks', 'listPaymentWebhookDeliveries'],
   async request(_service, operationId): Promise<OperationRequest> {
     const h = paymentHarness;
     const linkedCustomer = async () => {
@@ -249,6 +251,15 @@ const payment: ServiceUnderContract = {
       return created.body as { paymentId: string; customerId: string };
     };
     const newPack = async () => h.pack(1 + Math.floor(Math.random() * 1_000_000), 1_000);
+    /** A top-up paid at the Stripe server, its payment_intent.succeeded delivered twice (applied, then duplicate). */
+    const paidTopUp = async () => {
+      const { paymentId } = await topUp();
+      const intentId = (await h.api('GET', `/v1/payments/${paymentId}`)).body.gatewayPaymentIntentId as string;
+      await h.stripe.paymentIntents.confirm(intentId, { payment_method: 'pm_card_visa' });
+      const succeeded = h.eventPayload('payment_intent.succeeded', intentId);
+      for (let i = 0; i < 2; i += 1) await h.deliver(succeeded.payload);
+      return paymentId;
+    };
     switch (operationId) {
       case 'createTopUp':
         return { body: { customerId: await linkedCustomer(), packCode: await h.pack(), currency: 'EUR' } };
@@ -256,6 +267,10 @@ const payment: ServiceUnderContract = {
         return { params: { paymentId: (await topUp()).paymentId } };
       case 'listPayments':
         return { query: { customerId: (await topUp()).customerId } };
+      case 'refundPayment':
+        return { params: { paymentId: await paidTopUp() }, body: { amount: 100 } };
+      case 'listPaymentWebhookDeliveries':
+        return { params: { paymentId: await paidTopUp() } };
       case 'createTopUpPack':
         return { body: { code: `c-${randomUUID().slice(0, 8)}`, credits: 100, prices: [{ amount: 500, currency: 'EUR' }] } };
       case 'listTopUpPacks':
@@ -279,6 +294,8 @@ const payment: ServiceUnderContract = {
       for (let i = 0; i < 2; i += 1) await h.pack(1 + Math.floor(Math.random() * 1_000_000), 1_000);
       return {};
     }
+    // Its request's payment already has two deliveries.
+    if (operationId === 'listPaymentWebhookDeliveries') return {};
     const customerId = randomUUID();
     const stripeCustomer = await h.stripe.customers.create({ email: `${customerId}@example.com` });
     h.customerService.link(customerId, stripeCustomer.id);
@@ -293,6 +310,10 @@ const credit = (): ServiceUnderContract => {
   let harness: CreditServiceHarness;
   const customerId = `customer-${randomUUID()}`;
   const freshReservation = async () => (await harness.call('Reserve', { customerId, amount: 2, ttlSeconds: 600, idempotencyKey: randomUUID() })).reservationId as string;
+  const freshGrant = async () => {
+    const granted = await harness.rest('POST', `/v1/accounts/${customerId}/grants`, { body: { amount: 1, source: { type: 'MANUAL', id: randomUUID() } }, idempotencyKey: randomUUID() });
+    return granted.body.grantId as string;
+  };
   const capturedReservation = async () => {
     const reservationId = await freshReservation();
     await harness.call('Capture', { reservationId, amount: 2, idempotencyKey: randomUUID() });
@@ -306,12 +327,19 @@ const credit = (): ServiceUnderContract => {
       return { httpUrl: harness.service.httpUrl, grpcPort: harness.service.grpcPort, token: harness.token, scopedToken: harness.scopedToken, close: () => harness.close() };
     },
     creates: ['reserveCredits', 'grantCredits'],
-    lists: ['listLedger'],
+    lists: ['listLedger', 'listGrants', 'listReservations'],
+    // The console's chart: at most `points` points of the balance over time.
+    series: ['getBalanceHistory'],
     async request(_service, operationId): Promise<OperationRequest> {
       switch (operationId) {
         case 'getBalance':
         case 'listLedger':
+        case 'listGrants':
+        case 'listReservations':
+        case 'getBalanceHistory':
           return { params: { customerId } };
+        case 'revokeGrant':
+          return { params: { grantId: await freshGrant() }, body: { reason: 'contract test' } };
         case 'reserveCredits':
           return { params: { customerId }, body: { amount: 1, ttlSeconds: 600 } };
         case 'grantCredits':
@@ -330,8 +358,10 @@ const credit = (): ServiceUnderContract => {
       }
     },
     async seedList() {
-      // The account's opening grant is one entry; a hold makes the second.
+      // The account's opening grant is one grant and one entry; a hold makes the second entry, a grant the second grant.
       await freshReservation();
+      await freshReservation();
+      await freshGrant();
       return {};
     },
     grpc: {
@@ -421,7 +451,11 @@ for (const underContract of services) {
       const lists = operations.filter((operation) => underContract.lists.includes(operation.id));
       expect(lists.map((operation) => operation.id), 'the lists the table names are documented').to.have.members(underContract.lists);
       // Anything shaped or parameterised like a list is one of them: no second envelope, no unpaged collection.
-      const listLike = operations.filter((operation) => isList(operation) || (operation.spec.parameters as { name: string }[]).some((parameter) => ['limit', 'cursor'].includes(parameter.name)));
+      const listLike = operations.filter(
+        (operation) =>
+          (isList(operation) && !(underContract.series ?? []).includes(operation.id)) ||
+          (operation.spec.parameters as { name: string }[]).some((parameter) => ['limit', 'cursor'].includes(parameter.name)),
+      );
       expect(listLike.map((operation) => operation.id)).to.have.members(underContract.lists);
       for (const list of lists) {
         const names = (list.spec.parameters as { name: string; in: string }[]).filter((parameter) => parameter.in === 'query').map((parameter) => parameter.name);

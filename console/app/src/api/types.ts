@@ -144,6 +144,7 @@ export interface Payment {
   attempt: number;
   failure: { code: string; message: string } | null;
   totalRefunded: number;
+  refunds: { refundId: string; amount: number; recordedAt: string }[];
   disputes: Dispute[];
 }
 
@@ -159,6 +160,8 @@ export interface OpsStatus {
   services: { name: string; url: string; ready: boolean; outbox: { rows: number; oldestAgeSeconds: number | null } | null }[];
   consumers: { groupId: string; topic: string; lag: number }[];
   deadLetters: { topic: string; messages: number; pending: number }[];
+  /** Set when the broker did not answer: consumers and dead letters are then unknown, not empty. */
+  kafkaError?: string;
 }
 
 export interface DeadLetter {

@@ -40,10 +40,13 @@ interface ActionProps {
 export function Action({ label, title = label, disabled, buttonClass, children, fieldOfCode, submit, onDone, announce }: ActionProps) {
   const [open, setOpen] = useState(false);
   const trigger = useRef<HTMLButtonElement>(null);
-  const close = () => {
-    setOpen(false);
-    trigger.current?.focus();
-  };
+  const wasOpen = useRef(false);
+  // Back to the button once the dialog is gone: while the modal dialog is still there, the button is inert.
+  useEffect(() => {
+    if (wasOpen.current && !open) trigger.current?.focus();
+    wasOpen.current = open;
+  }, [open]);
+  const close = () => setOpen(false);
   return (
     <>
       <button ref={trigger} type="button" className={buttonClass} disabled={disabled} onClick={() => setOpen(true)}>

@@ -6,7 +6,7 @@ import { Action, Field } from '../components/ActionDialog';
 import { DataTable } from '../components/DataTable';
 import { LoadError } from '../components/LoadError';
 import { Pager, useCursorPages } from '../components/Pager';
-import { instant, money, shortId } from '../format';
+import { day, instant, money, shortId } from '../format';
 import { useConsole } from '../session';
 import { useResource } from '../useResource';
 
@@ -85,7 +85,24 @@ export function PaymentsSection({ customerId, version, onChanged }: { customerId
       column.accessor('attempt', { header: 'Attempt', meta: { className: 'num' } }),
       column.accessor('totalRefunded', {
         header: 'Refunded',
-        cell: (info) => (info.getValue() ? money(info.getValue(), info.row.original.currency) : '—'),
+        cell: (info) => {
+          const { refunds = [], currency } = info.row.original;
+          if (!info.getValue()) return '—';
+          return (
+            <>
+              {money(info.getValue(), currency)}
+              {refunds.length > 0 && (
+                <ul className="plain muted">
+                  {refunds.map((refund) => (
+                    <li key={refund.refundId}>
+                      {money(refund.amount, currency)} on {day(refund.recordedAt)}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </>
+          );
+        },
         meta: { className: 'num' },
       }),
       column.accessor('disputes', {
@@ -181,44 +198,50 @@ export function PaymentsSection({ customerId, version, onChanged }: { customerId
 }
 
 function WebhookDeliveries({ paymentId, version }: { paymentId: string; version: number }) {
+  const pages = useCursorPages(paymentId);
   const deliveries = useResource(
-    () => get<{ data: WebhookDelivery[] }>(servicePath('payment', `/payments/${encodeURIComponent(paymentId)}/webhook-deliveries`)),
-    [paymentId, version],
+    () => get<Page<WebhookDelivery>>(servicePath('payment', `/payments/${encodeURIComponent(paymentId)}/webhook-deliveries`, { limit: 20, cursor: pages.cursor })),
+    [paymentId, pages.cursor, version],
   );
   if (deliveries.error) return <LoadError what="the webhook deliveries" error={deliveries.error} retry={deliveries.reload} />;
   if (!deliveries.data) return <p className="muted">Loading the webhook deliveries…</p>;
+  const label = `Webhook deliveries of payment ${shortId(paymentId)}`;
   return (
-    <table aria-label={`Webhook deliveries of payment ${shortId(paymentId)}`} className="nested">
-      <thead>
-        <tr>
-          <th scope="col">Received</th>
-          <th scope="col">Event</th>
-          <th scope="col">Type</th>
-          <th scope="col">Outcome</th>
-          <th scope="col">Detail</th>
-        </tr>
-      </thead>
-      <tbody>
-        {deliveries.data.data.length === 0 ? (
+    <>
+      <table aria-label={label} className="nested">
+        <thead>
           <tr>
-            <td colSpan={5} className="muted">
-              No webhook deliveries for this payment.
-            </td>
+            <th scope="col">Received</th>
+            <th scope="col">Event</th>
+            <th scope="col">Type</th>
+            <th scope="col">Outcome</th>
+            <th scope="col">Detail</th>
           </tr>
-        ) : (
-          deliveries.data.data.map((delivery) => (
-            <tr key={delivery.eventId}>
-              <td>{instant(delivery.receivedAt)}</td>
-              <td className="mono">{delivery.eventId}</td>
-              <td>{delivery.type}</td>
-              <td>
-                <span className={`badge badge-${delivery.outcome}`}>{delivery.outcome}</span>
+        </thead>
+        <tbody>
+          {deliveries.data.data.length === 0 ? (
+            <tr>
+              <td colSpan={5} className="muted">
+                No webhook deliveries for this payment.
               </td>
-              <td>{delivery.detail ?? '—'}</td>
             </tr>
-          ))
-        )}
-      </tbody>
-    </table>
+          ) : (
+            // A redelivery repeats the event id: the position tells the rows apart.
+            deliveries.data.data.map((delivery, index) => (
+              <tr key={`${index} ${delivery.eventId}`}>
+                <td>{instant(delivery.receivedAt)}</td>
+                <td className="mono">{delivery.eventId}</td>
+                <td>{delivery.type}</td>
+                <td>
+                  <span className={`badge badge-${delivery.outcome}`}>{delivery.outcome}</span>
+                </td>
+                <td>{delivery.detail ?? '—'}</td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+      {(pages.pageNumber > 1 || deliveries.data.nextCursor) && <Pager pages={pages} nextCursor={deliveries.data.nextCursor} label={label} />}
+    </>
   );
 }

@@ -54,7 +54,12 @@ export function SubscriptionsSection({ customerId, version, onChanged }: { custo
       }),
       column.accessor('renewalDueAt', {
         header: 'Next renewal',
-        cell: (info) => (info.row.original.cancelAtPeriodEnd ? 'none (ends at period end)' : instant(info.getValue())),
+        cell: (info) => {
+          const { cancelAtPeriodEnd, status } = info.row.original;
+          if (status === 'past_due') return 'retrying the charge (see dunning)';
+          if (!info.getValue()) return '—';
+          return cancelAtPeriodEnd ? `none: ends ${instant(info.getValue())}` : instant(info.getValue());
+        },
       }),
       column.accessor('dunning', {
         header: 'Dunning',

@@ -36,6 +36,11 @@ export function OperationsPage() {
       {status.error && <LoadError what="the platform's status" error={status.error} retry={status.reload} />}
       {status.data && (
         <>
+          {status.data.kafkaError && (
+            <p className="form-error" role="alert">
+              Kafka did not answer ({status.data.kafkaError}): consumer lag and dead letters are unknown.
+            </p>
+          )}
           <section aria-labelledby={servicesId}>
             <h2 id={servicesId}>Services</h2>
             <div className="table-scroll">

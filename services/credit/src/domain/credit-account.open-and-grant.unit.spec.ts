@@ -48,6 +48,8 @@ describe('CreditAccount', () => {
           balanceDelta: 100,
           heldDelta: 0,
           occurredAt: T0,
+          reason: null,
+          actor: null,
         },
       ]);
     });

@@ -10,6 +10,7 @@ import { RecordDisputeOpenedHandler } from '../application/commands/record-dispu
 import { RefundCaptureHandler } from '../application/commands/refund-capture/refund-capture.handler';
 import { ReleaseReservationHandler } from '../application/commands/release-reservation/release-reservation.handler';
 import { ReserveCreditsHandler } from '../application/commands/reserve-credits/reserve-credits.handler';
+import { RevokeGrantHandler } from '../application/commands/revoke-grant/revoke-grant.handler';
 import { SetLowBalanceThresholdHandler } from '../application/commands/set-low-balance-threshold/set-low-balance-threshold.handler';
 import type { AccountCommandBus } from '../application/ports/account-command-bus.port';
 import type { Clock } from '../application/ports/clock.port';
@@ -18,9 +19,12 @@ import type { DisputeStates } from '../application/ports/dispute-states.port';
 import type { DueAccounts } from '../application/ports/due-accounts.port';
 import type { PendingAdjustments } from '../application/ports/pending-adjustments.port';
 import type { DeterministicIds, ReservationDirectory } from '../application/ports/reservation-directory.port';
+import { GetBalanceHistoryHandler } from '../application/queries/get-balance-history/get-balance-history.handler';
 import { GetBalanceHandler } from '../application/queries/get-balance/get-balance.handler';
 import { GetReservationHandler } from '../application/queries/get-reservation/get-reservation.handler';
+import { ListGrantsHandler } from '../application/queries/list-grants/list-grants.handler';
 import { ListLedgerHandler } from '../application/queries/list-ledger/list-ledger.handler';
+import { ListReservationsHandler } from '../application/queries/list-reservations/list-reservations.handler';
 
 /** The ports the use cases run on; the composition root (credit-service.ts) plugs the adapters in. */
 export interface CreditUseCaseDeps {
@@ -50,11 +54,15 @@ export function creditUseCases(deps: CreditUseCaseDeps) {
     balance: new GetBalanceHandler({ readModel }),
     ledger: new ListLedgerHandler({ readModel }),
     reservation: new GetReservationHandler({ readModel }),
+    grants: new ListGrantsHandler({ readModel }),
+    reservations: new ListReservationsHandler({ readModel }),
+    balanceHistory: new GetBalanceHistoryHandler({ readModel, clock }),
     in(tx: SqlExecutor) {
       const bus = deps.busIn(tx);
       const { pending, disputes, dueAccounts } = deps.tablesIn(tx);
       return {
         grant: new GrantCreditsHandler({ bus, grantIds: ids, clock }),
+        revokeGrant: new RevokeGrantHandler({ bus, readModel }),
         refund: new RefundCaptureHandler({ bus, reservations: readModel }),
         setLowBalanceThreshold: new SetLowBalanceThresholdHandler({ bus }),
         openAccount: new OpenAccountHandler({ bus }),

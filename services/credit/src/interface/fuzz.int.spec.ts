@@ -15,7 +15,7 @@ import {
 import { expect } from 'chai';
 import { MAX_CREDIT_AMOUNT } from '../domain/credit-amount.value-object';
 import { type CreditServiceHarness, CreditServiceClient, startCreditServiceHarness } from '../testing/credit-service.test-harness';
-import { captureBody, grantBody, lowBalanceThresholdBody, refundBody, reserveBody } from './http/credit-routes';
+import { captureBody, grantBody, lowBalanceThresholdBody, refundBody, reserveBody, revokeBody } from './http/credit-routes';
 
 // 1,000 invalid requests per REST write route and per CreditService method, against an account that holds credits,
 // a held reservation and a captured one: every answer must be a coded 4xx / client-error status, no table may change.
@@ -30,6 +30,7 @@ describe('Credit service interface (real PostgreSQL, Kafka and registry)', funct
   let harness: CreditServiceHarness;
   let held: string;
   let captured: string;
+  let grantId: string;
   const rowCounts = () => tableRowCounts(harness.pool);
 
   before(async () => {
@@ -38,6 +39,7 @@ describe('Credit service interface (real PostgreSQL, Kafka and registry)', funct
     held = (await harness.call('Reserve', { customerId, amount: 10, ttlSeconds: 86_400, idempotencyKey: 'held' })).reservationId;
     captured = (await harness.call('Reserve', { customerId, amount: 10, ttlSeconds: 86_400, idempotencyKey: 'captured' })).reservationId;
     await harness.call('Capture', { reservationId: captured, amount: 5, idempotencyKey: 'capture' });
+    grantId = (await harness.rest('GET', `/v1/accounts/${customerId}/grants`)).body.data[0].grantId;
     // Other runs publish on the shared topics: from here on only the fuzzed requests could write.
     await harness.service.runtime.stopConsumers();
   });
@@ -53,6 +55,7 @@ describe('Credit service interface (real PostgreSQL, Kafka and registry)', funct
     { method: 'POST', url: '/v1/reservations/:reservationId/release', params: { reservationId: held } },
     { method: 'POST', url: '/v1/reservations/:reservationId/refund', params: { reservationId: captured }, body: { schema: refundBody, valid: { amount: 1 } } },
     { method: 'POST', url: '/v1/accounts/:customerId/low-balance-threshold', params: { customerId }, body: { schema: lowBalanceThresholdBody, valid: { threshold: 1 } } },
+    { method: 'POST', url: '/v1/grants/:grantId/revoke', params: { grantId }, body: { schema: revokeBody, valid: { reason: 'fuzz' } } },
   ];
 
   // What each method must accept (so it is never generated): the contract in proto/billing/credit/v1/credit.proto.
@@ -84,7 +87,7 @@ describe('Credit service interface (real PostgreSQL, Kafka and registry)', funct
     });
 
     // The endpoints name ids made in before(): each is looked up when its test runs.
-    const writeUrls = ['/v1/accounts/:customerId/reservations', '/v1/accounts/:customerId/grants', '/v1/reservations/:reservationId/capture', '/v1/reservations/:reservationId/release', '/v1/reservations/:reservationId/refund', '/v1/accounts/:customerId/low-balance-threshold'];
+    const writeUrls = ['/v1/accounts/:customerId/reservations', '/v1/accounts/:customerId/grants', '/v1/reservations/:reservationId/capture', '/v1/reservations/:reservationId/release', '/v1/reservations/:reservationId/refund', '/v1/accounts/:customerId/low-balance-threshold', '/v1/grants/:grantId/revoke'];
     for (const url of writeUrls) {
       it(`answers POST ${url} with a coded 4xx and writes nothing`, async () => {
         const endpoint = restEndpoints().find((candidate) => candidate.url === url)!;

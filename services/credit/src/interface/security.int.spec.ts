@@ -47,7 +47,7 @@ describe('Credit service security (real PostgreSQL, Kafka and registry; gRPC ove
   describe('when a call carries no token or an invalid one', () => {
     it('refuses every REST route with 401 UNAUTHENTICATED and writes nothing', async () => {
       const before = await tableRowCounts(harness.pool);
-      const sweep = await restAuthSweep({ app: harness.service.runtime.http, baseUrl: harness.service.httpUrl, token: harness.token, publicPaths, params: { customerId: customerB, reservationId: heldB } });
+      const sweep = await restAuthSweep({ app: harness.service.runtime.http, baseUrl: harness.service.httpUrl, token: harness.token, publicPaths, params: { customerId: customerB, reservationId: heldB, grantId: randomUUID() } });
       expect(sweep.failures).to.deep.equal([]);
       expect(sweep.checked).to.be.greaterThan(50);
       expect(await tableRowCounts(harness.pool)).to.deep.equal(before);
@@ -67,8 +67,26 @@ describe('Credit service security (real PostgreSQL, Kafka and registry; gRPC ove
     it("reads and reserves A's credits", async () => {
       expect((await scoped('GET', `/v1/accounts/${harness.scopedCustomerId}/balance`)).status).to.equal(200);
       expect((await scoped('GET', `/v1/accounts/${harness.scopedCustomerId}/ledger`)).status).to.equal(200);
+      expect((await scoped('GET', `/v1/accounts/${harness.scopedCustomerId}/grants`)).status).to.equal(200);
+      expect((await scoped('GET', `/v1/accounts/${harness.scopedCustomerId}/reservations`)).status).to.equal(200);
+      expect((await scoped('GET', `/v1/accounts/${harness.scopedCustomerId}/balance-history`)).status).to.equal(200);
       expect((await scoped('POST', `/v1/accounts/${harness.scopedCustomerId}/reservations`, { amount: 1, ttlSeconds: 60 })).status).to.equal(201);
       expect(await harness.call('Reserve', { customerId: harness.scopedCustomerId, amount: 1, ttlSeconds: 60, idempotencyKey: 'own' }, harness.scopedToken)).to.include({ amount: 1, status: 'HELD' });
+    });
+
+    // A manual grant hands out money: a customer's own token granting itself credits was a hole (issue 15).
+    it("cannot grant credits to A's own account nor revoke A's grants (403 FORBIDDEN), and writes nothing", async () => {
+      const own = (await harness.rest('GET', `/v1/accounts/${harness.scopedCustomerId}/grants`)).body.data[0].grantId;
+      const before = await tableRowCounts(harness.pool);
+      const answers = [
+        await scoped('POST', `/v1/accounts/${harness.scopedCustomerId}/grants`, { amount: 1_000, source: { type: 'MANUAL', id: randomUUID() } }),
+        await scoped('POST', `/v1/grants/${own}/revoke`, { reason: 'mine' }),
+      ];
+      expect(answers.map((answer) => [answer.status, answer.body.error?.code])).to.deep.equal([
+        [403, 'FORBIDDEN'],
+        [403, 'FORBIDDEN'],
+      ]);
+      expect(await tableRowCounts(harness.pool)).to.deep.equal(before);
     });
 
     it("cannot read, reserve, grant, capture, release or refund B's credits, nor set its threshold (403 FORBIDDEN / PERMISSION_DENIED with code FORBIDDEN), and writes nothing", async () => {
@@ -76,6 +94,9 @@ describe('Credit service security (real PostgreSQL, Kafka and registry; gRPC ove
       const rest = [
         await scoped('GET', `/v1/accounts/${customerB}/balance`),
         await scoped('GET', `/v1/accounts/${customerB}/ledger`),
+        await scoped('GET', `/v1/accounts/${customerB}/grants`),
+        await scoped('GET', `/v1/accounts/${customerB}/reservations`),
+        await scoped('GET', `/v1/accounts/${customerB}/balance-history`),
         await scoped('POST', `/v1/accounts/${customerB}/reservations`, { amount: 1, ttlSeconds: 60 }),
         await scoped('POST', `/v1/accounts/${customerB}/grants`, { amount: 1, source: { type: 'MANUAL', id: randomUUID() } }),
         await scoped('GET', `/v1/reservations/${heldB}`),

@@ -56,8 +56,8 @@ export async function startCreditServiceHarness(options: { grpcTls?: GrpcServerT
     grpcAddress,
     client,
 
-    async rest(method: string, path: string, call: { body?: unknown; token?: string | null; idempotencyKey?: string } = {}): Promise<RestAnswer> {
-      const headers: Record<string, string> = {};
+    async rest(method: string, path: string, call: { body?: unknown; token?: string | null; idempotencyKey?: string; headers?: Record<string, string> } = {}): Promise<RestAnswer> {
+      const headers: Record<string, string> = { ...call.headers };
       const bearer = call.token === undefined ? token : call.token;
       if (bearer !== null) headers.authorization = `Bearer ${bearer}`;
       if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey;

@@ -24,6 +24,14 @@ export class CursorWithFilterError extends DomainError {
   }
 }
 
+/** A search text that is empty or longer than the maximum (REST's schema refuses it first). */
+export class InvalidSearchQueryError extends DomainError {
+  readonly code = 'INVALID_REQUEST';
+  constructor(max: number) {
+    super(`query must be 1 to ${max} characters`, { field: 'query' });
+  }
+}
+
 /** An integer 1..max; undefined / null give the default. */
 export function limitOrDefault(value: unknown, field: string, fallback: number, max: number): number {
   if (value === undefined || value === null) return fallback;
@@ -37,4 +45,5 @@ export type CustomerErrorCode =
   | InvalidLimitError['code']
   | InvalidCursorError['code']
   | CursorWithFilterError['code']
+  | InvalidSearchQueryError['code']
   | PaymentGatewayUnavailableError['code'];

@@ -12,6 +12,10 @@ export interface CustomerListQuery {
   readonly limit: number;
   /** Customers strictly after this position; omitted = from the start. */
   readonly after?: CustomerListCursor;
+  /** Only customers whose email, name or external account id contains this text, ignoring case (no wildcards). */
+  readonly containing?: string;
+  /** Only the customer with exactly this external account id. */
+  readonly externalAccountId?: string;
 }
 
 export interface CustomerPage {

@@ -21,7 +21,7 @@ import fc from 'fast-check';
 import { gatewayEventKindOf } from '../application/ports/gateway-event';
 import { WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS } from '../application/ports/gateway-webhooks.port';
 import { type PaymentHarness, startPaymentHarness } from '../testing/payment-service.test-harness';
-import { changeTopUpPackBody, createTopUpPackBody, topUpBody } from './http/payment-schemas';
+import { changeTopUpPackBody, createTopUpPackBody, refundBody, topUpBody } from './http/payment-schemas';
 import { STRIPE_WEBHOOK_PATH } from './webhooks/stripe-webhook.route';
 
 // 1,000 invalid requests to each write route (top-ups and the top-up catalogue), 1,000 webhook deliveries without a valid signature and 1,000 validly signed bodies that
@@ -130,6 +130,7 @@ describe('Payment service interface (PostgreSQL, Kafka, Stripe test server)', fu
       { method: 'POST', url: '/v1/top-up-packs', body: { schema: createTopUpPackBody, valid: pack } },
       { method: 'PATCH', url: '/v1/top-up-packs/:code', params: { code: pack.code }, body: { schema: changeTopUpPackBody, valid: { credits: 500 } } },
       { method: 'POST', url: '/v1/top-up-packs/:code/deactivate', params: { code: pack.code } },
+      { method: 'POST', url: '/v1/payments/:paymentId/refunds', params: { paymentId: payment.paymentId }, body: { schema: refundBody, valid: { amount: 100 } } },
     ];
 
     it('fuzzes exactly the write routes the server registers', () => {
@@ -137,7 +138,13 @@ describe('Payment service interface (PostgreSQL, Kafka, Stripe test server)', fu
     });
 
     // Named up front, built inside each test: the valid bodies need the customer the before hook links.
-    for (const [index, name] of ['POST /v1/top-ups', 'POST /v1/top-up-packs', 'PATCH /v1/top-up-packs/:code', 'POST /v1/top-up-packs/:code/deactivate'].entries()) {
+    for (const [index, name] of [
+      'POST /v1/top-ups',
+      'POST /v1/top-up-packs',
+      'PATCH /v1/top-up-packs/:code',
+      'POST /v1/top-up-packs/:code/deactivate',
+      'POST /v1/payments/:paymentId/refunds',
+    ].entries()) {
       it(`answers ${name} with a coded 4xx and writes nothing`, async () => {
         const endpoint = endpoints()[index]!;
         expect(endpointName(endpoint)).to.equal(name);

@@ -91,7 +91,7 @@ describe('Payment service security (PostgreSQL, Kafka, Stripe test server; the c
       const before = await tableRowCounts(pool);
       const sweep = await restAuthSweep({ app: service.runtime.http, baseUrl: service.httpUrl, token, publicPaths: ['/healthz', '/readyz', '/metrics', '/openapi.json', STRIPE_WEBHOOK_PATH] });
       expect(sweep.failures).to.deep.equal([]);
-      expect(sweep.checked).to.equal(7 * 7);
+      expect(sweep.checked).to.equal(9 * 7);
       expect(await tableRowCounts(pool)).to.deep.equal(before);
     });
   });

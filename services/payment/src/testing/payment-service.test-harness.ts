@@ -72,8 +72,9 @@ export async function startPaymentHarness(options: { stripeTestModeKey?: string 
     scopedToken,
     scopedCustomerId,
 
-    async api(method: 'GET' | 'POST' | 'PATCH', path: string, options: { body?: unknown; idempotencyKey?: string; token?: string | null } = {}) {
+    async api(method: 'GET' | 'POST' | 'PATCH', path: string, options: { body?: unknown; idempotencyKey?: string; token?: string | null; actor?: string } = {}) {
       const headers: Record<string, string> = {};
+      if (options.actor) headers['billing-actor'] = options.actor;
       if (options.token !== null) headers.authorization = `Bearer ${options.token ?? token}`;
       if (options.body !== undefined) headers['content-type'] = 'application/json';
       if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;

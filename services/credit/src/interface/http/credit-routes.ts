@@ -11,12 +11,15 @@ import {
   nullable,
   type RouteSpec,
 } from '@billing/platform';
+import type { GrantRecord } from '../../application/ports/credit-read-model.port';
+import { MAX_REASON_LENGTH } from '../../application/reason';
+import { MAX_HISTORY_POINTS, MIN_HISTORY_POINTS } from '../../application/queries/get-balance-history/get-balance-history.handler';
 import type { BalanceView } from '../../domain/balance-view';
 import { MAX_CREDIT_AMOUNT } from '../../domain/credit-amount.value-object';
 import { GRANT_SOURCE_TYPES } from '../../domain/grant-source.value-object';
 import type { LedgerEntry } from '../../domain/ledger-entry';
 import { LEDGER_ENTRY_TYPES } from '../../domain/ledger-entry';
-import type { ReservationState } from '../../domain/reservation.entity';
+import type { ReservationState, ReservationStatus } from '../../domain/reservation.entity';
 import type { CreditUseCases } from '../credit-use-cases';
 
 // --- request schemas: the kit validates with them and documents them ---------------------------------------------------
@@ -28,6 +31,13 @@ const customerIdParam: JsonSchema = {
   additionalProperties: false,
   properties: { customerId: { type: 'string', minLength: 1, maxLength: 128 } },
 };
+const grantIdParam: JsonSchema = {
+  type: 'object',
+  required: ['grantId'],
+  additionalProperties: false,
+  properties: { grantId: { type: 'string', format: 'uuid' } },
+};
+const reason = { type: 'string', minLength: 1, maxLength: MAX_REASON_LENGTH, description: 'Why, for the ledger and the console (1–500 characters).' };
 const reservationIdParam: JsonSchema = {
   type: 'object',
   required: ['reservationId'],
@@ -55,8 +65,10 @@ export const grantBody: JsonSchema = {
     },
     expiresAt: { type: 'string', format: 'date-time' },
     priority: { type: 'integer', minimum: 0, maximum: 1_000_000 },
+    reason,
   },
 };
+export const revokeBody: JsonSchema = { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason } };
 export const lowBalanceThresholdBody: JsonSchema = {
   type: 'object',
   required: ['threshold'],
@@ -72,6 +84,16 @@ const instant = { type: 'string', format: 'date-time' };
 const count = { type: 'integer', minimum: 0 };
 const object = (properties: Record<string, unknown>): JsonSchema => ({ type: 'object', additionalProperties: false, required: Object.keys(properties), properties });
 
+const grantFields = {
+  grantId: { type: 'string' },
+  amount: count,
+  remaining: count,
+  held: count,
+  expiresAt: nullable(instant),
+  source: object({ type: { type: 'string', enum: [...GRANT_SOURCE_TYPES] }, id: { type: 'string' }, period: nullable(count) }),
+  priority: { type: 'integer' },
+  status: { type: 'string', enum: ['ACTIVE', 'EXPIRED', 'REVOKED'] },
+};
 const balanceSchema = object({
   accountId: { type: 'string' },
   customerId: { type: 'string' },
@@ -82,17 +104,23 @@ const balanceSchema = object({
   grants: {
     type: 'array',
     description: 'Grants that still hold credits, in burn order (soonest expiry, then priority).',
-    items: object({
-      grantId: { type: 'string' },
-      amount: count,
-      remaining: count,
-      held: count,
-      expiresAt: nullable(instant),
-      source: object({ type: { type: 'string', enum: [...GRANT_SOURCE_TYPES] }, id: { type: 'string' }, period: nullable(count) }),
-      priority: { type: 'integer' },
-      status: { type: 'string', enum: ['ACTIVE', 'EXPIRED', 'REVOKED'] },
-    }),
+    items: object(grantFields),
   },
+});
+const grantRecordSchema = object({
+  ...grantFields,
+  reason: nullable({ type: 'string' }),
+  grantedBy: nullable({ type: 'string', description: 'The Billing-Actor that asked for the grant (e.g. console:alice); null when none was given.' }),
+  grantedAt: instant,
+  revokedAt: nullable(instant),
+});
+const revokedSchema = object({
+  grantId: { type: 'string' },
+  revoked: { ...count, description: 'Credits taken now: what was free of the grant. Credits a reservation holds stay capturable; what is released later is revoked then.' },
+  status: { type: 'string', enum: ['REVOKED'] },
+});
+const balanceHistorySchema = object({
+  data: { type: 'array', items: object({ at: instant, balance: { type: 'integer' } }), description: 'Oldest first; the last point is now.' },
 });
 const ledgerEntrySchema = object({
   entryId: { type: 'string' },
@@ -108,6 +136,8 @@ const ledgerEntrySchema = object({
   balanceDelta: { type: 'integer' },
   heldDelta: { type: 'integer' },
   occurredAt: instant,
+  reason: nullable({ type: 'string' }),
+  actor: nullable({ type: 'string', description: 'Who asked (the Billing-Actor header of the write); null when none was given.' }),
 });
 const reservationStatus = { type: 'string', enum: ['HELD', 'CAPTURED', 'RELEASED', 'EXPIRED'] };
 const allocationsSchema = {
@@ -172,6 +202,15 @@ const ledgerEntryView = (entry: LedgerEntry) => ({
   balanceDelta: entry.balanceDelta,
   heldDelta: entry.heldDelta,
   occurredAt: iso(entry.occurredAt),
+  reason: entry.reason,
+  actor: entry.actor,
+});
+const grantRecordView = (grant: GrantRecord) => ({
+  ...grant,
+  expiresAt: iso(grant.expiresAt),
+  source: { ...grant.source },
+  grantedAt: iso(grant.grantedAt),
+  revokedAt: iso(grant.revokedAt),
 });
 const reservationView = (reservation: ReservationState & { customerId: string }) => ({
   reservationId: reservation.reservationId,
@@ -184,13 +223,29 @@ const reservationView = (reservation: ReservationState & { customerId: string })
   allocations: reservation.allocations.map(({ grantId, amount: held, captured, refunded }) => ({ grantId, amount: held, captured, refunded })),
 });
 
-/** The ledger's cursor: the last sequence of the page, opaque to clients. */
-const ledgerCursor = (afterSequence: number) => encodeCursor([afterSequence]);
-const afterSequenceOf = (cursor: string | undefined) =>
-  cursor === undefined ? 0 : decodeCursor(cursor, ([sequence]) => (typeof sequence === 'number' && Number.isSafeInteger(sequence) && sequence > 0 ? sequence : undefined));
+/** The ledger's cursor: the last sequence of the page and the order it was read in, opaque to clients. */
+type LedgerOrder = 'asc' | 'desc';
+const ledgerCursor = (afterSequence: number, order: LedgerOrder) => encodeCursor(order === 'asc' ? [afterSequence] : [afterSequence, order]);
+/** A cursor names its order: one handed out for the other order is not one this list returned. */
+const afterSequenceOf = (cursor: string | undefined, order: LedgerOrder) =>
+  cursor === undefined
+    ? 0
+    : decodeCursor(cursor, ([sequence, cursorOrder = 'asc']) =>
+        typeof sequence === 'number' && Number.isSafeInteger(sequence) && sequence > 0 && cursorOrder === order ? sequence : undefined,
+      );
+/** Newest-first lists page on (time, id) of the last item. */
+const newestFirstCursor = (key: { at: Date; id: string } | null) => (key === null ? null : encodeCursor([key.at.toISOString(), key.id]));
+const newestFirstKeyOf = (cursor: string | undefined) =>
+  cursor === undefined
+    ? undefined
+    : decodeCursor(cursor, ([at, id]) =>
+        typeof at === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(at)) && /^[0-9a-f-]{36}$/.test(id) ? { at: new Date(at), id } : undefined,
+      );
 
 type CustomerParams = { Params: { customerId: string } };
 type ReservationParams = { Params: { reservationId: string } };
+type GrantParams = { Params: { grantId: string } };
+type ListQuery = { limit: number; cursor?: string };
 const forCustomer = { customer: (request: AuthenticatedRequest<CustomerParams>) => request.params.customerId };
 
 /**
@@ -212,19 +267,87 @@ export function creditRoutes(useCases: CreditUseCases): RouteSpec[] {
       schema: { params: customerIdParam, success: { status: 200, body: balanceSchema }, errors: { 404: ['ACCOUNT_NOT_FOUND'] } },
       handle: async (request) => ({ body: balanceView(await useCases.balance.execute({ customerId: request.params.customerId })) }),
     }),
-    defineRoute<CustomerParams & { Querystring: { limit: number; cursor?: string } }>({
+    defineRoute<CustomerParams & { Querystring: ListQuery & { order: LedgerOrder } }>({
       kind: 'custom',
       idempotent: false,
       method: 'GET',
       url: '/v1/accounts/:customerId/ledger',
       operationId: 'listLedger',
-      summary: 'The append-only ledger, in sequence order',
+      summary: 'The append-only ledger, in sequence order (order=desc: newest first)',
       tag: 'accounts',
       access: forCustomer,
-      schema: { params: customerIdParam, querystring: listQuerySchema(), success: { status: 200, body: listEnvelopeSchema(ledgerEntrySchema) }, errors: { 404: ['ACCOUNT_NOT_FOUND'] } },
+      schema: {
+        params: customerIdParam,
+        querystring: listQuerySchema({ order: { type: 'string', enum: ['asc', 'desc'], default: 'asc', description: 'asc: oldest first (default); desc: newest first.' } }),
+        success: { status: 200, body: listEnvelopeSchema(ledgerEntrySchema) },
+        errors: { 404: ['ACCOUNT_NOT_FOUND'] },
+      },
       handle: async (request) => {
-        const page = await useCases.ledger.execute({ customerId: request.params.customerId, limit: request.query.limit, afterSequence: afterSequenceOf(request.query.cursor) });
-        return { body: { data: page.entries.map(ledgerEntryView), nextCursor: page.nextAfterSequence === null ? null : ledgerCursor(page.nextAfterSequence) } };
+        const { order } = request.query;
+        const page = await useCases.ledger.execute({ customerId: request.params.customerId, limit: request.query.limit, afterSequence: afterSequenceOf(request.query.cursor, order), order });
+        return { body: { data: page.entries.map(ledgerEntryView), nextCursor: page.nextAfterSequence === null ? null : ledgerCursor(page.nextAfterSequence, order) } };
+      },
+    }),
+    defineRoute<CustomerParams & { Querystring: { points: number } }>({
+      kind: 'custom',
+      idempotent: false,
+      method: 'GET',
+      url: '/v1/accounts/:customerId/balance-history',
+      operationId: 'getBalanceHistory',
+      summary: 'The balance over time from the ledger, at most `points` points, the last one now',
+      tag: 'accounts',
+      access: forCustomer,
+      schema: {
+        params: customerIdParam,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { points: { type: 'integer', minimum: MIN_HISTORY_POINTS, maximum: MAX_HISTORY_POINTS, default: 200 } },
+        },
+        success: { status: 200, body: balanceHistorySchema },
+        errors: { 404: ['ACCOUNT_NOT_FOUND'] },
+      },
+      handle: async (request) => {
+        const points = await useCases.balanceHistory.execute({ customerId: request.params.customerId, points: request.query.points });
+        return { body: { data: points.map((point) => ({ at: iso(point.at), balance: point.balance })) } };
+      },
+    }),
+    defineRoute<CustomerParams & { Querystring: ListQuery }>({
+      kind: 'custom',
+      idempotent: false,
+      method: 'GET',
+      url: '/v1/accounts/:customerId/grants',
+      operationId: 'listGrants',
+      summary: 'Every grant of the account (spent, expired and revoked ones too), newest first',
+      tag: 'accounts',
+      access: forCustomer,
+      schema: { params: customerIdParam, querystring: listQuerySchema(), success: { status: 200, body: listEnvelopeSchema(grantRecordSchema) }, errors: { 404: ['ACCOUNT_NOT_FOUND'] } },
+      handle: async (request) => {
+        const before = newestFirstKeyOf(request.query.cursor);
+        const page = await useCases.grants.execute({ customerId: request.params.customerId, limit: request.query.limit, ...(before ? { before } : {}) });
+        return { body: { data: page.grants.map(grantRecordView), nextCursor: newestFirstCursor(page.next) } };
+      },
+    }),
+    defineRoute<CustomerParams & { Querystring: ListQuery & { status?: ReservationStatus } }>({
+      kind: 'custom',
+      idempotent: false,
+      method: 'GET',
+      url: '/v1/accounts/:customerId/reservations',
+      operationId: 'listReservations',
+      summary: "The account's reservations, newest first, optionally of one status",
+      tag: 'reservations',
+      access: forCustomer,
+      schema: {
+        params: customerIdParam,
+        querystring: listQuerySchema({ status: reservationStatus }),
+        success: { status: 200, body: listEnvelopeSchema(reservationSchema) },
+        errors: { 404: ['ACCOUNT_NOT_FOUND'] },
+      },
+      handle: async (request) => {
+        const before = newestFirstKeyOf(request.query.cursor);
+        const { status, limit } = request.query;
+        const page = await useCases.reservations.execute({ customerId: request.params.customerId, limit, ...(status ? { status } : {}), ...(before ? { before } : {}) });
+        return { body: { data: page.reservations.map(reservationView), nextCursor: newestFirstCursor(page.next) } };
       },
     }),
     defineRoute<CustomerParams & { Body: { amount: number; ttlSeconds: number } }>({
@@ -261,14 +384,16 @@ export function creditRoutes(useCases: CreditUseCases): RouteSpec[] {
         return { body, replayed };
       },
     }),
-    defineRoute<CustomerParams & { Body: { amount: number; source: { type: string; id: string }; expiresAt?: string; priority?: number } }>({
+    defineRoute<CustomerParams & { Body: { amount: number; source: { type: string; id: string }; expiresAt?: string; priority?: number; reason?: string } }>({
       kind: 'idempotent-write',
       method: 'POST',
       url: '/v1/accounts/:customerId/grants',
       operationId: 'grantCredits',
       summary: 'Grant credits by hand (MANUAL or PROMOTION); one grant per source on each account',
+      description:
+        'Hands out credits, so only a token not scoped to a customer may (a scoped token is 403 FORBIDDEN, even for its own account). The Billing-Actor header is recorded as grantedBy, `reason` on the ledger entry.',
       tag: 'accounts',
-      access: forCustomer,
+      access: 'unscoped',
       schema: {
         params: customerIdParam,
         body: grantBody,
@@ -278,6 +403,27 @@ export function creditRoutes(useCases: CreditUseCases): RouteSpec[] {
       execute: async (request, tx) => {
         const { grantId, created } = await useCases.in(tx).grant.execute({ customerId: request.params.customerId, ...request.body }, request.messageContext);
         return { body: { grantId, created } };
+      },
+    }),
+    defineRoute<GrantParams & { Body: { reason: string } }>({
+      kind: 'idempotent-write',
+      method: 'POST',
+      url: '/v1/grants/:grantId/revoke',
+      operationId: 'revokeGrant',
+      summary: 'Take back what is still free of a grant',
+      description:
+        'Revokes the unspent, unheld credits of the grant now (ledger entry `revoke` with the reason and the Billing-Actor; CreditsRevoked). Credits a reservation holds stay with it: a capture still spends them, and whatever of them is released or expires later is revoked then. Only a token not scoped to a customer may revoke.',
+      tag: 'accounts',
+      access: 'unscoped',
+      schema: {
+        params: grantIdParam,
+        body: revokeBody,
+        success: { status: 200, body: revokedSchema },
+        errors: { 404: ['GRANT_NOT_FOUND'], 409: ['GRANT_ALREADY_REVOKED'] },
+      },
+      execute: async (request, tx) => {
+        const { grantId, revoked } = await useCases.in(tx).revokeGrant.execute({ grantId: request.params.grantId, reason: request.body.reason }, request.messageContext);
+        return { body: { grantId, revoked, status: 'REVOKED' } };
       },
     }),
     defineRoute<CustomerParams & { Body: { threshold: number | null } }>({

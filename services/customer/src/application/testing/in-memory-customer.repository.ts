@@ -39,7 +39,12 @@ export class InMemoryCustomerRepository implements CustomerRepository {
 
   async list(query: CustomerListQuery): Promise<CustomerPage> {
     const after = query.after;
-    const rest = this.sorted().filter((row) => after === undefined || compareKeys(row, after) > 0);
+    const text = query.containing?.toLowerCase();
+    const contains = (value: string | null) => text === undefined || (value !== null && value.toLowerCase().includes(text));
+    const rest = this.sorted()
+      .filter((row) => after === undefined || compareKeys(row, after) > 0)
+      .filter((row) => query.externalAccountId === undefined || row.externalAccountId === query.externalAccountId)
+      .filter((row) => contains(row.email) || contains(row.name) || contains(row.externalAccountId));
     const page = rest.slice(0, query.limit);
     const last = page.at(-1);
     return {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { eventually } from '@billing/testkit';
+import { uniqueName } from '@billing/testkit';
 import { type CustomerServiceHarness, newKey, registrationBody, startCustomerServiceHarness } from '../../testing/customer-service.test-harness';
 
 const stripeCustomersOf = (harness: CustomerServiceHarness, customerId: string) =>
@@ -225,6 +226,46 @@ describe('Customer REST API (real PostgreSQL, Kafka and registry; Stripe = the l
       expect(one.body.nextCursor).to.be.a('string');
     });
 
+    it('searches email, name and externalAccountId for a part of them, ignoring case, paged by cursor', async () => {
+      const tag = uniqueName('zq').replaceAll('_', '');
+      const byEmail = (await register(registrationBody({ email: `${tag}.one@Example.com`, name: 'Somebody' }))).body.customer;
+      const byName = (await register(registrationBody({ name: `Ms ${tag.toUpperCase()} Two` }))).body.customer;
+      const byAccount = (await register(registrationBody({ externalAccountId: `acct-${tag}-3` }))).body.customer;
+      const unrelated = (await register(registrationBody({ name: 'Unrelated' }))).body.customer;
+      const pattern = tag.slice(1, -1).toUpperCase();
+
+      const first = await harness.http('GET', `/v1/customers?query=${encodeURIComponent(pattern)}&limit=2`);
+      expect(first.status, JSON.stringify(first.body)).to.equal(200);
+      expect(first.body.data.map((customer: { id: string }) => customer.id)).to.deep.equal([byEmail.id, byName.id]);
+      const second = await harness.http('GET', `/v1/customers?query=${encodeURIComponent(pattern)}&limit=2&cursor=${first.body.nextCursor}`);
+      expect(second.body).to.deep.equal({ data: [byAccount], nextCursor: null });
+
+      const both = await harness.http('GET', `/v1/customers?query=${pattern}&externalAccountId=${byAccount.externalAccountId}`);
+      expect(both.body).to.deep.equal({ data: [byAccount], nextCursor: null });
+      const notBoth = await harness.http('GET', `/v1/customers?query=${pattern}&externalAccountId=${unrelated.externalAccountId}`);
+      expect(notBoth.body).to.deep.equal({ data: [], nextCursor: null });
+      // LIKE's wildcards match themselves only.
+      expect((await harness.http('GET', `/v1/customers?query=${encodeURIComponent(`${tag.slice(0, 3)}%${tag.slice(-3)}`)}`)).body.data).to.deep.equal([]);
+      expect((await harness.http('GET', '/v1/customers?query=_&limit=100')).body.data.every((customer: { email: string; name: string | null; externalAccountId: string }) =>
+        [customer.email, customer.name ?? '', customer.externalAccountId].some((text) => text.includes('_')),
+      )).to.equal(true);
+    });
+
+    it('uses the trigram indexes for a search (pg_trgm is available here)', async () => {
+      const { rows } = await harness.pool.query<{ indexname: string }>("select indexname from pg_indexes where tablename = 'customers' and indexname like '%_trgm' order by 1");
+      expect(rows.map((row) => row.indexname)).to.deep.equal(['customers_email_trgm', 'customers_external_account_id_trgm', 'customers_name_trgm']);
+      const client = await harness.pool.connect();
+      try {
+        await client.query('begin');
+        await client.query('set local enable_seqscan = off');
+        const plan = await client.query("explain select id from customers where email ilike '%xyzabc%' or name ilike '%xyzabc%' or external_account_id ilike '%xyzabc%'");
+        expect(plan.rows.map((row) => row['QUERY PLAN']).join('\n')).to.match(/customers_email_trgm/);
+      } finally {
+        await client.query('rollback');
+        client.release();
+      }
+    });
+
     it('refuses a bad limit, cursor or query parameter with a coded 400', async () => {
       for (const [query, code] of [
         ['limit=0', 'INVALID_REQUEST'],
@@ -234,6 +275,8 @@ describe('Customer REST API (real PostgreSQL, Kafka and registry; Stripe = the l
         ['cursor=bm90LWEtY3Vyc29y', 'INVALID_CURSOR'],
         ['colour=red', 'INVALID_REQUEST'],
         ['externalAccountId=has%20space', 'INVALID_REQUEST'],
+        ['query=', 'INVALID_REQUEST'],
+        [`query=${'a'.repeat(201)}`, 'INVALID_REQUEST'],
       ] as const) {
         const answer = await harness.http('GET', `/v1/customers?${query}`);
         expect([query, answer.status, answer.body.error.code]).to.deep.equal([query, 400, code]);

@@ -80,13 +80,14 @@ export function customerRoutes({ useCases, logger }: CustomerRoutesDeps): RouteS
       },
     }),
 
-    defineRoute<{ Querystring: { limit: number; cursor?: string; externalAccountId?: string } }>({
+    defineRoute<{ Querystring: { limit: number; cursor?: string; externalAccountId?: string; query?: string } }>({
       kind: 'read',
       method: 'GET',
       url: '/v1/customers',
       operationId: 'listCustomers',
-      summary: 'List customers, or find one by externalAccountId',
-      description: 'Every customer (deactivated ones too) in registration order; with `externalAccountId`, a page of that customer or none.',
+      summary: 'List or search customers, or find one by externalAccountId',
+      description:
+        'Every customer (deactivated ones too) in registration order; with `query`, those whose email, name or externalAccountId contains the text (case-insensitive), paged the same way; with `externalAccountId`, a page of that customer or none (with both, the customer must match both).',
       tag,
       access: 'unscoped',
       schema: { querystring: listCustomersQuery, success: { status: 200, body: customerPage, description: 'A page.' } },

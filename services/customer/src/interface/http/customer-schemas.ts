@@ -5,6 +5,7 @@ import { MAX_NAME_LENGTH } from '../../domain/customer-name.value-object';
 import { MAX_EMAIL_LENGTH } from '../../domain/email.value-object';
 import { MAX_EXTERNAL_ACCOUNT_ID_LENGTH } from '../../domain/external-account-id.value-object';
 import { PAYMENT_GATEWAYS } from '../../domain/payment-gateway-link.value-object';
+import { MAX_QUERY_LENGTH } from '../../application/queries/list-customers/list-customers.query';
 
 // The JSON schemas of the customer routes: they validate, serialise, and are the OpenAPI document (the kit generates it).
 
@@ -29,6 +30,12 @@ export const customerParams: JsonSchema = {
 
 export const listCustomersQuery: JsonSchema = listQuerySchema({
   externalAccountId: { ...externalAccountId, description: 'Only this customer: a page of one or none (no cursor with it).' },
+  query: {
+    type: 'string',
+    minLength: 1,
+    maxLength: MAX_QUERY_LENGTH,
+    description: 'Customers whose email, name or externalAccountId contains this text, ignoring case (% and _ match themselves); cursor-paged in registration order. With externalAccountId, both must match.',
+  },
 });
 
 export const registerCustomerBody: JsonSchema = {

@@ -74,7 +74,18 @@ describe('Stripe event mapping', () => {
 
   describe('when the type is not one we handle', () => {
     it('is unhandled, whatever its object', async () => {
-      expect(await toGatewayEvent(event('customer.created', { id: 'cus_1' }), noRefundLookups)).to.deep.equal({ kind: 'unhandled', eventId: 'evt_1', type: 'customer.created', created: 1_900_000_000 });
+      expect(await toGatewayEvent(event('customer.created', { id: 'cus_1' }), noRefundLookups)).to.deep.equal({
+        kind: 'unhandled',
+        eventId: 'evt_1',
+        type: 'customer.created',
+        created: 1_900_000_000,
+        paymentIntentId: null,
+      });
+    });
+
+    it('keeps the payment intent its object names (refund.created), so the delivery is listed with the payment', async () => {
+      const mapped = await toGatewayEvent(event('refund.created', { id: 're_1', payment_intent: 'pi_1', amount: 400 }), noRefundLookups);
+      expect(mapped).to.deep.include({ kind: 'unhandled', paymentIntentId: 'pi_1' });
     });
   });
 

@@ -140,22 +140,36 @@ export const subscriptionView: JsonSchema = {
   properties: {
     id: { type: 'string' },
     customerId: { type: 'string' },
-    status: { type: 'string', enum: ['incomplete', 'trialing', 'active', 'past_due', 'canceled', 'incomplete_expired'] },
+    status: {
+      type: 'string',
+      enum: ['incomplete', 'trialing', 'active', 'past_due', 'canceled', 'incomplete_expired'],
+      description: 'past_due: the renewal charge failed and dunning retries it (see dunning)',
+    },
     plan: planTermsView,
     pendingPlan: nullable(planTermsView),
     createdAt: instant,
     trialEndsAt: nullable(instant),
     currentPeriod: nullable({
       type: 'object',
+      description: 'the last paid period (1 = the first); null before the first payment',
       required: ['index', 'start', 'end'],
       properties: { index: { type: 'integer' }, start: instant, end: instant },
     }),
-    renewalDueAt: nullable(instant),
+    renewalDueAt: {
+      ...nullable(instant),
+      description:
+        'the next renewal: when the next period is charged (trialing: the trial end; active: the period end, or the cancellation if cancelAtPeriodEnd); null while a charge is outstanding, past_due (see dunning.nextAttemptAt) or ended',
+    },
     cancelAtPeriodEnd: { type: 'boolean' },
     dunning: nullable({
       type: 'object',
+      description: 'while past_due: the period being retried, the failed attempts so far, and when the next charge attempt is made',
       required: ['periodIndex', 'attempt', 'nextAttemptAt'],
-      properties: { periodIndex: { type: 'integer' }, attempt: { type: 'integer' }, nextAttemptAt: instant },
+      properties: {
+        periodIndex: { type: 'integer' },
+        attempt: { type: 'integer', description: 'charge attempts that failed for that period' },
+        nextAttemptAt: { ...instant, description: 'when the next retry is charged' },
+      },
     }),
     cancellation: nullable({
       type: 'object',

@@ -3,6 +3,8 @@ import type { CreatePlanCommand } from '../../application/commands/create-plan/c
 import type { SubscriptionListPosition } from '../../application/ports/subscription-queries.port';
 import type { PlanRevision } from '../../domain/plan.entity';
 import type { CancelMode } from '../../domain/subscription.aggregate';
+import type { SubscriptionView } from '../../application/subscription.view';
+import type { FastifyRequest } from 'fastify';
 import type { SubscriptionEntryPoint } from '../subscription-entry-point';
 import {
   cancelBody,
@@ -51,6 +53,17 @@ function afterSubscriptionOf(customerId: string, cursor: string): SubscriptionLi
  * Plans are a catalogue every token may read and only an unscoped token may write; a subscription read by id is
  * checked against a scoped token by its use case (403 FORBIDDEN for another customer's, before anything changes).
  */
+/**
+ * One line per change an operator or customer asked for, naming who (Billing-Actor; its outbox rows carry it too).
+ * A replayed request is not logged again: its change was made once.
+ */
+function logChange(request: FastifyRequest, message: string, subscription: SubscriptionView, extra: Record<string, unknown> = {}): void {
+  request.log.info(
+    { subscriptionId: subscription.id, customerId: subscription.customerId, status: subscription.status, actor: request.messageContext.actor ?? null, ...extra },
+    message,
+  );
+}
+
 export function subscriptionRoutes(entry: SubscriptionEntryPoint): RouteSpec[] {
   return [
     defineRoute<{ Body: CreatePlanBody }, SqlExecutor>({
@@ -203,6 +216,7 @@ export function subscriptionRoutes(entry: SubscriptionEntryPoint): RouteSpec[] {
           mode: request.body.mode,
           customerScope: request.principal.customerId,
         });
+        logChange(request, 'subscription cancel requested', result.subscription, { mode: request.body.mode });
         return { body: result.subscription };
       },
     }),
@@ -224,6 +238,7 @@ export function subscriptionRoutes(entry: SubscriptionEntryPoint): RouteSpec[] {
           subscriptionId: request.params.id,
           customerScope: request.principal.customerId,
         });
+        logChange(request, 'subscription resumed', result.subscription);
         return { body: result.subscription };
       },
     }),
@@ -253,6 +268,7 @@ export function subscriptionRoutes(entry: SubscriptionEntryPoint): RouteSpec[] {
           planVersion: request.body.planVersion,
           customerScope: request.principal.customerId,
         });
+        logChange(request, 'subscription plan change requested', result.subscription, { outcome: result.outcome, planCode: request.body.planCode });
         return { body: { outcome: result.outcome, subscription: result.subscription } };
       },
     }),

@@ -39,6 +39,30 @@ describe('HandleGatewayWebhook', () => {
     });
   });
 
+  describe('when deliveries are recorded for operators', () => {
+    it('lists each delivery of the payment newest first: applied, then the redelivery as duplicate, a stale one as ignored', async () => {
+      const kit = await givenOpenTopUp();
+      const processing = intentEvent('evt_processing', 'payment_intent.processing', t(5), { ...kit.gateway.snapshotOf(INTENT_ID), status: 'processing' });
+      const succeeded = intentEvent('evt_succeeded', 'payment_intent.succeeded', t(6), kit.gateway.setStatus(INTENT_ID, 'succeeded'));
+      await kit.deliver(succeeded);
+      kit.clock.advanceSeconds(1);
+      await kit.deliver(succeeded);
+      kit.clock.advanceSeconds(1);
+      await kit.deliver(processing);
+      await kit.deliver(unhandledEvent('evt_other', 'customer.updated', t(7)));
+
+      const page = await kit.listWebhookDeliveries.execute({ paymentId: PAYMENT_ID, limit: 10 });
+      expect(page.data.map((row) => [row.eventId, row.outcome])).to.deep.equal([
+        ['evt_processing', 'ignored'],
+        ['evt_succeeded', 'duplicate'],
+        ['evt_succeeded', 'applied'],
+      ]);
+      expect(page.data[2]!.detail).to.equal('payment succeeded');
+      expect(page.customerId).to.equal('cus-1');
+      expect(kit.processed.seen.size, 'dedup marks stay one per event id').to.equal(2);
+    });
+  });
+
   describe('when succeeded is delivered before processing', () => {
     it('ends succeeded; the late processing changes nothing', async () => {
       const kit = await givenOpenTopUp();
@@ -241,8 +265,10 @@ describe('HandleGatewayWebhook', () => {
       const begun = kit.transactions.length;
       const error = await rejectionOf(() => kit.deliver(intentEvent('evt_1', 'payment_intent.succeeded', t(10), kit.gateway.setStatus(INTENT_ID, 'succeeded'))));
       expect(error).to.be.instanceOf(PaymentConcurrentUpdateError);
-      expect(kit.transactions.length - begun).to.equal(3);
+      expect(kit.transactions.length - begun, '3 attempts, then one recording the failed delivery').to.equal(4);
       expect(kit.processed.seen.has('evt_1')).to.equal(false);
+      expect(kit.deliveries.rows.map((row) => [row.eventId, row.outcome])).to.deep.equal([['evt_1', 'failed']]);
+      expect(kit.deliveries.rows[0]!.detail).to.match(/^PAYMENT_CONCURRENT_UPDATE: /);
       expect((await kit.deliver(intentEvent('evt_1', 'payment_intent.succeeded', t(10), kit.gateway.snapshotOf(INTENT_ID)))).outcome).to.equal('applied');
     });
   });
