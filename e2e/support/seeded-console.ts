@@ -52,7 +52,8 @@ export async function startSeededConsole(): Promise<SeededConsole> {
   try {
     if (buildResult.status === 'rejected') throw buildResult.reason;
     const seed = consoleSeeder(platform);
-    const [started, data] = await Promise.all([
+    // Settled both ways: a seed that fails still waits for the console process, so stop() ends it.
+    const [started, seeded] = await Promise.allSettled([
       timed('console start', async () => (consoleServer = await startConsoleServer(platform))),
       timed('seed', async () => {
         const [pack, starter, scale] = await Promise.all([
@@ -87,7 +88,9 @@ export async function startSeededConsole(): Promise<SeededConsole> {
         return { ada, dana: dana.customer, deadLetterTopic: dana.deadLetterTopic, katherine, plans: { starter, scale } };
       }),
     ]);
-    return { platform, console: started, seed, jsKb: buildResult.value, ...data, timings, stop };
+    if (started.status === 'rejected') throw started.reason;
+    if (seeded.status === 'rejected') throw seeded.reason;
+    return { platform, console: started.value, seed, jsKb: buildResult.value, ...seeded.value, timings, stop };
   } catch (error) {
     await stop();
     throw error;
