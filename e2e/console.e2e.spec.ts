@@ -19,12 +19,9 @@ describe('operator console (browser, against the platform processes)', function 
 
   before(async function () {
     this.timeout(240_000);
-    const [seededResult, browserResult] = await Promise.allSettled([startSeededConsole(), launchConsoleBrowser()]);
-    if (seededResult.status === 'fulfilled') seeded = seededResult.value;
-    if (browserResult.status === 'fulfilled') browser = browserResult.value;
-    if (seededResult.status === 'rejected') throw seededResult.reason;
-    if (browserResult.status === 'rejected') throw browserResult.reason;
-    ({ context, page } = await browser.newPage(seeded.console.url));
+    seeded = await startSeededConsole();
+    browser = await launchConsoleBrowser(seeded.console.url);
+    ({ context, page } = browser);
     console.log(`    setup ${JSON.stringify(seeded.timings)} ms; console js ${seeded.jsKb} KB gzipped`);
   });
 
@@ -179,35 +176,6 @@ describe('operator console (browser, against the platform processes)', function 
     expect(await balance()).to.equal(before - clawback.amount);
   });
 
-  it('the viewer sees no write and the BFF refuses one sent anyway (403 ROLE_FORBIDDEN)', async () => {
-    const { ada } = seeded;
-    const viewerSide = await browser.newPage(seeded.console.url);
-    try {
-      await signIn(viewerSide.page, viewer);
-      await viewerSide.page.goto(`/customers/${ada.id}`);
-      await viewerSide.page.getByRole('heading', { level: 1, name: new RegExp(ada.name) }).waitFor();
-      await viewerSide.page.getByTestId('ledger-table').locator('tbody tr').first().waitFor();
-      for (const action of ['Grant credits', 'Revoke', 'Refund', 'Cancel subscription', 'Change plan']) {
-        expect(await viewerSide.page.getByRole('button', { name: action }).count(), action).to.equal(0);
-      }
-      const before = (await seeded.seed.balanceOf(ada.id)).balance;
-      const answer = await viewerSide.page.evaluate(async (customerId: string) => {
-        const session: any = await (await fetch('/api/session')).json();
-        const response = await fetch(`/api/services/credit/v1/accounts/${customerId}/grants`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken, 'idempotency-key': crypto.randomUUID() },
-          body: JSON.stringify({ amount: 1_000, source: { type: 'MANUAL', id: crypto.randomUUID() } }),
-        });
-        return { role: session.role, status: response.status, body: (await response.json()) as any };
-      }, ada.id);
-      expect(answer).to.deep.include({ role: 'viewer', status: 403 });
-      expect(answer.body.error.code).to.equal('ROLE_FORBIDDEN');
-      expect((await seeded.seed.balanceOf(ada.id)).balance).to.equal(before);
-    } finally {
-      await viewerSide.context.close();
-    }
-  });
-
   it('plans page lists the plans (no serious accessibility violation, every action reachable by Tab)', async () => {
     await page.goto('/plans');
     await page.getByRole('heading', { level: 1, name: 'Plans' }).waitFor();
@@ -272,5 +240,30 @@ describe('operator console (browser, against the platform processes)', function 
     expect(ms).to.be.lessThan(1_000);
     const rows = await page.getByTestId('ledger-table').locator('tbody tr').count();
     expect(rows).to.be.greaterThan(0).and.lessThan(200);
+  });
+  it('the viewer sees no write and the BFF refuses one sent anyway (403 ROLE_FORBIDDEN)', async () => {
+    const { ada } = seeded;
+    // The operator's session cookie goes; the viewer signs in in the same browser.
+    await context.clearCookies();
+    await signIn(page, viewer);
+    await page.goto(`/customers/${ada.id}`);
+    await page.getByRole('heading', { level: 1, name: new RegExp(ada.name) }).waitFor();
+    await page.getByTestId('ledger-table').locator('tbody tr').first().waitFor();
+    for (const action of ['Grant credits', 'Revoke', 'Refund', 'Cancel subscription', 'Change plan']) {
+      expect(await page.getByRole('button', { name: action }).count(), action).to.equal(0);
+    }
+    const before = (await seeded.seed.balanceOf(ada.id)).balance;
+    const answer = await page.evaluate(async (customerId: string) => {
+      const session: any = await (await fetch('/api/session')).json();
+      const response = await fetch(`/api/services/credit/v1/accounts/${customerId}/grants`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken, 'idempotency-key': crypto.randomUUID() },
+        body: JSON.stringify({ amount: 1_000, source: { type: 'MANUAL', id: crypto.randomUUID() } }),
+      });
+      return { role: session.role, status: response.status, body: (await response.json()) as any };
+    }, ada.id);
+    expect(answer).to.deep.include({ role: 'viewer', status: 403 });
+    expect(answer.body.error.code).to.equal('ROLE_FORBIDDEN');
+    expect((await seeded.seed.balanceOf(ada.id)).balance).to.equal(before);
   });
 });

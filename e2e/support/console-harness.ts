@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '@billing/testkit';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { consoleUserEntry, hashPassword } from '../../console/server/users';
 import type { Platform } from './platform';
 
@@ -95,45 +95,40 @@ export async function startConsoleServer(platform: Platform): Promise<ConsoleSer
 }
 
 export interface ConsoleBrowser {
-  browser: Browser;
-  /** A fresh context (own cookies) with its first page, at `baseUrl`. */
-  newPage(baseUrl: string): Promise<{ context: BrowserContext; page: Page }>;
+  context: BrowserContext;
+  page: Page;
   close(): Promise<void>;
 }
 
 export const chromiumPath = '/usr/bin/chromium';
 
-/** Debian's Chromium, headless, with a throwaway profile directory. */
-export async function launchConsoleBrowser(): Promise<ConsoleBrowser> {
+/** Debian's Chromium, headless, with a fresh profile directory (removed on close); its pages resolve paths against `baseUrl`. */
+export async function launchConsoleBrowser(baseUrl: string): Promise<ConsoleBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'console-chromium-'));
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--user-data-dir=${profile}`,
-    ],
-  });
-  return {
-    browser,
-    newPage: async (baseUrl) => {
-      const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 } });
-      return { context, page: await context.newPage() };
-    },
-    close: async () => {
-      await browser.close().catch(() => undefined);
-      rmSync(profile, { recursive: true, force: true });
-    },
+  const close = async () => {
+    await context?.close().catch(() => undefined);
+    rmSync(profile, { recursive: true, force: true });
   };
+  let context: BrowserContext | undefined;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      baseURL: baseUrl,
+      viewport: { width: 1280, height: 900 },
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    return { context, page, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 export async function signIn(page: Page, user: ConsoleUserLogin): Promise<void> {
   await page.goto('/login');
+  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
   await page.getByLabel('Name').fill(user.name);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
