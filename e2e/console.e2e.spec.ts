@@ -25,6 +25,11 @@ describe('operator console (browser, against the platform processes)', function 
     console.log(`    setup ${JSON.stringify(seeded.timings)} ms; console js ${seeded.jsKb} KB gzipped`);
   });
 
+  // A failed step must not leave its dialog over the page the next test uses.
+  afterEach(async () => {
+    if (page && (await page.locator('dialog[open]').count()) > 0) await page.keyboard.press('Escape');
+  });
+
   after(async function () {
     this.timeout(60_000);
     await browser?.close();
@@ -36,6 +41,8 @@ describe('operator console (browser, against the platform processes)', function 
   const customerHeading = (name: string) => page.getByRole('heading', { level: 1, name: new RegExp(name) });
   const balance = async () => Number((await page.getByTestId('balance').innerText()).replace(/[^\d-]/g, ''));
   const dialog = () => page.getByRole('dialog');
+  /** Entries, not the one-cell row that says it is loading or empty. */
+  const ledgerRows = () => page.getByTestId('ledger-table').locator('tbody tr:has(td:not([colspan]))');
   const isFocused = (locator: Locator) => () => locator.evaluate((element) => element === (globalThis as any).document.activeElement);
 
   async function expectNoSeriousAxeViolations(name: string) {
@@ -47,7 +54,7 @@ describe('operator console (browser, against the platform processes)', function 
   async function openCustomer(customer: { id: string; name: string }) {
     await page.goto(`/customers/${customer.id}`);
     await customerHeading(customer.name).waitFor();
-    await page.getByTestId('ledger-table').locator('tbody tr').first().waitFor();
+    await ledgerRows().first().waitFor();
   }
 
   async function expectEventually(read: () => Promise<unknown>, expected: unknown, timeoutMs = 15_000) {
@@ -87,7 +94,7 @@ describe('operator console (browser, against the platform processes)', function 
     expect(await unreachableByTab(page)).to.deep.equal([]);
     await table.getByRole('link', { name: ada.email }).click();
     await customerHeading(ada.name).waitFor();
-    await page.getByTestId('ledger-table').locator('tbody tr').first().waitFor();
+    await ledgerRows().first().waitFor();
     await page.getByTestId('balance-chart').waitFor();
     expect(await balance()).to.equal((await seeded.seed.balanceOf(ada.id)).balance);
     await expectNoSeriousAxeViolations('customer');
@@ -115,7 +122,7 @@ describe('operator console (browser, against the platform processes)', function 
 
     await expectEventually(balance, before + 250);
     expect((await seeded.seed.balanceOf(ada.id)).balance).to.equal(before + 250);
-    const newest = page.getByTestId('ledger-table').locator('tbody tr').first();
+    const newest = ledgerRows().first();
     await expectEventually(async () => /goodwill: outage on 3 December/.test(await newest.innerText()), true);
     expect(await newest.innerText()).to.match(/grant/i).and.to.match(/250/);
     const grants = await seeded.seed.creditApi('GET', `/v1/accounts/${ada.id}/grants`);
@@ -170,7 +177,7 @@ describe('operator console (browser, against the platform processes)', function 
     expect(clawback.amount).to.be.greaterThan(0).and.at.most(ada.topUp.credits);
     await page.reload();
     await customerHeading(ada.name).waitFor();
-    const newest = page.getByTestId('ledger-table').locator('tbody tr').first();
+    const newest = ledgerRows().first();
     await newest.waitFor();
     expect(await newest.innerText()).to.match(/revoke/i).and.to.include(`-${clawback.amount}`);
     expect(await balance()).to.equal(before - clawback.amount);
@@ -220,7 +227,7 @@ describe('operator console (browser, against the platform processes)', function 
       const root = globalThis as any;
       root.__ledgerUsableAt = undefined;
       const observer = new root.MutationObserver(() => {
-        if (root.__ledgerUsableAt !== undefined || !root.document.querySelector('[data-testid="ledger-table"] tbody tr td')) return;
+        if (root.__ledgerUsableAt !== undefined || !root.document.querySelector('[data-testid="ledger-table"] tbody tr td:not([colspan])')) return;
         root.__ledgerUsableAt = null;
         root.requestAnimationFrame(() => root.setTimeout(() => (root.__ledgerUsableAt = root.performance.now()), 0));
       });
@@ -248,7 +255,7 @@ describe('operator console (browser, against the platform processes)', function 
     await signIn(page, viewer);
     await page.goto(`/customers/${ada.id}`);
     await page.getByRole('heading', { level: 1, name: new RegExp(ada.name) }).waitFor();
-    await page.getByTestId('ledger-table').locator('tbody tr').first().waitFor();
+    await ledgerRows().first().waitFor();
     for (const action of ['Grant credits', 'Revoke', 'Refund', 'Cancel subscription', 'Change plan']) {
       expect(await page.getByRole('button', { name: action }).count(), action).to.equal(0);
     }

@@ -172,29 +172,34 @@ export async function tabTo(page: Page, isTarget: () => Promise<boolean>, limit 
 
 /**
  * Every enabled, visible button, link and form control the Tab key does not reach from the top of the page (a full
- * cycle of Tab presses), by its accessible text.
+ * cycle of Tab presses, until the first control comes round again), by its text; with a modal dialog open, only the
+ * dialog's (the rest of the page is inert).
  */
 export async function unreachableByTab(page: Page, limit = 150): Promise<string[]> {
   await page.evaluate(() => {
-    const { document } = (globalThis as any);
+    const { document } = globalThis as any;
     document.activeElement?.blur();
     for (const element of document.querySelectorAll('[data-tab-reached]')) element.removeAttribute('data-tab-reached');
   });
   for (let press = 0; press < limit; press += 1) {
     await page.keyboard.press('Tab');
-    const again = await page.evaluate(() => {
-      const active = (globalThis as any).document.activeElement;
-      if (!active || active === (globalThis as any).document.body) return false;
-      if (active.hasAttribute('data-tab-reached')) return true;
-      active.setAttribute('data-tab-reached', '');
+    // A date input keeps the focus over several Tab presses (one per part): only the first control coming back ends the cycle.
+    const cycled = await page.evaluate(() => {
+      const { document } = globalThis as any;
+      const active = document.activeElement;
+      if (!active || active === document.body) return false;
+      if (active.getAttribute('data-tab-reached') === 'first') return true;
+      if (!active.hasAttribute('data-tab-reached')) active.setAttribute('data-tab-reached', document.querySelector('[data-tab-reached]') ? '' : 'first');
       return false;
     });
-    if (again) break;
+    if (cycled) break;
   }
-  return page.evaluate(() =>
-    [...(globalThis as any).document.querySelectorAll('button, a[href], input, select, textarea, summary')]
+  return page.evaluate(() => {
+    const { document } = globalThis as any;
+    const scope = document.querySelector('dialog[open]') ?? document;
+    return [...scope.querySelectorAll('button, a[href], input, select, textarea, summary')]
       .filter((element: any) => !element.disabled && element.getClientRects().length > 0 && element.type !== 'hidden')
       .filter((element: any) => !element.hasAttribute('data-tab-reached'))
-      .map((element: any) => `${element.tagName.toLowerCase()} "${(element.getAttribute('aria-label') ?? element.textContent ?? element.id).trim()}"`),
-  );
+      .map((element: any) => `${element.tagName.toLowerCase()} "${(element.getAttribute('aria-label') || element.textContent || element.name || element.id).trim()}"`);
+  });
 }
