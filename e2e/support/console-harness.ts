@@ -180,16 +180,19 @@ export async function unreachableByTab(page: Page, limit = 150): Promise<string[
     const { document } = globalThis as any;
     document.activeElement?.blur();
     for (const element of document.querySelectorAll('[data-tab-reached]')) element.removeAttribute('data-tab-reached');
+    (globalThis as any).__tabPrevious = undefined;
   });
   for (let press = 0; press < limit; press += 1) {
     await page.keyboard.press('Tab');
     // A date input keeps the focus over several Tab presses (one per part): only the first control coming back ends the cycle.
     const cycled = await page.evaluate(() => {
-      const { document } = globalThis as any;
-      const active = document.activeElement;
-      if (!active || active === document.body) return false;
+      const root = globalThis as any;
+      const active = root.document.activeElement;
+      const previous = root.__tabPrevious;
+      root.__tabPrevious = active;
+      if (!active || active === root.document.body || active === previous) return false;
       if (active.getAttribute('data-tab-reached') === 'first') return true;
-      if (!active.hasAttribute('data-tab-reached')) active.setAttribute('data-tab-reached', document.querySelector('[data-tab-reached]') ? '' : 'first');
+      if (!active.hasAttribute('data-tab-reached')) active.setAttribute('data-tab-reached', root.document.querySelector('[data-tab-reached]') ? '' : 'first');
       return false;
     });
     if (cycled) break;
