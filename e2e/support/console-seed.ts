@@ -40,7 +40,7 @@ export function consoleSeeder(platform: Platform) {
     must(await creditApi('GET', `/v1/accounts/${customerId}/balance`), 200, 'balance').body;
 
   async function customer(name: string, email: string): Promise<SeededCustomer> {
-    const answer = await customerApi('POST', '/v1/customers', { externalAccountId: `${platform.runId}-${randomUUID().slice(0, 8)}`, email, name, defaultCurrency: 'EUR' });
+    const answer = await customerApi('POST', '/v1/customers', { externalAccountId: `acct-${randomUUID().slice(0, 8)}`, email, name, defaultCurrency: 'EUR' });
     must(answer, 201, `register ${email}`);
     const id: string = answer.body.customer.id;
     // The credit account opens on CustomerRegistered over Kafka.

@@ -63,14 +63,14 @@ export async function startSeededConsole(): Promise<SeededConsole> {
         ]);
         const [ada, dana, katherine] = await Promise.all([
           (async () => {
-            const customer = await seed.customer('Ada Lovelace', `ada.${platform.runId}@example.com`);
+            const customer = await seed.customer('Ada Lovelace', 'ada.lovelace@example.com');
             const topUp = await seed.paidTopUp(customer.id, pack);
             const subscriptionId = await seed.paidSubscription(customer.id, starter);
             for (const amount of [120, 45, 300]) await seed.spend(customer.id, amount);
             return { ...customer, topUp, subscriptionId };
           })(),
           (async () => {
-            const customer = await seed.customer('Dana Scully', `dana.${platform.runId}@example.com`);
+            const customer = await seed.customer('Dana Scully', 'dana.scully@example.com');
             const repair = await seed.breakTopUpGrants(customer.id);
             const topUp = await seed.paidTopUp(customer.id, pack, { awaitCredits: false });
             const deadLetterTopic = await seed.deadLetterTopic();
@@ -78,12 +78,12 @@ export async function startSeededConsole(): Promise<SeededConsole> {
             return { customer: { ...customer, topUp }, deadLetterTopic };
           })(),
           timed('long ledger', async () => {
-            const customer = await seed.customer('Katherine Johnson', `katherine.${platform.runId}@example.com`);
+            const customer = await seed.customer('Katherine Johnson', 'katherine.johnson@example.com');
             await seed.longLedger(customer.id, LONG_LEDGER_ENTRIES);
             return customer;
           }),
-          seed.customer('Grace Hopper', `grace.${platform.runId}@example.com`),
-          seed.customer('Alan Turing', `alan.${platform.runId}@example.com`),
+          seed.customer('Grace Hopper', 'grace.hopper@example.com'),
+          seed.customer('Alan Turing', 'alan.turing@example.com'),
         ]);
         return { ada, dana: dana.customer, deadLetterTopic: dana.deadLetterTopic, katherine, plans: { starter, scale } };
       }),
