@@ -97,6 +97,13 @@ module.exports = {
       from: { path: '^services/([^/]+)/' },
       to: { path: '^services/[^/]+/', pathNot: '^services/$1/' },
     },
+    {
+      name: 'console-reaches-services-only-over-http',
+      comment: 'The console talks to the services through their REST APIs (and to Kafka for operations), never through their code; the platform it may use.',
+      severity: 'error',
+      from: { path: '^console/' },
+      to: { path: '^services/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -1,4 +1,5 @@
-# One image for the four services: `docker build --build-arg SERVICE=credit .` (docker-compose.yml builds all four).
+# One image for the four services and the console: `docker build --build-arg SERVICE=credit .` (docker-compose.yml builds
+# all five; SERVICE=console runs the operator console, its app built into console/dist/app).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json ./
@@ -9,12 +10,15 @@ COPY services/customer/package.json services/customer/
 COPY services/credit/package.json services/credit/
 COPY services/subscription/package.json services/subscription/
 COPY services/payment/package.json services/payment/
+COPY console/package.json console/
 RUN npm ci --no-audit --no-fund
 COPY infra infra
 COPY scripts scripts
 COPY packages packages
 COPY services services
+COPY console console
 RUN npx tsx scripts/build-services.ts
+RUN mkdir -p console/dist/app && npm run build -w console --if-present
 
 # The bundles import only the services' npm dependencies: no dev tools, no optional binaries in the image.
 FROM node:20-bookworm-slim AS dependencies
@@ -27,6 +31,7 @@ COPY services/customer/package.json services/customer/
 COPY services/credit/package.json services/credit/
 COPY services/subscription/package.json services/subscription/
 COPY services/payment/package.json services/payment/
+COPY console/package.json console/
 RUN npm ci --omit=dev --omit=optional --no-audit --no-fund
 
 FROM node:20-bookworm-slim
@@ -36,6 +41,7 @@ ENV SERVICE=${SERVICE} NODE_FLAGS=${NODE_FLAGS} NODE_ENV=production BIND_HOST=0.
 WORKDIR /app
 COPY --from=dependencies /app/node_modules node_modules
 COPY --from=build /app/dist dist
+COPY --from=build /app/console/dist/app console/dist/app
 COPY schemas schemas
 COPY proto proto
 USER node

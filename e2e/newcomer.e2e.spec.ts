@@ -164,6 +164,23 @@ describe('the newcomer path: npm start on an empty machine, the demo, the README
     expect(output).to.contain('npm run stripe -- pay');
   });
 
+  it('npm start runs the console and prints a development operator who can sign in and read through it', async () => {
+    const output = running!.output();
+    expect(output).to.match(/^ready console http:\/\/127\.0\.0\.1:3000$/m);
+    const signIn = /^console sign-in \(CONSOLE_USERS was unset\): name (\S+) {2}password (\S+) {2}at http:\/\/127\.0\.0\.1:3000$/m.exec(output);
+    expect(signIn, output.slice(-2000)).to.not.equal(null);
+    const session = await fetch('http://127.0.0.1:3000/api/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: signIn![1], password: signIn![2] }),
+    });
+    expect(session.status).to.equal(200);
+    const cookie = session.headers.get('set-cookie')!.split(';')[0]!;
+    const customers = await fetch('http://127.0.0.1:3000/api/services/customer/v1/customers?limit=1', { headers: { cookie } });
+    expect(customers.status, await customers.clone().text()).to.equal(200);
+    expect(await customers.json()).to.have.property('data');
+  });
+
   it('npm run demo walks the whole money flow against it', () => {
     const demo = run('npm', ['run', 'demo']);
     expect(demo.status, `${demo.stdout}\n${demo.stderr}`).to.equal(0);

@@ -154,7 +154,7 @@ if (!process.env.STRIPE_SECRET_KEY) {
   console.log(`stripe    ${stripeServer.url}  api key ${stripeServer.apiKey}  (local Stripe-compatible server; set STRIPE_SECRET_KEY for Stripe test mode)`);
 }
 // The app builds (vite, CPU-bound) while the services bundle and start; the console process waits for both.
-const appBuild = spawn(npmCommand, ['run', '-s', 'build', '-w', 'console'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+const appBuild = spawn(npmCommand, ['run', 'build', '-w', 'console'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
 children.set('console app build', appBuild);
 const appBuilt = new Promise<boolean>((resolve) => appBuild.once('exit', (code) => resolve(code === 0)));
 await step(buildServices([...services, 'console']));
@@ -220,6 +220,7 @@ writeFileSync(
     token: tokens.token,
     services: Object.fromEntries(services.map((name) => [name, { http: `http://127.0.0.1:${servicePorts[name]!.http}`, grpc: servicePorts[name]!.grpc }])),
     console: consoleUrl,
+    ...(devOperator ? { consoleOperator: { name: devOperator.name, password: devOperator.password } } : {}),
   }),
   { mode: 0o600 },
 );

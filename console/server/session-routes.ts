@@ -13,9 +13,12 @@ declare module 'fastify' {
 }
 
 const reads = new Set(['GET', 'HEAD']);
-const pathOf = (request: FastifyRequest) => request.url.split('?')[0]!;
-const isSignIn = (request: FastifyRequest) => request.method === 'POST' && pathOf(request) === '/api/session';
-const isSignOut = (request: FastifyRequest) => request.method === 'DELETE' && pathOf(request) === '/api/session';
+/**
+ * Decided on the route the request matched, not on the URL as sent: the router decodes `%61pi` to `api`, so a check
+ * of the raw URL alone would let `/%61pi/ops/status` past. An unmatched /api URL is guarded too (401 before 404).
+ */
+const isApi = (request: FastifyRequest) => request.routeOptions.url?.startsWith('/api/') || request.url.startsWith('/api/');
+const isSessionRoute = (request: FastifyRequest, method: string) => request.method === method && request.routeOptions.url === '/api/session';
 const sessionView = (session: Session) => ({ name: session.name, role: session.role, csrfToken: session.csrfToken });
 
 /**
@@ -25,7 +28,7 @@ const sessionView = (session: Session) => ({ name: session.name, role: session.r
  */
 export function guardApi(app: FastifyInstance, sessions: SessionStore): void {
   app.addHook('onRequest', async (request, reply) => {
-    if (!pathOf(request).startsWith('/api/') || isSignIn(request)) return;
+    if (!isApi(request) || isSessionRoute(request, 'POST')) return;
     const session = sessions.touch(request.cookies[sessionCookie]);
     if (!session) return sendError(reply, 401, 'UNAUTHENTICATED', 'sign in first (POST /api/session)');
     request.consoleSession = session;
@@ -33,7 +36,7 @@ export function guardApi(app: FastifyInstance, sessions: SessionStore): void {
     if (!csrfTokenMatches(session, request.headers['x-csrf-token'])) {
       return sendError(reply, 403, 'CSRF_TOKEN_INVALID', 'send the csrfToken of GET /api/session as the X-CSRF-Token header');
     }
-    if (session.role !== 'operator' && !isSignOut(request)) return sendError(reply, 403, 'ROLE_FORBIDDEN', `a ${session.role} may read, not change anything`);
+    if (session.role !== 'operator' && !isSessionRoute(request, 'DELETE')) return sendError(reply, 403, 'ROLE_FORBIDDEN', `a ${session.role} may read, not change anything`);
   });
 }
 

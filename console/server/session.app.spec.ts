@@ -68,8 +68,8 @@ describe('console sign-in and sessions', () => {
   });
 
   describe('when signed in', () => {
-    it('needs the session cookie for every /api read: 401 UNAUTHENTICATED without it', async () => {
-      for (const url of ['/api/session', '/api/ops/status', '/api/services/credit/v1/accounts/x/balance']) {
+    it('needs the session cookie for every /api read, however the URL is encoded: 401 UNAUTHENTICATED without it', async () => {
+      for (const url of ['/api/session', '/api/ops/status', '/api/services/credit/v1/accounts/x/balance', '/%61pi/ops/status', '/%61pi/services/credit/v1/x', '/api/nothing']) {
         const response = await app.inject({ method: 'GET', url });
         expect(response.statusCode, url).to.equal(401);
         expect(response.json().error.code).to.equal('UNAUTHENTICATED');
@@ -83,6 +83,8 @@ describe('console sign-in and sessions', () => {
         expect(response.statusCode).to.equal(403);
         expect(response.json().error.code).to.equal('CSRF_TOKEN_INVALID');
       }
+      const encoded = await app.inject({ method: 'POST', url: '/%61pi/ops/dead-letters/billing.payment.v1.dlq.x/replay', headers: { cookie } });
+      expect(encoded.statusCode, 'an encoded /api').to.equal(403);
       const accepted = await app.inject({ method: 'POST', url: '/api/ops/dead-letters/billing.payment.v1.dlq.x/replay', headers: { cookie, 'x-csrf-token': csrfToken } });
       expect(accepted.statusCode).to.equal(200);
       expect(accepted.json()).to.deep.equal({ replayed: 1 });

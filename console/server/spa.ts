@@ -16,6 +16,7 @@ const notBuiltPage = `<!doctype html>
  */
 export async function singlePageApp(app: FastifyInstance, { appDir }: { appDir: string }): Promise<void> {
   const built = () => existsSync(join(appDir, 'index.html'));
+  if (!built()) app.log.warn({ appDir }, 'the console app is not built: pages answer 503 until `npm run build -w console` writes it');
   await app.register(fastifyStatic, {
     root: appDir,
     wildcard: true,

@@ -9,8 +9,8 @@ const require = createRequire(import.meta.url);
 const config = require(join(repoRoot, '.dependency-cruiser.cjs'));
 const rules: string[] = config.forbidden.map((rule: { name: string }) => rule.name);
 
-/** What `npm run arch` checks: the services, the packages, the tools and the root scripts and infra that run them. */
-const realTree = ['services', 'packages', 'tools', 'scripts', 'infra'];
+/** What `npm run arch` checks: the services, the packages, the tools, the root scripts and infra that run them, the console's server. */
+const realTree = ['services', 'packages', 'tools', 'scripts', 'infra', 'console/server'];
 
 async function violations(baseDir: string, roots: string[]): Promise<IViolation[]> {
   const result = await cruise(roots, { ruleSet: config, ...config.options, baseDir, validate: true });
@@ -52,6 +52,7 @@ describe('Architecture rules (dependency-cruiser)', function () {
     ['service-imports-test-harness', 'production-never-imports-test-only-files', 'services/shop/src/main.ts'],
     ['service-imports-stripe-test-server', 'only-root-scripts-run-the-stripe-test-server', 'services/shop/src/infrastructure/stripe-gateway.ts'],
     ['service-imports-service', 'no-service-imports-another', 'services/shop/src/domain/order.aggregate.ts'],
+    ['console-imports-service', 'console-reaches-services-only-over-http', 'console/server/operations/limits.ts'],
   ];
   it('has a fixture for every rule', () => {
     expect([...new Set(fixtures.map(([, rule]) => rule))].sort()).to.deep.equal([...rules].sort());

@@ -7,7 +7,7 @@ import { apicurioVersion } from '../../infra/apicurio';
 import { kafkaVersion } from '../../infra/kafka';
 import { repoRoot } from '../../infra/paths';
 import { serviceSettingsFromEnv } from '../../packages/platform/src/service/service-runtime';
-import { bundleOf, serviceNodeArgs, servicePorts } from '../../scripts/service-ports';
+import { bundleOf, consolePort, serviceNodeArgs, servicePorts } from '../../scripts/service-ports';
 import { existsSync, readdirSync } from 'node:fs';
 
 interface ComposeService {
@@ -101,6 +101,20 @@ describe('docker-compose.yml', () => {
       const args = compose.services[name]!.build?.args ?? {};
       expect([...String(args.NODE_FLAGS).split(' '), bundleOf(name)], name).to.deep.equal(serviceNodeArgs(name));
     }
+  });
+
+  it("runs the console from the image with the node arguments npm start uses, the services' token and their compose URLs", () => {
+    const service = compose.services.console!;
+    expect(service.build?.args?.SERVICE).to.equal('console');
+    expect([...String(service.build?.args?.NODE_FLAGS).split(' '), bundleOf('console')]).to.deep.equal(serviceNodeArgs('console'));
+    const environment = service.environment ?? {};
+    expect(Number(environment.CONSOLE_PORT)).to.equal(consolePort);
+    expect(hostPort(service)).to.include(consolePort);
+    expect(environment.CONSOLE_HOST).to.equal('0.0.0.0');
+    expect(Object.keys(environment)).to.include.members(['CONSOLE_USERS', 'KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL']);
+    expect(environment.CONSOLE_SERVICE_TOKEN).to.equal(compose.services.payment!.environment!.CUSTOMER_SERVICE_TOKEN);
+    for (const name of services) expect(environment[`${name.toUpperCase()}_URL`], name).to.equal(`http://${name}:${servicePorts[name]!.http}`);
+    expect(service.healthcheck?.test.join(' ')).to.contain('/healthz');
   });
 
   it("points the payment service at the customer service's gRPC port and Stripe settings", () => {

@@ -42,6 +42,10 @@ export function App() {
     [state],
   );
 
+  // What an action did belongs to the page it was done on.
+  const path = location.pathname;
+  useEffect(() => setAnnouncement((previous) => ({ text: '', count: previous.count })), [path]);
+
   const signOut = async () => {
     await request('/api/session', { method: 'DELETE' }).catch(() => undefined);
     setCsrfToken(null);
@@ -49,7 +53,6 @@ export function App() {
     navigate('/login');
   };
 
-  const path = location.pathname;
   let page: React.ReactNode;
   if (path === '/login') {
     page = <LoginPage onSignedIn={signedIn} next={location.searchParams.get('next')} />;

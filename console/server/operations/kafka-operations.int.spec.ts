@@ -51,6 +51,7 @@ describe('console operations (real Kafka and registry)', function () {
   after(async () => {
     await app?.close();
     await service?.close();
+    if (!kafka) return;
     const admin = kafka.admin();
     await admin.connect();
     await admin.deleteTopics({ topics: [original, deadLetters] }).catch(() => undefined);

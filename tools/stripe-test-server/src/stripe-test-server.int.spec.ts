@@ -268,6 +268,36 @@ describe('Stripe test server, driven through the real stripe SDK', () => {
       }
     });
 
+    it('delivers refund.created and charge.refunded for a refund created through the API, once per idempotency key', async () => {
+      const received: Stripe.Event[] = [];
+      const secret = 'whsec_refunds';
+      const receiver = createServer((request, response) => {
+        const chunks: Buffer[] = [];
+        request.on('data', (chunk: Buffer) => chunks.push(chunk));
+        request.on('end', () => {
+          received.push(stripe.webhooks.constructEvent(Buffer.concat(chunks).toString('utf8'), String(request.headers['stripe-signature']), secret));
+          response.writeHead(200).end();
+        });
+      });
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      try {
+        server.addWebhookEndpoint(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks`, secret, ['refund.created', 'charge.refunded']);
+        const intent = await stripe.paymentIntents.create({ amount: 1000, currency: 'eur', payment_method: 'pm_card_visa', confirm: true });
+        const params = { payment_intent: intent.id, amount: 300, metadata: { actor: 'console:alice' } };
+        const refund = await stripe.refunds.create(params, { idempotencyKey: 'refund-1' });
+        const replay = await stripe.refunds.create(params, { idempotencyKey: 'refund-1' });
+        await server.flushWebhooks();
+
+        expect(replay.id).to.equal(refund.id);
+        expect(server.refunds()).to.have.length(1);
+        expect(received.map((e) => e.type)).to.deep.equal(['refund.created', 'charge.refunded']);
+        expect(received[0]!.data.object).to.deep.include({ id: refund.id, payment_intent: intent.id, metadata: { actor: 'console:alice' } });
+        expect(received[1]!.data.object).to.deep.include({ id: intent.latest_charge, amount_refunded: 300, refunded: false });
+      } finally {
+        receiver.close();
+      }
+    });
+
     describe('when the endpoint fails (5xx, not listening)', () => {
       /** A receiver that answers `statuses` in turn (then 200) and keeps the events it verified. */
       async function flakyReceiver(statuses: number[]) {

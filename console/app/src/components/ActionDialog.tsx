@@ -130,7 +130,7 @@ function ActionDialogBody({
         onClose();
       }}
     >
-      <form ref={form} onSubmit={send} noValidate={false} aria-describedby={formError ? formErrorId : undefined}>
+      <form ref={form} onSubmit={send} aria-describedby={formError ? formErrorId : undefined}>
         <h2 id={headingId}>{title}</h2>
         {formError && (
           <p id={formErrorId} className="form-error" role="alert">

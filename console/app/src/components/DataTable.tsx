@@ -12,11 +12,13 @@ interface DataTableProps<T> {
   /** Extra content under a row (e.g. an expanded list), in a row of its own spanning the table. */
   below?: (row: T) => React.ReactNode;
   empty?: string;
+  /** No rows yet because they are on their way: the table stays empty (no placeholder row) until they arrive. */
+  loading?: boolean;
   testId?: string;
 }
 
 /** A plain, accessible table: a caption, column headers with scope, TanStack Table only shapes the rows. */
-export function DataTable<T>({ label, caption, data, columns, rowId, rowProps, below, empty = 'Nothing to show.', testId }: DataTableProps<T>) {
+export function DataTable<T>({ label, caption, data, columns, rowId, rowProps, below, empty = 'Nothing to show.', loading, testId }: DataTableProps<T>) {
   const table = useReactTable({ data, columns, getCoreRowModel: getCoreRowModel(), getRowId: rowId });
   const columnCount = table.getAllLeafColumns().length;
   return (
@@ -36,16 +38,19 @@ export function DataTable<T>({ label, caption, data, columns, rowId, rowProps, b
         </thead>
         <tbody>
           {table.getRowModel().rows.length === 0 ? (
-            <tr>
-              <td colSpan={columnCount} className="muted">
-                {empty}
-              </td>
-            </tr>
+            !loading && (
+              <tr>
+                <td colSpan={columnCount} className="muted">
+                  {empty}
+                </td>
+              </tr>
+            )
           ) : (
             table.getRowModel().rows.map((row) => <BodyRow key={row.id} row={row} rowProps={rowProps} below={below} columnCount={columnCount} />)
           )}
         </tbody>
       </table>
+      {loading && data.length === 0 && <p className="muted">Loading…</p>}
     </div>
   );
 }

@@ -23,6 +23,8 @@ export function BalanceChart({ points }: { points: BalancePoint[] }) {
         width: host.clientWidth || 600,
         height: HEIGHT,
         legend: { show: false },
+        // UTC, as every time the console prints
+        tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
         scales: { x: { time: true }, y: { range: (_self, min, max) => [Math.min(0, min), Math.max(max, 1)] } },
         axes: [
           { stroke: '#3d4451', grid: { stroke: '#e6e8ec' }, ticks: { stroke: '#c9ced6' } },

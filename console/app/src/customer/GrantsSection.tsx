@@ -101,7 +101,8 @@ export function GrantsSection({ customerId, version, onChanged }: { customerId: 
             columns={columns}
             rowId={(grant) => grant.grantId}
             rowProps={(grant) => ({ id: grantAnchor(grant.grantId), tabIndex: -1 })}
-            empty={grants.loading ? 'Loading…' : 'No grants.'}
+            loading={grants.loading}
+            empty="No grants."
           />
           <Pager pages={pages} nextCursor={grants.data?.nextCursor} label="Grants" />
         </>

@@ -1,11 +1,12 @@
 import { createColumnHelper } from '@tanstack/react-table';
-import { useId, useMemo } from 'react';
+import { useCallback, useId, useMemo, type MouseEvent } from 'react';
 import { get, servicePath } from '../api/client';
 import type { LedgerEntry, Page } from '../api/types';
 import { DataTable } from '../components/DataTable';
 import { LoadError } from '../components/LoadError';
 import { Pager, useCursorPages } from '../components/Pager';
 import { credits, instant, shortId, signed } from '../format';
+import { useConsole } from '../session';
 import { useResource } from '../useResource';
 import { grantAnchor } from './GrantsSection';
 
@@ -14,7 +15,17 @@ const PAGE_SIZE = 50;
 const column = createColumnHelper<LedgerEntry>();
 
 export function LedgerSection({ customerId, version }: { customerId: string; version: number }) {
+  const { announce } = useConsole();
   const headingId = useId();
+  // The grants table shows 100 grants a page: an older grant may be on another one.
+  const showGrant = useCallback(
+    (event: MouseEvent, grantId: string) => {
+      if (document.getElementById(grantAnchor(grantId))) return;
+      event.preventDefault();
+      announce(`Grant ${shortId(grantId)} is on another page of the grants table.`);
+    },
+    [announce],
+  );
   const pages = useCursorPages(customerId);
   const ledger = useResource(
     () =>
@@ -35,7 +46,7 @@ export function LedgerSection({ customerId, version }: { customerId: string; ver
       column.accessor('grantId', {
         header: 'Grant',
         cell: (info) => (
-          <a href={`#${grantAnchor(info.getValue())}`} className="mono" title={`grant ${info.getValue()}`}>
+          <a href={`#${grantAnchor(info.getValue())}`} className="mono" title={`grant ${info.getValue()}`} onClick={(event) => showGrant(event, info.getValue())}>
             {info.row.original.balanceDelta < 0 ? 'paid by ' : ''}
             {shortId(info.getValue())}
           </a>
@@ -51,7 +62,7 @@ export function LedgerSection({ customerId, version }: { customerId: string; ver
       column.accessor('reason', { header: 'Reason', cell: (info) => info.getValue() ?? '—' }),
       column.accessor('actor', { header: 'By', cell: (info) => info.getValue() ?? '—' }),
     ],
-    [],
+    [showGrant],
   );
 
   return (
@@ -68,7 +79,8 @@ export function LedgerSection({ customerId, version }: { customerId: string; ver
             data={ledger.data?.data ?? []}
             columns={columns}
             rowId={(entry) => entry.entryId}
-            empty={ledger.loading ? 'Loading…' : 'No ledger entries.'}
+            loading={ledger.loading}
+            empty="No ledger entries."
           />
           <Pager pages={pages} nextCursor={ledger.data?.nextCursor} label="Ledger" />
         </>

@@ -188,7 +188,8 @@ export function PaymentsSection({ customerId, version, onChanged }: { customerId
             columns={columns}
             rowId={(payment) => payment.paymentId}
             below={(payment) => (expanded.has(payment.paymentId) ? <WebhookDeliveries paymentId={payment.paymentId} version={version} /> : null)}
-            empty={payments.loading ? 'Loading…' : 'No payments.'}
+            loading={payments.loading}
+            empty="No payments."
           />
           <Pager pages={pages} nextCursor={payments.data?.nextCursor} label="Payments" />
         </ExpandedContext.Provider>

@@ -65,7 +65,8 @@ export function ReservationsSection({ customerId, version }: { customerId: strin
             data={reservations.data?.data ?? []}
             columns={columns}
             rowId={(reservation) => reservation.reservationId}
-            empty={reservations.loading ? 'Loading…' : 'No reservations.'}
+            loading={reservations.loading}
+            empty="No reservations."
           />
           <Pager pages={pages} nextCursor={reservations.data?.nextCursor} label="Reservations" />
         </>

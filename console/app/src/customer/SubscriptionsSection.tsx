@@ -171,7 +171,8 @@ export function SubscriptionsSection({ customerId, version, onChanged }: { custo
             data={subscriptions.data?.data ?? []}
             columns={columns}
             rowId={(subscription) => subscription.id}
-            empty={subscriptions.loading ? 'Loading…' : 'No subscriptions.'}
+            loading={subscriptions.loading}
+            empty="No subscriptions."
           />
           <Pager pages={pages} nextCursor={subscriptions.data?.nextCursor} label="Subscriptions" />
         </>

@@ -63,7 +63,8 @@ export function CustomersPage({ query }: { query: string }) {
             data={customers.data?.data ?? []}
             columns={columns}
             rowId={(customer) => customer.id}
-            empty={customers.loading ? 'Loading…' : query ? 'No customer matches.' : 'No customers yet.'}
+            loading={customers.loading}
+            empty={query ? 'No customer matches.' : 'No customers yet.'}
           />
           <Pager pages={pages} nextCursor={customers.data?.nextCursor} label="Customers" />
         </div>

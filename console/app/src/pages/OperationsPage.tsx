@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { get, request, withQuery } from '../api/client';
 import type { DeadLetter, OpsStatus } from '../api/types';
 import { Action } from '../components/ActionDialog';
@@ -6,6 +6,9 @@ import { LoadError } from '../components/LoadError';
 import { useConsole } from '../session';
 import { usePageTitle } from '../usePageTitle';
 import { useResource } from '../useResource';
+
+/** Backlogs, lag and dead letters move on their own (a replay is consumed a moment later): the page reads them again. */
+const REFRESH_MS = 5_000;
 
 const topicPath = (topic: string, rest: string) => `/api/ops/dead-letters/${encodeURIComponent(topic)}/${rest}`;
 
@@ -21,6 +24,11 @@ export function OperationsPage() {
   const { canWrite, announce } = useConsole();
   const status = useResource(() => get<OpsStatus>('/api/ops/status'), []);
   const [peeked, setPeeked] = useState<string | null>(null);
+  const { reload } = status;
+  useEffect(() => {
+    const timer = window.setInterval(() => document.visibilityState === 'visible' && reload(), REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [reload]);
   const servicesId = useId();
   const consumersId = useId();
   const deadLettersId = useId();
@@ -29,10 +37,11 @@ export function OperationsPage() {
     <>
       <div className="section-head">
         <h1>Operations</h1>
-        <button type="button" className="secondary" onClick={status.reload} disabled={status.loading}>
-          {status.loading ? 'Refreshing…' : 'Refresh'}
+        <button type="button" className="secondary" onClick={reload}>
+          Refresh
         </button>
       </div>
+      <p className="muted">Read again every {REFRESH_MS / 1000} seconds.</p>
       {status.error && <LoadError what="the platform's status" error={status.error} retry={status.reload} />}
       {status.data && (
         <>

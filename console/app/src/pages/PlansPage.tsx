@@ -183,7 +183,8 @@ export function PlansPage() {
             data={plans.data?.data ?? []}
             columns={columns}
             rowId={(plan) => plan.code}
-            empty={plans.loading ? 'Loading…' : 'No plans yet.'}
+            loading={plans.loading}
+            empty="No plans yet."
           />
           <Pager pages={pages} nextCursor={plans.data?.nextCursor} label="Plans" />
         </>

@@ -99,7 +99,7 @@ export type CreditsReserved = {
   occurredAt: string;
 };
 
-/** The unspent part of a grant was revoked (e.g. its payment was refunded). */
+/** The unspent part of a grant was revoked (its payment was refunded or disputed, or a person revoked it). */
 export type CreditsRevoked = {
   accountId: string;
   customerId: string;
@@ -107,6 +107,8 @@ export type CreditsRevoked = {
   amount: number;
   /** ISO-8601 instant, UTC */
   occurredAt: string;
+  /** Why a person revoked the grant (the console's revoke); null for a refund's or a dispute's revocation and for held credits revoked when their hold ended. */
+  reason?: null | string;
 };
 
 /** A reservation was captured; what was not captured was released. */

@@ -281,7 +281,7 @@ export class CreditAccount {
       const revoked = grant.revoke(now);
       if (revoked > 0) {
         this.append('revoke', grantId, null, revoked, now);
-        this.record({ type: 'CreditsRevoked', grantId, amount: revoked }, now);
+        this.record({ type: 'CreditsRevoked', grantId, amount: revoked, reason: this.note.reason }, now);
       }
       return { revoked };
     });
@@ -322,7 +322,7 @@ export class CreditAccount {
       const shortfall = claimed - revoked;
       if (revoked > 0) {
         this.append('revoke', grantId, null, revoked, now);
-        this.record({ type: 'CreditsRevoked', grantId, amount: revoked }, now);
+        this.record({ type: 'CreditsRevoked', grantId, amount: revoked, reason: null }, now);
       }
       if (shortfall > 0) {
         this.append('shortfall', grantId, null, shortfall, now);
@@ -521,8 +521,8 @@ export class CreditAccount {
       const writeOff = this.requireGrant(part.grantId).writeOffIfClosed();
       if (writeOff === null) continue;
       this.append(writeOff.type, part.grantId, reservationId, writeOff.amount, now);
-      const type = writeOff.type === 'expire' ? 'CreditsExpired' : 'CreditsRevoked';
-      this.record({ type, grantId: part.grantId, amount: writeOff.amount }, now);
+      if (writeOff.type === 'expire') this.record({ type: 'CreditsExpired', grantId: part.grantId, amount: writeOff.amount }, now);
+      else this.record({ type: 'CreditsRevoked', grantId: part.grantId, amount: writeOff.amount, reason: null }, now);
     }
   }
 

@@ -13,7 +13,7 @@ describe('CreditAccount', () => {
       expect(account.revokeGrant({ grantId: 'g1', now: at(2) })).to.deep.equal({ revoked: 60 });
       expect(ledgerRows(account, sequence)).to.deep.equal([['revoke', 'g1', -60, 0]]);
       expect(account.pullEvents()).to.deep.equal([
-        { type: 'CreditsRevoked', accountId: 'acc-1', customerId: 'cus-1', occurredAt: at(2), grantId: 'g1', amount: 60 },
+        { type: 'CreditsRevoked', accountId: 'acc-1', customerId: 'cus-1', occurredAt: at(2), grantId: 'g1', amount: 60, reason: null },
       ]);
       expect(account.findGrant('g1')).to.deep.include({ remaining: 0, revokedAmount: 60, consumed: 40, revokedAt: at(2) });
       expect(account.balanceView().grants).to.deep.equal([]);

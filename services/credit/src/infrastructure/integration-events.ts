@@ -41,7 +41,7 @@ function toIntegrationEvent(event: CreditAccountEvent): Payload<keyof Integratio
     case 'CreditsExpired':
       return { eventType: 'CreditsExpired', payload: { ...base, grantId: event.grantId, amount: event.amount } };
     case 'CreditsRevoked':
-      return { eventType: 'CreditsRevoked', payload: { ...base, grantId: event.grantId, amount: event.amount } };
+      return { eventType: 'CreditsRevoked', payload: { ...base, grantId: event.grantId, amount: event.amount, reason: event.reason } };
     case 'CreditsClawbackShortfall':
       return {
         eventType: 'CreditsClawbackShortfall',

@@ -22,7 +22,7 @@ export class InMemoryAccountCommandBus implements AccountCommandBus, Reservation
       this.accounts.set(customerId, account);
     }
     if (!account) return { ok: false, error: new AccountNotFoundError(customerId) };
-    const outcome = decide(account, command, this.now());
+    const outcome = decide(account, command, this.now(), context.actor ?? null);
     this.published.push(...account.pullEvents().map((event) => ({ ...event, correlationId: context.correlationId })));
     return outcome;
   }

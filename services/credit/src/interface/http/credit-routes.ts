@@ -11,7 +11,7 @@ import {
   nullable,
   type RouteSpec,
 } from '@billing/platform';
-import type { GrantRecord } from '../../application/ports/credit-read-model.port';
+import type { GrantRecord, LedgerOrder } from '../../application/ports/credit-read-model.port';
 import { MAX_REASON_LENGTH } from '../../application/reason';
 import { MAX_HISTORY_POINTS, MIN_HISTORY_POINTS } from '../../application/queries/get-balance-history/get-balance-history.handler';
 import type { BalanceView } from '../../domain/balance-view';
@@ -224,7 +224,6 @@ const reservationView = (reservation: ReservationState & { customerId: string })
 });
 
 /** The ledger's cursor: the last sequence of the page and the order it was read in, opaque to clients. */
-type LedgerOrder = 'asc' | 'desc';
 const ledgerCursor = (afterSequence: number, order: LedgerOrder) => encodeCursor(order === 'asc' ? [afterSequence] : [afterSequence, order]);
 /** A cursor names its order: one handed out for the other order is not one this list returned. */
 const afterSequenceOf = (cursor: string | undefined, order: LedgerOrder) =>
