@@ -201,8 +201,13 @@ describe('operator console (browser, against the platform processes)', function 
     await expectNoSeriousAxeViolations('operations');
     // Messages, not replayed: one each.
     expect((await row.getByRole('cell').allInnerTexts()).slice(0, 2)).to.deep.equal(['1', '1']);
-    // The shared broker holds other runs' dead-letter topics too (a Peek and a Replay each): Tab reaches this one's.
-    expect(await tabTo(page, isFocused(row.getByRole('button', { name: 'Replay' })), 600), 'Tab reaches Replay').to.equal(true);
+    // The shared broker holds every earlier run's dead-letter topics too (a Peek and a Replay each, more with every
+    // run): Tab from the top reaches the page's first controls, and within the row it goes from Peek to Replay.
+    await page.evaluate(() => (globalThis as any).document.activeElement?.blur());
+    expect(await tabTo(page, isFocused(page.getByRole('link', { name: 'Operations' })), 12), 'Tab reaches the navigation').to.equal(true);
+    await row.getByRole('button', { name: 'Peek' }).focus();
+    await page.keyboard.press('Tab');
+    expect(await isFocused(row.getByRole('button', { name: 'Replay' }))(), 'Tab goes from Peek to Replay').to.equal(true);
     await page.keyboard.press('Enter');
     await dialog().waitFor();
     await expectNoSeriousAxeViolations('replay dialog');
