@@ -277,5 +277,13 @@ describe('operator console (browser, against the platform processes)', function 
     expect(answer).to.deep.include({ role: 'viewer', status: 403 });
     expect(answer.body.error.code).to.equal('ROLE_FORBIDDEN');
     expect((await seeded.seed.balanceOf(ada.id)).balance).to.equal(before);
+
+    await page.getByRole('link', { name: 'Plans' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Plans' }).waitFor();
+    await page.getByText(seeded.plans.starter).first().waitFor();
+    for (const action of ['Create plan', 'New version']) expect(await page.getByRole('button', { name: action }).count(), action).to.equal(0);
+    await page.getByRole('link', { name: 'Operations' }).click();
+    await page.getByRole('row').filter({ hasText: seeded.deadLetterTopic }).waitFor();
+    expect(await page.getByRole('button', { name: 'Replay' }).count()).to.equal(0);
   });
 });
