@@ -20,3 +20,4 @@ export * from './fuzz/table-row-counts';
 export * from './free-port';
 export { crashingRelayScript } from './crashing-relay-script';
 export { consumerInstanceScript } from './consumer-instance-script';
+export { relayInstanceScript } from './relay-instance-script';
