@@ -136,6 +136,22 @@ export class OutboxRelay {
     return Math.max(1, rows[0]?.members ?? 1);
   }
 
+  /**
+   * Waits until no row of the lanes this relay owns is left unpublished, or `timeoutMs`: a stopping instance publishes
+   * what its last requests and events wrote rather than leave it to another relay's next poll.
+   */
+  async flush(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.running && Date.now() < deadline) {
+      const pending = await this.pool
+        .query<{ pending: boolean }>('select exists (select 1 from outbox where published_at is null and lane = any($1::smallint[])) as pending', [this.lanes])
+        .then(({ rows }) => rows[0]?.pending ?? false, () => false);
+      if (!pending) return;
+      this.wakeAll();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   /** Finishes the batch in hand (produced and marked), then releases its lanes and connections. */
   async stop(): Promise<void> {
     this.running = false;
