@@ -66,6 +66,8 @@ export class OutboxRelay {
   private readonly working: Set<number>[] = [];
   private readonly givingBack = new Set<number>();
   private memberSlot?: number;
+  /** When the lanes were last brought to this relay's share: once per poll interval, not once per batch. */
+  private lastClaimAt = 0;
   private running = false;
   private loops: Promise<void>[] = [];
   private readonly sleepers = new Set<() => void>();
@@ -115,6 +117,7 @@ export class OutboxRelay {
     await session.connect();
     await session.query(`listen ${outboxChannel}`);
     this.session = session;
+    this.lastClaimAt = 0;
     await this.joinMembers();
   }
 
@@ -226,8 +229,13 @@ export class OutboxRelay {
   /**
    * Brings the lanes owned to this relay's share: ceil(lanes / relays alive), at most maxLanes. A relay that joins
    * gets lanes as the others give theirs back; a relay that dies leaves its lanes free for the others' next poll.
+   * A busy relay loops batch after batch: counting the relays and trying lanes once per poll interval keeps that off
+   * its hot path.
    */
   private async claimLanes(): Promise<void> {
+    await this.unlockGivenBack();
+    if (Date.now() - this.lastClaimAt < this.pollIntervalMs) return;
+    this.lastClaimAt = Date.now();
     const owned = this.ownedLanes.size;
     const share = Math.min(this.maxLanes, Math.ceil(outboxLanes / (await this.members())));
     for (const lane of [...this.ownedLanes].sort((a, b) => b - a).slice(0, Math.max(0, this.ownedLanes.size - share))) {
