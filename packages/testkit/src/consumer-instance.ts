@@ -29,4 +29,3 @@ const consumer = new InboxConsumer({
 await consumer.start();
 await consumer.fetching;
 process.stdout.write('fetching\n');
-process.on('SIGTERM', () => void consumer.stop().then(() => pool.end()).then(() => process.exit(0)));

@@ -18,7 +18,6 @@ const relay = new OutboxRelay({
   codec: new AvroCodec(env.SCHEMA_REGISTRY_URL!, SchemaCatalog.of([amountAddedSchema(env.RELAY_NAMESPACE!)])),
   logger: silentLogger(),
   batchSize: Number(env.RELAY_BATCH_SIZE ?? 500),
-  pollIntervalMs: Number(env.RELAY_POLL_INTERVAL_MS ?? 1000),
   afterProduce: async (ids) => {
     batches += 1;
     process.stdout.write(`produced ${ids.join(',')}\n`);
@@ -32,4 +31,3 @@ setInterval(() => {
   if (lanes !== reported) process.stdout.write(`lanes ${lanes}\n`);
   reported = lanes;
 }, 50);
-process.on('SIGTERM', () => void relay.stop().then(() => process.exit(0)));
