@@ -19,3 +19,5 @@ export * from './fuzz/registered-routes';
 export * from './fuzz/table-row-counts';
 export * from './free-port';
 export { crashingRelayScript } from './crashing-relay-script';
+export { consumerInstanceScript } from './consumer-instance-script';
+export { relayInstanceScript } from './relay-instance-script';

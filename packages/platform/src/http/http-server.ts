@@ -30,6 +30,8 @@ export interface HttpServerOptions {
    * events wait in the outbox. Any other failing check makes /readyz 503.
    */
   degradableChecks?: string[];
+  /** True once the instance is shutting down: /readyz answers 503 so balancers send it nothing new. */
+  draining?: () => boolean;
   metrics: Registry;
   /** Paths that authenticate by other means (Stripe webhooks: by signature). */
   publicPaths?: string[];
@@ -112,6 +114,12 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       return send(reply, 400, 'INVALID_TEXT', unstorableTextMessage);
     }
   });
+  // While draining, every answer closes its connection: a client's keep-alive connection would otherwise stay pinned to
+  // this instance (its next request refused once the server closes), and one idle after its last answer would hold
+  // close() for the keep-alive timeout (72 s).
+  app.addHook('onSend', async (_request, reply) => {
+    if (options.draining?.()) reply.header('connection', 'close');
+  });
   app.addHook('onResponse', async (request, reply) => {
     duration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     const level = reply.statusCode >= 500 ? 'error' : 'info';
@@ -153,6 +161,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   app.get('/healthz', async () => ({ status: 'ok', service: options.service }));
   const degradable = new Set(options.degradableChecks ?? []);
   app.get('/readyz', async (_, reply) => {
+    if (options.draining?.()) return reply.status(503).send({ status: 'draining' });
     const checks: Record<string, boolean> = await options.readiness().catch(() => ({ readiness: false }));
     const failing = Object.keys(checks).filter((name) => !checks[name]);
     const unavailable = failing.filter((name) => !degradable.has(name));

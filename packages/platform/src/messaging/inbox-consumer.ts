@@ -56,7 +56,29 @@ export interface InboxConsumerOptions<Tx extends SqlExecutor> {
   fromBeginning?: boolean;
   /** Pause before replacing a consumer kafkajs gave up on (it restarts only after errors it deems retriable); 5 s. */
   crashRestartDelayMs?: number;
+  /** Group membership timings; `groupTimings` unless a test needs others. */
+  timings?: Partial<GroupTimings>;
 }
+
+export interface GroupTimings {
+  /** How long the coordinator waits for a silent member before giving its partitions to the others. */
+  sessionTimeout: number;
+  heartbeatInterval: number;
+  /** How long the coordinator waits for every member to rejoin once a rebalance starts. */
+  rebalanceTimeout: number;
+  /** The longest a fetch waits for data: an idle member heartbeats (so learns of a rebalance) only between fetches. */
+  maxWaitTimeInMs: number;
+}
+
+/**
+ * Chosen so a SIGKILLed instance's partitions are consumed again within 15 s (docs/scaling.md): the coordinator notices
+ * it after the 8 s session, the survivors learn of the rebalance at their next heartbeat (≤ 1 s: kafkajs heartbeats
+ * after every fetch, which waits at most 1 s, and per message) and rejoin at once. 8 s, not the broker's 6 s minimum,
+ * leaves room for an event loop stalled by a busy machine. A member in a slow handler learns of the rebalance at its
+ * next heartbeat too (per message and between retries), so 10 s to rejoin is ample; one that misses it is dropped from
+ * the generation, rejoins, and its uncommitted events are consumed again, which the inbox makes harmless.
+ */
+export const groupTimings: GroupTimings = { sessionTimeout: 8_000, heartbeatInterval: 1_000, rebalanceTimeout: 10_000, maxWaitTimeInMs: 1_000 };
 
 export const deadLetterTopic = (topic: string, consumer: string) => `${topic}.dlq.${consumer}`;
 
@@ -161,7 +183,7 @@ export class InboxConsumer<Tx extends SqlExecutor> {
 
   private async consume(): Promise<void> {
     const { kafka, consumer: name, topics } = this.options;
-    const consumer = kafka.consumer({ groupId: name, allowAutoTopicCreation: false });
+    const consumer = kafka.consumer({ groupId: name, allowAutoTopicCreation: false, ...groupTimings, ...this.options.timings });
     this.consumer = consumer;
     let joinedOnce = false;
     consumer.on(consumer.events.GROUP_JOIN, () => {

@@ -17,7 +17,7 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Safety net when a NOTIFY is missed (e.g. while reconnecting). */
   pollIntervalMs?: number;
-  /** How many lanes this relay may own; the rest are left for other relays. */
+  /** The most lanes this relay may own; within it, a relay takes its fair share of the lanes among the relays alive. */
   maxLanes?: number;
   /** Batches in flight at once, each over its own share of the owned lanes (so order per aggregate still holds). */
   workers?: number;
@@ -36,11 +36,22 @@ interface OutboxRow {
 
 /** Advisory-lock namespace for outbox lanes (the second key is the lane). */
 const laneLockNamespace = 0x0b0c;
+/** Advisory-lock namespace for relay membership: each relay alive holds one slot, so the relays can count each other. */
+const memberLockNamespace = 0x0b0d;
+
+/**
+ * Server-side TCP keepalives for the relay's connections: PostgreSQL ends the session of a relay whose host vanished
+ * (power loss, partition) after ~5 + 3 × 2 s instead of the operating system's two hours, freeing its lanes and the rows
+ * of its batch in hand for the other relays. A killed process on a live host closes its sockets at once anyway.
+ */
+const keepalives = '-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2 -c tcp_keepalives_count=3';
 
 /**
  * Publishes the outbox to Kafka, at least once and in order per aggregate. Rows are split into lanes by a hash of the
  * aggregate id; a relay owns a lane through a session advisory lock, so two relays never publish the same aggregate's
- * events concurrently, and a crashed relay's lanes are taken over as soon as its session ends. Within its lanes a relay
+ * events concurrently, and a crashed relay's lanes are taken over as soon as its session ends. The relays alive share
+ * the lanes evenly: each holds a membership lock too, counts the members at every poll, takes free lanes up to its share
+ * and gives back those above it (between batches, so the next owner starts after the last row published). Within its lanes a relay
  * claims batches in sequence order with FOR UPDATE SKIP LOCKED, produces them (idempotent producer, acks=all, key =
  * aggregate id) and commits them as published only after Kafka acknowledged them.
  */
@@ -51,6 +62,12 @@ export class OutboxRelay {
   private producers: Producer[] = [];
   private readonly connectedProducers = new Set<Producer>();
   private readonly ownedLanes = new Set<number>();
+  /** The lanes each worker is publishing right now: a lane given back is unlocked only once no worker is on it. */
+  private readonly working: Set<number>[] = [];
+  private readonly givingBack = new Set<number>();
+  private memberSlot?: number;
+  /** When the lanes were last brought to this relay's share: once per poll interval, not once per batch. */
+  private lastClaimAt = 0;
   private running = false;
   private loops: Promise<void>[] = [];
   private readonly sleepers = new Set<() => void>();
@@ -67,7 +84,7 @@ export class OutboxRelay {
     // A connect that hangs (PostgreSQL unreachable rather than stopped) fails after 5 s and is retried like any other.
     // Losing a relay commit in a crash only means its batch is produced again, which consumers absorb: no fsync wait,
     // set once per connection rather than once per batch.
-    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: this.workers, connectionTimeoutMillis: 5_000, options: '-c synchronous_commit=off' });
+    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: this.workers, connectionTimeoutMillis: 5_000, options: `-c synchronous_commit=off ${keepalives}` });
     // An idle pooled connection that dies (server restart) must not take the process down; the next batch reconnects.
     this.pool.on('error', (error) => options.logger.warn({ err: error }, 'outbox relay: idle database connection lost'));
     // pg-pool listens for errors only while a connection is idle: one the server ends while it is being released or
@@ -88,16 +105,54 @@ export class OutboxRelay {
 
   /** The connection that holds the lane locks and listens for inserts. Losing it loses the locks, so the lanes too. */
   private async openSession(): Promise<void> {
-    const session = new pg.Client({ connectionString: this.options.databaseUrl, connectionTimeoutMillis: 5_000 });
+    const session = new pg.Client({ connectionString: this.options.databaseUrl, connectionTimeoutMillis: 5_000, options: keepalives });
     session.on('notification', () => this.wakeAll());
     session.on('error', (error) => {
       this.options.logger.error({ err: error }, 'outbox relay lost its session: giving up its lanes');
       this.ownedLanes.clear();
+      this.givingBack.clear();
+      this.memberSlot = undefined;
       if (this.session === session) this.session = undefined;
     });
     await session.connect();
     await session.query(`listen ${outboxChannel}`);
     this.session = session;
+    this.lastClaimAt = 0;
+    await this.joinMembers();
+  }
+
+  /** Holds the first free membership slot; a relay ends its session, so frees its slot, when it stops or dies. */
+  private async joinMembers(): Promise<void> {
+    for (let slot = 0; this.memberSlot === undefined; slot += 1) {
+      const { rows } = await this.session!.query<{ locked: boolean }>('select pg_try_advisory_lock($1, $2) as locked', [memberLockNamespace, slot]);
+      if (rows[0]?.locked) this.memberSlot = slot;
+    }
+  }
+
+  /** The relays alive on this database (their membership locks), this one included. */
+  private async members(): Promise<number> {
+    const { rows } = await this.session!.query<{ members: number }>(
+      `select count(*)::int as members from pg_locks
+       where locktype = 'advisory' and classid = $1 and objsubid = 2 and granted and database = (select oid from pg_database where datname = current_database())`,
+      [memberLockNamespace],
+    );
+    return Math.max(1, rows[0]?.members ?? 1);
+  }
+
+  /**
+   * Waits until no row of the lanes this relay owns is left unpublished, or `timeoutMs`: a stopping instance publishes
+   * what its last requests and events wrote rather than leave it to another relay's next poll.
+   */
+  async flush(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.running && Date.now() < deadline) {
+      const pending = await this.pool
+        .query<{ pending: boolean }>('select exists (select 1 from outbox where published_at is null and lane = any($1::smallint[])) as pending', [this.lanes])
+        .then(({ rows }) => rows[0]?.pending ?? false, () => false);
+      if (!pending) return;
+      this.wakeAll();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** Finishes the batch in hand (produced and marked), then releases its lanes and connections. */
@@ -114,7 +169,10 @@ export class OutboxRelay {
     return [...this.ownedLanes].sort((a, b) => a - b);
   }
 
-  /** Worker `worker` publishes the owned lanes whose rank among them is `worker` modulo the number of workers. */
+  /**
+   * Worker `worker` publishes the owned lanes whose number is `worker` modulo the number of workers: fixed by the lane,
+   * not by its rank among the lanes owned, so two workers never hold the same lane while lanes come and go.
+   */
   private async run(worker: number): Promise<void> {
     while (this.running) {
       let backlog = false;
@@ -124,11 +182,14 @@ export class OutboxRelay {
           if (!this.session) await this.openSession();
           await this.claimLanes();
         }
-        const mine = new Set(this.lanes.filter((_, rank) => rank % this.workers === worker));
-        const lanes = (await this.lanesWithWork(notificationsBefore)).filter((lane) => mine.has(lane));
+        const mine = new Set(this.lanes.filter((lane) => lane % this.workers === worker));
+        this.working[worker] = mine;
+        const lanes = (await this.lanesWithWork(notificationsBefore)).filter((lane) => mine.has(lane) && this.ownedLanes.has(lane));
         if (lanes.length > 0) backlog = await this.publishBatch(lanes, await this.connectedProducer(worker));
       } catch (error) {
         this.options.logger.error({ err: error }, 'outbox relay batch failed; retrying after the poll interval');
+      } finally {
+        this.working[worker] = new Set();
       }
       if (!backlog && this.notifications === notificationsBefore) await this.idle();
     }
@@ -165,9 +226,25 @@ export class OutboxRelay {
     });
   }
 
+  /**
+   * Brings the lanes owned to this relay's share: ceil(lanes / relays alive), at most maxLanes. A relay that joins
+   * gets lanes as the others give theirs back; a relay that dies leaves its lanes free for the others' next poll.
+   * A busy relay loops batch after batch: counting the relays and trying lanes once per poll interval keeps that off
+   * its hot path.
+   */
   private async claimLanes(): Promise<void> {
+    await this.unlockGivenBack();
+    if (Date.now() - this.lastClaimAt < this.pollIntervalMs) return;
+    this.lastClaimAt = Date.now();
     const owned = this.ownedLanes.size;
-    for (let lane = 0; lane < outboxLanes && this.ownedLanes.size < this.maxLanes; lane += 1) {
+    const share = Math.min(this.maxLanes, Math.ceil(outboxLanes / (await this.members())));
+    for (const lane of [...this.ownedLanes].sort((a, b) => b - a).slice(0, Math.max(0, this.ownedLanes.size - share))) {
+      this.ownedLanes.delete(lane);
+      this.givingBack.add(lane);
+    }
+    await this.unlockGivenBack();
+    for (let lane = 0; lane < outboxLanes && this.ownedLanes.size < share; lane += 1) {
+      if (this.givingBack.has(lane)) continue;
       if (this.ownedLanes.has(lane)) continue;
       const { rows } = await this.session!.query<{ locked: boolean }>('select pg_try_advisory_lock($1, $2) as locked', [laneLockNamespace, lane]);
       if (rows[0]?.locked) this.ownedLanes.add(lane);
@@ -175,6 +252,15 @@ export class OutboxRelay {
     // A new lane may hold rows whose NOTIFY went to nobody (committed before any relay listened, or while another
     // relay owned it), and the probe shared for the last notification did not look at it: as good as a notification.
     if (this.ownedLanes.size > owned) this.wakeAll();
+  }
+
+  /** Unlocks the lanes given back that no worker is publishing any more: their last batch is committed. */
+  private async unlockGivenBack(): Promise<void> {
+    for (const lane of this.givingBack) {
+      if (this.working.some((lanes) => lanes.has(lane))) continue;
+      await this.session!.query('select pg_advisory_unlock($1, $2)', [laneLockNamespace, lane]);
+      this.givingBack.delete(lane);
+    }
   }
 
   /**

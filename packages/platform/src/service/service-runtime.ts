@@ -22,6 +22,9 @@ import { createLogger } from '../observability/logger';
 import { MessagingMetrics, outboxBacklogQuery } from '../observability/messaging-metrics';
 import { MikroOrmExecutor, MikroOrmUnitOfWork } from '../sql/mikro-orm-unit-of-work';
 
+/** The most a shutdown waits for the relay to publish what is left in its lanes; the rest waits for the next relay. */
+const relayFlushTimeoutMs = 5_000;
+
 /** BIND_HOST: the address servers listen on; loopback unless a container needs 0.0.0.0. */
 export const bindHost = (env: NodeJS.ProcessEnv = process.env) => env.BIND_HOST ?? '127.0.0.1';
 
@@ -43,6 +46,11 @@ export interface ServiceSettings {
   grpcTls?: GrpcServerTls;
   /** GRPC_TLS_CA_FILE: gRPC clients of this service connect with TLS and verify the server against this CA. */
   grpcTlsCaFile?: string;
+  /**
+   * SHUTDOWN_DRAIN_MS: on SIGTERM, how long /readyz answers 503 while the instance still serves, before it stops
+   * taking connections: at least a balancer's readiness period, so none sends it a request it would refuse. 1 s.
+   */
+  shutdownDrainMs?: number;
 }
 
 /**
@@ -76,6 +84,7 @@ export function serviceSettingsFromEnv(defaults: { service: string; database: st
     serviceTokens: env.SERVICE_TOKENS,
     ...(grpcTls ? { grpcTls } : {}),
     ...(env.GRPC_TLS_CA_FILE ? { grpcTlsCaFile: env.GRPC_TLS_CA_FILE } : {}),
+    ...(env.SHUTDOWN_DRAIN_MS ? { shutdownDrainMs: Number(env.SHUTDOWN_DRAIN_MS) } : {}),
   };
 }
 
@@ -156,6 +165,7 @@ export class ServiceRuntime {
       tokens: this.tokens,
       errorStatus: options.errorStatus,
       readiness: () => this.readiness(),
+      draining: () => this.closing !== undefined,
       // The outbox keeps taking events while Kafka or the registry is away: still ready, only degraded.
       degradableChecks: ['kafka', 'registry'],
       metrics: this.metrics,
@@ -271,7 +281,7 @@ export class ServiceRuntime {
     await this.http.listen({ host: bindHost(), port: this.settings.httpPort });
     const shutdown = (signal: NodeJS.Signals) => {
       this.logger.info({ signal }, 'shutting down');
-      this.close().then(
+      this.close({ drainMs: this.settings.shutdownDrainMs ?? 1_000 }).then(
         () => process.exit(0),
         (error: unknown) => {
           this.logger.error({ err: error }, 'unclean shutdown');
@@ -297,11 +307,14 @@ export class ServiceRuntime {
   }
 
   /**
-   * Stops taking requests, then consuming, then drains the relay, then closes the database. Idempotent: a second call
-   * (Ctrl-C reaches the process group as SIGINT, then `npm start` sends SIGTERM) waits for the first.
+   * Shuts down for a rolling restart: /readyz answers 503 at once, the instance still serves for `drainMs` (balancers
+   * take it out), then stops taking connections and finishes the requests in flight, closes gRPC and the jobs, stops
+   * consuming and leaves its groups (their partitions go to the other instances now, not after a session timeout),
+   * publishes what is left in its relay lanes, and closes the database. Idempotent: a second call (Ctrl-C reaches the
+   * process group as SIGINT, then `npm start` sends SIGTERM) waits for the first.
    */
-  close(): Promise<void> {
-    this.closing ??= this.closeOnce();
+  close(options: { drainMs?: number } = {}): Promise<void> {
+    this.closing ??= this.closeOnce(options.drainMs ?? 0);
     return this.closing;
   }
 
@@ -329,11 +342,16 @@ export class ServiceRuntime {
     }
   }
 
-  private async closeOnce(): Promise<void> {
+  private async closeOnce(drainMs: number): Promise<void> {
     clearTimeout(this.schemaRetry);
+    if (drainMs > 0) {
+      this.logger.info({ drainMs }, 'draining: /readyz answers 503, still serving');
+      await new Promise((resolve) => setTimeout(resolve, drainMs));
+    }
     await this.http.close();
     for (const close of this.closers) await close();
-    for (const consumer of this.consumers) await consumer.stop();
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+    await this.relay.flush(relayFlushTimeoutMs);
     await this.relay.stop();
     await (await this.lagAdmin?.catch(() => undefined))?.disconnect();
     await this.orm.close();

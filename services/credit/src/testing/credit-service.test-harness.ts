@@ -22,7 +22,15 @@ type UnaryMethod = (request: object, metadata: grpc.Metadata, callback: (error: 
 
 const newToken = () => randomBytes(24).toString('base64url');
 
-export async function startCreditServiceHarness(options: { grpcTls?: GrpcServerTls } = {}) {
+const unaryCall = <T>(client: grpc.Client, method: string, request: object, bearer: string | null): Promise<T> => {
+  const metadata = new grpc.Metadata();
+  if (bearer !== null) metadata.set('authorization', `Bearer ${bearer}`);
+  const unary = client as unknown as Record<string, UnaryMethod>;
+  return new Promise((resolve, reject) => unary[method]!(request, metadata, (error, response) => (error ? reject(error) : resolve(response as T))));
+};
+
+/** `sweepIntervalMs`: the expiry sweeper's interval, a minute unless a test wants holds to expire. */
+export async function startCreditServiceHarness(options: { grpcTls?: GrpcServerTls; sweepIntervalMs?: number } = {}) {
   const infra = await testInfrastructure();
   const token = newToken();
   const scopedToken = newToken();
@@ -36,8 +44,9 @@ export async function startCreditServiceHarness(options: { grpcTls?: GrpcServerT
     serviceTokens: `tests:${token},scoped:${scopedToken}:${scopedCustomerId}`,
     ...(options.grpcTls ? { grpcTls: options.grpcTls } : {}),
   };
-  // A long sweep interval: nothing expires behind a test's back.
-  const service: RunningCreditService = await startCreditService(settings, { consumeFromBeginning: false, sweepIntervalMs: 60_000 });
+  // A long sweep interval by default: nothing expires behind a test's back.
+  const overrides = { consumeFromBeginning: false, sweepIntervalMs: options.sweepIntervalMs ?? 60_000 };
+  const service: RunningCreditService = await startCreditService(settings, overrides);
   await service.runtime.consumersFetching();
   const pool = new pg.Pool({ connectionString: service.runtime.databaseUrl, max: 2 });
   const producer = await connectedProducer(new Kafka({ brokers: infra.kafkaBrokers, clientId: settings.service, logLevel: logLevel.NOTHING }));
@@ -45,7 +54,7 @@ export async function startCreditServiceHarness(options: { grpcTls?: GrpcServerT
   // A host name, not an IP: TLS names the server it expects (SNI), and an IP address is not a valid name there.
   const grpcAddress = `localhost:${service.grpcPort}`;
   const client = new CreditServiceClient(grpcAddress, grpcChannelCredentials(options.grpcTls?.certFile));
-  const unary = client as unknown as Record<string, UnaryMethod>;
+  const instances: { service: RunningCreditService; client: grpc.Client }[] = [];
 
   const harness = {
     service,
@@ -69,9 +78,21 @@ export async function startCreditServiceHarness(options: { grpcTls?: GrpcServerT
 
     /** A unary gRPC call; resolves with the response or rejects with the grpc.ServiceError. */
     call<T = any>(method: string, request: object, bearer: string | null = token): Promise<T> {
-      const metadata = new grpc.Metadata();
-      if (bearer !== null) metadata.set('authorization', `Bearer ${bearer}`);
-      return new Promise((resolve, reject) => unary[method]!(request, metadata, (error, response) => (error ? reject(error) : resolve(response as T))));
+      return unaryCall<T>(client, method, request, bearer);
+    },
+
+    /**
+     * Another instance of the same service, as a scale-out runs it: same database, same consumer groups, own ports and
+     * its own expiry sweeper. Closed with the harness.
+     */
+    async startInstance() {
+      const instance = await startCreditService(settings, overrides);
+      const instanceClient = new CreditServiceClient(`localhost:${instance.grpcPort}`, grpcChannelCredentials(options.grpcTls?.certFile));
+      instances.push({ service: instance, client: instanceClient });
+      return {
+        service: instance,
+        call: <T = any>(method: string, request: object, bearer: string | null = token): Promise<T> => unaryCall<T>(instanceClient, method, request, bearer),
+      };
     },
 
     /** Opens an account as production does (CustomerRegistered consumed from Kafka) and grants `credits` by REST. */
@@ -84,6 +105,10 @@ export async function startCreditServiceHarness(options: { grpcTls?: GrpcServerT
     },
 
     async close(): Promise<void> {
+      for (const instance of instances) {
+        instance.client.close();
+        await instance.service.close();
+      }
       client.close();
       await producer.disconnect();
       await pool.end();
