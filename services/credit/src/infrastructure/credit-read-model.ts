@@ -85,14 +85,15 @@ export class SqlCreditReadModel implements CreditReadModel, ReservationDirectory
     }));
   }
 
+  /** Paged on the grant time to the millisecond, as the cursor carries it (a repair migration wrote grants with now()'s microseconds). */
   async grants(customerId: string, page: { limit: number; before?: NewestFirstKey }): Promise<GrantRecord[] | undefined> {
     const accountId = await this.accountOf(customerId);
     if (accountId === undefined) return undefined;
     const rows = await this.db().query<Record<string, any>>(
       `select g.*, l.reason, l.actor from credit_grants g
        left join lateral (select reason, actor from credit_ledger l where l.account_id = g.account_id and l.grant_id = g.grant_id and l.type = 'grant' limit 1) l on true
-       where g.account_id = $1 and ($2::timestamptz is null or (g.granted_at, g.grant_id) < ($2::timestamptz, $3::uuid))
-       order by g.granted_at desc, g.grant_id desc limit $4`,
+       where g.account_id = $1 and ($2::timestamptz is null or (date_trunc('milliseconds', g.granted_at), g.grant_id) < ($2::timestamptz, $3::uuid))
+       order by date_trunc('milliseconds', g.granted_at) desc, g.grant_id desc limit $4`,
       [accountId, page.before?.at.toISOString() ?? null, page.before?.id ?? null, page.limit],
     );
     return rows.map((grant) => ({
