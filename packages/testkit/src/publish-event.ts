@@ -8,7 +8,7 @@ export async function publishEvent(
   codec: AvroCodec,
   eventType: string,
   payload: Record<string, unknown>,
-  options: { key: string; eventId?: string; correlationId?: string },
+  options: { key: string; eventId?: string; correlationId?: string; actor?: string },
 ): Promise<string> {
   const eventId = options.eventId ?? randomUUID();
   const { topic, value } = await codec.encode(eventType, payload);
@@ -19,7 +19,13 @@ export async function publishEvent(
       {
         key: options.key,
         value,
-        headers: { 'event-id': eventId, 'event-type': eventType, 'occurred-at': new Date().toISOString(), 'correlation-id': options.correlationId ?? randomUUID() },
+        headers: {
+          'event-id': eventId,
+          'event-type': eventType,
+          'occurred-at': new Date().toISOString(),
+          'correlation-id': options.correlationId ?? randomUUID(),
+          ...(options.actor === undefined ? {} : { actor: options.actor }),
+        },
       },
     ],
   });

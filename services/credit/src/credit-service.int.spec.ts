@@ -309,22 +309,22 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
       await call('Capture', { reservationId: spend.reservationId, amount: 200, idempotencyKey: 'spend' });
 
       const refund = (amountRefunded: number, totalRefunded: number) => ({ ...payment, amountRefunded, totalRefunded, occurredAt: new Date().toISOString() });
-      const forty = { payload: refund(400, 400), eventId: randomUUID() };
-      await publishEvent(producer, codec, 'PaymentRefunded', forty.payload, { key: payment.paymentId, eventId: forty.eventId });
+      const forty = { payload: refund(400, 400), eventId: randomUUID(), actor: 'console:alice' };
+      await publishEvent(producer, codec, 'PaymentRefunded', forty.payload, { key: payment.paymentId, eventId: forty.eventId, actor: forty.actor });
       const afterForty = await eventually(() => call<any>('GetBalance', { customerId }), (balance) => balance.available !== 300);
       expect(afterForty.available, '40 % of 500 = 200 revoked from the 300 unspent').to.equal(100);
 
-      const ninety = { payload: refund(500, 900), eventId: randomUUID() };
-      for (const delivery of [ninety, forty, ninety]) await publishEvent(producer, codec, 'PaymentRefunded', delivery.payload, { key: payment.paymentId, eventId: randomUUID() });
+      const ninety = { payload: refund(500, 900), eventId: randomUUID(), actor: 'console:bob' };
+      for (const delivery of [ninety, forty, ninety]) await publishEvent(producer, codec, 'PaymentRefunded', delivery.payload, { key: payment.paymentId, eventId: randomUUID(), actor: delivery.actor });
       const rows = await eventually(
-        async () => (await db.query("select l.type, l.amount::int from credit_ledger l join credit_accounts a using (account_id) where a.customer_id = $1 and l.type in ('revoke', 'shortfall') order by l.sequence", [customerId])).rows,
+        async () => (await db.query("select l.type, l.amount::int, l.actor from credit_ledger l join credit_accounts a using (account_id) where a.customer_id = $1 and l.type in ('revoke', 'shortfall') order by l.sequence", [customerId])).rows,
         (found) => found.length === 3,
       );
-      // 90 % of 500 = 450 claimed in all: 200 + 100 revoked, 150 already spent.
-      expect(rows.map((row) => [row.type, row.amount])).to.deep.equal([
-        ['revoke', 200],
-        ['revoke', 100],
-        ['shortfall', 150],
+      // 90 % of 500 = 450 claimed in all: 200 + 100 revoked, 150 already spent; each by the actor its event's context names.
+      expect(rows.map((row) => [row.type, row.amount, row.actor])).to.deep.equal([
+        ['revoke', 200, 'console:alice'],
+        ['revoke', 100, 'console:bob'],
+        ['shortfall', 150, 'console:bob'],
       ]);
       await new Promise((resolve) => setTimeout(resolve, 500)); // let the repeated and older refunds arrive
       expect(await count("select count(*) from credit_ledger l join credit_accounts a using (account_id) where a.customer_id = $1 and type in ('revoke', 'shortfall')", [customerId])).to.equal(3);

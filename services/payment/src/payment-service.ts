@@ -86,7 +86,14 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
     customerProjectionsIn: (tx) => new SqlCustomerProjections(tx),
     webhookDeliveriesIn: (tx) => new SqlWebhookDeliveries(tx),
     webhookTransaction: (context, work) =>
-      unitOfWork.transaction((tx) => work({ payments: new SqlPaymentRepository(inTransaction(tx), context), processed: new SqlProcessedWebhookEvents(tx), deliveries: new SqlWebhookDeliveries(tx) })),
+      unitOfWork.transaction((tx) => {
+        // The repository reads this object when it writes the outbox, so attributeTo reaches the saves after it.
+        const outboxContext = { ...context };
+        const attributeTo = (actor: string) => {
+          outboxContext.actor = actor;
+        };
+        return work({ payments: new SqlPaymentRepository(inTransaction(tx), outboxContext), processed: new SqlProcessedWebhookEvents(tx), deliveries: new SqlWebhookDeliveries(tx), attributeTo });
+      }),
     flows: paymentFlows,
     webhooks: new StripeGatewayWebhooks(webhookSecretsOf(stripeSettings), (chargeId) => gateway.refundsOfCharge(chargeId)),
     gateway,

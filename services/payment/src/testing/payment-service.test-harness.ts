@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { databaseUrlFor, dropDatabase, silentLogger, type ServiceSettings } from '@billing/platform';
+import { databaseUrlFor, dropDatabase, silentLogger, type MessageContext, type ServiceSettings } from '@billing/platform';
 import { readTopic, signWebhook, startStripeTestServer, testInfrastructure, uniqueName, type ReadMessage, type StripeTestServer } from '@billing/testkit';
 import pg from 'pg';
 import Stripe from 'stripe';
@@ -146,8 +146,8 @@ export async function startPaymentHarness(options: { stripeTestModeKey?: string 
     },
 
     async outboxOf(paymentId: string) {
-      const { rows } = await pool.query<{ event_type: string; payload: Record<string, unknown> }>(
-        'select event_type, payload from outbox where aggregate_id = $1 order by seq',
+      const { rows } = await pool.query<{ event_type: string; payload: Record<string, unknown>; headers: MessageContext }>(
+        'select event_type, payload, headers from outbox where aggregate_id = $1 order by seq',
         [paymentId],
       );
       return rows;

@@ -35,6 +35,8 @@ export interface RefundSnapshot {
   readonly status: 'pending' | 'requires_action' | 'succeeded' | 'failed' | 'canceled';
   /** Unix seconds; refunds are recorded oldest first. */
   readonly created?: number;
+  /** Who asked for the refund (the Billing-Actor of POST /v1/payments/:id/refunds), from its metadata.actor. */
+  readonly actor?: string;
 }
 
 export interface ChargeSnapshot {

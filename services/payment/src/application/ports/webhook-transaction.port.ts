@@ -8,6 +8,11 @@ export interface WebhookStores {
   readonly payments: PaymentRepository;
   readonly processed: ProcessedWebhookEvents;
   readonly deliveries: WebhookDeliveries;
+  /**
+   * Names who asked for the change the following saves write (a refund requested through our API): their outbox rows
+   * carry it as `actor` instead of the transaction context's.
+   */
+  attributeTo(actor: string): void;
 }
 
 /**

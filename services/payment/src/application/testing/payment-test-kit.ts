@@ -44,11 +44,13 @@ export function paymentTestKit() {
   /** The webhook's transactions: the event-id marks of a failed one are rolled back, as the database would. */
   const transactions: MessageContext[] = [];
   const transaction = async <T>(context: MessageContext, work: (stores: WebhookStores) => Promise<T>): Promise<T> => {
-    transactions.push(context);
+    // A copy, as the service makes: attributeTo changes the context of this transaction's outbox rows only.
+    const outboxContext = { ...context };
+    transactions.push(outboxContext);
     const marks = processed.snapshot();
     const recorded = deliveries.snapshot();
     try {
-      return await work({ payments, processed, deliveries });
+      return await work({ payments, processed, deliveries, attributeTo: (actor) => (outboxContext.actor = actor) });
     } catch (error) {
       processed.restore(marks);
       deliveries.restore(recorded);
@@ -82,7 +84,7 @@ export function paymentTestKit() {
     chargeUpgrade: new ChargeUpgradeHandler(deps),
     createTopUp: new CreateTopUpHandler({ ...deps, packs }),
     handleWebhook,
-    /** The context of each webhook transaction begun, in order. */
+    /** The context of each webhook transaction begun, in order, as its outbox rows carry it (attributeTo applied). */
     transactions,
     /** The flow a payment's intent was opened in (what the database keeps with the payment row). */
     givenFlow(intentId: string, context: MessageContext): void {

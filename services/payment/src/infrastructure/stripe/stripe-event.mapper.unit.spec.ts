@@ -60,6 +60,29 @@ describe('Stripe event mapping', () => {
       expect(asked).to.deep.equal(['ch_1']);
       expect(mapped.kind === 'charge_refunded' && mapped.charge.refunds).to.deep.equal([{ id: 're_9', amount: 400, status: 'succeeded' }]);
     });
+
+    it('keeps the actor a refund names in metadata.actor, only when it is a well-formed short text', async () => {
+      const refund = (id: string, metadata: unknown) => ({ id, amount: 100, status: 'succeeded', created: 5, metadata });
+      const refunds = [
+        refund('re_1', { actor: 'console:alice', refundRequest: 'k1' }),
+        refund('re_2', { actor: 'x'.repeat(201) }),
+        refund('re_3', { actor: ' console:bob' }),
+        refund('re_4', { actor: 'console:eve\nAudit: forged' }),
+        refund('re_5', { actor: 42 }),
+        refund('re_6', null),
+      ];
+      const charge = { id: 'ch_1', object: 'charge', payment_intent: 'pi_1', amount: 1_000, amount_refunded: 600, currency: 'eur', metadata: {}, refunds: { object: 'list', has_more: false, data: refunds } };
+      const mapped = await toGatewayEvent(event('charge.refunded', charge), noRefundLookups);
+      expect(mapped.kind === 'charge_refunded' && mapped.charge.refunds.map((snapshot) => [snapshot.id, snapshot.actor])).to.deep.equal([
+        ['re_1', 'console:alice'],
+        ['re_2', undefined],
+        ['re_3', undefined],
+        ['re_4', undefined],
+        ['re_5', undefined],
+        ['re_6', undefined],
+      ]);
+      expect(mapped.kind === 'charge_refunded' && mapped.charge.refunds[1]).to.not.have.property('actor');
+    });
   });
 
   describe('when a dispute is opened or closed', () => {

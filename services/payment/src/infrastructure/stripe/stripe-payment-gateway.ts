@@ -3,7 +3,7 @@ import { PaymentGatewayUnavailableError } from '../../application/ports/payment-
 import type { CreatePaymentIntentRequest, IntentSnapshot, PaymentGateway } from '../../application/ports/payment-gateway.port';
 import { Currency } from '../../domain/money.value-object';
 import type { RefundSnapshot } from '../../application/ports/gateway-event';
-import { idOf, intentSnapshotOf } from './stripe-snapshots';
+import { actorOf, idOf, intentSnapshotOf } from './stripe-snapshots';
 
 /** Network trouble, 5xx, 429 and 409 (an idempotent request still in flight) are worth retrying; the rest is a bug. */
 export function isTransient(error: unknown): boolean {
@@ -117,5 +117,6 @@ export function refundSnapshotOf(refund: Stripe.Refund): RefundSnapshot {
     amount: refund.amount,
     status: (refund.status ?? 'pending') as RefundSnapshot['status'],
     created: refund.created,
+    ...actorOf(refund.metadata),
   };
 }

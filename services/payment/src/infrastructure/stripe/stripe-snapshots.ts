@@ -10,6 +10,18 @@ export function metadataOf(metadata: Stripe.Metadata | null | undefined): Record
   return Object.fromEntries(Object.entries(metadata ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
+/** At most 200 characters, no control characters, no leading or trailing space: what a Billing-Actor looks like. */
+const WELL_FORMED_ACTOR = /^[^\p{Cc}\s](?:[^\p{Cc}]{0,198}[^\p{Cc}\s])?$/u;
+
+/**
+ * The `actor` our refund request put in the metadata, as `{ actor }`; anything else there (edited in the Stripe
+ * dashboard, too long, not text) is dropped rather than published as who asked.
+ */
+export function actorOf(metadata: Stripe.Metadata | null | undefined): { actor?: string } {
+  const actor: unknown = metadata?.actor;
+  return typeof actor === 'string' && WELL_FORMED_ACTOR.test(actor) ? { actor } : {};
+}
+
 /** A Stripe PaymentIntent (API answer or webhook `data.object`) as the use cases see it. */
 export function intentSnapshotOf(intent: Stripe.PaymentIntent): IntentSnapshot {
   const error = intent.last_payment_error;

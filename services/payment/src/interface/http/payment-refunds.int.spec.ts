@@ -50,7 +50,9 @@ describe('Payment refunds and webhook deliveries (PostgreSQL, Kafka, Stripe test
       const read = await h.api('GET', `/v1/payments/${paymentId}`);
       expect(read.body.totalRefunded).to.equal(1_000);
       expect(read.body.refunds.map((r: { refundId: string; amount: number }) => [r.refundId, r.amount])).to.deep.equal([[refund.body.refundId, 1_000]]);
-      expect((await h.outboxOf(paymentId)).map((row) => row.event_type)).to.deep.equal(['PaymentSucceeded', 'PaymentRefunded']);
+      const outbox = await h.outboxOf(paymentId);
+      expect(outbox.map((row) => row.event_type)).to.deep.equal(['PaymentSucceeded', 'PaymentRefunded']);
+      expect(outbox.map((row) => row.headers.actor), 'the webhook publishes it as asked by the refund request\'s Billing-Actor').to.deep.equal([undefined, 'console:alice']);
 
       const again = await h.api('POST', `/v1/payments/${paymentId}/refunds`, { body: {}, idempotencyKey: randomUUID() });
       expect(again.status).to.equal(409);

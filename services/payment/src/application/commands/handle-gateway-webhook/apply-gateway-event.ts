@@ -8,7 +8,7 @@ import { GatewayIntentMismatchError } from '../../application.errors';
 import type { Clock } from '../../ports/clock.port';
 import type { GatewayMetadata, IntentSnapshot, PaymentGateway } from '../../ports/payment-gateway.port';
 import type { ProcessedWebhookEvents } from '../../ports/processed-webhook-events.port';
-import type { ChargeRefundedGatewayEvent, DisputeGatewayEvent, GatewayEvent, IntentGatewayEvent } from '../../ports/gateway-event';
+import type { ChargeRefundedGatewayEvent, DisputeGatewayEvent, GatewayEvent, IntentGatewayEvent, RefundSnapshot } from '../../ports/gateway-event';
 import { applyObservation, assessCurrentIntent, assessIntentEvent, hasSameTerms } from './intent-observation';
 
 export type IgnoredReason = 'unhandled_event_type' | 'payment_not_found' | 'foreign_intent';
@@ -23,6 +23,8 @@ export interface ApplyGatewayEventDeps {
   readonly gateway: PaymentGateway;
   readonly processed: ProcessedWebhookEvents;
   readonly clock: Clock;
+  /** See WebhookStores.attributeTo. */
+  readonly attributeTo: (actor: string) => void;
 }
 
 /**
@@ -38,7 +40,9 @@ export interface ApplyGatewayEventDeps {
  *   'ignored' / foreign_intent (log it: it was not created by us for this payment).
  * - intent events: forward-only status; stale or ambiguous payloads are re-read from the gateway (see
  *   assessIntentEvent); a re-read snapshot is applied as observed at clock.now().
- * - charge.refunded: each succeeded/pending refund recorded once per refund id → PaymentRefunded.
+ * - charge.refunded: each succeeded/pending refund recorded once per refund id → PaymentRefunded. The events are
+ *   attributed to the actor of the newest refund this event records for the first time, when that refund names one
+ *   (a refund made in the Stripe dashboard names none: the flow's context stays as it is).
  * - disputes: forward-only dispute status → PaymentDisputed / PaymentDisputeClosed.
  * A refund or dispute for a payment not yet succeeded here re-reads the intent first (the success webhook may be late).
  */
@@ -92,10 +96,12 @@ export class ApplyGatewayEvent {
       .filter((refund) => refund.status === 'succeeded' || refund.status === 'pending')
       .map((refund, index) => ({ refund, index }))
       .sort((a, b) => (a.refund.created ?? 0) - (b.refund.created ?? 0) || a.index - b.index);
+    let newest: RefundSnapshot | undefined;
     for (const { refund } of settled) {
-      changed = payment.recordRefund(refund.id, refund.amount, { observedAt, chargeId: charge.id }) || changed;
+      if (payment.recordRefund(refund.id, refund.amount, { observedAt, chargeId: charge.id })) newest = refund;
     }
-    return this.finish(payment, changed, refetched);
+    if (newest?.actor !== undefined) this.deps.attributeTo(newest.actor);
+    return this.finish(payment, changed || newest !== undefined, refetched);
   }
 
   private async onDispute(event: DisputeGatewayEvent): Promise<GatewayEventResult> {

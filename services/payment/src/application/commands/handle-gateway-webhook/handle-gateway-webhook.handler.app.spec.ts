@@ -200,6 +200,31 @@ describe('HandleGatewayWebhook', () => {
       ]);
     });
 
+    it('attributes the events to the actor who asked for the refund, the newest new refund\'s when there are several', async () => {
+      const kit = await givenSucceededTopUp();
+      kit.givenFlow(INTENT_ID, { correlationId: 'checkout-flow', actor: 'console:opener' });
+      const intent = kit.gateway.snapshotOf(INTENT_ID);
+      const alice = { id: 're_1', amount: 100, status: 'succeeded' as const, created: t(100), actor: 'console:alice' };
+      const bob = { id: 're_2', amount: 200, status: 'succeeded' as const, created: t(200), actor: 'console:bob' };
+      const carol = { id: 're_3', amount: 300, status: 'succeeded' as const, created: t(300), actor: 'console:carol' };
+      await kit.deliver(refundEvent('evt_r1', t(100), { chargeId: 'ch_1', intent, refunds: [alice] }));
+      expect(kit.payments.outbox.at(-1)).to.include({ type: 'PaymentRefunded', refundId: 're_1' });
+      expect(kit.transactions.at(-1)).to.include({ correlationId: 'checkout-flow', causationId: 'evt_r1', actor: 'console:alice' });
+
+      await kit.deliver(refundEvent('evt_r3', t(300), { chargeId: 'ch_1', intent, refunds: [carol, alice, bob] }));
+      expect(kit.payments.outbox.slice(-2).map((event) => event.type === 'PaymentRefunded' && event.refundId)).to.deep.equal(['re_2', 're_3']);
+      expect(kit.transactions.at(-1)).to.include({ causationId: 'evt_r3', actor: 'console:carol' });
+    });
+
+    it('keeps the flow\'s context when the new refund names no actor (made in the Stripe dashboard)', async () => {
+      const kit = await givenSucceededTopUp();
+      kit.givenFlow(INTENT_ID, { correlationId: 'checkout-flow', actor: 'console:opener' });
+      const intent = kit.gateway.snapshotOf(INTENT_ID);
+      await kit.deliver(refundEvent('evt_r1', t(100), { chargeId: 'ch_1', intent, refunds: [{ id: 're_1', amount: 400, status: 'succeeded' }] }));
+      expect(kit.payments.outbox.at(-1)).to.include({ type: 'PaymentRefunded', refundId: 're_1' });
+      expect(kit.transactions.at(-1)).to.deep.equal({ correlationId: 'checkout-flow', causationId: 'evt_r1', actor: 'console:opener' });
+    });
+
     it('re-reads the intent first when the success webhook has not arrived yet', async () => {
       const kit = await givenOpenTopUp();
       const intent = kit.gateway.setStatus(INTENT_ID, 'succeeded');
