@@ -1,6 +1,6 @@
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type Row } from '@tanstack/react-table';
 
-interface DataTableProps<T> {
+export interface DataTableProps<T> {
   /** The table's accessible name (aria-label), also what the browser tests find it by. */
   label: string;
   /** Shown above the table; screen readers hear the label. */

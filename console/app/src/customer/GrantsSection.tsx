@@ -3,9 +3,8 @@ import { useId, useMemo } from 'react';
 import { get, post, servicePath } from '../api/client';
 import type { Grant, Page } from '../api/types';
 import { Action, Field } from '../components/ActionDialog';
-import { DataTable } from '../components/DataTable';
-import { LoadError } from '../components/LoadError';
-import { Pager, useCursorPages } from '../components/Pager';
+import { PagedTable } from '../components/PagedTable';
+import { useCursorPages } from '../components/Pager';
 import { credits, day, instant, shortId } from '../format';
 import { useConsole } from '../session';
 import { useResource } from '../useResource';
@@ -90,23 +89,17 @@ export function GrantsSection({ customerId, version, onChanged }: { customerId: 
   return (
     <section aria-labelledby={headingId}>
       <h2 id={headingId}>Grants</h2>
-      {grants.error ? (
-        <LoadError what="the grants" error={grants.error} retry={grants.reload} />
-      ) : (
-        <>
-          <DataTable
-            label="Grants"
-            caption="Every grant, newest first"
-            data={grants.data?.data ?? []}
-            columns={columns}
-            rowId={(grant) => grant.grantId}
-            rowProps={(grant) => ({ id: grantAnchor(grant.grantId), tabIndex: -1 })}
-            loading={grants.loading}
-            empty="No grants."
-          />
-          <Pager pages={pages} nextCursor={grants.data?.nextCursor} label="Grants" />
-        </>
-      )}
+      <PagedTable
+        what="the grants"
+        resource={grants}
+        pages={pages}
+        label="Grants"
+        caption="Every grant, newest first"
+        columns={columns}
+        rowId={(grant) => grant.grantId}
+        rowProps={(grant) => ({ id: grantAnchor(grant.grantId), tabIndex: -1 })}
+        empty="No grants."
+      />
     </section>
   );
 }

@@ -2,9 +2,8 @@ import { createColumnHelper } from '@tanstack/react-table';
 import { useCallback, useId, useMemo, type MouseEvent } from 'react';
 import { get, servicePath } from '../api/client';
 import type { LedgerEntry, Page } from '../api/types';
-import { DataTable } from '../components/DataTable';
-import { LoadError } from '../components/LoadError';
-import { Pager, useCursorPages } from '../components/Pager';
+import { PagedTable } from '../components/PagedTable';
+import { useCursorPages } from '../components/Pager';
 import { credits, instant, shortId, signed } from '../format';
 import { useConsole } from '../session';
 import { useResource } from '../useResource';
@@ -68,23 +67,17 @@ export function LedgerSection({ customerId, version }: { customerId: string; ver
   return (
     <section aria-labelledby={headingId}>
       <h2 id={headingId}>Ledger</h2>
-      {ledger.error ? (
-        <LoadError what="the ledger" error={ledger.error} retry={ledger.reload} />
-      ) : (
-        <>
-          <DataTable
-            label="Ledger"
-            caption={`Ledger entries, newest first, ${PAGE_SIZE} a page`}
-            testId="ledger-table"
-            data={ledger.data?.data ?? []}
-            columns={columns}
-            rowId={(entry) => entry.entryId}
-            loading={ledger.loading}
-            empty="No ledger entries."
-          />
-          <Pager pages={pages} nextCursor={ledger.data?.nextCursor} label="Ledger" />
-        </>
-      )}
+      <PagedTable
+        what="the ledger"
+        resource={ledger}
+        pages={pages}
+        label="Ledger"
+        caption={`Ledger entries, newest first, ${PAGE_SIZE} a page`}
+        testId="ledger-table"
+        columns={columns}
+        rowId={(entry) => entry.entryId}
+        empty="No ledger entries."
+      />
     </section>
   );
 }

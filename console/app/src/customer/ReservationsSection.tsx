@@ -2,9 +2,8 @@ import { createColumnHelper } from '@tanstack/react-table';
 import { useId, useMemo, useState } from 'react';
 import { get, servicePath } from '../api/client';
 import { RESERVATION_STATUSES, type Page, type Reservation, type ReservationStatus } from '../api/types';
-import { DataTable } from '../components/DataTable';
-import { LoadError } from '../components/LoadError';
-import { Pager, useCursorPages } from '../components/Pager';
+import { PagedTable } from '../components/PagedTable';
+import { useCursorPages } from '../components/Pager';
 import { credits, instant, shortId } from '../format';
 import { useResource } from '../useResource';
 
@@ -55,22 +54,16 @@ export function ReservationsSection({ customerId, version }: { customerId: strin
           ))}
         </select>
       </div>
-      {reservations.error ? (
-        <LoadError what="the reservations" error={reservations.error} retry={reservations.reload} />
-      ) : (
-        <>
-          <DataTable
-            label="Reservations"
-            caption={status ? `${status} reservations, newest first` : 'Reservations, newest first'}
-            data={reservations.data?.data ?? []}
-            columns={columns}
-            rowId={(reservation) => reservation.reservationId}
-            loading={reservations.loading}
-            empty="No reservations."
-          />
-          <Pager pages={pages} nextCursor={reservations.data?.nextCursor} label="Reservations" />
-        </>
-      )}
+      <PagedTable
+        what="the reservations"
+        resource={reservations}
+        pages={pages}
+        label="Reservations"
+        caption={status ? `${status} reservations, newest first` : 'Reservations, newest first'}
+        columns={columns}
+        rowId={(reservation) => reservation.reservationId}
+        empty="No reservations."
+      />
     </section>
   );
 }

@@ -3,9 +3,8 @@ import { useId, useMemo } from 'react';
 import { get, post, servicePath } from '../api/client';
 import type { Page, Plan, PlanTerms, Subscription } from '../api/types';
 import { Action, Field } from '../components/ActionDialog';
-import { DataTable } from '../components/DataTable';
-import { LoadError } from '../components/LoadError';
-import { Pager, useCursorPages } from '../components/Pager';
+import { PagedTable } from '../components/PagedTable';
+import { useCursorPages } from '../components/Pager';
 import { day, instant, shortId } from '../format';
 import { useConsole } from '../session';
 import { useResource } from '../useResource';
@@ -161,22 +160,16 @@ export function SubscriptionsSection({ customerId, version, onChanged }: { custo
   return (
     <section aria-labelledby={headingId}>
       <h2 id={headingId}>Subscriptions</h2>
-      {subscriptions.error ? (
-        <LoadError what="the subscriptions" error={subscriptions.error} retry={subscriptions.reload} />
-      ) : (
-        <>
-          <DataTable
-            label="Subscriptions"
-            caption="Subscriptions, newest first"
-            data={subscriptions.data?.data ?? []}
-            columns={columns}
-            rowId={(subscription) => subscription.id}
-            loading={subscriptions.loading}
-            empty="No subscriptions."
-          />
-          <Pager pages={pages} nextCursor={subscriptions.data?.nextCursor} label="Subscriptions" />
-        </>
-      )}
+      <PagedTable
+        what="the subscriptions"
+        resource={subscriptions}
+        pages={pages}
+        label="Subscriptions"
+        caption="Subscriptions, newest first"
+        columns={columns}
+        rowId={(subscription) => subscription.id}
+        empty="No subscriptions."
+      />
     </section>
   );
 }

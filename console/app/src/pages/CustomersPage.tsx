@@ -2,9 +2,8 @@ import { createColumnHelper } from '@tanstack/react-table';
 import { useMemo, type FormEvent } from 'react';
 import { get, servicePath } from '../api/client';
 import type { Customer, Page } from '../api/types';
-import { DataTable } from '../components/DataTable';
-import { LoadError } from '../components/LoadError';
-import { Pager, useCursorPages } from '../components/Pager';
+import { PagedTable } from '../components/PagedTable';
+import { useCursorPages } from '../components/Pager';
 import { day } from '../format';
 import { Link, navigate } from '../router';
 import { usePageTitle } from '../usePageTitle';
@@ -53,22 +52,18 @@ export function CustomersPage({ query }: { query: string }) {
         </div>
         <button type="submit">Search</button>
       </form>
-      {customers.error ? (
-        <LoadError what="the customers" error={customers.error} retry={customers.reload} />
-      ) : (
-        <div aria-busy={customers.loading}>
-          <DataTable
-            label="Customers"
-            caption={query ? `Customers matching “${query}”` : 'All customers'}
-            data={customers.data?.data ?? []}
-            columns={columns}
-            rowId={(customer) => customer.id}
-            loading={customers.loading}
-            empty={query ? 'No customer matches.' : 'No customers yet.'}
-          />
-          <Pager pages={pages} nextCursor={customers.data?.nextCursor} label="Customers" />
-        </div>
-      )}
+      <div aria-busy={customers.loading}>
+        <PagedTable
+          what="the customers"
+          resource={customers}
+          pages={pages}
+          label="Customers"
+          caption={query ? `Customers matching “${query}”` : 'All customers'}
+          columns={columns}
+          rowId={(customer) => customer.id}
+          empty={query ? 'No customer matches.' : 'No customers yet.'}
+        />
+      </div>
     </>
   );
 }

@@ -3,9 +3,8 @@ import { useMemo } from 'react';
 import { get, post, servicePath } from '../api/client';
 import type { Page, Plan } from '../api/types';
 import { Action, Field } from '../components/ActionDialog';
-import { DataTable } from '../components/DataTable';
-import { LoadError } from '../components/LoadError';
-import { Pager, useCursorPages } from '../components/Pager';
+import { PagedTable } from '../components/PagedTable';
+import { useCursorPages } from '../components/Pager';
 import { credits, money } from '../format';
 import { useConsole } from '../session';
 import { usePageTitle } from '../usePageTitle';
@@ -173,22 +172,16 @@ export function PlansPage() {
           </Action>
         )}
       </div>
-      {plans.error ? (
-        <LoadError what="the plans" error={plans.error} retry={plans.reload} />
-      ) : (
-        <>
-          <DataTable
-            label="Plans"
-            caption="The catalogue: the latest version of each plan"
-            data={plans.data?.data ?? []}
-            columns={columns}
-            rowId={(plan) => plan.code}
-            loading={plans.loading}
-            empty="No plans yet."
-          />
-          <Pager pages={pages} nextCursor={plans.data?.nextCursor} label="Plans" />
-        </>
-      )}
+      <PagedTable
+        what="the plans"
+        resource={plans}
+        pages={pages}
+        label="Plans"
+        caption="The catalogue: the latest version of each plan"
+        columns={columns}
+        rowId={(plan) => plan.code}
+        empty="No plans yet."
+      />
     </>
   );
 }
