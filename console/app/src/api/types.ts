@@ -156,22 +156,4 @@ export interface WebhookDelivery {
   detail: string | null;
 }
 
-export interface OpsStatus {
-  services: { name: string; url: string; ready: boolean; outbox: { rows: number; oldestAgeSeconds: number | null } | null }[];
-  consumers: { groupId: string; topic: string; lag: number }[];
-  deadLetters: { topic: string; messages: number; pending: number }[];
-  /** Set when the broker did not answer: consumers and dead letters are then unknown, not empty. */
-  kafkaError?: string;
-}
-
-export interface DeadLetter {
-  partition: number;
-  offset: string;
-  key: string | null;
-  eventId: string | null;
-  eventType: string | null;
-  originalTopic: string | null;
-  error: string | null;
-  attempts: number | null;
-  payload: unknown;
-}
+export type { OperationsStatus as OpsStatus, DeadLetter } from '../../../server/operations/wire';

@@ -12,8 +12,7 @@ const REFRESH_MS = 5_000;
 
 const topicPath = (topic: string, rest: string) => `/api/ops/dead-letters/${encodeURIComponent(topic)}/${rest}`;
 
-function age(seconds: number | null): string {
-  if (seconds === null) return '—';
+function age(seconds: number): string {
   if (seconds < 120) return `${Math.round(seconds)} s`;
   if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
   return `${Math.round(seconds / 3600)} h`;
@@ -246,7 +245,7 @@ function DeadLetterMessages({ topic }: { topic: string }) {
                     <td>
                       <details>
                         <summary>Show payload</summary>
-                        <pre>{JSON.stringify(message.payload, null, 2)}</pre>
+                        {message.payloadError ? <p className="muted">Not decodable: {message.payloadError}</p> : <pre>{JSON.stringify(message.payload, null, 2)}</pre>}
                       </details>
                     </td>
                   </tr>
