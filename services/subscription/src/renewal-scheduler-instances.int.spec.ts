@@ -1,23 +1,16 @@
-import { MikroORM } from '@mikro-orm/core';
-import { PostgreSqlDriver, type EntityManager } from '@mikro-orm/postgresql';
-import { databaseUrlFor, dropDatabase, type MessageContext, migrateDatabase, MikroOrmUnitOfWork, silentLogger, type SqlExecutor } from '@billing/platform';
-import { eventually, testInfrastructure, uniqueName } from '@billing/testkit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type MessageContext, MikroOrmUnitOfWork, silentLogger, type SqlExecutor } from '@billing/platform';
+import { eventually } from '@billing/testkit';
 import { expect } from 'chai';
-import pg from 'pg';
-import { subscriptionMigrations } from '../migrations';
 import { ProcessDueSubscriptionsHandler } from './application/commands/process-due-subscriptions/process-due-subscriptions.handler';
 import type { ProcessDueSubscriptionsResult } from './application/commands/process-due-subscriptions/process-due-subscriptions.command';
 import { subscriptionUseCases } from './application/subscription-use-cases';
-import { ManualClock } from './application/testing/manual-clock';
 import { DunningPolicy } from './domain/dunning-policy';
-import { Plan } from './domain/plan.entity';
-import { Subscription } from './domain/subscription.aggregate';
 import { SqlSchedulerUnitOfWork, sqlStores } from './infrastructure/sql-stores';
 import { UuidIds } from './infrastructure/uuid-ids';
+import { DAY_MS, PAID_AT, SchedulerInstancesDatabase } from './scheduler-instances.test-harness';
 import { RenewalSchedulerJob } from './interface/jobs/renewal-scheduler.job';
 
-const PAID_AT = new Date('2030-03-01T12:00:00.000Z');
-const DAY_MS = 86_400_000;
 const COUNT = 300;
 const context = { correlationId: 'scheduler-instances-test' };
 
@@ -38,50 +31,21 @@ class CountingTick extends ProcessDueSubscriptionsHandler {
  */
 describe('Two renewal scheduler instances on one database (real PostgreSQL)', function () {
   this.timeout(60_000);
-  let serverUrl: string;
-  let database: string;
-  let orms: MikroORM[] = [];
-  let pool: pg.Pool;
+  let bed: SchedulerInstancesDatabase;
   const jobs: RenewalSchedulerJob[] = [];
-  const clock = new ManualClock(PAID_AT);
 
   before(async () => {
-    serverUrl = (await testInfrastructure()).databaseUrl;
-    database = uniqueName('billing_subscription_instances');
-    await migrateDatabase(serverUrl, database, subscriptionMigrations);
-    const clientUrl = databaseUrlFor(serverUrl, database);
-    orms = await Promise.all([1, 2].map(() => MikroORM.init({ driver: PostgreSqlDriver, clientUrl, entities: [], discovery: { warnWhenNoEntities: false }, pool: { min: 1, max: 4 } })));
-    pool = new pg.Pool({ connectionString: clientUrl, max: 2 });
-    const plan = Plan.create({
-      planId: 'plan-monthly',
-      code: 'monthly',
-      name: 'Monthly',
-      price: { amount: 1_000, currency: 'EUR' },
-      interval: 'month',
-      creditsPerPeriod: 10,
-      creditRollover: false,
-      trialDays: 0,
-    });
-    await new MikroOrmUnitOfWork(orms[0]!.em as EntityManager).transaction(async (tx) => {
-      const { subscriptions, plans } = sqlStores(tx, context, clock);
-      await plans.add(plan);
-      for (let i = 0; i < COUNT; i += 1) {
-        const subscription = Subscription.create({ subscriptionId: `sub-${i}`, customerId: `cus-${i}`, plan, now: PAID_AT });
-        subscription.recordPaymentSucceeded(1, PAID_AT);
-        await subscriptions.save(subscription);
-      }
-    });
+    bed = await SchedulerInstancesDatabase.create('billing_subscription_instances', COUNT, context);
   });
 
   after(async () => {
     await Promise.all(jobs.map((job) => job.stop()));
-    await Promise.all(orms.map((orm) => orm.close()));
-    await pool?.end();
-    if (database) await dropDatabase(serverUrl, database);
+    await bed?.close();
   });
 
   it('asks for each due renewal once, the work split between the instances', async () => {
     const ticks: CountingTick[] = [];
+    const { orms, pool, clock } = bed;
     for (const orm of orms) {
       const unitOfWork = new SqlSchedulerUnitOfWork(new MikroOrmUnitOfWork(orm.em as EntityManager), clock);
       const tick = new CountingTick({ unitOfWork, clock, dunningPolicy: DunningPolicy.standard(), batchSize: 5 });

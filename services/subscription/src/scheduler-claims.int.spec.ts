@@ -1,19 +1,14 @@
-import { MikroORM } from '@mikro-orm/core';
-import { PostgreSqlDriver, type EntityManager } from '@mikro-orm/postgresql';
-import { databaseUrlFor, dropDatabase, migrateDatabase, MikroOrmUnitOfWork } from '@billing/platform';
-import { testInfrastructure, uniqueName } from '@billing/testkit';
+import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { MikroOrmUnitOfWork } from '@billing/platform';
 import { expect } from 'chai';
-import pg from 'pg';
-import { subscriptionMigrations } from '../migrations';
+import type pg from 'pg';
 import { ProcessDueSubscriptionsHandler } from './application/commands/process-due-subscriptions/process-due-subscriptions.handler';
-import { ManualClock } from './application/testing/manual-clock';
+import type { ManualClock } from './application/testing/manual-clock';
 import { DunningPolicy } from './domain/dunning-policy';
-import { Plan } from './domain/plan.entity';
-import { Subscription } from './domain/subscription.aggregate';
 import { SqlSchedulerUnitOfWork, sqlStores } from './infrastructure/sql-stores';
+import { DAY_MS, PAID_AT, SchedulerInstancesDatabase } from './scheduler-instances.test-harness';
 
-const PAID_AT = new Date('2030-03-01T12:00:00.000Z');
-const DAY_MS = 86_400_000;
 const COUNT = 40;
 const context = { correlationId: 'scheduler-test' };
 
@@ -23,48 +18,18 @@ const context = { correlationId: 'scheduler-test' };
  */
 describe('Renewal scheduler instances running at once (real PostgreSQL)', function () {
   this.timeout(30_000);
-  let serverUrl: string;
-  let database: string;
+  let bed: SchedulerInstancesDatabase;
   let orms: MikroORM[];
   let pool: pg.Pool;
-  const clock = new ManualClock(PAID_AT);
+  let clock: ManualClock;
 
   before(async () => {
-    serverUrl = (await testInfrastructure()).databaseUrl;
-    database = uniqueName('billing_subscription_sched');
-    await migrateDatabase(serverUrl, database, subscriptionMigrations);
-    const clientUrl = databaseUrlFor(serverUrl, database);
-    orms = await Promise.all(
-      [1, 2].map(() =>
-        MikroORM.init({ driver: PostgreSqlDriver, clientUrl, entities: [], discovery: { warnWhenNoEntities: false }, pool: { min: 1, max: 4 } }),
-      ),
-    );
-    pool = new pg.Pool({ connectionString: clientUrl, max: 2 });
-    const plan = Plan.create({
-      planId: 'plan-monthly',
-      code: 'monthly',
-      name: 'Monthly',
-      price: { amount: 1_000, currency: 'EUR' },
-      interval: 'month',
-      creditsPerPeriod: 10,
-      creditRollover: false,
-      trialDays: 0,
-    });
-    await new MikroOrmUnitOfWork(orms[0]!.em as EntityManager).transaction(async (tx) => {
-      const { subscriptions, plans } = sqlStores(tx, context, clock);
-      await plans.add(plan);
-      for (let i = 0; i < COUNT; i += 1) {
-        const subscription = Subscription.create({ subscriptionId: `sub-${i}`, customerId: `cus-${i}`, plan, now: PAID_AT });
-        subscription.recordPaymentSucceeded(1, PAID_AT);
-        await subscriptions.save(subscription);
-      }
-    });
+    bed = await SchedulerInstancesDatabase.create('billing_subscription_sched', COUNT, context);
+    ({ orms, pool, clock } = bed);
   });
 
   after(async () => {
-    await Promise.all((orms ?? []).map((orm) => orm.close()));
-    await pool?.end();
-    if (database) await dropDatabase(serverUrl, database);
+    await bed?.close();
   });
 
   /** Four ticks at once: two per "process". */
