@@ -1,0 +1,244 @@
+/**
+ * scale-out: credit reserve+capture pairs/s over gRPC against 1 and then 2 credit service processes (own ports, one
+ * database), on one hot account and spread over 1,000 accounts; each call goes to the next instance in turn, as a
+ * round-robin balancer would send it. Per phase it prints where the CPU went (services, PostgreSQL, this client, the
+ * rest of the machine) and the database's share per pair: WAL bytes, connections, backends waiting on a row lock.
+ * Then what the ledger costs on disk: the bytes per pair the runs wrote, and the size of a million bulk-inserted
+ * ledger entries with the credit schema — the figures docs/scaling.md's 10×/100× plan rests on.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { dropDatabase, databaseUrlFor, ensureDatabase, loadProto } from '@billing/platform';
+import { freePort, uniqueName } from '@billing/testkit';
+import * as grpc from '@grpc/grpc-js';
+import pg from 'pg';
+import { buildServices } from '../scripts/build-services';
+import { bundleOf, serviceNodeFlags } from '../scripts/service-ports';
+import { cpuMsPerOperation, cpuSnapshot } from './machine-cpu';
+import { seedCreditAccounts } from './seed-credit-accounts';
+import { percentile, round } from './stats';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const poolSize = Number(process.env.BENCH_POOL ?? 16);
+const ledgerRows = Number(process.env.BENCH_LEDGER_ROWS ?? 1_000_000);
+const accounts = 1000;
+const token = `bench-${randomUUID()}`;
+
+interface Instance {
+  process: ChildProcess;
+  grpcPort: number;
+  stop(): Promise<void>;
+}
+
+async function startInstance(database: string): Promise<Instance> {
+  const [httpPort, grpcPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, [...serviceNodeFlags('credit'), bundleOf('credit')], {
+    env: { ...process.env, DATABASE_NAME: database, HTTP_PORT: String(httpPort), GRPC_PORT: String(grpcPort), SERVICE_TOKENS: `bench:${token}`, CREDIT_DB_POOL: String(poolSize), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const stop = () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))));
+  for (let ready = false; !ready; ) {
+    if (child.exitCode !== null) throw new Error(`credit instance exited with ${child.exitCode}`);
+    ready = await fetch(`http://127.0.0.1:${httpPort}/readyz`).then((response) => response.ok, () => false);
+    if (!ready) await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return { process: child, grpcPort, stop };
+}
+
+/** A gRPC client over the instances, two channels each, that sends every call to the next channel in turn. */
+function roundRobinClient(instances: readonly Instance[]) {
+  const proto = loadProto('billing/credit/v1/credit.proto') as any;
+  const channels = instances.flatMap((instance) =>
+    Array.from({ length: 2 }, () => new proto.billing.credit.v1.CreditService(`127.0.0.1:${instance.grpcPort}`, grpc.credentials.createInsecure())),
+  );
+  const metadata = new grpc.Metadata();
+  metadata.set('authorization', `Bearer ${token}`);
+  let next = 0;
+  // Channels alternate between instances (a0, b0, a1, b1 …) so consecutive calls land on different instances.
+  const ordered = Array.from({ length: channels.length }, (_, index) => channels[(index % instances.length) * 2 + Math.floor(index / instances.length)]);
+  const call = <T>(method: string, request: object) =>
+    new Promise<T>((resolve, reject) => ordered[next++ % ordered.length][method](request, metadata, (error: Error | null, response: T) => (error ? reject(error) : resolve(response))));
+  return {
+    async pair(customerId: string) {
+      const reservation = await call<{ reservationId: string }>('Reserve', { customerId, amount: 1, ttlSeconds: 60, idempotencyKey: randomUUID() });
+      await call('Capture', { reservationId: reservation.reservationId, amount: 1, idempotencyKey: randomUUID() });
+    },
+    close: () => channels.forEach((channel) => channel.close()),
+  };
+}
+
+async function drive(operation: () => Promise<void>, duration: number): Promise<{ perSecond: number; latencies: number[] }> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  const deadline = started + duration * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const begin = performance.now();
+        await operation();
+        latencies.push(performance.now() - begin);
+      }
+    }),
+  );
+  return { perSecond: latencies.length / ((performance.now() - started) / 1000), latencies };
+}
+
+/** What the database shows during a phase, sampled every 100 ms from pg_stat_activity of the benchmark's database. */
+function activitySampler(monitor: pg.Client, database: string) {
+  const samples: { connections: number; lockWaiting: number }[] = [];
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      const { rows } = await monitor.query<{ connections: number; lock_waiting: number }>(
+        `select count(*)::int as connections, count(*) filter (where wait_event_type = 'Lock')::int as lock_waiting
+         from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`,
+        [database],
+      );
+      samples.push({ connections: rows[0]!.connections, lockWaiting: rows[0]!.lock_waiting });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return async () => {
+    running = false;
+    await done;
+    const lockWaiting = samples.map((sample) => sample.lockWaiting);
+    return {
+      connections: Math.max(...samples.map((sample) => sample.connections)),
+      lockWaitingAvg: round(lockWaiting.reduce((sum, n) => sum + n, 0) / samples.length, 1),
+      lockWaitingShare: round(lockWaiting.filter((n) => n > 0).length / samples.length, 2),
+    };
+  };
+}
+
+async function walLsn(monitor: pg.Client): Promise<string> {
+  return (await monitor.query<{ lsn: string }>('select pg_current_wal_flush_lsn()::text as lsn')).rows[0]!.lsn;
+}
+
+/**
+ * WAL written since `from`: in all (the server is shared with other test runs) and by records touching this database's
+ * relations (pg_walinspect reads the records back; a commit record names no relation and is left out, ~40 bytes).
+ */
+async function walBytesSince(monitor: pg.Client, from: string): Promise<{ server: number; database: number }> {
+  const { rows } = await monitor.query<{ server: string; database: string }>(
+    `select coalesce(sum(record_length), 0) as server,
+            coalesce(sum(record_length) filter (where block_ref like '% rel %/' || (select oid from pg_database where datname = current_database()) || '/%'), 0) as database
+     from pg_get_wal_records_info($1, pg_current_wal_flush_lsn())`,
+    [from],
+  );
+  return { server: Number(rows[0]!.server), database: Number(rows[0]!.database) };
+}
+
+async function phase(instances: readonly Instance[], customerOf: () => string, monitor: pg.Client, database: string) {
+  const client = roundRobinClient(instances);
+  const operation = () => client.pair(customerOf());
+  const warmup = await drive(operation, warmupSeconds);
+  const { rows } = await monitor.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
+  const servicePids = instances.map((instance) => instance.process.pid!);
+  const backends = rows.map((row) => row.pid);
+  const [cpuBefore, lsnBefore] = [cpuSnapshot(servicePids, backends), await walLsn(monitor)];
+  const stopSampling = activitySampler(monitor, database);
+  const measured = await drive(operation, seconds);
+  const activity = await stopSampling();
+  const cpuAfter = cpuSnapshot(servicePids, backends);
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // the relay marks the last events published
+  const wal = await walBytesSince(monitor, lsnBefore);
+  client.close();
+  const pairs = measured.latencies.length;
+  return {
+    ...measured,
+    pairs,
+    allPairs: pairs + warmup.latencies.length,
+    cpuMs: cpuMsPerOperation(cpuBefore, cpuAfter, pairs),
+    walBytesPerPair: { server: round(wal.server / pairs), database: round(wal.database / pairs) },
+    ...activity,
+  };
+}
+
+/** Bytes on disk (table, indexes, TOAST) and rows of each table a pair writes, after the runs. */
+async function tableBytes(pool: pg.Client) {
+  const sizes: Record<string, { bytes: number; rows: number }> = {};
+  for (const table of ['credit_ledger', 'credit_reservations', 'outbox']) {
+    const { rows } = await pool.query<{ bytes: string; count: string }>(`select pg_total_relation_size('${table}') as bytes, (select count(*) from ${table}) as count`);
+    sizes[table] = { bytes: Number(rows[0]!.bytes), rows: Number(rows[0]!.count) };
+  }
+  return sizes;
+}
+
+/**
+ * A million ledger entries as the hot path writes them (reserve/capture pairs of 1 credit over the seeded accounts),
+ * inserted in one statement; the table's growth in MB, indexes included, per million entries.
+ */
+async function ledgerMbPerMillion(pool: pg.Client): Promise<number> {
+  await pool.query('vacuum analyze credit_ledger');
+  const before = Number((await pool.query<{ bytes: string }>(`select pg_total_relation_size('credit_ledger') as bytes`)).rows[0]!.bytes);
+  await pool.query(
+    `insert into credit_ledger (entry_id, account_id, sequence, type, grant_id, reservation_id, amount, balance_delta, held_delta, occurred_at)
+     select gen_random_uuid(), g.account_id, 1000000000 + n, case when n % 2 = 0 then 'reserve' else 'capture' end, g.grant_id,
+            gen_random_uuid(), 1, case when n % 2 = 0 then 0 else -1 end, case when n % 2 = 0 then 1 else -1 end, now()
+     from generate_series(1, $1::int) n
+     join (select account_id, grant_id, row_number() over () - 1 as slot from credit_grants) g on g.slot = n % (select count(*) from credit_grants)`,
+    [ledgerRows],
+  );
+  const after = Number((await pool.query<{ bytes: string }>(`select pg_total_relation_size('credit_ledger') as bytes`)).rows[0]!.bytes);
+  return round(((after - before) / 1024 / 1024) * (1_000_000 / ledgerRows), 1);
+}
+
+export async function run(): Promise<void> {
+  const serverUrl = process.env.DATABASE_URL!;
+  const database = uniqueName('bench_scale');
+  await ensureDatabase(serverUrl, database);
+  await buildServices(['credit']);
+  const databaseUrl = databaseUrlFor(serverUrl, database);
+  const monitor = new pg.Client({ connectionString: databaseUrl });
+  await monitor.connect();
+  await monitor.query('create extension if not exists pg_walinspect');
+  const instances: Instance[] = [];
+  try {
+    // One after the other: each runs the migrations at start, and the second finds them done.
+    instances.push(await startInstance(database));
+    const customers = Array.from({ length: accounts + 1 }, () => `bench-${randomUUID()}`);
+    await seedCreditAccounts(databaseUrl, customers);
+    const seeded = await tableBytes(monitor);
+    const hotCustomer = () => customers[accounts]!;
+    const spreadCustomer = () => customers[Math.floor(Math.random() * accounts)]!;
+    const results: Record<string, Awaited<ReturnType<typeof phase>>> = {};
+    for (const n of [1, 2]) {
+      if (instances.length < n) instances.push(await startInstance(database));
+      results[`hot_${n}`] = await phase(instances, hotCustomer, monitor, database);
+      results[`spread_${n}`] = await phase(instances, spreadCustomer, monitor, database);
+    }
+    const pairs = Object.values(results).reduce((sum, result) => sum + result.allPairs, 0);
+    await Promise.all(instances.map((instance) => instance.stop()));
+
+    const tables = await tableBytes(monitor);
+    const ledgerMb = await ledgerMbPerMillion(monitor);
+    const maxConnections = (await monitor.query<{ max_connections: string }>('show max_connections')).rows[0]!.max_connections;
+
+    console.log(`concurrency=${concurrency} pool=${poolSize} seconds=${seconds} warmup_seconds=${warmupSeconds} accounts=${accounts} max_connections=${maxConnections}`);
+    for (const [name, result] of Object.entries(results)) {
+      const cpu = result.cpuMs;
+      console.log(
+        `${name}: ${round(result.perSecond)} pairs/s p50=${round(percentile(result.latencies, 50), 1)}ms p99=${round(percentile(result.latencies, 99), 1)}ms ` +
+          `cpu_ms_per_pair services=${cpu.services} postgres_db=${cpu.postgresDatabase} client=${cpu.client} rest_of_machine=${cpu.rest} idle_share=${cpu.idleShare} ` +
+          `wal_bytes_per_pair db=${result.walBytesPerPair.database} server=${result.walBytesPerPair.server} max_connections_seen=${result.connections} lock_waiting_avg=${result.lockWaitingAvg} lock_waiting_share=${result.lockWaitingShare}`,
+      );
+    }
+    const perPair = (table: string) => round((tables[table]!.bytes - seeded[table]!.bytes) / pairs);
+    const rowsPerPair = (table: string) => round((tables[table]!.rows - seeded[table]!.rows) / pairs, 2);
+    console.log(
+      `disk after ${pairs} pairs: bytes_per_pair ledger=${perPair('credit_ledger')} reservations=${perPair('credit_reservations')} outbox=${perPair('outbox')} ` +
+        `rows_per_pair ledger=${rowsPerPair('credit_ledger')} reservations=${rowsPerPair('credit_reservations')} outbox=${rowsPerPair('outbox')}`,
+    );
+    const ratio = (a: string, b: string) => round(results[a]!.perSecond / results[b]!.perSecond, 2);
+    console.log(
+      `scale-out credit_hot_2_vs_1=${ratio('hot_2', 'hot_1')} credit_spread_2_vs_1=${ratio('spread_2', 'spread_1')} hot_1_pairs_s=${round(results.hot_1!.perSecond)} hot_2_pairs_s=${round(results.hot_2!.perSecond)} ` +
+        `spread_1_pairs_s=${round(results.spread_1!.perSecond)} spread_2_pairs_s=${round(results.spread_2!.perSecond)} ledger_mb_per_million=${ledgerMb}`,
+    );
+  } finally {
+    await Promise.all(instances.map((instance) => instance.stop()));
+    await monitor.end();
+    await dropDatabase(serverUrl, database);
+  }
+}
