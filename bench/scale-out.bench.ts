@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { dropDatabase, databaseUrlFor, ensureDatabase, loadProto } from '@billing/platform';
-import { freePort, uniqueName } from '@billing/testkit';
+import { freePort, startStripeTestServer, uniqueName } from '@billing/testkit';
 import * as grpc from '@grpc/grpc-js';
 import pg from 'pg';
 import { buildServices } from '../scripts/build-services';
@@ -17,34 +17,55 @@ import { bundleOf, serviceNodeFlags } from '../scripts/service-ports';
 import { cpuMsPerOperation, cpuSnapshot } from './machine-cpu';
 import { seedCreditAccounts } from './seed-credit-accounts';
 import { percentile, round } from './stats';
+import { load as webhookLoad, seed } from './webhooks.bench';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const poolSize = Number(process.env.BENCH_POOL ?? 16);
 const ledgerRows = Number(process.env.BENCH_LEDGER_ROWS ?? 1_000_000);
+/** Webhooks: request loops in all (split over the instances) and seeded payments per phase. */
+const webhookConcurrency = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? 32);
+const webhookPayments = Number(process.env.BENCH_PAYMENTS ?? 20_000);
 const accounts = 1000;
 const token = `bench-${randomUUID()}`;
+const runId = `scale-${randomUUID().slice(0, 8)}`;
 
 interface Instance {
   process: ChildProcess;
+  httpUrl: string;
   grpcPort: number;
   stop(): Promise<void>;
 }
 
-async function startInstance(database: string): Promise<Instance> {
+/**
+ * A service process from its bundle with its production node flags. All instances of a run share one SERVICE_INSTANCE:
+ * consumer groups of their own on the shared broker (one group with N members), starting at the latest offsets.
+ */
+async function startInstance(service: 'credit' | 'payment', database: string, env: NodeJS.ProcessEnv = {}): Promise<Instance> {
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [...serviceNodeFlags('credit'), bundleOf('credit')], {
-    env: { ...process.env, DATABASE_NAME: database, HTTP_PORT: String(httpPort), GRPC_PORT: String(grpcPort), SERVICE_TOKENS: `bench:${token}`, CREDIT_DB_POOL: String(poolSize), LOG_LEVEL: 'warn' },
+  const child = spawn(process.execPath, [...serviceNodeFlags(service), bundleOf(service)], {
+    env: {
+      ...process.env,
+      ...env,
+      DATABASE_NAME: database,
+      HTTP_PORT: String(httpPort),
+      GRPC_PORT: String(grpcPort),
+      SERVICE_TOKENS: `bench:${token}`,
+      SERVICE_INSTANCE: runId,
+      CONSUME_FROM: 'latest',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const stop = () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))));
+  const httpUrl = `http://127.0.0.1:${httpPort}`;
   for (let ready = false; !ready; ) {
-    if (child.exitCode !== null) throw new Error(`credit instance exited with ${child.exitCode}`);
-    ready = await fetch(`http://127.0.0.1:${httpPort}/readyz`).then((response) => response.ok, () => false);
+    if (child.exitCode !== null) throw new Error(`${service} instance exited with ${child.exitCode}`);
+    ready = await fetch(`${httpUrl}/readyz`).then((response) => response.ok, () => false);
     if (!ready) await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return { process: child, grpcPort, stop };
+  return { process: child, httpUrl, grpcPort, stop };
 }
 
 /** A gRPC client over the instances, two channels each, that sends every call to the next channel in turn. */
@@ -112,7 +133,12 @@ function activitySampler(monitor: pg.Client, database: string) {
   };
 }
 
+/**
+ * Where the WAL stands, holding it from here on by a temporary replication slot (walBytesSince drops it): under other
+ * runs' writes a checkpoint may otherwise recycle the phase's first segments before they are read back.
+ */
 async function walLsn(monitor: pg.Client): Promise<string> {
+  await monitor.query(`select pg_create_physical_replication_slot('${runId.replaceAll('-', '_')}', true, true)`);
   return (await monitor.query<{ lsn: string }>('select pg_current_wal_flush_lsn()::text as lsn')).rows[0]!.lsn;
 }
 
@@ -127,33 +153,56 @@ async function walBytesSince(monitor: pg.Client, from: string): Promise<{ server
      from pg_get_wal_records_info($1, pg_current_wal_flush_lsn())`,
     [from],
   );
+  await monitor.query(`select pg_drop_replication_slot('${runId.replaceAll('-', '_')}')`);
   return { server: Number(rows[0]!.server), database: Number(rows[0]!.database) };
 }
 
-async function phase(instances: readonly Instance[], customerOf: () => string, monitor: pg.Client, database: string) {
-  const client = roundRobinClient(instances);
-  const operation = () => client.pair(customerOf());
-  const warmup = await drive(operation, warmupSeconds);
+/**
+ * Runs `body` (the load) while measuring the instances and their database: CPU per operation, WAL per operation,
+ * connections and row-lock waits. `body` answers how many operations the CPU and WAL figures are divided by.
+ */
+async function measure<T extends { operations: number }>(instances: readonly Instance[], monitor: pg.Client, database: string, body: () => Promise<T>) {
   const { rows } = await monitor.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
   const servicePids = instances.map((instance) => instance.process.pid!);
   const backends = rows.map((row) => row.pid);
   const [cpuBefore, lsnBefore] = [cpuSnapshot(servicePids, backends), await walLsn(monitor)];
   const stopSampling = activitySampler(monitor, database);
-  const measured = await drive(operation, seconds);
+  const result = await body();
   const activity = await stopSampling();
   const cpuAfter = cpuSnapshot(servicePids, backends);
   await new Promise((resolve) => setTimeout(resolve, 1000)); // the relay marks the last events published
   const wal = await walBytesSince(monitor, lsnBefore);
-  client.close();
-  const pairs = measured.latencies.length;
   return {
-    ...measured,
-    pairs,
-    allPairs: pairs + warmup.latencies.length,
-    cpuMs: cpuMsPerOperation(cpuBefore, cpuAfter, pairs),
-    walBytesPerPair: { server: round(wal.server / pairs), database: round(wal.database / pairs) },
+    ...result,
+    cpuMs: cpuMsPerOperation(cpuBefore, cpuAfter, result.operations),
+    walBytes: { server: round(wal.server / result.operations), database: round(wal.database / result.operations) },
     ...activity,
   };
+}
+
+async function creditPhase(instances: readonly Instance[], customerOf: () => string, monitor: pg.Client, database: string) {
+  const client = roundRobinClient(instances);
+  const operation = () => client.pair(customerOf());
+  const warmup = await drive(operation, warmupSeconds);
+  const result = await measure(instances, monitor, database, async () => {
+    const measured = await drive(operation, seconds);
+    return { ...measured, operations: measured.latencies.length };
+  });
+  client.close();
+  return { ...result, allPairs: result.operations + warmup.latencies.length };
+}
+
+type Measured = Awaited<ReturnType<typeof measure<{ operations: number; perSecond: number; latencies: number[] }>>>;
+
+/** One line per phase: throughput, latency, CPU split and the database's share, per operation. */
+function phaseLine(name: string, unit: string, result: Measured): string {
+  const cpu = result.cpuMs;
+  return (
+    `${name}: ${round(result.perSecond)} ${unit}/s p50=${round(percentile(result.latencies, 50), 1)}ms p99=${round(percentile(result.latencies, 99), 1)}ms ` +
+    `cpu_ms_per_op services=${cpu.services} postgres_db=${cpu.postgresDatabase} client=${cpu.client} rest_of_machine=${cpu.rest} idle_share=${cpu.idleShare} ` +
+    `wal_bytes_per_op db=${result.walBytes.database} server=${result.walBytes.server} max_connections_seen=${result.connections} ` +
+    `lock_waiting_avg=${result.lockWaitingAvg} lock_waiting_share=${result.lockWaitingShare}`
+  );
 }
 
 /** Bytes on disk (table, indexes, TOAST) and rows of each table a pair writes, after the runs. */
@@ -185,60 +234,114 @@ async function ledgerMbPerMillion(pool: pg.Client): Promise<number> {
   return round(((after - before) / 1024 / 1024) * (1_000_000 / ledgerRows), 1);
 }
 
-export async function run(): Promise<void> {
-  const serverUrl = process.env.DATABASE_URL!;
+/** Credit: hot and spread phases at 1 and then 2 instances; then the disk the runs wrote and the ledger per million entries. */
+async function creditScaleOut(serverUrl: string): Promise<string[]> {
   const database = uniqueName('bench_scale');
   await ensureDatabase(serverUrl, database);
-  await buildServices(['credit']);
   const databaseUrl = databaseUrlFor(serverUrl, database);
   const monitor = new pg.Client({ connectionString: databaseUrl });
   await monitor.connect();
   await monitor.query('create extension if not exists pg_walinspect');
   const instances: Instance[] = [];
+  const start = async () => instances.push(await startInstance('credit', database, { CREDIT_DB_POOL: String(poolSize) }));
   try {
     // One after the other: each runs the migrations at start, and the second finds them done.
-    instances.push(await startInstance(database));
+    await start();
     const customers = Array.from({ length: accounts + 1 }, () => `bench-${randomUUID()}`);
     await seedCreditAccounts(databaseUrl, customers);
     const seeded = await tableBytes(monitor);
     const hotCustomer = () => customers[accounts]!;
     const spreadCustomer = () => customers[Math.floor(Math.random() * accounts)]!;
-    const results: Record<string, Awaited<ReturnType<typeof phase>>> = {};
+    const results: Record<string, Awaited<ReturnType<typeof creditPhase>>> = {};
     for (const n of [1, 2]) {
-      if (instances.length < n) instances.push(await startInstance(database));
-      results[`hot_${n}`] = await phase(instances, hotCustomer, monitor, database);
-      results[`spread_${n}`] = await phase(instances, spreadCustomer, monitor, database);
+      if (instances.length < n) await start();
+      results[`credit_hot_${n}`] = await creditPhase(instances, hotCustomer, monitor, database);
+      results[`credit_spread_${n}`] = await creditPhase(instances, spreadCustomer, monitor, database);
     }
     const pairs = Object.values(results).reduce((sum, result) => sum + result.allPairs, 0);
     await Promise.all(instances.map((instance) => instance.stop()));
 
     const tables = await tableBytes(monitor);
     const ledgerMb = await ledgerMbPerMillion(monitor);
-    const maxConnections = (await monitor.query<{ max_connections: string }>('show max_connections')).rows[0]!.max_connections;
-
-    console.log(`concurrency=${concurrency} pool=${poolSize} seconds=${seconds} warmup_seconds=${warmupSeconds} accounts=${accounts} max_connections=${maxConnections}`);
-    for (const [name, result] of Object.entries(results)) {
-      const cpu = result.cpuMs;
-      console.log(
-        `${name}: ${round(result.perSecond)} pairs/s p50=${round(percentile(result.latencies, 50), 1)}ms p99=${round(percentile(result.latencies, 99), 1)}ms ` +
-          `cpu_ms_per_pair services=${cpu.services} postgres_db=${cpu.postgresDatabase} client=${cpu.client} rest_of_machine=${cpu.rest} idle_share=${cpu.idleShare} ` +
-          `wal_bytes_per_pair db=${result.walBytesPerPair.database} server=${result.walBytesPerPair.server} max_connections_seen=${result.connections} lock_waiting_avg=${result.lockWaitingAvg} lock_waiting_share=${result.lockWaitingShare}`,
-      );
-    }
     const perPair = (table: string) => round((tables[table]!.bytes - seeded[table]!.bytes) / pairs);
     const rowsPerPair = (table: string) => round((tables[table]!.rows - seeded[table]!.rows) / pairs, 2);
-    console.log(
-      `disk after ${pairs} pairs: bytes_per_pair ledger=${perPair('credit_ledger')} reservations=${perPair('credit_reservations')} outbox=${perPair('outbox')} ` +
-        `rows_per_pair ledger=${rowsPerPair('credit_ledger')} reservations=${rowsPerPair('credit_reservations')} outbox=${rowsPerPair('outbox')}`,
-    );
     const ratio = (a: string, b: string) => round(results[a]!.perSecond / results[b]!.perSecond, 2);
-    console.log(
-      `scale-out credit_hot_2_vs_1=${ratio('hot_2', 'hot_1')} credit_spread_2_vs_1=${ratio('spread_2', 'spread_1')} hot_1_pairs_s=${round(results.hot_1!.perSecond)} hot_2_pairs_s=${round(results.hot_2!.perSecond)} ` +
-        `spread_1_pairs_s=${round(results.spread_1!.perSecond)} spread_2_pairs_s=${round(results.spread_2!.perSecond)} ledger_mb_per_million=${ledgerMb}`,
-    );
+    return [
+      ...Object.entries(results).map(([name, result]) => phaseLine(name, 'pairs', result)),
+      `credit disk after ${pairs} pairs: bytes_per_pair ledger=${perPair('credit_ledger')} reservations=${perPair('credit_reservations')} outbox=${perPair('outbox')} ` +
+        `rows_per_pair ledger=${rowsPerPair('credit_ledger')} reservations=${rowsPerPair('credit_reservations')} outbox=${rowsPerPair('outbox')} ledger_mb_per_million_entries=${ledgerMb}`,
+      `credit_hot_2_vs_1=${ratio('credit_hot_2', 'credit_hot_1')} credit_spread_2_vs_1=${ratio('credit_spread_2', 'credit_spread_1')} ` +
+        Object.entries(results).map(([name, result]) => `${name}_pairs_s=${round(result.perSecond)}`).join(' '),
+    ];
   } finally {
     await Promise.all(instances.map((instance) => instance.stop()));
     await monitor.end();
     await dropDatabase(serverUrl, database);
   }
+}
+
+/**
+ * Payment: signed webhooks accepted/s at 1 and then 2 payment processes on one database (bench/webhooks.bench.ts's
+ * load generator and seed; at 2, two generators of half the loops each, one per instance).
+ */
+async function webhooksScaleOut(serverUrl: string): Promise<string[]> {
+  const database = uniqueName('bench_scale_payment');
+  await ensureDatabase(serverUrl, database);
+  const databaseUrl = databaseUrlFor(serverUrl, database);
+  const monitor = new pg.Client({ connectionString: databaseUrl });
+  await monitor.connect();
+  await monitor.query('create extension if not exists pg_walinspect');
+  const stripe = await startStripeTestServer();
+  const secret = `whsec_${randomUUID().replaceAll('-', '')}`;
+  const env = {
+    STRIPE_SECRET_KEY: stripe.apiKey,
+    STRIPE_WEBHOOK_SECRET: secret,
+    STRIPE_API_HOST: stripe.clientOptions.host,
+    STRIPE_API_PORT: String(stripe.clientOptions.port),
+    STRIPE_API_PROTOCOL: stripe.clientOptions.protocol,
+  };
+  const instances: Instance[] = [];
+  try {
+    instances.push(await startInstance('payment', database, env));
+    const seedPool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    await seed(seedPool, webhookPayments * 2);
+    await seedPool.end();
+    const results: Record<string, Measured> = {};
+    for (const n of [1, 2]) {
+      if (instances.length < n) instances.push(await startInstance('payment', database, env));
+      results[`webhooks_${n}`] = await measure(instances, monitor, database, async () => {
+        // Each generator signs events for its own range of the seeded payments: phase n, generator i.
+        const runs = await Promise.all(
+          instances.map((instance, i) => webhookLoad(`${instance.httpUrl}/v1/webhooks/stripe`, secret, webhookPayments * (n - 1) + (webhookPayments / 2) * i, `${runId}-${n}-${i}`, webhookConcurrency / n)),
+        );
+        const failed = runs.reduce((sum, run) => sum + run.failed, 0);
+        if (failed > 0) throw new Error(`the payment service refused ${failed} webhooks: ${JSON.stringify(runs.map((run) => run.statuses))}`);
+        const latencies = runs.flatMap((run) => run.latenciesMs);
+        return { latencies, perSecond: latencies.length / runs[0]!.seconds, operations: runs.reduce((sum, run) => sum + run.requests, 0) };
+      });
+    }
+    return [
+      ...Object.entries(results).map(([name, result]) => phaseLine(name, 'accepted', result)),
+      `webhooks_2_vs_1=${round(results.webhooks_2!.perSecond / results.webhooks_1!.perSecond, 2)} webhooks_1_s=${round(results.webhooks_1!.perSecond)} webhooks_2_s=${round(results.webhooks_2!.perSecond)}`,
+    ];
+  } finally {
+    await Promise.all(instances.map((instance) => instance.stop()));
+    await stripe.close();
+    await monitor.end();
+    await dropDatabase(serverUrl, database);
+  }
+}
+
+export async function run(): Promise<void> {
+  const serverUrl = process.env.DATABASE_URL!;
+  await buildServices(['credit', 'payment']);
+  const credit = await creditScaleOut(serverUrl);
+  const webhooks = process.env.BENCH_SKIP_WEBHOOKS ? [] : await webhooksScaleOut(serverUrl);
+  const server = new pg.Client({ connectionString: serverUrl });
+  await server.connect();
+  const maxConnections = (await server.query<{ max_connections: string }>('show max_connections')).rows[0]!.max_connections;
+  await server.end();
+  console.log(`concurrency credit=${concurrency} webhooks=${webhookConcurrency} credit_pool=${poolSize} seconds=${seconds} warmup_seconds=${warmupSeconds} accounts=${accounts} postgres_max_connections=${maxConnections}`);
+  for (const line of [...credit, ...webhooks]) console.log(line);
+  console.log(`scale-out ${[...credit, ...webhooks].filter((line) => /_2_vs_1=/.test(line)).join(' ')}`);
 }
