@@ -144,17 +144,21 @@ async function walLsn(monitor: pg.Client): Promise<string> {
 
 /**
  * WAL written since `from`: in all (the server is shared with other test runs) and by records touching this database's
- * relations (pg_walinspect reads the records back; a commit record names no relation and is left out, ~40 bytes).
+ * relations (pg_walinspect reads the records back; a commit record names no relation and is left out, ~40 bytes), and
+ * how much of the latter is full-page images (the first change to a page after a checkpoint writes the whole page).
  */
-async function walBytesSince(monitor: pg.Client, from: string): Promise<{ server: number; database: number }> {
-  const { rows } = await monitor.query<{ server: string; database: string }>(
-    `select coalesce(sum(record_length), 0) as server,
-            coalesce(sum(record_length) filter (where block_ref like '% rel %/' || (select oid from pg_database where datname = current_database()) || '/%'), 0) as database
-     from pg_get_wal_records_info($1, pg_current_wal_flush_lsn())`,
+async function walBytesSince(monitor: pg.Client, from: string): Promise<{ server: number; database: number; fullPages: number }> {
+  const { rows } = await monitor.query<{ server: string; database: string; full_pages: string }>(
+    `with records as (
+       select record_length, fpi_length, block_ref like '% rel %/' || (select oid from pg_database where datname = current_database()) || '/%' as ours
+       from pg_get_wal_records_info($1, pg_current_wal_flush_lsn()))
+     select coalesce(sum(record_length), 0) as server, coalesce(sum(record_length) filter (where ours), 0) as database,
+            coalesce(sum(fpi_length) filter (where ours), 0) as full_pages
+     from records`,
     [from],
   );
   await monitor.query(`select pg_drop_replication_slot('${runId.replaceAll('-', '_')}')`);
-  return { server: Number(rows[0]!.server), database: Number(rows[0]!.database) };
+  return { server: Number(rows[0]!.server), database: Number(rows[0]!.database), fullPages: Number(rows[0]!.full_pages) };
 }
 
 /**
@@ -175,7 +179,7 @@ async function measure<T extends { operations: number }>(instances: readonly Ins
   return {
     ...result,
     cpuMs: cpuMsPerOperation(cpuBefore, cpuAfter, result.operations),
-    walBytes: { server: round(wal.server / result.operations), database: round(wal.database / result.operations) },
+    walBytes: { server: round(wal.server / result.operations), database: round(wal.database / result.operations), fullPageShare: round(wal.fullPages / Math.max(1, wal.database), 2) },
     ...activity,
   };
 }
@@ -200,9 +204,17 @@ function phaseLine(name: string, unit: string, result: Measured): string {
   return (
     `${name}: ${round(result.perSecond)} ${unit}/s p50=${round(percentile(result.latencies, 50), 1)}ms p99=${round(percentile(result.latencies, 99), 1)}ms ` +
     `cpu_ms_per_op services=${cpu.services} postgres_db=${cpu.postgresDatabase} client=${cpu.client} rest_of_machine=${cpu.rest} idle_share=${cpu.idleShare} ` +
-    `wal_bytes_per_op db=${result.walBytes.database} server=${result.walBytes.server} max_connections_seen=${result.connections} ` +
+    `wal_bytes_per_op db=${result.walBytes.database} server=${result.walBytes.server} wal_full_page_share=${result.walBytes.fullPageShare} max_connections_seen=${result.connections} ` +
     `lock_waiting_avg=${result.lockWaitingAvg} lock_waiting_share=${result.lockWaitingShare}`
   );
+}
+
+/** CPU ms per second the instances spend without load: fixed costs, which weigh per pair when throughput is low. */
+async function restingCpu(instances: readonly Instance[]): Promise<number> {
+  const pids = instances.map((instance) => instance.process.pid!);
+  const before = cpuSnapshot(pids, []);
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  return round(((cpuSnapshot(pids, []).services - before.services) * 1000) / 3, 1);
 }
 
 /** Bytes on disk (table, indexes, TOAST) and rows of each table a pair writes, after the runs. */
@@ -253,8 +265,10 @@ async function creditScaleOut(serverUrl: string): Promise<string[]> {
     const hotCustomer = () => customers[accounts]!;
     const spreadCustomer = () => customers[Math.floor(Math.random() * accounts)]!;
     const results: Record<string, Awaited<ReturnType<typeof creditPhase>>> = {};
+    const restingMsPerSecond: number[] = [];
     for (const n of [1, 2]) {
       if (instances.length < n) await start();
+      restingMsPerSecond.push(await restingCpu(instances));
       results[`credit_hot_${n}`] = await creditPhase(instances, hotCustomer, monitor, database);
       results[`credit_spread_${n}`] = await creditPhase(instances, spreadCustomer, monitor, database);
     }
@@ -270,6 +284,7 @@ async function creditScaleOut(serverUrl: string): Promise<string[]> {
       ...Object.entries(results).map(([name, result]) => phaseLine(name, 'pairs', result)),
       `credit disk after ${pairs} pairs: bytes_per_pair ledger=${perPair('credit_ledger')} reservations=${perPair('credit_reservations')} outbox=${perPair('outbox')} ` +
         `rows_per_pair ledger=${rowsPerPair('credit_ledger')} reservations=${rowsPerPair('credit_reservations')} outbox=${rowsPerPair('outbox')} ledger_mb_per_million_entries=${ledgerMb}`,
+      `credit services at rest (relay polls, consumer fetches, heartbeats): ${restingMsPerSecond.map((ms, i) => `${i + 1}_instances=${ms}`).join(' ')} cpu_ms_per_s`,
       `credit_hot_2_vs_1=${ratio('credit_hot_2', 'credit_hot_1')} credit_spread_2_vs_1=${ratio('credit_spread_2', 'credit_spread_1')} ` +
         Object.entries(results).map(([name, result]) => `${name}_pairs_s=${round(result.perSecond)}`).join(' '),
     ];
