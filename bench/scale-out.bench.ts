@@ -121,15 +121,20 @@ function activitySampler(monitor: pg.Client, database: string) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
-  return async () => {
-    running = false;
-    await done;
+  const summary = () => {
     const lockWaiting = samples.map((sample) => sample.lockWaiting);
     return {
       connections: Math.max(...samples.map((sample) => sample.connections)),
       lockWaitingAvg: round(lockWaiting.reduce((sum, n) => sum + n, 0) / samples.length, 1),
       lockWaitingShare: round(lockWaiting.filter((n) => n > 0).length / samples.length, 2),
     };
+  };
+  return {
+    stop: async () => {
+      running = false;
+      await done;
+    },
+    summary,
   };
 }
 
@@ -171,8 +176,8 @@ async function measure<T extends { operations: number }>(instances: readonly Ins
   const backends = rows.map((row) => row.pid);
   const [cpuBefore, lsnBefore] = [cpuSnapshot(servicePids, backends), await walLsn(monitor)];
   const stopSampling = activitySampler(monitor, database);
-  const result = await body();
-  const activity = await stopSampling();
+  const result = await body().finally(() => stopSampling.stop());
+  const activity = stopSampling.summary();
   const cpuAfter = cpuSnapshot(servicePids, backends);
   await new Promise((resolve) => setTimeout(resolve, 1000)); // the relay marks the last events published
   const wal = await walBytesSince(monitor, lsnBefore);
@@ -350,13 +355,15 @@ async function webhooksScaleOut(serverUrl: string): Promise<string[]> {
 export async function run(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL!;
   await buildServices(['credit', 'payment']);
-  const credit = await creditScaleOut(serverUrl);
-  const webhooks = process.env.BENCH_SKIP_WEBHOOKS ? [] : await webhooksScaleOut(serverUrl);
   const server = new pg.Client({ connectionString: serverUrl });
   await server.connect();
   const maxConnections = (await server.query<{ max_connections: string }>('show max_connections')).rows[0]!.max_connections;
   await server.end();
   console.log(`concurrency credit=${concurrency} webhooks=${webhookConcurrency} credit_pool=${poolSize} seconds=${seconds} warmup_seconds=${warmupSeconds} accounts=${accounts} postgres_max_connections=${maxConnections}`);
-  for (const line of [...credit, ...webhooks]) console.log(line);
+  // Printed as each part ends: a later part that fails (the shared server out of connections) leaves the earlier figures.
+  const credit = await creditScaleOut(serverUrl);
+  credit.forEach((line) => console.log(line));
+  const webhooks = process.env.BENCH_SKIP_WEBHOOKS ? [] : await webhooksScaleOut(serverUrl);
+  webhooks.forEach((line) => console.log(line));
   console.log(`scale-out ${[...credit, ...webhooks].filter((line) => /_2_vs_1=/.test(line)).join(' ')}`);
 }
