@@ -4,7 +4,8 @@
  * round-robin balancer would send it. Per phase it prints where the CPU went (services, PostgreSQL, this client, the
  * rest of the machine) and the database's share per pair: WAL bytes, connections, backends waiting on a row lock.
  * Then what the ledger costs on disk: the bytes per pair the runs wrote, and the size of a million bulk-inserted
- * ledger entries with the credit schema — the figures docs/scaling.md's 10×/100× plan rests on.
+ * ledger entries with the credit schema. Last, signed webhooks accepted/s by 1 and then 2 payment processes, measured
+ * the same way — the figures docs/scaling.md's 10×/100× plan rests on. The last line gives the 2-vs-1 ratios.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -26,7 +27,7 @@ const poolSize = Number(process.env.BENCH_POOL ?? 16);
 const ledgerRows = Number(process.env.BENCH_LEDGER_ROWS ?? 1_000_000);
 /** Webhooks: request loops in all (split over the instances) and seeded payments per phase. */
 const webhookConcurrency = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? 32);
-const webhookPayments = Number(process.env.BENCH_PAYMENTS ?? 20_000);
+const webhookPayments = Number(process.env.BENCH_WEBHOOK_PAYMENTS ?? 20_000);
 const accounts = 1000;
 const token = `bench-${randomUUID()}`;
 const runId = `scale-${randomUUID().slice(0, 8)}`;
