@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
  */
 export interface CpuSnapshot {
   services: number;
-  postgresDatabase: number;
+  /** CPU seconds of each backend of the benchmark's database, by pid. */
+  postgresDatabase: Map<number, number>;
   client: number;
   machineBusy: number;
   machineIdle: number;
@@ -32,32 +33,38 @@ function machineSeconds(): { busy: number; idle: number } {
 }
 
 /**
- * `databaseBackends` are the pids of the backends connected to the benchmark's database (pg_stat_activity): a pool's
- * connections live through a phase, so their CPU counts; the WAL writer, checkpointer and other databases' backends
- * are only in postgresAll.
+ * `databaseBackends` are the pids of the backends connected to the benchmark's database (pg_stat_activity) when the
+ * snapshot is taken; the WAL writer, checkpointer and other databases' backends count in the rest of the machine.
  */
 export function cpuSnapshot(servicePids: readonly number[], databaseBackends: readonly number[]): CpuSnapshot {
-  const sum = (pids: readonly (number | string)[]) => pids.reduce<number>((total, pid) => total + processCpuSeconds(pid), 0);
   const own = process.cpuUsage();
   const machine = machineSeconds();
   return {
-    services: sum(servicePids),
-    postgresDatabase: sum(databaseBackends),
+    services: servicePids.reduce((total, pid) => total + processCpuSeconds(pid), 0),
+    postgresDatabase: new Map(databaseBackends.map((pid) => [pid, processCpuSeconds(pid)])),
     client: (own.user + own.system) / 1e6,
     machineBusy: machine.busy,
     machineIdle: machine.idle,
   };
 }
 
-/** CPU ms per operation between two snapshots, for each part; `rest` is the machine's busy time outside them. */
+/**
+ * CPU ms per operation between two snapshots, for each part; `rest` is the machine's busy time outside them. A backend
+ * that connected during the phase counts from 0; one that ended during it (a pool closing an idle connection) took its
+ * CPU with it and counts nothing — so the database's figure can be low, never negative.
+ */
 export function cpuMsPerOperation(before: CpuSnapshot, after: CpuSnapshot, operations: number) {
-  const delta = (key: keyof CpuSnapshot) => after[key] - before[key];
+  let postgresDatabase = 0;
+  for (const [pid, seconds] of after.postgresDatabase) {
+    if (seconds > 0) postgresDatabase += Math.max(0, seconds - (before.postgresDatabase.get(pid) ?? 0));
+  }
+  const delta = (key: 'services' | 'client' | 'machineBusy' | 'machineIdle') => after[key] - before[key];
   const perOperation = (seconds: number) => Number(((seconds * 1000) / operations).toFixed(2));
   return {
     services: perOperation(delta('services')),
-    postgresDatabase: perOperation(delta('postgresDatabase')),
+    postgresDatabase: perOperation(postgresDatabase),
     client: perOperation(delta('client')),
-    rest: perOperation(delta('machineBusy') - delta('services') - delta('postgresDatabase') - delta('client')),
+    rest: perOperation(delta('machineBusy') - delta('services') - postgresDatabase - delta('client')),
     idleShare: Number((delta('machineIdle') / (delta('machineIdle') + delta('machineBusy'))).toFixed(2)),
   };
 }

@@ -172,14 +172,15 @@ async function walBytesSince(monitor: pg.Client, from: string): Promise<{ server
  * connections and row-lock waits. `body` answers how many operations the CPU and WAL figures are divided by.
  */
 async function measure<T extends { operations: number }>(instances: readonly Instance[], monitor: pg.Client, database: string, body: () => Promise<T>) {
-  const { rows } = await monitor.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
+  const backendsNow = async () =>
+    (await monitor.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database])).rows.map((row) => row.pid);
   const servicePids = instances.map((instance) => instance.process.pid!);
-  const backends = rows.map((row) => row.pid);
+  const backends = await backendsNow();
   const [cpuBefore, lsnBefore] = [cpuSnapshot(servicePids, backends), await walLsn(monitor)];
   const stopSampling = activitySampler(monitor, database);
   const result = await body().finally(() => stopSampling.stop());
   const activity = stopSampling.summary();
-  const cpuAfter = cpuSnapshot(servicePids, backends);
+  const cpuAfter = cpuSnapshot(servicePids, [...new Set([...backends, ...(await backendsNow())])]);
   await new Promise((resolve) => setTimeout(resolve, 1000)); // the relay marks the last events published
   const wal = await walBytesSince(monitor, lsnBefore);
   return {
