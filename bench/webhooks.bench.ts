@@ -83,16 +83,17 @@ function post() {
 })();
 `;
 
-function load(url: string, secret: string, intentOffset: number, tag: string): Promise<LoadResult & { requests: number }> {
+/** `loops` concurrent request loops (default BENCH_CONCURRENCY) against `url`, signing events for pi_bench_{intentOffset…}. */
+export function load(url: string, secret: string, intentOffset: number, tag: string, loops = concurrency): Promise<LoadResult & { requests: number }> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(loadGenerator, { eval: true, workerData: { url, secret, concurrency, seconds, warmupSeconds, intentOffset, tag } });
+    const worker = new Worker(loadGenerator, { eval: true, workerData: { url, secret, concurrency: loops, seconds, warmupSeconds, intentOffset, tag } });
     worker.once('message', resolve);
     worker.once('error', reject);
   });
 }
 
 /** Open top-up payments pi_bench_0 … pi_bench_{n-1}, observed an hour ago, as the service stores them. */
-async function seed(pool: pg.Pool, count: number): Promise<void> {
+export async function seed(pool: pg.Pool, count: number): Promise<void> {
   await pool.query(
     `insert into payments (payment_id, customer_id, purpose, reference_id, period_index, credits, reference_key, amount, currency, off_session,
        attempt, gateway_payment_intent_id, client_secret, status, status_observed_at, created_at, failure, cancellation_reason, refunds, disputes, version)
