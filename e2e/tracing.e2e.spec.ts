@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { eventually } from '@billing/testkit';
 import { deliverWebhook, restClient, stripeClient } from './support/clients';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan, spanKind } from './support/otlp-receiver';
-import { type Platform, serviceNames, startPlatform } from './support/platform';
+import { type Platform, type ServiceName, serviceNames, startPlatform } from './support/platform';
 
 const kindName = Object.fromEntries(Object.entries(spanKind).map(([name, kind]) => [kind, name]));
 const describeSpan = (span: ReceivedSpan) => `${span.service} ${kindName[span.kind]} ${span.name}`;
@@ -88,6 +88,6 @@ describe('tracing across the four service processes (E2E)', function () {
     expect(subscriptionSent!.attributes).to.include({ 'billing.event_type': 'SubscriptionActivated' });
     expect(creditProcessed!.attributes).to.include({ 'messaging.destination.name': 'billing.subscription.v1', 'billing.event_type': 'SubscriptionActivated' });
     // Each span names the process that did the work: the instance id ends with its pid.
-    for (const span of chain) expect(span.instance, describeSpan(span)).to.match(new RegExp(`-${platform.services[span.service as 'credit'].child.pid}$`));
+    for (const span of chain) expect(span.instance, describeSpan(span)).to.match(new RegExp(`-${platform.services[span.service as ServiceName].child.pid}$`));
   });
 });
