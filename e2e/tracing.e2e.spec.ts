@@ -3,10 +3,10 @@
  * process, a signed Stripe webhook's trace runs through payment, Kafka, subscription, Kafka and credit to the INSERT
  * of the ledger row — one trace id, each span the child of the one before it, each exported by the process that did it.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { eventually } from '@billing/testkit';
-import { deliverWebhook, restClient, stripeClient } from './support/clients';
+import { creditGrpcClient, deliverWebhook, restClient, stripeClient } from './support/clients';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan, spanKind } from './support/otlp-receiver';
 import { type Platform, type ServiceName, serviceNames, startPlatform } from './support/platform';
 
@@ -18,6 +18,7 @@ describe('tracing across the four service processes (E2E)', function () {
   this.timeout(120_000);
   let receiver: OtlpReceiver;
   let platform: Platform;
+  let customerId: string;
 
   before(async function () {
     this.timeout(180_000);
@@ -40,7 +41,7 @@ describe('tracing across the four service processes (E2E)', function () {
     expect((await subscriptionApi('POST', '/v1/plans', { code: plan, name: plan, price: { amount: 2_900, currency: 'EUR' }, interval: 'month', creditsPerPeriod: 1_000 })).status).to.equal(201);
     const registered = await restClient(platform, 'customer')('POST', '/v1/customers', { externalAccountId: `${platform.runId}-trace`, email: 'trace@example.com', defaultCurrency: 'EUR' });
     expect(registered.status, JSON.stringify(registered.body)).to.equal(201);
-    const customerId: string = registered.body.customer.id;
+    customerId = registered.body.customer.id;
     const subscribed = await eventually(() => subscriptionApi('POST', '/v1/subscriptions', { customerId, planCode: plan }), (answer) => answer.status !== 404, 30_000, 200);
     expect(subscribed.status, JSON.stringify(subscribed.body)).to.equal(201);
     const [intent] = await eventually(
@@ -89,5 +90,24 @@ describe('tracing across the four service processes (E2E)', function () {
     expect(creditProcessed!.attributes).to.include({ 'messaging.destination.name': 'billing.subscription.v1', 'billing.event_type': 'SubscriptionActivated' });
     // Each span names the process that did the work: the instance id ends with its pid.
     for (const span of chain) expect(span.instance, describeSpan(span)).to.match(new RegExp(`-${platform.services[span.service as ServiceName].child.pid}$`));
+  });
+
+  it("continues a gRPC caller's traceparent into credit's Reserve: its queries and the CreditsReserved it publishes", async () => {
+    const caller = { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex') };
+    const credit = creditGrpcClient(platform, { metadata: { traceparent: `00-${caller.traceId}-${caller.spanId}-01` } });
+    try {
+      const reservation = await credit.call('Reserve', { customerId, amount: 300, ttlSeconds: 600, idempotencyKey: randomUUID() });
+      expect(reservation).to.deep.include({ customerId, amount: 300, status: 'HELD' });
+    } finally {
+      credit.close();
+    }
+    const inTrace = () => receiver.spans.filter((span) => span.traceId === caller.traceId);
+    const produced = await eventually(async () => inTrace().find((span) => span.kind === spanKind.producer), (found) => found !== undefined, 30_000);
+    const server = inTrace().find((span) => span.kind === spanKind.server);
+    expect(server, `credit's server span; the trace holds:\n${inTrace().map(describeSpan).join('\n')}`).to.deep.include({ service: 'credit', parentSpanId: caller.spanId });
+    expect(server!.name).to.match(/CreditService\/Reserve$/);
+    expect(produced).to.deep.include({ service: 'credit', name: 'send billing.credit.v1', parentSpanId: server!.spanId });
+    expect(produced!.attributes['billing.event_type']).to.equal('CreditsReserved');
+    expect(inTrace().filter((span) => span.kind === spanKind.client && span.parentSpanId === server!.spanId).map(queryOf).join('\n')).to.match(/credit_reservations/);
   });
 });

@@ -38,8 +38,11 @@ export interface CreditGrpc {
   close(): void;
 }
 
-/** `deadlineMs`: each call fails with DEADLINE_EXCEEDED after that long (a killed server otherwise leaves a call hanging). */
-export function creditGrpcClient(platform: Platform, options: { deadlineMs?: number } = {}): CreditGrpc {
+/**
+ * `deadlineMs`: each call fails with DEADLINE_EXCEEDED after that long (a killed server otherwise leaves a call hanging).
+ * `metadata`: sent with every call besides the token (e.g. a `traceparent`).
+ */
+export function creditGrpcClient(platform: Platform, options: { deadlineMs?: number; metadata?: Record<string, string> } = {}): CreditGrpc {
   const proto = loadProto('billing/credit/v1/credit.proto') as any;
   const client = new proto.billing.credit.v1.CreditService(platform.services.credit.grpcAddress, grpc.credentials.createInsecure());
   return {
@@ -47,6 +50,7 @@ export function creditGrpcClient(platform: Platform, options: { deadlineMs?: num
       new Promise((resolveCall, reject) => {
         const metadata = new grpc.Metadata();
         metadata.set('authorization', `Bearer ${platform.token}`);
+        for (const [key, value] of Object.entries(options.metadata ?? {})) metadata.set(key, value);
         const callback = (error: grpc.ServiceError | null, response: any) => (error ? reject(error) : resolveCall(response));
         if (options.deadlineMs === undefined) client[method](request, metadata, callback);
         else client[method](request, metadata, { deadline: Date.now() + options.deadlineMs }, callback);
