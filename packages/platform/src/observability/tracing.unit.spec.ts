@@ -1,8 +1,9 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { ExportResultCode } from '@opentelemetry/core';
+import { BatchSpanProcessor, InMemorySpanExporter, NodeTracerProvider, type ReadableSpan, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-node';
 import { expect } from 'chai';
 import { causedBy, newTraceparent } from '../messaging/message-headers';
-import { activeTraceparent, inConsumerSpan, startProducerSpan } from './tracing';
+import { activeTraceparent, flushSpans, inConsumerSpan, startProducerSpan } from './tracing';
 
 const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
 const idsOf = (traceparent: string | undefined) => {
@@ -29,7 +30,16 @@ describe('Tracing of Kafka produce and consume', () => {
 
   describe('when tracing is on', () => {
     const exporter = new InMemorySpanExporter();
-    const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    // A second exporter, batched, standing for a collector that refuses every export.
+    const refused: ReadableSpan[] = [];
+    const refusing: SpanExporter = {
+      export: (spans, done) => {
+        refused.push(...spans);
+        done({ code: ExportResultCode.FAILED, error: new Error('collector unreachable') });
+      },
+      shutdown: async () => undefined,
+    };
+    const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter), new BatchSpanProcessor(refusing, { scheduledDelayMillis: 60_000 })] });
     before(() => provider.register());
     afterEach(() => exporter.reset());
     after(async () => {
@@ -76,6 +86,12 @@ describe('Tracing of Kafka produce and consume', () => {
       }).catch((error: unknown) => (thrown = error));
       expect(thrown).to.equal(failure);
       expect(exporter.getFinishedSpans()[0]!.status).to.deep.equal({ code: SpanStatusCode.ERROR, message: 'handler failed' });
+    });
+
+    it('flushes the buffered spans on shutdown, and a collector that refuses them does not fail the shutdown', async () => {
+      startProducerSpan('billing.payment.v1', { ...message, traceparent: undefined }).end();
+      await flushSpans();
+      expect(refused.map((span) => span.name)).to.include('send billing.payment.v1');
     });
   });
 });
