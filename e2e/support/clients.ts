@@ -44,8 +44,9 @@ export interface CreditGrpc {
  * connect to, as a client-side load balancer does. Its reconnect backoff is capped at 1 s (gRPC's default grows to
  * 120 s): an instance that was down for 45 s was otherwise retried only ~17 s later, and when the other instance died
  * meanwhile the channel had no address to use for that long although both were up.
+ * `metadata`: sent with every call besides the token (e.g. a `traceparent`).
  */
-export function creditGrpcClient(platform: Platform, options: { deadlineMs?: number } = {}): CreditGrpc {
+export function creditGrpcClient(platform: Platform, options: { deadlineMs?: number; metadata?: Record<string, string> } = {}): CreditGrpc {
   const proto = loadProto('billing/credit/v1/credit.proto') as any;
   const addresses = platform.instances.credit.map((instance) => instance.grpcAddress!);
   const client =
@@ -61,6 +62,7 @@ export function creditGrpcClient(platform: Platform, options: { deadlineMs?: num
       new Promise((resolveCall, reject) => {
         const metadata = new grpc.Metadata();
         metadata.set('authorization', `Bearer ${platform.token}`);
+        for (const [key, value] of Object.entries(options.metadata ?? {})) metadata.set(key, value);
         const callback = (error: grpc.ServiceError | null, response: any) => (error ? reject(error) : resolveCall(response));
         if (options.deadlineMs === undefined) client[method](request, metadata, callback);
         else client[method](request, metadata, { deadline: Date.now() + options.deadlineMs }, callback);

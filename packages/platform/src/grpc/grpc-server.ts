@@ -8,6 +8,7 @@ import { isCodedError } from '../http/api-error';
 import { FORBIDDEN_CODE } from '../http/customer-scope';
 import { databaseUnavailableCode, databaseUnavailableMessage, isDatabaseUnavailable } from '../http/database-unavailable';
 import type { Principal, ServiceTokens } from '../http/service-tokens';
+import { activeTraceparent } from '../observability/tracing';
 
 export const protoRoot = join(repositoryRoot(), 'proto');
 
@@ -110,7 +111,8 @@ export function unaryHandlers(options: GrpcServiceOptions, implementations: Reco
         const context: GrpcCallContext = {
           principal,
           correlationId: metadataValue(call.metadata, 'x-correlation-id') ?? crypto.randomUUID(),
-          traceparent: metadataValue(call.metadata, 'traceparent'),
+          // With tracing on, the call's server span, so what the call writes continues it.
+          traceparent: activeTraceparent(metadataValue(call.metadata, 'traceparent')),
         };
         implementation(call.request, context).then(
           (response) => callback(null, response),

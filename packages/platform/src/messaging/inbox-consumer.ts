@@ -4,6 +4,7 @@ import { isDatabaseUnavailable } from '../http/database-unavailable';
 import { ensureTopics } from '../kafka/ensure-topics';
 import { orderedProducer } from '../kafka/ordered-producer';
 import type { MessagingMetrics } from '../observability/messaging-metrics';
+import { inConsumerSpan } from '../observability/tracing';
 import type { SqlExecutor, UnitOfWork } from '../sql/sql-executor';
 import { type AvroCodec, SchemaRegistryUnavailableError } from './avro-codec';
 import type { IntegrationEventPayloads, IntegrationEventType } from '../contracts/integration-events.generated';
@@ -254,9 +255,7 @@ export class InboxConsumer<Tx extends SqlExecutor> {
   }
 
   private async handle(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
-    const { consumer: name, logger, metrics } = this.options;
-    const labels = { consumer: name, topic };
-    let lastError: unknown;
+    const { consumer: name, logger } = this.options;
     // An outage is not the event's fault: it waits for the database or the registry without using up the attempts that
     // end in the dead-letter topic. On shutdown the offset stays unresolved, so it is consumed again after the restart.
     const waitedFor = new Set<string>();
@@ -281,6 +280,22 @@ export class InboxConsumer<Tx extends SqlExecutor> {
     }
     const handler = this.options.handlers[event.eventType];
     if (!handler) return;
+    const { eventId, eventType, context } = event;
+    const spanOf = { topic, partition, offset: message.offset, consumer: name, eventId, eventType, traceparent: context.traceparent };
+    await inConsumerSpan(spanOf, () => this.apply(event, message, handler, heartbeat, waitFor));
+  }
+
+  /** Runs the handler with the inbox insert in one transaction, retried with backoff, then dead-lettered. */
+  private async apply(
+    event: ConsumedEvent,
+    message: KafkaMessage,
+    handler: EventHandler<Tx>,
+    heartbeat: () => Promise<void>,
+    waitFor: (what: 'database', error: unknown, fields: object) => Promise<void>,
+  ): Promise<void> {
+    const { consumer: name, logger, metrics } = this.options;
+    const labels = { consumer: name, topic: event.topic };
+    let lastError: unknown;
     for (let attempt = 1; attempt <= this.retry.attempts; attempt += 1) {
       try {
         const applied = await this.options.unitOfWork.transaction(async (tx) => {
@@ -318,7 +333,7 @@ export class InboxConsumer<Tx extends SqlExecutor> {
         }
       }
     }
-    await this.deadLetter(topic, partition, message, lastError, this.retry.attempts);
+    await this.deadLetter(event.topic, event.partition, message, lastError, this.retry.attempts);
   }
 
   private async decode(topic: string, partition: number, message: KafkaMessage): Promise<ConsumedEvent> {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { activeTraceparent } from '../observability/tracing';
 
 /** Tracing context that travels with every event: outbox row → Kafka headers → consumer → the events it causes. */
 export interface MessageContext {
@@ -19,10 +20,16 @@ export function childTraceparent(parent: string | undefined): string {
   return match ? `00-${match[1]}-${randomBytes(8).toString('hex')}-${match[3]}` : newTraceparent();
 }
 
+/**
+ * The traceparent of work done now under `parent`: with tracing on, the span doing it (the request's, the consumed
+ * event's), so what it writes continues a real span; else a new span id under `parent`.
+ */
+export const workTraceparent = (parent: string | undefined): string => activeTraceparent(undefined) ?? childTraceparent(parent);
+
 /** The context for events caused by handling `eventId` under `parent`. */
 export const causedBy = (parent: MessageContext, eventId: string): MessageContext => ({
   correlationId: parent.correlationId,
   causationId: eventId,
-  traceparent: childTraceparent(parent.traceparent),
+  traceparent: workTraceparent(parent.traceparent),
   ...(parent.actor ? { actor: parent.actor } : {}),
 });

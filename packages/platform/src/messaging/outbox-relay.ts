@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { orderedProducer } from '../kafka/ordered-producer';
 import type { MessagingMetrics } from '../observability/messaging-metrics';
+import { type ProducedMessageSpan, startProducerSpan } from '../observability/tracing';
 import type { AvroCodec } from './avro-codec';
 import type { MessageContext } from './message-headers';
 import { outboxChannel, outboxLanes } from './messaging.migration';
@@ -295,6 +296,7 @@ export class OutboxRelay {
     // (PostgreSQL restarting) would be an unhandled 'error' event and end the process. The next statement fails instead.
     const onLost = (error: Error) => this.options.logger.warn({ err: error }, 'outbox relay: database connection lost during a batch');
     client.on('error', onLost);
+    const spans: ProducedMessageSpan[] = [];
     try {
       await client.query('begin');
       // Claim and mark in one statement; the mark only becomes visible if the commit after producing happens.
@@ -313,11 +315,14 @@ export class OutboxRelay {
       const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
       for (const row of rows) {
         const { topic, value } = await this.options.codec.encode(row.event_type, row.payload);
+        const span = startProducerSpan(topic, { eventId: row.id, eventType: row.event_type, key: row.aggregate_id, traceparent: row.headers.traceparent });
+        spans.push(span);
         const messages = byTopic.get(topic) ?? [];
-        messages.push({ key: row.aggregate_id, value, headers: kafkaHeaders(row) });
+        messages.push({ key: row.aggregate_id, value, headers: kafkaHeaders(row, span.traceparent) });
         byTopic.set(topic, messages);
       }
       await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      for (const span of spans.splice(0)) span.end();
       await this.options.afterProduce?.(rows.map((row) => row.id));
       await client.query('commit');
       for (const [topic, messages] of byTopic) this.options.metrics?.published.inc({ topic }, messages.length);
@@ -325,6 +330,7 @@ export class OutboxRelay {
       for (const row of rows) perLane.set(row.lane, (perLane.get(row.lane) ?? 0) + 1);
       return [...perLane.values()].some((count) => count === this.batchSize);
     } catch (error) {
+      for (const span of spans.splice(0)) span.end(error);
       await client.query('rollback').catch(() => undefined);
       throw error;
     } finally {
@@ -334,7 +340,8 @@ export class OutboxRelay {
   }
 }
 
-function kafkaHeaders(row: OutboxRow): Record<string, string> {
+/** The row's Kafka headers; `traceparent`: the producer span's when tracing is on, else the one stored with the row. */
+function kafkaHeaders(row: OutboxRow, traceparent: string | undefined): Record<string, string> {
   const headers: Record<string, string> = {
     'event-id': row.id,
     'event-type': row.event_type,
@@ -342,7 +349,7 @@ function kafkaHeaders(row: OutboxRow): Record<string, string> {
     'correlation-id': row.headers.correlationId,
   };
   if (row.headers.causationId) headers['causation-id'] = row.headers.causationId;
-  if (row.headers.traceparent) headers.traceparent = row.headers.traceparent;
+  if (traceparent) headers.traceparent = traceparent;
   if (row.headers.actor) headers.actor = row.headers.actor;
   return headers;
 }

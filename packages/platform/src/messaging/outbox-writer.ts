@@ -1,3 +1,4 @@
+import { activeTraceparent } from '../observability/tracing';
 import type { SqlExecutor } from '../sql/sql-executor';
 import type { MessageContext } from './message-headers';
 import { outboxLanes } from './messaging.migration';
@@ -24,7 +25,8 @@ export const outboxLaneSql = (aggregateIdSql: string): string => `abs(hashtext($
 
 /**
  * Appends integration events to the outbox inside the caller's transaction, so they commit or roll back together with
- * the state change. One multi-row INSERT whatever the count.
+ * the state change. One multi-row INSERT whatever the count. With tracing on, the row's traceparent is the span writing
+ * it (the request or the consumed event), which the relay's producer span continues.
  */
 export async function appendToOutbox(tx: SqlExecutor, messages: readonly OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
@@ -37,7 +39,7 @@ export async function appendToOutbox(tx: SqlExecutor, messages: readonly OutboxM
       message.aggregateId,
       message.eventType,
       JSON.stringify(message.payload),
-      JSON.stringify(message.context),
+      JSON.stringify({ ...message.context, traceparent: activeTraceparent(message.context.traceparent) }),
       message.occurredAt,
     );
     const p = (offset: number) => `$${at + offset}`;

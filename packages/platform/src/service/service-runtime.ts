@@ -20,6 +20,7 @@ import { IncompatibleSchemaError, registerSchemas } from '../messaging/schema-re
 import { kafkaLogCreator, knexLog } from '../observability/library-logs';
 import { createLogger } from '../observability/logger';
 import { MessagingMetrics, outboxBacklogQuery } from '../observability/messaging-metrics';
+import { flushSpans } from '../observability/tracing';
 import { MikroOrmExecutor, MikroOrmUnitOfWork } from '../sql/mikro-orm-unit-of-work';
 
 /** The most a shutdown waits for the relay to publish what is left in its lanes; the rest waits for the next relay. */
@@ -361,5 +362,6 @@ export class ServiceRuntime {
     await this.relay.stop();
     await (await this.lagAdmin?.catch(() => undefined))?.disconnect();
     await this.orm.close();
+    await flushSpans();
   }
 }
