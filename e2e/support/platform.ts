@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { dropDatabase } from '@billing/platform';
 import { freePort, startStripeTestServer, type StripeTestServer, testInfrastructure, type TestInfrastructure, uniqueName } from '@billing/testkit';
 import { buildServices } from '../../scripts/build-services';
-import { serviceNodeArgs } from '../../scripts/service-ports';
+import { bundleOf, serviceNodeFlags } from '../../scripts/service-ports';
 
 export const serviceNames = ['customer', 'credit', 'subscription', 'payment'] as const;
 export type ServiceName = (typeof serviceNames)[number];
@@ -69,6 +69,10 @@ export interface PlatformOptions {
   consumeFrom?: 'earliest' | 'latest';
   /** LOG_LEVEL of the service processes (default debug). */
   logLevel?: string;
+  /** Only these services (a benchmark's); the others are absent from Platform.services. Default: all four. */
+  only?: readonly ServiceName[];
+  /** Node arguments after a service's own flags (V8 takes the last of a flag): a benchmark comparing flags. */
+  extraNodeArgs?: Partial<Record<ServiceName, readonly string[]>>;
 }
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -80,7 +84,8 @@ const tail = (text: string, lines = 40) => text.split('\n').slice(-lines).join('
 
 /** Starts the Stripe test server and the four processes; resolves when every /readyz answers 200 and every consumer fetches. */
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
-  await buildServices(serviceNames);
+  const started = options.only ?? serviceNames;
+  await buildServices(started);
   const sharedInfra = await testInfrastructure();
   const infra: TestInfrastructure = options.kafkaBrokers ? { ...sharedInfra, kafkaBrokers: options.kafkaBrokers } : sharedInfra;
   const runId = uniqueName('e2e');
@@ -150,7 +155,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const logFile = join(logDir, `${name}.log`);
     const fd = openSync(logFile, 'a');
     logStart[name] = fstatSync(fd).size;
-    const child = spawn(process.execPath, serviceNodeArgs(name), {
+    const child = spawn(process.execPath, [...serviceNodeFlags(name), ...(options.extraNodeArgs?.[name] ?? []), bundleOf(name)], {
       cwd: repoRoot,
       stdio: ['ignore', fd, fd],
       env: {
@@ -172,7 +177,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       log: () => readFileSync(logFile, 'utf8'),
     };
   };
-  for (const name of serviceNames) spawnService(name);
+  for (const name of started) spawnService(name);
 
   const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
   const waitReady = async (name: ServiceName, timeoutMs = 120_000) => {
@@ -220,7 +225,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
   try {
     const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
-    for (const name of serviceNames) await waitReady(name, Math.max(0, deadline - Date.now()));
+    for (const name of started) await waitReady(name, Math.max(0, deadline - Date.now()));
   } catch (error) {
     await stop();
     throw error;
