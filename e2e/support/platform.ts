@@ -82,7 +82,7 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 const tail = (text: string, lines = 40) => text.split('\n').slice(-lines).join('\n');
 
-/** Starts the Stripe test server and the four processes; resolves when every /readyz answers 200 and every consumer fetches. */
+/** Starts the Stripe test server and the four processes (or `only` those); resolves when every /readyz answers 200 and every consumer fetches. */
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const started = options.only ?? serviceNames;
   await buildServices(started);
