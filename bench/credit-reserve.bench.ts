@@ -14,7 +14,7 @@ import pg from 'pg';
 import { buildServices } from '../scripts/build-services';
 import { bundleOf, serviceNodeFlags } from '../scripts/service-ports';
 import { seedCreditAccounts } from './seed-credit-accounts';
-import { percentile, round } from './stats';
+import { percentile, processCpuSeconds, round } from './stats';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 /** Unmeasured load before each measured phase, so V8 has compiled the hot code and sized its heap. */
@@ -24,16 +24,6 @@ const poolSize = Number(process.env.BENCH_POOL ?? 16);
 const accounts = 1000;
 const token = `bench-${randomUUID()}`;
 
-
-/** CPU seconds used so far by a process (Linux /proc: utime + stime, in 100 Hz ticks). */
-function processCpuSeconds(pid: number | string): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0; // the process ended, or this is not Linux
-  }
-}
 
 /** CPU seconds used so far by the credit service, by every PostgreSQL process and by this load generator. */
 function cpuSeconds(servicePid: number | undefined) {

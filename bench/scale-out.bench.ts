@@ -326,7 +326,7 @@ async function webhooksScaleOut(serverUrl: string): Promise<string[]> {
   try {
     instances.push(await startInstance('payment', database, env));
     const seedPool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-    await seed(seedPool, webhookPayments * 2);
+    await seed(seedPool, runId, 0, webhookPayments * 2);
     await seedPool.end();
     const results: Record<string, Measured> = {};
     for (const n of [1, 2]) {
@@ -334,12 +334,20 @@ async function webhooksScaleOut(serverUrl: string): Promise<string[]> {
       results[`webhooks_${n}`] = await measure(instances, monitor, database, async () => {
         // Each generator signs events for its own range of the seeded payments: phase n, generator i.
         const runs = await Promise.all(
-          instances.map((instance, i) => webhookLoad(`${instance.httpUrl}/v1/webhooks/stripe`, secret, webhookPayments * (n - 1) + (webhookPayments / 2) * i, `${runId}-${n}-${i}`, webhookConcurrency / n)),
+          instances.map((instance, i) =>
+            webhookLoad({
+              url: `${instance.httpUrl}/v1/webhooks/stripe`,
+              secret,
+              prefix: runId,
+              intentOffset: webhookPayments * (n - 1) + (webhookPayments / 2) * i,
+              mode: { concurrency: webhookConcurrency / n, warmupSeconds, seconds },
+            }),
+          ),
         );
         const failed = runs.reduce((sum, run) => sum + run.failed, 0);
         if (failed > 0) throw new Error(`the payment service refused ${failed} webhooks: ${JSON.stringify(runs.map((run) => run.statuses))}`);
         const latencies = runs.flatMap((run) => run.latenciesMs);
-        return { latencies, perSecond: latencies.length / runs[0]!.seconds, operations: runs.reduce((sum, run) => sum + run.requests, 0) };
+        return { latencies, perSecond: latencies.length / seconds, operations: runs.reduce((sum, run) => sum + run.requests, 0) };
       });
     }
     return [

@@ -23,16 +23,33 @@ export const entryOf = (name: string) => (name === 'console' ? 'console/server/m
 export const bundleOf = (name: string) => `dist/services/${name}/main.mjs`;
 
 /**
- * The V8 flags a service process runs with — npm start, the E2E platform and the credit benchmark use these, and
- * docker-compose.yml passes the same to the image (a test compares them). A 1 MB young generation, because V8 otherwise
- * grows it to 16 MB per semi-space under load and keeps it; and --optimize-for-size, which makes V8 collect the old
- * generation before it grows: without it the subscription process rested at 182–185 MB after the E2E flows in three of
- * seven runs (heap 111 MB used), against the 150 MB bound. Credit too, though the flag more than doubles the CPU of
- * every gRPC call on its hot path (V8 recompiles hot code over and over): without it credit rested at 113–128 MB in
- * session 5, but at 127–152 MB on this machine later (docs/performance.md, "Memory at rest"). Source maps are off (the
- * .map files are built): NODE_OPTIONS=--enable-source-maps to read a stack against the sources.
+ * The V8 flags each deployable runs with — npm start, the E2E platform and the benchmarks use these, and
+ * docker-compose.yml passes the same to the image (a test compares them). Chosen per service by measurement against
+ * 200 MB RSS at rest after the E2E flows (E2E scenario 6) and 300 MB under its benchmark (docs/performance.md, "Memory
+ * at rest"). `--max-semi-space-size=1`: V8 otherwise grows the young generation to 16 MB per semi-space under load and
+ * keeps it. `--optimize-for-size` makes V8 collect the old generation before growing it, but deoptimizes and recompiles
+ * hot code over and over: it doubles the CPU of every call on a hot path, so only services with no hot path keep it.
+ * - customer, payment: without it they rested at 101–126 MB (session 5, bundle), far under 200 MB; payment's webhook
+ *   path spends less CPU per request without it (webhooks benchmark).
+ * - subscription keeps it: without it it rested at 182–185 MB in three of seven E2E runs (heap 111 MB used), too
+ *   close to 200 MB, and nothing in it is on a per-request hot path (its scheduler and consumers run at event rates).
+ * - credit: owned by the credit-performance work (unchanged here).
+ * - console: unchanged (not a service; no bound measured here).
+ * Source maps are off (the .map files are built): NODE_OPTIONS=--enable-source-maps to read a stack against the sources.
  */
-export const serviceNodeFlags = (_name: string): string[] => ['--max-semi-space-size=1', '--optimize-for-size'];
+const nodeFlags: Record<string, string[]> = {
+  customer: ['--max-semi-space-size=1'],
+  credit: ['--max-semi-space-size=1', '--optimize-for-size'],
+  subscription: ['--max-semi-space-size=1', '--optimize-for-size'],
+  payment: ['--max-semi-space-size=1'],
+  console: ['--max-semi-space-size=1', '--optimize-for-size'],
+};
+
+export const serviceNodeFlags = (name: string): string[] => {
+  const flags = nodeFlags[name];
+  if (!flags) throw new Error(`no node flags for ${name}: add it to nodeFlags in scripts/service-ports.ts`);
+  return flags;
+};
 
 /** The node arguments of a service process, from the repository root: its flags, then its bundle. */
 export const serviceNodeArgs = (name: string): string[] => [...serviceNodeFlags(name), bundleOf(name)];

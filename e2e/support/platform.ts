@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { dropDatabase } from '@billing/platform';
 import { freePort, startStripeTestServer, type StripeTestServer, testInfrastructure, type TestInfrastructure, uniqueName } from '@billing/testkit';
 import { buildServices } from '../../scripts/build-services';
-import { serviceNodeArgs } from '../../scripts/service-ports';
+import { bundleOf, serviceNodeFlags } from '../../scripts/service-ports';
 
 export const serviceNames = ['customer', 'credit', 'subscription', 'payment'] as const;
 export type ServiceName = (typeof serviceNames)[number];
@@ -91,6 +91,10 @@ export interface PlatformOptions {
    * consumer groups (one SERVICE_INSTANCE per run, shared by the instances: see docs/scaling.md).
    */
   instances?: number;
+  /** Only these services (a benchmark's); the others are absent from Platform.services. Default: all four. */
+  only?: readonly ServiceName[];
+  /** Node arguments after a service's own flags (V8 takes the last of a flag): a benchmark comparing flags. */
+  extraNodeArgs?: Partial<Record<ServiceName, readonly string[]>>;
 }
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -100,9 +104,10 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 const tail = (text: string, lines = 40) => text.split('\n').slice(-lines).join('\n');
 
-/** Starts the Stripe test server and the four processes; resolves when every /readyz answers 200 and every consumer fetches. */
+/** Starts the Stripe test server and the four processes (or `only` those); resolves when every /readyz answers 200 and every consumer fetches. */
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
-  await buildServices(serviceNames);
+  const started = options.only ?? serviceNames;
+  await buildServices(started);
   const sharedInfra = await testInfrastructure();
   const infra: TestInfrastructure = options.kafkaBrokers ? { ...sharedInfra, kafkaBrokers: options.kafkaBrokers } : sharedInfra;
   const runId = uniqueName('e2e');
@@ -182,7 +187,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const logFile = join(logDir, `${label}.log`);
     const fd = openSync(logFile, 'a');
     logStart.set(label, fstatSync(fd).size);
-    const child = spawn(process.execPath, serviceNodeArgs(name), {
+    const child = spawn(process.execPath, [...serviceNodeFlags(name), ...(options.extraNodeArgs?.[name] ?? []), bundleOf(name)], {
       cwd: repoRoot,
       stdio: ['ignore', fd, fd],
       env: {
@@ -212,7 +217,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     instances[name][index] = service;
     if (index === 0) services[name] = service;
   };
-  for (const index of indexes) for (const name of serviceNames) spawnService(name, index);
+  for (const index of indexes) for (const name of started) spawnService(name, index);
 
   const instance = (name: ServiceName, index: number) => {
     const service = instances[name][index];

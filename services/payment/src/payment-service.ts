@@ -9,7 +9,7 @@ import { SqlPaymentRepository } from './infrastructure/sql-payment.repository';
 import { SqlProcessedWebhookEvents } from './infrastructure/sql-processed-webhook-events';
 import { SqlWebhookDeliveries } from './infrastructure/sql-webhook-deliveries';
 import { SqlTopUpPackRepository } from './infrastructure/sql-top-up-pack.repository';
-import { eachInOwnTransaction, inTransaction } from './infrastructure/sql-transactor';
+import { eachInOwnTransaction, inTransaction, outsideTransactions } from './infrastructure/sql-transactor';
 import { StripeGatewayWebhooks } from './infrastructure/stripe/stripe-gateway-webhooks';
 import { StripePaymentGateway } from './infrastructure/stripe/stripe-payment-gateway';
 import { StripeRefundGateway } from './infrastructure/stripe/stripe-refund-gateway';
@@ -75,8 +75,9 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
   if (customerService === null && !overrides.customerDirectory) runtime.logger.warn('CUSTOMER_GRPC_URL is not set: Stripe customers come from the PaymentGatewayLinked projection only');
   const customers = overrides.customerDirectory ?? new ProjectedCustomerDirectory(unitOfWork, customerClient, runtime.logger.child({ component: 'customer-directory' }));
 
-  // Only reads (the flow a payment was opened in), so its outbox context is never used.
-  const paymentFlows = new SqlPaymentRepository(eachInOwnTransaction(unitOfWork), { correlationId: 'read-only' });
+  // Only reads (the flow a payment was opened in), so its outbox context is never used; one statement per webhook, before
+  // the webhook's transaction, so in none of its own.
+  const paymentFlows = new SqlPaymentRepository(outsideTransactions(runtime.outsideTransactions()), { correlationId: 'read-only' });
   const useCasesIn = paymentUseCases({
     // Opening a payment commits the row before Stripe is called (see SqlPaymentRepository / PaymentOpener).
     paymentsCommittingEachCall: (context) => new SqlPaymentRepository(eachInOwnTransaction(unitOfWork), context),

@@ -273,8 +273,16 @@ export class ServiceRuntime {
     this.closers.push(close);
   }
 
+  /**
+   * Statements outside any transaction, each on a pooled connection of its own: for a read that is one statement, which
+   * needs no BEGIN and COMMIT around it (one round trip instead of three).
+   */
+  outsideTransactions(): MikroOrmExecutor {
+    return new MikroOrmExecutor(this.orm.em.fork() as EntityManager);
+  }
+
   async readiness(): Promise<Record<string, boolean>> {
-    const database = databaseAnswers(() => new MikroOrmExecutor(this.orm.em.fork() as EntityManager).query('select 1'));
+    const database = databaseAnswers(() => this.outsideTransactions().query('select 1'));
     const kafka = kafkaAnswers(this.settings.infrastructure.kafkaBrokers);
     const registry = registryAnswers(this.settings.infrastructure.schemaRegistryUrl);
     const [db, broker, schemas] = await Promise.all([database, kafka, registry]);
