@@ -76,7 +76,7 @@ export interface GroupTimings {
  * it after the 8 s session, the survivors learn of the rebalance at their next heartbeat (≤ 1 s: kafkajs heartbeats
  * after every fetch, which waits at most 1 s, and per message) and rejoin at once. 8 s, not the broker's 6 s minimum,
  * leaves room for an event loop stalled by a busy machine. A member in a slow handler learns of the rebalance at its
- * next heartbeat too (per message and between retries), so 10 s to rejoin is ample; one that misses it is dropped from
+ * next heartbeat too (per message, and every second of a retry's backoff), so 10 s to rejoin is ample; one that misses it is dropped from
  * the generation, rejoins, and its uncommitted events are consumed again, which the inbox makes harmless.
  */
 export const groupTimings: GroupTimings = { sessionTimeout: 8_000, heartbeatInterval: 1_000, rebalanceTimeout: 10_000, maxWaitTimeInMs: 1_000 };
@@ -263,8 +263,7 @@ export class InboxConsumer<Tx extends SqlExecutor> {
       if (this.stopping) throw error;
       if (!waitedFor.has(what)) logger.warn({ err: error, consumer: name, ...fields }, `${what} unavailable; the event waits for it`);
       waitedFor.add(what);
-      await sleep(Math.min(this.retry.maxBackoffMs, 1_000));
-      await heartbeat();
+      await pauseHeartbeating(Math.min(this.retry.maxBackoffMs, 1_000), heartbeat);
     };
     let event: ConsumedEvent | undefined;
     while (!event) {
@@ -328,8 +327,7 @@ export class InboxConsumer<Tx extends SqlExecutor> {
           'event handler failed',
         );
         if (attempt < this.retry.attempts) {
-          await sleep(Math.min(this.retry.maxBackoffMs, this.retry.initialBackoffMs * 2 ** (attempt - 1)));
-          await heartbeat();
+          await pauseHeartbeating(Math.min(this.retry.maxBackoffMs, this.retry.initialBackoffMs * 2 ** (attempt - 1)), heartbeat);
         }
       }
     }
@@ -398,3 +396,14 @@ export class InboxConsumer<Tx extends SqlExecutor> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A backoff that heartbeats every second (kafkajs sends one only once heartbeatInterval has passed): a member in a 5 s
+ * backoff hears of a rebalance within a second and rejoins, instead of keeping the whole group waiting for it.
+ */
+async function pauseHeartbeating(ms: number, heartbeat: () => Promise<void>): Promise<void> {
+  for (let left = ms; left > 0; left -= 1_000) {
+    await sleep(Math.min(left, 1_000));
+    await heartbeat();
+  }
+}
