@@ -8,7 +8,7 @@ import { creditGrpcClient, restClient, stripeClient } from '../support/clients';
 import { type Platform, type ServiceName, startPlatform } from '../support/platform';
 import { audit, type AuditResult } from './audit';
 import { ServiceDatabases } from './databases';
-import { type FaultOutcome, planFaults, runFaults } from './faults';
+import { type FaultOutcome, isBrokerFault, planFaults, runFaults } from './faults';
 import { customerJourney, IntentIndex, type CustomerRecord } from './journeys';
 import { type Backlog, QuiescenceProbe } from './quiescence';
 import { Random } from './random';
@@ -19,6 +19,8 @@ import { type WebhookStats, WebhookStorm } from './webhook-storm';
 export interface ChaosOptions {
   size: ChaosSize;
   seed: number;
+  /** Kafka nodes of the run's private cluster (default 1); with more, the broker fault is two leader kills. */
+  brokers?: number;
   /** Progress lines (default: stdout). */
   log?: (line: string) => void;
 }
@@ -33,6 +35,9 @@ export interface ChaosOutcome {
   invariantViolations: number;
   kills: number;
   brokerRestarts: number;
+  /** Kafka nodes, and how many times the busiest leader among them was killed and started again. */
+  brokers: number;
+  brokerKills: number;
   faults: FaultOutcome[];
   /** Exits nobody caused, restarted by the supervisor (see Supervisor). */
   unexpectedExits: Record<ServiceName, number>;
@@ -46,16 +51,16 @@ export interface ChaosOutcome {
 const PLAN = { price: 500, credits: 100 };
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
-  const { size, seed } = options;
+  const { size, seed, brokers = 1 } = options;
   const log = options.log ?? ((line: string) => console.log(line));
   const startedAt = new Date();
   const random = new Random(seed);
-  const faultPlan = planFaults(size, random.fork());
+  const faultPlan = planFaults(size, random.fork(), brokers);
   const stormRandom = random.fork();
   const customerRandoms = Array.from({ length: size.customers }, () => random.fork());
 
-  log(`chaos: size=${size.name} seed=${seed} customers=${size.customers} day=${size.dayMs / 1_000}s load=${size.loadMs / 1_000}s`);
-  const kafka = await startPrivateKafka(`chaos-${process.pid}-${seed}`);
+  log(`chaos: size=${size.name} seed=${seed} customers=${size.customers} day=${size.dayMs / 1_000}s load=${size.loadMs / 1_000}s brokers=${brokers}`);
+  const kafka = await startPrivateKafka(`chaos-${process.pid}-${seed}`, { brokers });
   let platform: Platform | undefined;
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
@@ -116,7 +121,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     try {
       [customers, faults] = await Promise.all([
         Promise.all(customerRandoms.map((customerRandom, index) => customerJourney(context, index, customerRandom))),
-        runFaults(faultPlan, { platform, kafka, supervisor, loadStartedAt, log }),
+        runFaults(faultPlan, { platform, kafka, databases, supervisor, loadStartedAt, log }),
       ]);
     } finally {
       clearInterval(progress);
@@ -141,8 +146,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
       lost: result.lost,
       double: result.double,
       invariantViolations: result.invariantViolations,
-      kills: faults.filter((fault) => fault.target !== 'kafka' && fault.done).length,
+      kills: faults.filter((fault) => !isBrokerFault(fault.target) && fault.done).length,
       brokerRestarts: faults.filter((fault) => fault.target === 'kafka' && fault.done).length,
+      brokers,
+      brokerKills: faults.filter((fault) => fault.target === 'kafka-leader' && fault.done).length,
       faults,
       unexpectedExits: { ...supervisor.unexpectedExits },
       webhooks: storm.stats,

@@ -1,18 +1,22 @@
 /**
  * The faults: each of the four service processes SIGKILLed once and respawned (same environment, ports, database),
- * and the broker SIGKILLed once and started again on its storage. The five faults are shuffled and each falls at a
+ * and the broker SIGKILLed once and started again on its storage — or, on several Kafka nodes, twice the node leading
+ * the most partitions of the billing topics (leader-kill.ts). The five (six) faults are shuffled and each falls at a
  * random moment inside its own fifth of the fault window, so all are spread over the load and reproducible from the
  * seed. A killed process is respawned after a short random downtime without waiting for the others to recover.
  */
 import type { PrivateKafka } from '../../infra/testing/private-kafka';
 import { type Platform, type ServiceName, serviceNames } from '../support/platform';
+import type { ServiceDatabases } from './databases';
+import { killBusiestLeader, type LeaderKill } from './leader-kill';
 import type { Random } from './random';
 import type { ChaosSize } from './sizes';
 import type { Supervisor } from './supervisor';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export type FaultTarget = ServiceName | 'kafka';
+/** 'kafka': the single broker restarted; 'kafka-leader': on several nodes, the busiest leader killed and started again. */
+export type FaultTarget = ServiceName | 'kafka' | 'kafka-leader';
 
 export interface PlannedFault {
   target: FaultTarget;
@@ -27,11 +31,16 @@ export interface FaultOutcome extends PlannedFault {
   done: boolean;
   /** ms from the kill until the process was ready again (/readyz and its consumers fetching; the broker answering). */
   recoveredAfterMs?: number;
+  leaderKill?: LeaderKill;
   error?: string;
 }
 
-export function planFaults(size: ChaosSize, random: Random): PlannedFault[] {
-  const targets: FaultTarget[] = random.shuffle([...serviceNames, 'kafka']);
+/** The broker faults: one restart of the single broker, or two leader kills on a cluster. */
+const brokerFaults = (brokers: number): FaultTarget[] => (brokers > 1 ? ['kafka-leader', 'kafka-leader'] : ['kafka']);
+export const isBrokerFault = (target: FaultTarget) => target === 'kafka' || target === 'kafka-leader';
+
+export function planFaults(size: ChaosSize, random: Random, brokers = 1): PlannedFault[] {
+  const targets: FaultTarget[] = random.shuffle([...serviceNames, ...brokerFaults(brokers)]);
   const slot = (size.faultsUntilMs - size.faultsFromMs) / targets.length;
   return targets.map((target, index) => ({
     target,
@@ -42,9 +51,9 @@ export function planFaults(size: ChaosSize, random: Random): PlannedFault[] {
 
 export async function runFaults(
   plan: readonly PlannedFault[],
-  deps: { platform: Platform; kafka: PrivateKafka; supervisor: Supervisor; loadStartedAt: number; log: (line: string) => void },
+  deps: { platform: Platform; kafka: PrivateKafka; databases: ServiceDatabases; supervisor: Supervisor; loadStartedAt: number; log: (line: string) => void },
 ): Promise<FaultOutcome[]> {
-  const { platform, kafka, supervisor, loadStartedAt, log } = deps;
+  const { platform, kafka, databases, supervisor, loadStartedAt, log } = deps;
   /** Ready again, through any exit on the way (the supervisor restarts a process that cannot start yet). */
   const recovered = async (name: ServiceName, timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
@@ -62,8 +71,12 @@ export async function runFaults(
     plan.map(async (fault): Promise<FaultOutcome> => {
       await sleep(Math.max(0, loadStartedAt + fault.atMs - Date.now()));
       const killedAt = Date.now();
+      let leaderKill: LeaderKill | undefined;
       try {
-        if (fault.target === 'kafka') {
+        if (fault.target === 'kafka-leader') {
+          log(`${at()} kill -9 the kafka node leading the most partitions`);
+          leaderKill = await killBusiestLeader(kafka, databases, fault.downMs, log);
+        } else if (fault.target === 'kafka') {
           log(`${at()} kill -9 kafka broker`);
           await kafka.kill();
           await sleep(fault.downMs);
@@ -84,10 +97,10 @@ export async function runFaults(
         return { ...fault, done: false, error: (error as Error).message };
       }
       try {
-        if (fault.target !== 'kafka') await recovered(fault.target, 180_000);
+        if (!isBrokerFault(fault.target)) await recovered(fault.target as ServiceName, 180_000);
         const recoveredAfterMs = Date.now() - killedAt;
         log(`${at()} ${fault.target} back (${(recoveredAfterMs / 1_000).toFixed(1)} s after the kill)`);
-        return { ...fault, done: true, recoveredAfterMs };
+        return { ...fault, done: true, recoveredAfterMs, leaderKill };
       } catch (error) {
         log(`${at()} ${fault.target} not ready again: ${(error as Error).message.split('\n')[0]}`);
         return { ...fault, done: true, error: `not ready again: ${(error as Error).message}` };

@@ -1,8 +1,9 @@
 /**
- * `npm run chaos -- --size small|large [--seed <n>]`: one chaos run (e2e/chaos/chaos-run.ts), its summary table and,
- * last, the verdict line. Infrastructure: DATABASE_URL and SCHEMA_REGISTRY_URL when set, else infra:up starts them
- * (the run's Kafka is always a private broker it can kill). Exit code 0 only when nothing was lost or doubled, no
- * invariant was violated, and all four kills and the broker restart happened.
+ * `npm run chaos -- --size small|large [--seed <n>] [--brokers <n>]`: one chaos run (e2e/chaos/chaos-run.ts), its
+ * summary table and, last, the verdict line. Infrastructure: DATABASE_URL and SCHEMA_REGISTRY_URL when set, else
+ * infra:up starts them (the run's Kafka is always a private broker, or a private cluster of --brokers nodes, it can
+ * kill). Exit code 0 only when nothing was lost or doubled, no invariant was violated, and all four kills and the
+ * broker restart (on several nodes: both leader kills) happened.
  */
 import { exportInfrastructure } from '../../infra/infra';
 import { runChaos } from './chaos-run';
@@ -27,10 +28,16 @@ if (!Number.isInteger(seed)) {
   process.exit(2);
 }
 
+const brokers = Number(argument('brokers') ?? 1);
+if (!Number.isInteger(brokers) || brokers < 1) {
+  console.error('--brokers must be a positive integer');
+  process.exit(2);
+}
+
 await exportInfrastructure({ printSummary: true });
 
-const outcome = await runChaos({ size: chaosSizes[sizeName], seed });
+const outcome = await runChaos({ size: chaosSizes[sizeName], seed, brokers });
 for (const line of summaryLines(outcome)) console.log(line);
 console.log(verdictLine(outcome));
-const passed = outcome.lost === 0 && outcome.double === 0 && outcome.invariantViolations === 0 && outcome.kills === 4 && outcome.brokerRestarts === 1;
+const passed = outcome.lost === 0 && outcome.double === 0 && outcome.invariantViolations === 0 && outcome.kills === 4 && (brokers > 1 ? outcome.brokerKills === 2 : outcome.brokerRestarts === 1);
 process.exit(passed ? 0 : 1);

@@ -1,5 +1,6 @@
 /** The run's summary table and, last, the one-line verdict. */
 import type { ChaosOutcome } from './chaos-run';
+import type { FaultTarget } from './faults';
 import { WebhookStorm } from './webhook-storm';
 
 const seconds = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1_000).toFixed(1)} s`);
@@ -11,7 +12,11 @@ function table(rows: (string | number)[][]): string[] {
 }
 
 export const verdictLine = (outcome: ChaosOutcome) =>
-  `chaos customers=${outcome.customers} lost=${outcome.lost} double=${outcome.double} invariant_violations=${outcome.invariantViolations} kills=${outcome.kills} broker_restarts=${outcome.brokerRestarts}`;
+  `chaos customers=${outcome.customers} lost=${outcome.lost} double=${outcome.double} invariant_violations=${outcome.invariantViolations} kills=${outcome.kills} broker_restarts=${outcome.brokerRestarts}` +
+  (outcome.brokers > 1 ? ` broker_kills=${outcome.brokerKills}` : '');
+
+const faultName = (target: FaultTarget) =>
+  target === 'kafka' ? 'kafka broker SIGKILL + start' : target === 'kafka-leader' ? 'busiest kafka leader SIGKILL + start' : `${target} SIGKILL + respawn`;
 
 export function summaryLines(outcome: ChaosOutcome): string[] {
   const { audit, webhooks, durations } = outcome;
@@ -25,7 +30,7 @@ export function summaryLines(outcome: ChaosOutcome): string[] {
       ...outcome.faults
         .slice()
         .sort((a, b) => a.atMs - b.atMs)
-        .map((fault) => [fault.target === 'kafka' ? 'kafka broker SIGKILL + start' : `${fault.target} SIGKILL + respawn`, seconds(fault.atMs), seconds(fault.downMs), seconds(fault.recoveredAfterMs), fault.done ? 'ok' : `FAILED ${fault.error?.split('\n')[0]}`]),
+        .map((fault) => [faultName(fault.target), seconds(fault.atMs), seconds(fault.downMs), seconds(fault.recoveredAfterMs), fault.done ? 'ok' : `FAILED ${fault.error?.split('\n')[0]}`]),
     ]),
     '',
     ...table([
@@ -55,6 +60,16 @@ export function summaryLines(outcome: ChaosOutcome): string[] {
       ['duration: start-up / load / quiescence / total', `${seconds(durations.startupMs)} / ${seconds(durations.loadMs)} / ${seconds(durations.quiescenceMs)} / ${seconds(durations.totalMs)}`],
     ]),
   ];
+  const leaderKills = outcome.faults.filter((fault) => fault.leaderKill).sort((a, b) => a.atMs - b.atMs);
+  if (leaderKills.length) {
+    lines.push(
+      '',
+      ...table([
+        ['leader kill (' + outcome.brokers + ' nodes, RF 3, min.insync.replicas 2)', 'node', 'new leaders after', 'publishing resumed after'],
+        ...leaderKills.map((fault) => [`at ${seconds(fault.atMs)}`, fault.leaderKill!.node, seconds(fault.leaderKill!.leadersMovedMs), seconds(fault.leaderKill!.publishingResumedMs)]),
+      ]),
+    );
+  }
   if (audit.findings.length) lines.push('', `findings (${audit.findings.length}, first 30):`, ...audit.findings.slice(0, 30).map((finding) => `  ${finding}`));
   lines.push('', `service logs: ${outcome.logDir}`);
   return lines;
