@@ -54,6 +54,8 @@ export async function runFaults(
   deps: { platform: Platform; kafka: PrivateKafka; databases: ServiceDatabases; supervisor: Supervisor; loadStartedAt: number; log: (line: string) => void },
 ): Promise<FaultOutcome[]> {
   const { platform, kafka, databases, supervisor, loadStartedAt, log } = deps;
+  /** One Kafka node down at a time: a leader kill starts after the previous one's node is back (leader-kill.ts). */
+  let previousLeaderKill: Promise<unknown> = Promise.resolve();
   /** Ready again, through any exit on the way (the supervisor restarts a process that cannot start yet). */
   const recovered = async (name: ServiceName, timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
@@ -74,8 +76,10 @@ export async function runFaults(
       let leaderKill: LeaderKill | undefined;
       try {
         if (fault.target === 'kafka-leader') {
-          log(`${at()} kill -9 the kafka node leading the most partitions`);
-          leaderKill = await killBusiestLeader(kafka, databases, fault.downMs, log);
+          log(`${at()} kafka leader kill due`);
+          const kill = previousLeaderKill.then(() => killBusiestLeader(kafka, databases, fault.downMs, log));
+          previousLeaderKill = kill.catch(() => undefined);
+          leaderKill = await kill;
         } else if (fault.target === 'kafka') {
           log(`${at()} kill -9 kafka broker`);
           await kafka.kill();

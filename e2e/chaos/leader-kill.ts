@@ -2,10 +2,12 @@
  * The broker fault of a run on several Kafka nodes (`--brokers 3`): SIGKILL the node leading the most partitions of
  * the billing topics, start it again after the fault's downtime, and measure how long the platform's publishing
  * stood still — from the kill until every partition had a live leader again, and until a row a service wrote to its
- * outbox after the kill was published (the relay commits a row as published only after acks=all).
+ * outbox after the kill was published (the relay commits a row as published only after acks=all). A kill first waits
+ * until every partition is fully in sync again: the cluster is built to lose one node, and two down at once would
+ * also leave the 3-voter controller quorum without a majority.
  */
 import { Kafka, logLevel } from 'kafkajs';
-import { busiestLeader, waitForNewLeaders } from '../../infra/testing/kafka-leaders';
+import { busiestLeader, waitForFullIsr, waitForNewLeaders } from '../../infra/testing/kafka-leaders';
 import type { PrivateKafka } from '../../infra/testing/private-kafka';
 import { serviceNames } from '../support/platform';
 import type { ServiceDatabases } from './databases';
@@ -19,6 +21,8 @@ const failoverTimeoutMs = 90_000;
 
 export interface LeaderKill {
   node: number;
+  /** ms spent before the kill waiting for every partition to be fully in sync. */
+  waitedMs: number;
   /** ms from the kill until no partition of the billing topics was led by the dead node or by none. */
   leadersMovedMs: number;
   /** ms from the kill until a row written to an outbox after it was published. */
@@ -30,11 +34,15 @@ export async function killBusiestLeader(kafka: PrivateKafka, databases: ServiceD
   await admin.connect();
   try {
     const topics = (await admin.listTopics()).filter((topic) => billingTopic.test(topic));
+    const waitStartedAt = Date.now();
+    await waitForFullIsr(admin, topics, failoverTimeoutMs);
+    const waitedMs = Date.now() - waitStartedAt;
     const node = await busiestLeader(admin, topics);
     const lastSeq = async () =>
       Promise.all(serviceNames.map(async (name) => Number((await databases.query<{ seq: string | null }>(name, 'select max(seq) as seq from outbox'))[0]!.seq ?? 0)));
     const killedAt = Date.now();
     await kafka.nodes[node - 1]!.kill();
+    log(`  kill -9 kafka node ${node} (leading the most partitions of ${topics.length} billing topics; waited ${(waitedMs / 1_000).toFixed(1)} s for all replicas in sync)`);
     // Rows with a higher seq were inserted after the kill; one of them published means a write went through since.
     const baseline = await lastSeq();
     const publishedAfterKill = async () => {
@@ -53,7 +61,7 @@ export async function killBusiestLeader(kafka: PrivateKafka, databases: ServiceD
     const restarted = sleep(downMs).then(() => kafka.nodes[node - 1]!.start());
     const [leadersMovedMs, publishingResumedMs] = await Promise.all([waitForNewLeaders(admin, topics, node, killedAt, failoverTimeoutMs), resumed, restarted]);
     log(`  kafka node ${node} (leading most partitions): new leaders after ${(leadersMovedMs / 1_000).toFixed(1)} s, publishing resumed after ${(publishingResumedMs / 1_000).toFixed(1)} s`);
-    return { node, leadersMovedMs, publishingResumedMs };
+    return { node, waitedMs, leadersMovedMs, publishingResumedMs };
   } finally {
     await admin.disconnect().catch(() => undefined);
   }

@@ -65,8 +65,11 @@ export function summaryLines(outcome: ChaosOutcome): string[] {
     lines.push(
       '',
       ...table([
-        ['leader kill (' + outcome.brokers + ' nodes, RF 3, min.insync.replicas 2)', 'node', 'new leaders after', 'publishing resumed after'],
-        ...leaderKills.map((fault) => [`at ${seconds(fault.atMs)}`, fault.leaderKill!.node, seconds(fault.leaderKill!.leadersMovedMs), seconds(fault.leaderKill!.publishingResumedMs)]),
+        [`leader kill (${outcome.brokers} nodes, RF 3, min.insync.replicas 2)`, 'waited for in-sync replicas', 'node', 'new leaders after', 'publishing resumed after'],
+        ...leaderKills.map((fault) => {
+          const kill = fault.leaderKill!;
+          return [`due at ${seconds(fault.atMs)}`, seconds(kill.waitedMs), kill.node, seconds(kill.leadersMovedMs), seconds(kill.publishingResumedMs)];
+        }),
       ]),
     );
   }

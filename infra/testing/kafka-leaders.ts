@@ -26,3 +26,15 @@ export async function waitForNewLeaders(admin: Admin, topics: string[], deadNode
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/** Resolves when every partition of `topics` has a leader and all its replicas in sync (a restarted node caught up). */
+export async function waitForFullIsr(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const metadata = await admin.fetchTopicMetadata({ topics }).catch(() => undefined);
+    const inSync = metadata?.topics.every((topic) => topic.partitions.every((partition) => partition.leader >= 0 && partition.isr.length === partition.replicas.length));
+    if (inSync) return;
+    if (Date.now() > deadline) throw new Error(`partitions of ${topics.join(', ')} not fully in sync after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
