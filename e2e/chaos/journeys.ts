@@ -8,7 +8,7 @@
 import type Stripe from 'stripe';
 import type { CreditGrpc } from '../support/clients';
 import type { Platform } from '../support/platform';
-import { GaveUpError, persistentGrpc, persistentRest } from './persist';
+import { GaveUpError, type OperationLog, persistentGrpc, persistentRest } from './persist';
 import type { Random } from './random';
 import type { ChaosSize } from './sizes';
 
@@ -45,8 +45,15 @@ export interface JourneyContext {
   /** The top-up catalogue of the run: packs of 200 … 1000 credits (the platform prices them; callers name a pack). */
   topUpPackCodes: string[];
   loadStartedAt: number;
+  /**
+   * When the load ends (epoch ms): the size's loadMs after its start, or later — Infinity while a phase that must run
+   * under load (the rolling restart) has not finished.
+   */
+  loadEnd(): number;
   /** Intents by subscription id / payment id, refreshed by one poller instead of every customer copying them all. */
   intents: IntentIndex;
+  /** Every client call, and those a client with a bounded retry budget would have reported failed. */
+  operations: OperationLog;
   log: (line: string) => void;
 }
 
@@ -69,16 +76,17 @@ export class IntentIndex {
   }
 }
 
+/** Retries give up well after the load is over (a killed consumer group needs up to a session timeout to move). */
+const giveUpTime = (ctx: JourneyContext) => ctx.loadEnd() + 60_000;
+
 export async function customerJourney(ctx: JourneyContext, index: number, random: Random): Promise<CustomerRecord> {
   const { platform, size } = ctx;
   const record: CustomerRecord = { index, paidFirstPeriod: false, reservations: [], errors: [] };
-  const loadEnd = ctx.loadStartedAt + size.loadMs;
-  // Retries give up well after the faults are over (a killed consumer group needs up to a session timeout, 30 s).
-  const giveUpAt = loadEnd + 60_000;
+  const plannedEnd = ctx.loadStartedAt + size.loadMs;
   try {
     await sleep(Math.max(0, ctx.loadStartedAt + random.int(0, size.onboardingMs) - Date.now()));
     const registered = await persistentRest(
-      platform,
+      ctx,
       'customer',
       {
         method: 'POST',
@@ -86,20 +94,20 @@ export async function customerJourney(ctx: JourneyContext, index: number, random
         key: `register-${index}`,
         body: { externalAccountId: `${platform.runId}-c${index}`, email: `chaos-${index}@example.com`, defaultCurrency: 'EUR' },
       },
-      giveUpAt,
+      giveUpTime(ctx),
     );
     if (registered.status !== 201) throw new Error(`register: ${registered.status} ${JSON.stringify(registered.body)}`);
     const customerId: string = registered.body.customer.id;
     record.customerId = customerId;
-    const stripeCustomerId = await gatewayCustomerOf(ctx, customerId, registered.body, giveUpAt);
+    const stripeCustomerId = await gatewayCustomerOf(ctx, customerId, registered.body);
     // Renewals are charged off-session to the customer's default card.
     await ctx.stripe.customers.update(stripeCustomerId, { invoice_settings: { default_payment_method: 'pm_card_visa' } });
 
     const subscribed = await persistentRest(
-      platform,
+      ctx,
       'subscription',
       { method: 'POST', path: '/v1/subscriptions', key: `subscribe-${index}`, body: { customerId, planCode: ctx.planCode }, retryOn: [404] },
-      giveUpAt,
+      giveUpTime(ctx),
     );
     if (subscribed.status !== 201) throw new Error(`subscribe: ${subscribed.status} ${JSON.stringify(subscribed.body)}`);
     const subscriptionId: string = subscribed.body.id;
@@ -116,19 +124,19 @@ export async function customerJourney(ctx: JourneyContext, index: number, random
     }
 
     const work: Promise<void>[] = [];
-    if (random.chance(size.topUpShare)) work.push(topUp(ctx, record, random, loadEnd, giveUpAt));
-    if (record.paidFirstPeriod) work.push(useCredits(ctx, record, random, loadEnd, giveUpAt));
+    if (random.chance(size.topUpShare)) work.push(topUp(ctx, record, random, plannedEnd));
+    if (record.paidFirstPeriod) work.push(useCredits(ctx, record, random));
     await Promise.all(work);
 
     if (record.paidFirstPeriod) {
       // No renewals after the load: the run can reach quiescence.
       const canceled = await persistentRest(
-        platform,
+        ctx,
         'subscription',
         // 409 INVALID_TRANSITION while a renewal is being charged: retried. Already ended (e.g. it expired unpaid because
         // the first payment arrived after the incomplete window): nothing to cancel.
         { method: 'POST', path: `/v1/subscriptions/${subscriptionId}/cancel`, key: `cancel-${index}`, body: { mode: 'at_period_end' }, finalCodes: ['SUBSCRIPTION_ALREADY_CANCELED'] },
-        giveUpAt,
+        giveUpTime(ctx),
       );
       const ended = canceled.body?.error?.code === 'SUBSCRIPTION_ALREADY_CANCELED';
       if (canceled.status !== 200 && !ended) throw new Error(`cancel: ${canceled.status} ${JSON.stringify(canceled.body)}`);
@@ -139,13 +147,13 @@ export async function customerJourney(ctx: JourneyContext, index: number, random
   return record;
 }
 
-async function gatewayCustomerOf(ctx: JourneyContext, customerId: string, registered: any, giveUpAt: number): Promise<string> {
+async function gatewayCustomerOf(ctx: JourneyContext, customerId: string, registered: any): Promise<string> {
   let links = registered.customer.gatewayLinks as { gatewayCustomerId: string }[];
   // Linking may have been left pending (the process died after storing the customer); the service's job finishes it.
   while (!links?.length) {
-    if (Date.now() > giveUpAt) throw new GaveUpError(`customer ${customerId} never linked to Stripe`);
+    if (Date.now() > giveUpTime(ctx)) throw new GaveUpError(`customer ${customerId} never linked to Stripe`);
     await sleep(500);
-    const answer: any = await fetch(`${ctx.platform.services.customer.httpUrl}/v1/customers/${customerId}`, { headers: { authorization: `Bearer ${ctx.platform.token}` } }).then(
+    const answer: any = await fetch(`${ctx.platform.nextHttpUrl('customer')}/v1/customers/${customerId}`, { headers: { authorization: `Bearer ${ctx.platform.token}` } }).then(
       async (response) => (response.ok ? response.json() : undefined),
       () => undefined,
     );
@@ -154,14 +162,14 @@ async function gatewayCustomerOf(ctx: JourneyContext, customerId: string, regist
   return links[0]!.gatewayCustomerId;
 }
 
-async function topUp(ctx: JourneyContext, record: CustomerRecord, random: Random, loadEnd: number, giveUpAt: number): Promise<void> {
-  await sleep(Math.max(0, random.int(Date.now(), loadEnd - ctx.size.dayMs / 2) - Date.now()));
+async function topUp(ctx: JourneyContext, record: CustomerRecord, random: Random, plannedEnd: number): Promise<void> {
+  await sleep(Math.max(0, random.int(Date.now(), plannedEnd - ctx.size.dayMs / 2) - Date.now()));
   const packCode = ctx.topUpPackCodes[random.int(0, ctx.topUpPackCodes.length - 1)]!;
   const created = await persistentRest(
-    ctx.platform,
+    ctx,
     'payment',
     { method: 'POST', path: '/v1/top-ups', key: `top-up-${record.index}`, body: { customerId: record.customerId, packCode, currency: 'EUR' }, retryOn: [404] },
-    giveUpAt,
+    giveUpTime(ctx),
   );
   if (created.status !== 201) throw new Error(`top-up: ${created.status} ${JSON.stringify(created.body)}`);
   record.topUpPaymentId = created.body.paymentId;
@@ -169,10 +177,10 @@ async function topUp(ctx: JourneyContext, record: CustomerRecord, random: Random
 }
 
 /** Reserve → Capture (part or all) / Release / abandon (the hold expires), with pauses, until the load ends. */
-async function useCredits(ctx: JourneyContext, record: CustomerRecord, random: Random, loadEnd: number, giveUpAt: number): Promise<void> {
+async function useCredits(ctx: JourneyContext, record: CustomerRecord, random: Random): Promise<void> {
   const [pauseMin, pauseMax] = ctx.size.usagePauseMs;
   let operation = 0;
-  while (Date.now() + pauseMax < loadEnd) {
+  while (Date.now() + pauseMax < ctx.loadEnd()) {
     await sleep(random.int(pauseMin, pauseMax));
     operation += 1;
     const amount = random.int(1, 15) * 10;
@@ -181,7 +189,7 @@ async function useCredits(ctx: JourneyContext, record: CustomerRecord, random: R
     const choice = random.next();
     let reservation: { reservationId: string; amount: number | string; status: string };
     try {
-      reservation = await persistentGrpc(ctx.credit, 'Reserve', { customerId: record.customerId, amount, ttlSeconds, idempotencyKey: `reserve-${record.index}-${operation}` }, giveUpAt);
+      reservation = await persistentGrpc(ctx, 'Reserve', { customerId: record.customerId, amount, ttlSeconds, idempotencyKey: `reserve-${record.index}-${operation}` }, giveUpTime(ctx));
     } catch (error) {
       if (error instanceof GaveUpError) throw error;
       continue; // refused (e.g. not enough credits yet): an expected answer
@@ -194,10 +202,10 @@ async function useCredits(ctx: JourneyContext, record: CustomerRecord, random: R
       acknowledged.captureRequested = capture;
       try {
         const captured = await persistentGrpc<{ captured: number | string }>(
-          ctx.credit,
+          ctx,
           'Capture',
           { reservationId: acknowledged.reservationId, amount: capture, idempotencyKey: `capture-${record.index}-${operation}` },
-          giveUpAt,
+          giveUpTime(ctx),
         );
         acknowledged.captured = Number(captured.captured);
       } catch (error) {
@@ -206,7 +214,7 @@ async function useCredits(ctx: JourneyContext, record: CustomerRecord, random: R
       }
     } else if (choice < 0.85) {
       try {
-        await persistentGrpc(ctx.credit, 'Release', { reservationId: acknowledged.reservationId, idempotencyKey: `release-${record.index}-${operation}` }, giveUpAt);
+        await persistentGrpc(ctx, 'Release', { reservationId: acknowledged.reservationId, idempotencyKey: `release-${record.index}-${operation}` }, giveUpTime(ctx));
         acknowledged.released = true;
       } catch (error) {
         if (error instanceof GaveUpError) record.errors.push(`gave up: ${error.message} (reservation ${acknowledged.reservationId})`);

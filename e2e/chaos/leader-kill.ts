@@ -22,6 +22,9 @@ const failoverTimeoutMs = 90_000;
 
 export interface LeaderKill {
   node: number;
+  /** When the node was SIGKILLed (epoch ms), and how long until it answered again after its start. */
+  killedAt: number;
+  backAfterMs: number;
   /** ms spent before the kill waiting for every partition to be fully in sync. */
   waitedMs: number;
   /** ms from the kill until no partition of the billing topics was led by the dead node or by none. */
@@ -41,7 +44,7 @@ export async function killBusiestLeader(kafka: PrivateKafka, databases: ServiceD
     const node = await busiestLeader(admin, topics);
     const killedAt = Date.now();
     await kafka.nodes[node - 1]!.kill();
-    log(`  kill -9 kafka node ${node} (leading the most partitions of ${topics.length} billing topics; waited ${(waitedMs / 1_000).toFixed(1)} s for all replicas in sync)`);
+    log(`kill -9 kafka node ${node} (leading the most partitions of ${topics.length} billing topics; waited ${(waitedMs / 1_000).toFixed(1)} s for all replicas in sync)`);
     const publishedAfterKill = async () => {
       const published = await Promise.all(serviceNames.map(async (name) => (await databases.query(name, 'select 1 from outbox where published_at > $1 limit 1', [new Date(killedAt)])).length > 0));
       return published.some(Boolean);
@@ -53,10 +56,14 @@ export async function killBusiestLeader(kafka: PrivateKafka, databases: ServiceD
       }
       return Date.now() - killedAt;
     })();
-    const restarted = sleep(downMs).then(() => kafka.nodes[node - 1]!.start());
-    const [leadersMovedMs, publishingResumedMs] = await Promise.all([waitForNewLeaders(admin, topics, node, killedAt, failoverTimeoutMs), resumed, restarted]);
-    log(`  kafka node ${node} (leading most partitions): new leaders after ${(leadersMovedMs / 1_000).toFixed(1)} s, publishing resumed after ${(publishingResumedMs / 1_000).toFixed(1)} s`);
-    return { node, waitedMs, leadersMovedMs, publishingResumedMs };
+    const restarted = sleep(downMs)
+      .then(() => kafka.nodes[node - 1]!.start())
+      .then(() => Date.now() - killedAt);
+    const [leadersMovedMs, publishingResumedMs, backAfterMs] = await Promise.all([waitForNewLeaders(admin, topics, node, killedAt, failoverTimeoutMs), resumed, restarted]);
+    log(
+      `kafka node ${node}: new leaders after ${(leadersMovedMs / 1_000).toFixed(1)} s, publishing resumed after ${(publishingResumedMs / 1_000).toFixed(1)} s, node back after ${(backAfterMs / 1_000).toFixed(1)} s`,
+    );
+    return { node, killedAt, backAfterMs, waitedMs, leadersMovedMs, publishingResumedMs };
   } finally {
     await admin.disconnect().catch(() => undefined);
   }

@@ -8,27 +8,29 @@
 import { type Platform, type ServiceName, serviceNames } from '../support/platform';
 
 export class Supervisor {
-  private readonly paused = new Set<ServiceName>();
+  private readonly paused = new Set<string>();
   private timer?: NodeJS.Timeout;
   private checking = false;
-  /** Exits nobody asked for, per service. */
-  readonly unexpectedExits: Record<ServiceName, number> = { customer: 0, credit: 0, subscription: 0, payment: 0 };
+  /** Exits nobody asked for, per instance label. */
+  readonly unexpectedExits: Record<string, number> = {};
 
   constructor(
     private readonly platform: Platform,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    for (const name of serviceNames) for (const instance of platform.instances[name]) this.unexpectedExits[instance.label] = 0;
+  }
 
   start(): void {
     this.timer = setInterval(() => void this.check(), 1_000);
   }
 
-  pause(name: ServiceName): void {
-    this.paused.add(name);
+  pause(name: ServiceName, index = 0): void {
+    this.paused.add(this.platform.instances[name][index]!.label);
   }
 
-  resume(name: ServiceName): void {
-    this.paused.delete(name);
+  resume(name: ServiceName, index = 0): void {
+    this.paused.delete(this.platform.instances[name][index]!.label);
   }
 
   stop(): void {
@@ -40,11 +42,12 @@ export class Supervisor {
     this.checking = true;
     try {
       for (const name of serviceNames) {
-        const { child } = this.platform.services[name];
-        if (this.paused.has(name) || (child.exitCode === null && child.signalCode === null)) continue;
-        this.unexpectedExits[name] += 1;
-        this.log(`supervisor: ${name} exited (${child.exitCode ?? child.signalCode}); starting it again`);
-        await this.platform.restart(name);
+        for (const { label, index, child } of this.platform.instances[name]) {
+          if (this.paused.has(label) || (child.exitCode === null && child.signalCode === null)) continue;
+          this.unexpectedExits[label] = (this.unexpectedExits[label] ?? 0) + 1;
+          this.log(`supervisor: ${label} exited (${child.exitCode ?? child.signalCode}); starting it again`);
+          await this.platform.restart(name, index);
+        }
       }
     } finally {
       this.checking = false;

@@ -2,9 +2,12 @@
  * Stripe's delivery, made worse: every event the Stripe test server records is POSTed to the payment service's webhook
  * endpoint 3 times, the copies of all pending events shuffled together (so a payment_intent.created can arrive after
  * its payment_intent.succeeded, and a copy of an old event after newer ones). A copy that is not answered 2xx (the
- * payment service is down, or answers 5xx) is tried again after a pause, as Stripe retries a failed delivery.
+ * payment service is down, or answers 5xx) is tried again after a pause, as Stripe retries a failed delivery. Each
+ * attempt goes to the next payment instance, and no answer or a 5xx is retried on the next one at once for up to the
+ * operations' retry budget, as a load balancer in front of the instances would.
  */
 import type { Platform } from '../support/platform';
+import type { OperationLog } from './persist';
 import type { Random } from './random';
 
 interface Copy {
@@ -38,6 +41,7 @@ export class WebhookStorm {
     private readonly platform: Platform,
     private readonly random: Random,
     private readonly options: { concurrency: number; scanEveryMs: number },
+    private readonly operations: OperationLog,
   ) {}
 
   start(): void {
@@ -93,21 +97,31 @@ export class WebhookStorm {
       copy.attempts += 1;
       const payload = this.platform.stripe.webhookPayload(copy.eventId);
       const signature = this.platform.stripe.signWebhook(payload, this.platform.webhookSecret);
-      const answer = await fetch(`${this.platform.services.payment.httpUrl}/v1/webhooks/stripe`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-        body: payload,
-        signal: AbortSignal.timeout(10_000),
-      }).then(
-        async (response) => ({ status: response.status, body: (await response.json().catch(() => ({}))) as { outcome?: string } }),
-        () => ({ status: 0, body: {} as { outcome?: string } }),
-      );
+      const streak = this.operations.streak(`webhook ${copy.type}`);
+      let answer: { status: number; body: { outcome?: string } };
+      // The load balancer in front of the payment instances: no answer or a 5xx is tried again on the next instance
+      // for up to the retry budget, before the delivery counts as failed.
+      for (;;) {
+        answer = await fetch(`${this.platform.nextHttpUrl('payment')}/v1/webhooks/stripe`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+          body: payload,
+          signal: AbortSignal.timeout(10_000),
+        }).then(
+          async (response) => ({ status: response.status, body: (await response.json().catch(() => ({}))) as { outcome?: string } }),
+          () => ({ status: 0, body: {} as { outcome?: string } }),
+        );
+        if (answer.status !== 0 && answer.status < 500) break;
+        if (streak.fail()) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
       if (answer.status >= 200 && answer.status < 300) {
         this.stats.delivered += 1;
         const outcome = answer.body.outcome ?? 'ok';
         this.stats.outcomes[outcome] = (this.stats.outcomes[outcome] ?? 0) + 1;
         return;
       }
+      streak.giveUp();
       // Not acknowledged: Stripe tries again later (with backoff; here a short one, at a random place in the queue).
       this.stats.retried += 1;
       await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 200 * copy.attempts)));

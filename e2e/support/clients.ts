@@ -38,10 +38,20 @@ export interface CreditGrpc {
   close(): void;
 }
 
-/** `deadlineMs`: each call fails with DEADLINE_EXCEEDED after that long (a killed server otherwise leaves a call hanging). */
+/**
+ * `deadlineMs`: each call fails with DEADLINE_EXCEEDED after that long (a killed server otherwise leaves a call hanging).
+ * With several credit instances the channel balances round-robin over their addresses, skipping those it cannot
+ * connect to, as a client-side load balancer does.
+ */
 export function creditGrpcClient(platform: Platform, options: { deadlineMs?: number } = {}): CreditGrpc {
   const proto = loadProto('billing/credit/v1/credit.proto') as any;
-  const client = new proto.billing.credit.v1.CreditService(platform.services.credit.grpcAddress, grpc.credentials.createInsecure());
+  const addresses = platform.instances.credit.map((instance) => instance.grpcAddress!);
+  const client =
+    addresses.length === 1
+      ? new proto.billing.credit.v1.CreditService(addresses[0], grpc.credentials.createInsecure())
+      : new proto.billing.credit.v1.CreditService(`ipv4:${addresses.join(',')}`, grpc.credentials.createInsecure(), {
+          'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+        });
   return {
     call: (method, request) =>
       new Promise((resolveCall, reject) => {

@@ -18,8 +18,9 @@ export async function ensureDatabase(serverUrl: string, database: string): Promi
     const exists = await client.query('select 1 from pg_database where datname = $1', [database]);
     if (exists.rowCount === 0) {
       await client.query(`create database ${database}`).catch((error: { code?: string }) => {
-        // Two processes may race to create it; the loser sees duplicate_database.
-        if (error.code !== '42P04') throw error;
+        // Two processes may race to create it; the loser sees duplicate_database, or unique_violation on the catalog
+        // when both inserted at once (two instances of a service starting together on a fresh server).
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
       });
     }
   } finally {

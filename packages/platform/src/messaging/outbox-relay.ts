@@ -35,7 +35,7 @@ interface OutboxRow {
 }
 
 /** Advisory-lock namespace for outbox lanes (the second key is the lane). */
-const laneLockNamespace = 0x0b0c;
+export const laneLockNamespace = 0x0b0c;
 /** Advisory-lock namespace for relay membership: each relay alive holds one slot, so the relays can count each other. */
 const memberLockNamespace = 0x0b0d;
 

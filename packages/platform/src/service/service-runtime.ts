@@ -51,11 +51,16 @@ export interface ServiceSettings {
    * taking connections: at least a balancer's readiness period, so none sends it a request it would refuse. 1 s.
    */
   shutdownDrainMs?: number;
+  /**
+   * KAFKA_CLIENT_ID: this instance's Kafka client id (default: the service name), e.g. its pod name, so the members of
+   * a consumer group (describeGroups, broker logs) tell which instance they are.
+   */
+  kafkaClientId?: string;
 }
 
 /**
  * Settings from the environment: HTTP_PORT, GRPC_PORT, SERVICE_TOKENS, DATABASE_NAME, SERVICE_INSTANCE, CONSUME_FROM,
- * GRPC_TLS_CERT_FILE / GRPC_TLS_KEY_FILE / GRPC_TLS_CA_FILE, plus DATABASE_URL, KAFKA_BROKERS, SCHEMA_REGISTRY_URL.
+ * KAFKA_CLIENT_ID, SHUTDOWN_DRAIN_MS, GRPC_TLS_CERT_FILE / GRPC_TLS_KEY_FILE / GRPC_TLS_CA_FILE, plus DATABASE_URL, KAFKA_BROKERS, SCHEMA_REGISTRY_URL.
  */
 export function serviceSettingsFromEnv(defaults: { service: string; database: string; httpPort: number; grpcPort?: number }, env = process.env): ServiceSettings {
   if (!env.SERVICE_TOKENS) throw new Error('SERVICE_TOKENS is not set: give every caller a token (name:token[:customerId],…)');
@@ -85,6 +90,7 @@ export function serviceSettingsFromEnv(defaults: { service: string; database: st
     ...(grpcTls ? { grpcTls } : {}),
     ...(env.GRPC_TLS_CA_FILE ? { grpcTlsCaFile: env.GRPC_TLS_CA_FILE } : {}),
     ...(env.SHUTDOWN_DRAIN_MS ? { shutdownDrainMs: Number(env.SHUTDOWN_DRAIN_MS) } : {}),
+    ...(env.KAFKA_CLIENT_ID ? { kafkaClientId: env.KAFKA_CLIENT_ID } : {}),
   };
 }
 
@@ -150,7 +156,7 @@ export class ServiceRuntime {
         .catch(() => [{ rows: Number.NaN, oldestAgeSeconds: Number.NaN }]);
       return backlog ?? { rows: 0, oldestAgeSeconds: 0 };
     }, () => this.consumerLag());
-    this.kafka = new Kafka({ brokers: settings.infrastructure.kafkaBrokers, clientId: settings.service, logLevel: logLevel.WARN, logCreator: kafkaLogCreator(logger) });
+    this.kafka = new Kafka({ brokers: settings.infrastructure.kafkaBrokers, clientId: settings.kafkaClientId ?? settings.service, logLevel: logLevel.WARN, logCreator: kafkaLogCreator(logger) });
     this.codec = new AvroCodec(settings.infrastructure.schemaRegistryUrl, SchemaCatalog.fromDirectory());
     this.relay = new OutboxRelay({
       databaseUrl: this.databaseUrl,
