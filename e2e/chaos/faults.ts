@@ -203,18 +203,26 @@ export async function runFaults(plan: readonly PlannedFault[], deps: FaultDeps):
   const outcomes: Promise<FaultOutcome>[] = [];
   /** Per kill in flight: resolves once its takeover is measured. */
   const measured: Promise<unknown>[] = [];
+  // A fault held back by its wait shifts the ones after it by as much: they keep their spacing instead of firing
+  // together (four processes killed and respawned at once on 2 cores slow every takeover down).
+  let shiftMs = 0;
+  const startShifted = async (fault: PlannedFault, wait: Promise<unknown>) => {
+    await sleep(Math.max(0, loadStartedAt + fault.atMs + shiftMs - Date.now()));
+    await wait;
+    shiftMs = Math.max(shiftMs, Date.now() - loadStartedAt - fault.atMs);
+  };
   for (const fault of plan) {
-    await untilPlanned(fault);
     if (isBrokerFault(fault.target)) {
-      await Promise.all(measured);
+      await startShifted(fault, Promise.all(measured));
       const outcome = await run(fault);
       outcomes.push(Promise.resolve(outcome));
       if (!(await failover.settled(120_000))) log(`${at(loadStartedAt)} consumer groups not stable 120 s after the broker restart`);
+      shiftMs = Math.max(shiftMs, Date.now() - loadStartedAt - fault.atMs);
       continue;
     }
     const name = fault.target;
     const others = platform.instances[name].filter((instance) => instance.index !== fault.index);
-    await Promise.all(others.map((other) => recovered(platform, name, other.index, 180_000).catch(() => undefined)));
+    await startShifted(fault, Promise.all(others.map((other) => recovered(platform, name, other.index, 180_000).catch(() => undefined))));
     // The broker restart waits for the takeover, not for the respawned instance's readiness.
     measured.push(new Promise<void>((done) => outcomes.push(killService(fault, deps, done))));
   }

@@ -41,7 +41,9 @@ export interface CreditGrpc {
 /**
  * `deadlineMs`: each call fails with DEADLINE_EXCEEDED after that long (a killed server otherwise leaves a call hanging).
  * With several credit instances the channel balances round-robin over their addresses, skipping those it cannot
- * connect to, as a client-side load balancer does.
+ * connect to, as a client-side load balancer does. Its reconnect backoff is capped at 1 s (gRPC's default grows to
+ * 120 s): an instance that was down for 45 s was otherwise retried only ~17 s later, and when the other instance died
+ * meanwhile the channel had no address to use for that long although both were up.
  */
 export function creditGrpcClient(platform: Platform, options: { deadlineMs?: number } = {}): CreditGrpc {
   const proto = loadProto('billing/credit/v1/credit.proto') as any;
@@ -51,6 +53,8 @@ export function creditGrpcClient(platform: Platform, options: { deadlineMs?: num
       ? new proto.billing.credit.v1.CreditService(addresses[0], grpc.credentials.createInsecure())
       : new proto.billing.credit.v1.CreditService(`ipv4:${addresses.join(',')}`, grpc.credentials.createInsecure(), {
           'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+          'grpc.initial_reconnect_backoff_ms': 200,
+          'grpc.max_reconnect_backoff_ms': 1_000,
         });
   return {
     call: (method, request) =>

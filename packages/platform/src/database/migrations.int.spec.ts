@@ -4,8 +4,11 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { expect } from 'chai';
 import { testInfrastructure, uniqueName } from '@billing/testkit';
 import { databaseUrlFor, dropDatabase, ensureDatabase } from './database-url';
+import { migrateDatabase } from './migrate';
 
 class CreateProbeTable extends Migration {
+  static readonly migrationName = 'Migration20261126000000_probe';
+
   override async up(): Promise<void> {
     this.addSql('create table probe (id uuid primary key, amount bigint not null check (amount > 0));');
   }
@@ -38,6 +41,20 @@ describe('Per-service database and MikroORM migrations (real PostgreSQL)', funct
       expect(columns.map((column) => column.column_name)).to.deep.equal(['amount', 'id']);
     } finally {
       await orm.close();
+      await dropDatabase(databaseUrl, database);
+    }
+  });
+
+  // Two instances of a service starting together on a fresh server: both create the database (the loser of an
+  // exact race gets unique_violation on pg_database) and both run the migrator; before the advisory lock in
+  // migrateDatabase one of them failed on the migrations table or the probe table and the process exited.
+  it('lets several instances migrate one fresh database at once: each migration applied once, none fails', async () => {
+    const { databaseUrl } = await testInfrastructure();
+    const database = uniqueName('billing_together');
+    try {
+      const applied = await Promise.all(Array.from({ length: 4 }, () => migrateDatabase(databaseUrl, database, [CreateProbeTable])));
+      expect(applied.flat()).to.deep.equal(['Migration20261126000000_probe']);
+    } finally {
       await dropDatabase(databaseUrl, database);
     }
   });
