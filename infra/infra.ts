@@ -17,8 +17,10 @@ export interface Infrastructure {
 
 const daemonNames = ['apicurio', 'kafka', 'postgres'] as const;
 
-/** The nodes of an `infra:up -- --brokers <n>` cluster (kafka-node<i>), and brokers that infra/testing/private-kafka.ts
- * started for a run that did not get to stop them. */
+/**
+ * The nodes of an `infra:up -- --brokers <n>` cluster (kafka-node<i>), and brokers that infra/testing/private-kafka.ts
+ * started for a run that did not get to stop them.
+ */
 const privateBrokerNames = () =>
   existsSync(runDir) ? readdirSync(runDir).filter((file) => /^kafka-.+\.pid$/.test(file)).map((file) => file.slice(0, -'.pid'.length)) : [];
 

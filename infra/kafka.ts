@@ -56,7 +56,7 @@ export function kafkaClusterSettings(brokers: number, env: NodeJS.ProcessEnv = p
 }
 
 /** Replication factor min(3, nodes); min.insync.replicas 2 from 3 nodes on (one node may then fail without stopping writes). */
-export const replicationOf = (nodes: number) => {
+const replicationOf = (nodes: number) => {
   const factor = Math.min(3, nodes);
   return { factor, minInsync: factor >= 3 ? 2 : 1 };
 };
@@ -133,15 +133,9 @@ function existingClusterId(nodes: readonly KafkaSettings[]): string | undefined 
 
 const address = (node: KafkaSettings) => `127.0.0.1:${node.port}`;
 
-/** Reuses a broker we started or one that already answers; otherwise fetches, formats and starts one. */
-export async function startKafka(settings: KafkaSettings, launched: Daemon[]): Promise<{ brokers: string; started?: Daemon }> {
-  const { brokers, started } = await startKafkaCluster([settings], launched);
-  return { brokers, started: started[0] };
-}
-
 /**
- * The nodes of one KRaft cluster (kafkaSettings or kafkaClusterSettings): reuses those we started, formats and starts
- * the others side by side (a quorum of several voters elects no controller until a majority runs) and resolves when
+ * The nodes of one KRaft cluster (kafkaSettings or kafkaClusterSettings): reuses those we started, fetches the jars,
+ * formats and starts the others side by side (a quorum of several voters elects no controller until a majority runs) and resolves when
  * every node answers. A single broker reuses any broker on its port; a node of a cluster only its own daemon.
  */
 export async function startKafkaCluster(nodes: readonly KafkaSettings[], launched: Daemon[]): Promise<{ brokers: string; started: Daemon[] }> {
