@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { apicurioVersion, registryAnswers, registrySettings, startRegistry } from './apicurio';
 import { InfraError } from './errors';
-import { kafkaAnswers, kafkaSettings, kafkaVersion, startKafka } from './kafka';
+import { kafkaAnswers, kafkaClusterSettings, kafkaVersion, startKafkaCluster } from './kafka';
 import { ensureDirs, runDir } from './paths';
 import { redactUrl, startPostgres } from './postgres';
 import { type Daemon, runningDaemon, stopDaemon } from './processes';
@@ -17,7 +17,10 @@ export interface Infrastructure {
 
 const daemonNames = ['apicurio', 'kafka', 'postgres'] as const;
 
-/** Brokers that infra/testing/private-kafka.ts started for a run that did not get to stop them. */
+/**
+ * The nodes of an `infra:up -- --brokers <n>` cluster (kafka-node<i>), and brokers that infra/testing/private-kafka.ts
+ * started for a run that did not get to stop them.
+ */
 const privateBrokerNames = () =>
   existsSync(runDir) ? readdirSync(runDir).filter((file) => /^kafka-.+\.pid$/.test(file)).map((file) => file.slice(0, -'.pid'.length)) : [];
 
@@ -27,13 +30,19 @@ async function external(name: string, value: string, answers: () => Promise<bool
   return value;
 }
 
-const how = (result: { started?: Daemon }) => (result.started ? 'started' : 'reused');
+const how = (result: { started?: Daemon | Daemon[] }) => ([result.started ?? []].flat().length ? 'started' : 'reused');
+
+export interface InfraOptions {
+  /** Kafka nodes when infra:up starts Kafka: 1 (default) or a KRaft cluster of n (see kafkaClusterSettings). */
+  brokers?: number;
+}
 
 /**
  * `launched` receives every daemon this call launches as soon as it is spawned, before it is ready: a failure here stops
  * them all, and a caller interrupted meanwhile (Ctrl-C during `npm start`) can stop them too.
  */
-export async function infraUp(env: NodeJS.ProcessEnv = process.env, launched: Daemon[] = []): Promise<Infrastructure> {
+export async function infraUp(env: NodeJS.ProcessEnv = process.env, launched: Daemon[] = [], options: InfraOptions = {}): Promise<Infrastructure> {
+  const brokers = options.brokers ?? 1;
   ensureDirs();
   try {
     // PostgreSQL first: a wrong DATABASE_URL is the cheapest failure to find, before any JVM starts.
@@ -45,7 +54,10 @@ export async function infraUp(env: NodeJS.ProcessEnv = process.env, launched: Da
             brokers,
             line: 'external',
           }))
-        : startKafka(kafkaSettings(env), launched).then((result) => ({ ...result, line: `Apache Kafka ${kafkaVersion}, ${how(result)}` })),
+        : startKafkaCluster(kafkaClusterSettings(brokers, env), launched).then((result) => ({
+            ...result,
+            line: `Apache Kafka ${kafkaVersion}${brokers > 1 ? `, ${brokers} KRaft nodes` : ''}, ${how(result)}`,
+          })),
       env.SCHEMA_REGISTRY_URL
         ? external('SCHEMA_REGISTRY_URL', env.SCHEMA_REGISTRY_URL, () => registryAnswers(env.SCHEMA_REGISTRY_URL!)).then((url) => ({
             url,

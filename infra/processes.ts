@@ -50,7 +50,7 @@ export function startDaemon(name: string, command: string, args: string[], env: 
   return { name, pid: child.pid, logFile };
 }
 
-/** SIGTERM to the daemon's process group, SIGKILL after the grace period. */
+/** SIGTERM to the daemon's process group, SIGKILL after the grace period (at once, without SIGTERM, for 0: a crash). */
 export async function stopDaemon(daemon: Daemon, graceMs = 15_000): Promise<void> {
   const signalGroup = (signal: NodeJS.Signals) => {
     try {
@@ -59,7 +59,7 @@ export async function stopDaemon(daemon: Daemon, graceMs = 15_000): Promise<void
       /* already gone */
     }
   };
-  signalGroup('SIGTERM');
+  if (graceMs > 0) signalGroup('SIGTERM');
   const deadline = Date.now() + graceMs;
   while (isAlive(daemon.pid) && Date.now() < deadline) await sleep(100);
   if (isAlive(daemon.pid)) signalGroup('SIGKILL');

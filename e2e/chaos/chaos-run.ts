@@ -10,7 +10,7 @@ import { type Platform, type ServiceName, serviceNames, startPlatform } from '..
 import { audit, type AuditResult } from './audit';
 import { ServiceDatabases } from './databases';
 import { FailoverProbe } from './failover';
-import { type FaultOutcome, planFaults, type RollingStep, rollingRestart, runFaults } from './faults';
+import { type FaultOutcome, isBrokerFault, planFaults, type RollingStep, rollingRestart, runFaults } from './faults';
 import { customerJourney, IntentIndex, type CustomerRecord } from './journeys';
 import { type FailedOperation, OperationLog } from './persist';
 import { type Backlog, QuiescenceProbe } from './quiescence';
@@ -24,6 +24,8 @@ export interface ChaosOptions {
   seed: number;
   /** Processes per service (default 1). */
   instances?: number;
+  /** Kafka nodes of the run's private cluster (default 1); with more, the broker fault is two leader kills. */
+  brokers?: number;
   /** Progress lines (default: stdout). */
   log?: (line: string) => void;
 }
@@ -38,6 +40,9 @@ export interface ChaosOutcome {
   invariantViolations: number;
   kills: number;
   brokerRestarts: number;
+  /** Kafka nodes, and how many times the busiest leader among them was killed and started again. */
+  brokers: number;
+  brokerKills: number;
   faults: FaultOutcome[];
   instances: number;
   /** Several instances: p99 (nearest rank) of the kills' takeover times (FaultOutcome.failoverMs), ms. */
@@ -58,17 +63,17 @@ export interface ChaosOutcome {
 const PLAN = { price: 500, credits: 100 };
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
-  const { size, seed } = options;
+  const { size, seed, brokers = 1 } = options;
   const instances = options.instances ?? 1;
   const log = options.log ?? ((line: string) => console.log(line));
   const startedAt = new Date();
   const random = new Random(seed);
-  const faultPlan = planFaults(size, random.fork(), instances);
+  const faultPlan = planFaults(size, random.fork(), instances, brokers);
   const stormRandom = random.fork();
   const customerRandoms = Array.from({ length: size.customers }, () => random.fork());
 
-  log(`chaos: size=${size.name} instances=${instances} seed=${seed} customers=${size.customers} day=${size.dayMs / 1_000}s load=${size.loadMs / 1_000}s`);
-  const kafka = await startPrivateKafka(`chaos-${process.pid}-${seed}`);
+  log(`chaos: size=${size.name} instances=${instances} seed=${seed} customers=${size.customers} day=${size.dayMs / 1_000}s load=${size.loadMs / 1_000}s brokers=${brokers}`);
+  const kafka = await startPrivateKafka(`chaos-${process.pid}-${seed}`, { brokers });
   let platform: Platform | undefined;
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
@@ -138,7 +143,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
       [customers, faults] = await Promise.all([
         Promise.all(customerRandoms.map((customerRandom, index) => customerJourney(context, index, customerRandom))),
         (async () => {
-          const outcomes = await runFaults(faultPlan, { platform, kafka, supervisor, failover, loadStartedAt, log });
+          const outcomes = await runFaults(faultPlan, { platform, kafka, databases, supervisor, failover, loadStartedAt, log });
           if (instances > 1) {
             const fromMs = Date.now();
             log(`chaos: +${((fromMs - loadStartedAt) / 1_000).toFixed(0)}s faults done; rolling restart of all ${instances * serviceNames.length} instances`);
@@ -176,8 +181,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
       lost: result.lost,
       double: result.double,
       invariantViolations: result.invariantViolations,
-      kills: faults.filter((fault) => fault.target !== 'kafka' && fault.done).length,
+      kills: faults.filter((fault) => !isBrokerFault(fault.target) && fault.done).length,
       brokerRestarts: faults.filter((fault) => fault.target === 'kafka' && fault.done).length,
+      brokers,
+      brokerKills: faults.filter((fault) => fault.target === 'kafka-leader' && fault.done).length,
       faults,
       instances,
       ...(failovers.length ? { failoverP99Ms: failovers[Math.ceil(0.99 * failovers.length) - 1]! } : {}),

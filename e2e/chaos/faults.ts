@@ -2,7 +2,9 @@
  * The faults: every service process SIGKILLed once and respawned (same environment, ports, database), and the broker
  * SIGKILLed once and started again on its storage, each at a random moment inside its own slot of the fault window, so
  * all are spread over the load and reproducible from the seed. A killed process is respawned after a short random
- * downtime without waiting for the others to recover.
+ * downtime without waiting for the others to recover. On several Kafka nodes (--brokers) the broker restart is
+ * replaced by two kills of the node leading the most partitions of the billing topics (leader-kill.ts), one node
+ * down at a time.
  * One instance per service: the five faults are shuffled and run independently. Several instances: the kills go in
  * rounds (one instance of each service per round, services shuffled), the broker restart falls between two rounds,
  * and a fault waits past its moment until it measures what it should — a kill until the other instances of its
@@ -12,7 +14,9 @@
  */
 import type { PrivateKafka } from '../../infra/testing/private-kafka';
 import { type Platform, type ServiceName, serviceNames } from '../support/platform';
+import type { ServiceDatabases } from './databases';
 import type { FailoverProbe } from './failover';
+import { killBusiestLeader, type LeaderKill } from './leader-kill';
 import type { Random } from './random';
 import type { ChaosSize } from './sizes';
 import type { Supervisor } from './supervisor';
@@ -22,7 +26,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Longest wait for a takeover before it counts as not happened (then as this long in failover_p99_s). */
 export const FAILOVER_TIMEOUT_MS = 60_000;
 
-export type FaultTarget = ServiceName | 'kafka';
+/** 'kafka': the single broker restarted; 'kafka-leader': on several nodes, the busiest leader killed and started again. */
+export type FaultTarget = ServiceName | 'kafka' | 'kafka-leader';
+export const isBrokerFault = (target: FaultTarget) => target === 'kafka' || target === 'kafka-leader';
 
 export interface PlannedFault {
   target: FaultTarget;
@@ -45,6 +51,7 @@ export interface FaultOutcome extends PlannedFault {
   recoveredAfterMs?: number;
   /** Several instances: ms from the kill until live instances had taken over its groups' partitions and its relay lanes. */
   failoverMs?: number;
+  leaderKill?: LeaderKill;
   error?: string;
 }
 
@@ -60,16 +67,17 @@ export interface RollingStep {
   error?: string;
 }
 
-export function planFaults(size: ChaosSize, random: Random, instances = 1): PlannedFault[] {
+export function planFaults(size: ChaosSize, random: Random, instances = 1, brokers = 1): PlannedFault[] {
   const serviceFault = (target: ServiceName, index: number): Omit<PlannedFault, 'atMs' | 'downMs'> => ({ target, index, label: instances === 1 ? target : `${target}-${index}` });
-  const broker = { target: 'kafka' as const, index: 0, label: 'kafka broker' };
+  const leaderKill = { target: 'kafka-leader' as const, index: 0, label: 'kafka leader' };
+  const brokerFaults = brokers > 1 ? [leaderKill, leaderKill] : [{ target: 'kafka' as const, index: 0, label: 'kafka broker' }];
   let targets: Omit<PlannedFault, 'atMs' | 'downMs'>[];
   if (instances === 1) {
-    targets = random.shuffle([...serviceNames.map((name) => serviceFault(name, 0)), broker]);
+    targets = random.shuffle([...serviceNames.map((name) => serviceFault(name, 0)), ...brokerFaults]);
   } else {
     const orders = serviceNames.map((name) => ({ name, indexes: random.shuffle(Array.from({ length: instances }, (_, index) => index)) }));
     const rounds = Array.from({ length: instances }, (_, round) => random.shuffle(orders.map(({ name, indexes }) => serviceFault(name, indexes[round]!))));
-    rounds.splice(random.int(1, instances - 1), 0, [broker]);
+    for (const broker of brokerFaults) rounds.splice(random.int(1, instances - 1), 0, [broker]);
     targets = rounds.flat();
   }
   const slot = (size.faultsUntilMs - size.faultsFromMs) / targets.length;
@@ -83,6 +91,7 @@ export function planFaults(size: ChaosSize, random: Random, instances = 1): Plan
 export interface FaultDeps {
   platform: Platform;
   kafka: PrivateKafka;
+  databases: ServiceDatabases;
   supervisor: Supervisor;
   /** Several instances: measures each kill's takeover. */
   failover?: FailoverProbe;
@@ -164,10 +173,31 @@ async function restartBroker(fault: PlannedFault, deps: FaultDeps): Promise<Faul
   return { ...fault, firedAtMs, done: true, recoveredAfterMs };
 }
 
+async function killLeader(fault: PlannedFault, deps: FaultDeps): Promise<FaultOutcome> {
+  const { kafka, databases, loadStartedAt, log } = deps;
+  try {
+    log(`${at(loadStartedAt)} kafka leader kill due`);
+    const leaderKill = await killBusiestLeader(kafka, databases, fault.downMs, (line) => log(`${at(loadStartedAt)} ${line}`));
+    const firedAtMs = leaderKill.killedAt - loadStartedAt;
+    return { ...fault, firedAtMs, done: true, recoveredAfterMs: leaderKill.backAfterMs, leaderKill };
+  } catch (error) {
+    log(`${at(loadStartedAt)} kafka leader kill failed: ${firstLine(error)}`);
+    return { ...fault, done: false, error: (error as Error).message };
+  }
+}
+
 export async function runFaults(plan: readonly PlannedFault[], deps: FaultDeps): Promise<FaultOutcome[]> {
   const { platform, failover, loadStartedAt, log } = deps;
   const untilPlanned = (fault: PlannedFault) => sleep(Math.max(0, loadStartedAt + fault.atMs - Date.now()));
-  const run = (fault: PlannedFault) => (fault.target === 'kafka' ? restartBroker(fault, deps) : killService(fault, deps));
+  /** One Kafka node down at a time: a leader kill starts once the previous one's node is back (leader-kill.ts). */
+  let previousLeaderKill: Promise<unknown> = Promise.resolve();
+  const run = (fault: PlannedFault): Promise<FaultOutcome> => {
+    if (fault.target === 'kafka') return restartBroker(fault, deps);
+    if (fault.target !== 'kafka-leader') return killService(fault, deps);
+    const outcome = previousLeaderKill.then(() => killLeader(fault, deps));
+    previousLeaderKill = outcome;
+    return outcome;
+  };
   if (!failover) return Promise.all(plan.map(async (fault) => (await untilPlanned(fault), run(fault))));
 
   const outcomes: Promise<FaultOutcome>[] = [];
@@ -182,9 +212,9 @@ export async function runFaults(plan: readonly PlannedFault[], deps: FaultDeps):
     shiftMs = Math.max(shiftMs, Date.now() - loadStartedAt - fault.atMs);
   };
   for (const fault of plan) {
-    if (fault.target === 'kafka') {
+    if (isBrokerFault(fault.target)) {
       await startShifted(fault, Promise.all(measured));
-      const outcome = await restartBroker(fault, deps);
+      const outcome = await run(fault);
       outcomes.push(Promise.resolve(outcome));
       if (!(await failover.settled(120_000))) log(`${at(loadStartedAt)} consumer groups not stable 120 s after the broker restart`);
       shiftMs = Math.max(shiftMs, Date.now() - loadStartedAt - fault.atMs);

@@ -10,8 +10,8 @@ import { repoRoot } from '../../infra/paths';
 const cli = join(repoRoot, 'infra', 'cli.ts');
 const tsx = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
-function infra(command: 'up' | 'down', env: NodeJS.ProcessEnv) {
-  const result = spawnSync(process.execPath, [tsx, cli, command], { cwd: repoRoot, env, encoding: 'utf8', timeout: 180_000 });
+function infra(command: 'up' | 'down', env: NodeJS.ProcessEnv, args: string[] = []) {
+  const result = spawnSync(process.execPath, [tsx, cli, command, ...args], { cwd: repoRoot, env, encoding: 'utf8', timeout: 180_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
 }
 
@@ -68,6 +68,16 @@ describe('infra CLI (npm run infra:up / infra:down)', function () {
       } finally {
         server.close();
       }
+    });
+
+    it('refuses --brokers 3 on base ports whose node ports would overlap, starting nothing', async () => {
+      const env = track(await isolatedEnv({ KAFKA_PORT: '19400', KAFKA_CONTROLLER_PORT: '19402', SCHEMA_REGISTRY_URL: (await testInfrastructure()).schemaRegistryUrl }));
+      const { status, stderr } = infra('up', env, ['--brokers', '3']);
+      expect(status).to.equal(1);
+      expect(stderr).to.equal(
+        'infra: KAFKA_PORT=19400 and KAFKA_CONTROLLER_PORT=19402 give 3 nodes overlapping ports (19400, 19402, 19402, 19404, 19404, 19406): take two ports of different parity',
+      );
+      expect(pidFiles(env)).to.deep.equal([]);
     });
 
     it('says java is missing and how to install it', async () => {

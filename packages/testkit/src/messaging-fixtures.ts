@@ -47,15 +47,18 @@ export interface MessagingTestBed {
   dispose(): Promise<void>;
 }
 
-/** A fresh database with the outbox, inbox and a test table; a fresh topic and schema namespace. */
-export async function messagingTestBed(): Promise<MessagingTestBed> {
+/**
+ * A fresh database with the outbox, inbox and a test table; a fresh topic and schema namespace; on the shared broker
+ * unless `kafkaBrokers` names another (a private cluster the test kills nodes of).
+ */
+export async function messagingTestBed(options: { kafkaBrokers?: string[] } = {}): Promise<MessagingTestBed> {
   const infra = await testInfrastructure();
   const database = uniqueName('billing_msg_test');
   await migrateDatabase(infra.databaseUrl, database, [MessagingTablesMigration, CreateTestEffectsTable]);
   const databaseUrl = databaseUrlFor(infra.databaseUrl, database);
   const namespace = `${uniqueName('t')}.v1`;
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 8 });
-  const kafka = new Kafka({ brokers: infra.kafkaBrokers, clientId: 'messaging-test', logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ brokers: options.kafkaBrokers ?? infra.kafkaBrokers, clientId: 'messaging-test', logLevel: logLevel.NOTHING });
   await ensureTopics(kafka, [namespace]);
   return {
     namespace,
