@@ -4,7 +4,7 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InfraError } from './errors';
-import { logDir, repoRoot, runDir } from './paths';
+import { ensureDirs, logDir, repoRoot, runDir } from './paths';
 
 /** A long-running process that infra:up started and infra:down may stop: known only through its pid file. */
 export interface Daemon {
@@ -36,6 +36,8 @@ export function runningDaemon(name: string): Daemon | undefined {
 
 /** Starts a detached process (its own process group, so it outlives this command) logging into .cache/logs. */
 export function startDaemon(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): Daemon {
+  // A test's private broker may be the first daemon of a checkout that never ran infra:up.
+  ensureDirs();
   const logFile = logFileOf(name);
   const out = openSync(logFile, 'a');
   const child = spawn(command, args, {
