@@ -23,16 +23,22 @@ export const entryOf = (name: string) => (name === 'console' ? 'console/server/m
 export const bundleOf = (name: string) => `dist/services/${name}/main.mjs`;
 
 /**
- * The V8 flags a service process runs with — npm start, the E2E platform and the credit benchmark use these, and
+ * The V8 flags each service process runs with — npm start, the E2E platform and the credit benchmark use these, and
  * docker-compose.yml passes the same to the image (a test compares them). A 1 MB young generation, because V8 otherwise
  * grows it to 16 MB per semi-space under load and keeps it; and --optimize-for-size, which makes V8 collect the old
  * generation before it grows: without it the subscription process rested at 182–185 MB after the E2E flows in three of
- * seven runs (heap 111 MB used), against the 150 MB bound. Credit too, though the flag more than doubles the CPU of
- * every gRPC call on its hot path (V8 recompiles hot code over and over): without it credit rested at 113–128 MB in
- * session 5, but at 127–152 MB on this machine later (docs/performance.md, "Memory at rest"). Source maps are off (the
- * .map files are built): NODE_OPTIONS=--enable-source-maps to read a stack against the sources.
+ * seven runs (heap 111 MB used). Source maps are off (the .map files are built): NODE_OPTIONS=--enable-source-maps to
+ * read a stack against the sources. Each service's flags are chosen by measurement inside it (bounds: 200 MB at rest,
+ * 300 MB under a benchmark's load; docs/performance.md, "Memory at rest").
  */
-export const serviceNodeFlags = (_name: string): string[] => ['--max-semi-space-size=1', '--optimize-for-size'];
+const defaultNodeFlags = ['--max-semi-space-size=1', '--optimize-for-size'];
+const nodeFlags: Record<string, string[]> = {
+  // --optimize-for-size makes V8 deoptimize and recompile the hot path over and over: it doubles the CPU of every gRPC
+  // call (docs/performance.md, "Credit reservations"). Without it credit rests at CREDIT_REST_MB and peaks at
+  // CREDIT_PEAK_MB under the credit-reserve load.
+  credit: ['--max-semi-space-size=1'],
+};
+export const serviceNodeFlags = (name: string): string[] => nodeFlags[name] ?? defaultNodeFlags;
 
 /** The node arguments of a service process, from the repository root: its flags, then its bundle. */
 export const serviceNodeArgs = (name: string): string[] => [...serviceNodeFlags(name), bundleOf(name)];
