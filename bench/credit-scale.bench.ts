@@ -1,9 +1,9 @@
 /**
  * credit-scale: is the credit hot path flat as the database grows? The credit-reserve load (reserve+capture pairs over
- * gRPC, one hot account, then 1,000 accounts) and a phase of GetBalance calls over those 1,000 accounts, run first on
- * an empty credit database and then on the same database grown to 1 million accounts and 10 million ledger entries
- * (bench/seed-credit-history.ts; BENCH_SCALE_ACCOUNTS to change the million). Each run drives 1,001 accounts of its
- * own, seeded just before it.
+ * gRPC, one hot account, then 1,000 accounts) and a phase of GetBalance calls over those 1,000 accounts, run on an
+ * empty credit database and on one grown to 1 million accounts and 10 million ledger entries
+ * (bench/seed-credit-history.ts; BENCH_SCALE_ACCOUNTS to change the million). The two are separate databases, each
+ * with a fresh credit service process, measured back to back after the seeding; each drives 1,001 accounts of its own.
  */
 import { randomUUID } from 'node:crypto';
 import { dropDatabase, databaseUrlFor, ensureDatabase } from '@billing/platform';
@@ -35,29 +35,47 @@ function print(name: string, phases: { hot: Phase; spread: Phase; balance: Phase
   }
 }
 
-export async function run(): Promise<void> {
-  const serverUrl = process.env.DATABASE_URL!;
-  const database = uniqueName('bench_credit_scale');
-  const databaseUrl = databaseUrlFor(serverUrl, database);
+/** A credit database of its own, migrated by a credit service process started on it. */
+async function creditDatabase(serverUrl: string, name: string) {
+  const database = uniqueName(name);
   await ensureDatabase(serverUrl, database);
+  return { database, url: databaseUrlFor(serverUrl, database) };
+}
+
+/** Starts the credit service on `database`, drives the phases, stops it; with the service's peak RSS. */
+async function measure(database: string, databaseUrl: string) {
   const service = await startCreditService(database);
   try {
-    const empty = await drivePhases(databaseUrl, service);
-    const seedSeconds = await seedCreditHistory(databaseUrl, grownAccounts);
-    console.log(`seeded ${grownAccounts} accounts, ${grownAccounts * 10} ledger entries in ${round(seedSeconds, 1)} s`);
-    const grown = await drivePhases(databaseUrl, service);
+    const phases = await drivePhases(databaseUrl, service);
+    return { ...phases, peakRssMb: rssMb(service.pid).peak };
+  } finally {
+    await service.stop();
+  }
+}
+
+export async function run(): Promise<void> {
+  const serverUrl = process.env.DATABASE_URL!;
+  const empty = await creditDatabase(serverUrl, 'bench_credit_empty');
+  const grown = await creditDatabase(serverUrl, 'bench_credit_grown');
+  try {
+    // The grown database is seeded first, so that the two measurements run back to back on the shared machine.
+    await (await startCreditService(grown.database)).stop(); // migrates it
+    const seedSeconds = await seedCreditHistory(grown.url, grownAccounts);
+    console.log(`seeded ${grownAccounts} accounts, ${grownAccounts * 10} ledger entries in ${round(seedSeconds, 1)} s (with vacuum, analyze, checkpoint)`);
+    const onEmpty = await measure(empty.database, empty.url);
+    const onGrown = await measure(grown.database, grown.url);
     console.log(benchSettings);
-    print('empty', empty);
-    print('grown', grown);
-    console.log(`rss_mb service_peak=${rssMb(service.pid).peak}`);
-    const ratio = (phase: 'hot' | 'spread') => grown[phase].perSecond / empty[phase].perSecond;
+    print('empty', onEmpty);
+    print('grown', onGrown);
+    console.log(`rss_mb service_peak empty=${onEmpty.peakRssMb} grown=${onGrown.peakRssMb}`);
+    const ratio = (phase: 'hot' | 'spread') => onGrown[phase].perSecond / onEmpty[phase].perSecond;
     console.log(`grown_vs_empty hot=${round(ratio('hot'), 2)} spread=${round(ratio('spread'), 2)}`);
     // The lower of the two load shapes: flat means flat for both.
     console.log(
-      `credit-scale grown_vs_empty=${round(Math.min(ratio('hot'), ratio('spread')), 2)} balance_p99_ratio=${round(percentile(grown.balance.latencies, 99) / percentile(empty.balance.latencies, 99), 2)}`,
+      `credit-scale grown_vs_empty=${round(Math.min(ratio('hot'), ratio('spread')), 2)} balance_p99_ratio=${round(percentile(onGrown.balance.latencies, 99) / percentile(onEmpty.balance.latencies, 99), 2)}`,
     );
   } finally {
-    await service.stop();
-    await dropDatabase(serverUrl, database);
+    await dropDatabase(serverUrl, empty.database);
+    await dropDatabase(serverUrl, grown.database);
   }
 }

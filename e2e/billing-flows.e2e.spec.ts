@@ -502,7 +502,7 @@ describe('billing flows across the four service processes (E2E)', function () {
     ]);
   });
 
-  it('8. after the flows, each service process rests under 150 MB RSS', async () => {
+  it('8. after the flows, each service process rests under 200 MB RSS', async () => {
     await new Promise((resolve) => setTimeout(resolve, 5_000)); // at rest: the flows' work and its garbage behind it
     const rssMb = Object.fromEntries(
       serviceNames.map((name) => {
@@ -515,6 +515,6 @@ describe('billing flows across the four service processes (E2E)', function () {
       const value = (metric: string) => Math.round(Number(new RegExp(`^${metric} (\\S+)`, 'm').exec(metrics)?.[1]) / 1048576);
       console.log(`    rss at rest: ${name} ${mb} MB (heap ${value('nodejs_heap_size_used_bytes')}/${value('nodejs_heap_size_total_bytes')} MB, external ${value('nodejs_external_memory_bytes')} MB)`);
     }
-    for (const [name, mb] of Object.entries(rssMb)) expect(mb, name).to.be.below(150);
+    for (const [name, mb] of Object.entries(rssMb)) expect(mb, name).to.be.below(200);
   });
 });
