@@ -43,13 +43,15 @@ export async function run(): Promise<void> {
     const floor = await grpcFloor();
 
     const raw = await rawBaseline(databaseUrlFor(serverUrl, database));
+    // The service has had no load since its phases ended (the no-op and raw phases ran meanwhile): at rest after load.
+    const afterLoadRss = rssMb(service.pid).now;
     console.log(`${benchSettings} raw_hot_tx_s=${round(raw.hot)} raw_spread_tx_s=${round(raw.spread)}`);
     for (const [name, phase] of [['hot', hot], ['spread', spread]] as const) {
       const { service: serviceCpu, postgres, client } = phase.cpuMs;
       console.log(`${name}: ${round(phase.perSecond)} pairs/s ${latency(phase.latencies)} cpu_ms_per_pair service=${serviceCpu} postgres=${postgres} client=${client}`);
     }
     console.log(`grpc_noop: ${round(floor.perSecond)} pairs/s ${latency(floor.latencies)} cpu_ms_per_pair server=${floor.cpuMs.service} client=${floor.cpuMs.client}`);
-    console.log(`rss_mb service_at_start=${restingRss} service_peak=${servicePeakRss} noop_peak=${floor.peakRssMb}`);
+    console.log(`rss_mb service_at_start=${restingRss} service_peak=${servicePeakRss} service_at_rest_after_load=${afterLoadRss} noop_peak=${floor.peakRssMb}`);
     console.log(
       `credit-reserve hot_ratio=${round(hot.perSecond / raw.hot, 2)} spread_ratio=${round(spread.perSecond / raw.spread, 2)} hot_pairs_s=${round(hot.perSecond)} spread_pairs_s=${round(spread.perSecond)} hot_p99_ms=${round(percentile(hot.latencies, 99), 1)}`,
     );
