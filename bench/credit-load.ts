@@ -63,18 +63,63 @@ export interface Phase {
   cpuMs: { service: number; postgres: number; client: number };
 }
 
-/**
- * Runs `operation` from `concurrency` loops for the warm-up and then the measured duration; returns operations/s,
- * latencies in ms and the CPU ms per operation of the server, PostgreSQL and this client, all of the latter.
- */
+/** What one measured stretch of load did: operations, seconds, latencies and CPU seconds used meanwhile. */
+interface Stretch {
+  operations: number;
+  seconds: number;
+  latencies: number[];
+  cpu: { service: number; postgres: number; client: number };
+}
+
+async function stretch(operation: (worker: number) => Promise<void>, serverPid: number | undefined, duration: number): Promise<Stretch> {
+  const before = cpuSeconds(serverPid);
+  const measured = await drive(operation, duration);
+  const after = cpuSeconds(serverPid);
+  return {
+    operations: measured.latencies.length,
+    seconds: measured.latencies.length / measured.perSecond,
+    latencies: measured.latencies,
+    cpu: { service: after.service - before.service, postgres: after.postgres - before.postgres, client: after.client - before.client },
+  };
+}
+
+/** Operations/s, latencies in ms and CPU ms per operation (server, all of PostgreSQL, this client) over stretches. */
+function phaseOf(stretches: Stretch[]): Phase {
+  const operations = stretches.reduce((sum, part) => sum + part.operations, 0);
+  const secondsTotal = stretches.reduce((sum, part) => sum + part.seconds, 0);
+  const perOperation = (key: keyof Stretch['cpu']) => round((stretches.reduce((sum, part) => sum + part.cpu[key], 0) * 1000) / operations, 2);
+  return {
+    perSecond: operations / secondsTotal,
+    latencies: stretches.flatMap((part) => part.latencies),
+    cpuMs: { service: perOperation('service'), postgres: perOperation('postgres'), client: perOperation('client') },
+  };
+}
+
+/** Runs `operation` from `concurrency` loops for the warm-up and then the measured duration. */
 export async function load(operation: (worker: number) => Promise<void>, serverPid?: number): Promise<Phase> {
   await drive(operation, warmupSeconds);
-  const before = cpuSeconds(serverPid);
-  const measured = await drive(operation, seconds);
-  const after = cpuSeconds(serverPid);
-  const operations = measured.latencies.length;
-  const perOperation = (key: keyof typeof before) => round(((after[key] - before[key]) * 1000) / operations, 2);
-  return { ...measured, cpuMs: { service: perOperation('service'), postgres: perOperation('postgres'), client: perOperation('client') } };
+  return phaseOf([await stretch(operation, serverPid, seconds)]);
+}
+
+/**
+ * Two loads measured in turns — `rounds` stretches of each, alternating, after a warm-up of each — so that both see
+ * the same machine: on a shared machine whose load moves by several times within a minute, two phases measured one
+ * after the other compare the moments more than the servers.
+ */
+export async function loadInTurns(
+  first: { operation: (worker: number) => Promise<void>; pid: number | undefined },
+  second: { operation: (worker: number) => Promise<void>; pid: number | undefined },
+  rounds = Number(process.env.BENCH_ROUNDS ?? 4),
+): Promise<[Phase, Phase]> {
+  await drive(first.operation, warmupSeconds);
+  await drive(second.operation, warmupSeconds);
+  const firstStretches: Stretch[] = [];
+  const secondStretches: Stretch[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    firstStretches.push(await stretch(first.operation, first.pid, seconds / rounds));
+    secondStretches.push(await stretch(second.operation, second.pid, seconds / rounds));
+  }
+  return [phaseOf(firstStretches), phaseOf(secondStretches)];
 }
 
 async function drive(operation: (worker: number) => Promise<void>, duration: number): Promise<{ perSecond: number; latencies: number[] }> {
@@ -116,26 +161,24 @@ export function creditClient(port: number) {
 }
 
 /**
- * The same reserve+capture load against bench/grpc-noop-server.ts, a CreditService that does no work, run with the
- * credit service's V8 flags; with its peak RSS.
+ * bench/grpc-noop-server.ts, a CreditService that does no work, run with the credit service's V8 flags: the same
+ * reserve+capture load against it is the ceiling for any implementation behind this API.
  */
-export async function grpcFloor(): Promise<Phase & { peakRssMb: number }> {
+export async function startNoopServer() {
   const server = spawn(process.execPath, [...serviceNodeFlags('credit'), '--import', 'tsx', 'bench/grpc-noop-server.ts'], {
     env: { ...process.env, SERVICE_TOKENS: `bench:${token}` },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      server.stdout.once('data', (line: Buffer) => resolve(Number(line.toString().trim())));
-      server.once('exit', (code) => reject(new Error(`grpc-noop-server exited with ${code}`)));
-    });
-    const noop = creditClient(port);
-    const result = await load((worker) => noop.pair(worker, 'noop'), server.pid);
-    noop.close();
-    return { ...result, peakRssMb: rssMb(server.pid).peak };
-  } finally {
-    server.kill('SIGTERM');
-  }
+  const port = await new Promise<number>((resolve, reject) => {
+    server.stdout.once('data', (line: Buffer) => resolve(Number(line.toString().trim())));
+    server.once('exit', (code) => reject(new Error(`grpc-noop-server exited with ${code}`)));
+  });
+  const client = creditClient(port);
+  return {
+    pid: server.pid!,
+    pair: (worker: number) => client.pair(worker, 'noop'),
+    stop: () => (client.close(), server.kill('SIGTERM')),
+  };
 }
 
 /**
