@@ -35,8 +35,8 @@ const defaultNodeFlags = ['--max-semi-space-size=1', '--optimize-for-size'];
 const nodeFlags: Record<string, string[]> = {
   // --optimize-for-size makes V8 deoptimize and recompile the hot path over and over: it doubles the CPU of every gRPC
   // call; and a 1 MB young generation put a third of the hot path's CPU in GC. Without the one and with 4 MB, credit
-  // peaked at 264 MB under the credit-reserve load (bound 300) and rested at 126–130 MB after the E2E flows in session 5
-  // (bound 200) (docs/performance.md, "Credit reservations", session 10).
+  // peaked at 198–266 MB under the credit-reserve load (bound 300) and rested at 126–130 MB after the E2E flows in
+  // session 5 (bound 200) (docs/performance.md, "Credit reservations", session 10).
   credit: ['--max-semi-space-size=4'],
 };
 export const serviceNodeFlags = (name: string): string[] => nodeFlags[name] ?? defaultNodeFlags;
