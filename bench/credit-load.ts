@@ -12,10 +12,10 @@ import { buildServices } from '../scripts/build-services';
 import { bundleOf, serviceNodeFlags } from '../scripts/service-ports';
 import { percentile, round } from './stats';
 
-export const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 /** Unmeasured load before each measured phase, so V8 has compiled the hot code and sized its heap. */
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
-export const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
 export const poolSize = Number(process.env.BENCH_POOL ?? 16);
 export const benchSettings = `concurrency=${concurrency} pool=${poolSize} seconds=${seconds} warmup_seconds=${warmupSeconds}`;
 const token = `bench-${randomUUID()}`;

@@ -2,8 +2,9 @@
  * credit-reserve: reserve+capture pairs/s through gRPC against the credit service running as its own process, on one
  * hot account and spread over 1,000 accounts, against the same load on a CreditService that does no work
  * (bench/grpc-noop-server.ts, same node flags, handler wrapper and gRPC settings), measured in turns with each shape:
- * the ceiling for any implementation behind this API with this load generator on this machine. For context, a raw baseline through a pg pool of the same
- * size: single-statement `UPDATE … RETURNING` transactions/s on one row and on 1,000 rows.
+ * the ceiling for any implementation behind this API with this load generator on this machine. For context, a raw
+ * baseline through a pg pool of the same size: single-statement `UPDATE … RETURNING` transactions/s on one row and on
+ * 1,000 rows.
  */
 import { randomUUID } from 'node:crypto';
 import { dropDatabase, databaseUrlFor, ensureDatabase } from '@billing/platform';
