@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { processCpuSeconds } from './stats';
 
 /**
  * Where a two-core machine's CPU goes during a benchmark phase, read from Linux /proc (ticks of 10 ms): given
@@ -14,16 +15,6 @@ export interface CpuSnapshot {
   client: number;
   machineBusy: number;
   machineIdle: number;
-}
-
-/** CPU seconds used so far by a process (utime + stime); 0 once it has ended. */
-export function processCpuSeconds(pid: number | string): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 /** Machine-wide busy and idle CPU seconds (all cores), from the first line of /proc/stat. */

@@ -403,7 +403,7 @@ describe('billing flows across the four service processes (E2E)', function () {
         'SubscriptionUpgradeFailed',
       ],
       'billing.payment.v1': ['PaymentSucceeded', 'PaymentFailed', 'PaymentRefunded'],
-      'billing.credit.v1': ['CreditAccountOpened', 'CreditsGranted', 'CreditsReserved', 'ReservationCaptured', 'CreditsExpired', 'CreditsRevoked'],
+      'billing.credit.v1': ['CreditAccountOpened', 'CreditsGranted', 'ReservationCaptured', 'CreditsExpired', 'CreditsRevoked'],
     };
     const typesByTopic = (events: ReturnType<OutsideConsumer['of']>) =>
       Object.fromEntries(Object.keys(wanted).map((topic) => [topic, [...new Set(events.filter((event) => event.topic === topic).map((event) => event.eventType))]]));

@@ -524,8 +524,9 @@ describe('Credit service (real PostgreSQL, Kafka and registry)', function () {
         { type: 'expire', amount: 4, balance_delta: 0, held_delta: -4 },
       ]);
       const events = (await db.query("select event_type, payload from outbox where payload ->> 'reservationId' = $1 order by occurred_at, event_type", [reservationId])).rows;
-      expect(events.map((event) => event.event_type)).to.deep.equal(['CreditsReserved', 'ReservationExpired']);
-      expect(events[1].payload).to.deep.include({ reservationId, customerId, amount: 4 });
+      // The hold itself publishes nothing (docs/event-catalogue.md, CreditsReserved): its end carries the amount.
+      expect(events.map((event) => event.event_type)).to.deep.equal(['ReservationExpired']);
+      expect(events[0].payload).to.deep.include({ reservationId, customerId, amount: 4 });
 
       expect(await codeOf(call('Capture', { reservationId, amount: 4, idempotencyKey: 'late-capture' }))).to.deep.equal(['FAILED_PRECONDITION', 'RESERVATION_EXPIRED']);
       expect(await codeOf(call('Release', { reservationId, idempotencyKey: 'late-release' }))).to.deep.equal(['FAILED_PRECONDITION', 'RESERVATION_EXPIRED']);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   IdempotencyKeysMigration,
   type Logger,
@@ -25,6 +24,7 @@ import type { Clock } from './application/ports/clock.port';
 import { AccountCommandBatcher } from './infrastructure/account-command-batcher';
 import { CreditAccountStore } from './infrastructure/credit-account.store';
 import { SqlCreditReadModel, UuidV5Ids } from './infrastructure/credit-read-model';
+import { TimeOrderedIds } from './infrastructure/time-ordered-ids';
 import { CachedReservationDirectory } from './infrastructure/cached-reservation-directory';
 import { SqlDisputeStates } from './infrastructure/sql-dispute-states';
 import { SqlDueAccounts } from './infrastructure/sql-due-accounts';
@@ -82,7 +82,7 @@ export async function startCreditService(settings: ServiceSettings, overrides: C
   pool.on('connect', (client) => client.on('error', () => undefined));
   const hotPath = new PgUnitOfWork(pool);
   const ids = new UuidV5Ids();
-  const store = new CreditAccountStore({ next: randomUUID }, () => clock.now());
+  const store = new CreditAccountStore(new TimeOrderedIds(), () => clock.now());
   const readModel = new SqlCreditReadModel(() => new PgExecutor(pool));
   const reservations = new CachedReservationDirectory(readModel);
   // Group commit works when few transactions each carry many commands: with 14 concurrent batches of 1–2 commands the

@@ -86,7 +86,7 @@ export type CreditsRefunded = {
   occurredAt: string;
 };
 
-/** Credits were held for a reservation. */
+/** Credits were held for a reservation. Not published since session 10 (the schema stays for the events published before): every reservation ends in exactly one ReservationCaptured (captured + released = the amount held), ReservationReleased or ReservationExpired, which carries its amount. */
 export type CreditsReserved = {
   accountId: string;
   customerId: string;

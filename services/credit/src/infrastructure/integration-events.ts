@@ -7,8 +7,11 @@ type Payload<T extends keyof IntegrationEvents> = { eventType: T; payload: Integ
 
 const iso = (date: Date) => date.toISOString();
 
-/** The one place where the credit domain's events become the billing.credit.v1 contracts. */
-function toIntegrationEvent(event: CreditAccountEvent): Payload<keyof IntegrationEvents> {
+/**
+ * The one place where the credit domain's events become the billing.credit.v1 contracts; undefined for a domain event
+ * that is not published.
+ */
+function toIntegrationEvent(event: CreditAccountEvent): Payload<keyof IntegrationEvents> | undefined {
   const base = { accountId: event.accountId, customerId: event.customerId, occurredAt: iso(event.occurredAt) };
   switch (event.type) {
     case 'CreditAccountOpened':
@@ -28,7 +31,11 @@ function toIntegrationEvent(event: CreditAccountEvent): Payload<keyof Integratio
         },
       };
     case 'CreditsReserved':
-      return { eventType: 'CreditsReserved', payload: { ...base, reservationId: event.reservationId, amount: event.amount, expiresAt: iso(event.expiresAt) } };
+      // Not published since session 10: every hold ends in exactly one ReservationCaptured (captured + released = the
+      // amount held), ReservationReleased or ReservationExpired, which carries what a consumer needs, and no consumer
+      // acted on the hold itself. Its outbox row, relay claim, Avro encoding and Kafka message were half of the relay's work
+      // on the reserve+capture hot path (docs/performance.md, "Credit reservations").
+      return undefined;
     case 'ReservationCaptured':
       return { eventType: 'ReservationCaptured', payload: { ...base, reservationId: event.reservationId, captured: event.captured, released: event.released } };
     case 'ReservationReleased':
@@ -59,8 +66,10 @@ function toIntegrationEvent(event: CreditAccountEvent): Payload<keyof Integratio
 }
 
 export function toOutboxMessages(events: readonly CreditAccountEvent[], context: RequestContext, newId: () => string): OutboxMessage[] {
-  return events.map((event) => {
-    const { eventType, payload } = toIntegrationEvent(event);
+  return events.flatMap((event) => {
+    const published = toIntegrationEvent(event);
+    if (!published) return [];
+    const { eventType, payload } = published;
     return {
       eventId: newId(),
       eventType,
