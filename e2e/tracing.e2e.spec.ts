@@ -69,10 +69,15 @@ describe('tracing across the four service processes (E2E)', function () {
     expect(ledgerInsert, `the credit ledger INSERT in the webhook's trace, which holds:\n${inTrace().map(describeSpan).join('\n')}`).to.not.equal(undefined);
 
     // From the INSERT up through its parents to the root: a broken link (a lost header, a span started outside its
-    // parent's context) ends the chain early or leaves the trace.
-    const byId = new Map(inTrace().map((span) => [span.spanId, span]));
-    const chain: ReceivedSpan[] = [];
-    for (let span: ReceivedSpan | undefined = ledgerInsert; span; span = byId.get(span.parentSpanId)) chain.unshift(span);
+    // parent's context) ends the chain early or leaves the trace. Each process exports its spans in batches (every 5 s),
+    // so a parent from another process may arrive after its child: wait for the chain to reach a root.
+    const chainUp = () => {
+      const byId = new Map(inTrace().map((span) => [span.spanId, span]));
+      const spans: ReceivedSpan[] = [];
+      for (let span: ReceivedSpan | undefined = ledgerInsert; span; span = byId.get(span.parentSpanId)) spans.unshift(span);
+      return spans;
+    };
+    const chain = await eventually(async () => chainUp(), (spans) => spans[0]!.parentSpanId === '', 30_000);
     expect(chain.map(describeSpan)).to.deep.equal([
       'payment server POST /v1/webhooks/stripe',
       'payment producer send billing.payment.v1',
@@ -92,22 +97,26 @@ describe('tracing across the four service processes (E2E)', function () {
     for (const span of chain) expect(span.instance, describeSpan(span)).to.match(new RegExp(`-${platform.services[span.service as ServiceName].child.pid}$`));
   });
 
-  it("continues a gRPC caller's traceparent into credit's Reserve: its queries and the CreditsReserved it publishes", async () => {
+  it("continues a gRPC caller's traceparent into credit's Capture: its queries and the ReservationCaptured it publishes", async () => {
+    const untraced = creditGrpcClient(platform);
     const caller = { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex') };
     const credit = creditGrpcClient(platform, { metadata: { traceparent: `00-${caller.traceId}-${caller.spanId}-01` } });
     try {
-      const reservation = await credit.call('Reserve', { customerId, amount: 300, ttlSeconds: 600, idempotencyKey: randomUUID() });
+      const reservation = await untraced.call('Reserve', { customerId, amount: 300, ttlSeconds: 600, idempotencyKey: randomUUID() });
       expect(reservation).to.deep.include({ customerId, amount: 300, status: 'HELD' });
+      const capture = await credit.call('Capture', { reservationId: reservation.reservationId, amount: 200, idempotencyKey: randomUUID() });
+      expect(capture).to.deep.include({ captured: 200 });
     } finally {
+      untraced.close();
       credit.close();
     }
     const inTrace = () => receiver.spans.filter((span) => span.traceId === caller.traceId);
     const produced = await eventually(async () => inTrace().find((span) => span.kind === spanKind.producer), (found) => found !== undefined, 30_000);
     const server = inTrace().find((span) => span.kind === spanKind.server);
     expect(server, `credit's server span; the trace holds:\n${inTrace().map(describeSpan).join('\n')}`).to.deep.include({ service: 'credit', parentSpanId: caller.spanId });
-    expect(server!.name).to.match(/CreditService\/Reserve$/);
+    expect(server!.name).to.match(/CreditService\/Capture$/);
     expect(produced).to.deep.include({ service: 'credit', name: 'send billing.credit.v1', parentSpanId: server!.spanId });
-    expect(produced!.attributes['billing.event_type']).to.equal('CreditsReserved');
+    expect(produced!.attributes['billing.event_type']).to.equal('ReservationCaptured');
     expect(inTrace().filter((span) => span.kind === spanKind.client && span.parentSpanId === server!.spanId).map(queryOf).join('\n')).to.match(/credit_reservations/);
   });
 });
