@@ -26,6 +26,9 @@ const consumer = new InboxConsumer({
     },
   },
 });
+// CONSUMER_START_ON_STDIN: a process already started (its code loaded) joins the group only when told, so a spec
+// can time the join to the millisecond, as a respawn that starts fast would.
+if (env.CONSUMER_START_ON_STDIN) await new Promise((resolve) => process.stdin.once('data', resolve));
 await consumer.start();
 await consumer.fetching;
 process.stdout.write('fetching\n');
