@@ -80,6 +80,9 @@ describe('tracing across the four service processes (E2E)', function () {
     const chain = await eventually(async () => chainUp(), (spans) => spans[0]!.parentSpanId === '', 30_000);
     expect(chain.map(describeSpan)).to.deep.equal([
       'payment server POST /v1/webhooks/stripe',
+      // Fastify's instrumentation: the route's request, and its handler, in which the outbox row is written.
+      'payment internal POST /v1/webhooks/stripe',
+      'payment internal handler - handler',
       'payment producer send billing.payment.v1',
       'subscription consumer process billing.payment.v1',
       'subscription producer send billing.subscription.v1',
@@ -87,7 +90,7 @@ describe('tracing across the four service processes (E2E)', function () {
       `credit client ${ledgerInsert!.name}`,
     ]);
     expect(chain[0]!.parentSpanId, 'the webhook starts the trace').to.equal('');
-    const [, paymentSent, subscriptionProcessed, subscriptionSent, creditProcessed] = chain;
+    const [, , , paymentSent, subscriptionProcessed, subscriptionSent, creditProcessed] = chain;
     expect(paymentSent!.attributes).to.include({ 'messaging.system': 'kafka', 'messaging.destination.name': 'billing.payment.v1', 'messaging.operation.type': 'send', 'billing.event_type': 'PaymentSucceeded' });
     expect(subscriptionProcessed!.attributes).to.include({ 'messaging.system': 'kafka', 'messaging.operation.type': 'process', 'billing.event_type': 'PaymentSucceeded' });
     expect(subscriptionProcessed!.attributes['messaging.message.id']).to.equal(paymentSent!.attributes['messaging.message.id']);
