@@ -33,15 +33,16 @@ export const bundleOf = (name: string) => `dist/services/${name}/main.mjs`;
  *   path spends less CPU per request without it (webhooks benchmark).
  * - subscription keeps it: without it it rested at 182–185 MB in three of seven E2E runs (heap 111 MB used), too
  *   close to 200 MB, and nothing in it is on a per-request hot path (its scheduler and consumers run at event rates).
- * - credit: without it, and with a 4 MB young generation (at 1 MB a third of the hot path's CPU went to GC), credit
- *   peaked at 198–266 MB under the credit-reserve load and rested at 126–133 MB after the E2E flows
+ * - credit: without it, and with a 4 MB young generation (at 1 MB a third of the hot path's CPU went to GC); and a
+ *   192 MB old generation, because V8 otherwise lets it grow under load and keeps it: the credit-reserve load peaked
+ *   at 313 MB on a quiet run without the cap and at 139 MB with it, at the same pairs/s and CPU per pair
  *   (docs/performance.md, "Credit reservations", session 10).
  * - console: unchanged (not a service; no bound measured here).
  * Source maps are off (the .map files are built): NODE_OPTIONS=--enable-source-maps to read a stack against the sources.
  */
 const nodeFlags: Record<string, string[]> = {
   customer: ['--max-semi-space-size=1'],
-  credit: ['--max-semi-space-size=4'],
+  credit: ['--max-semi-space-size=4', '--max-old-space-size=192'],
   subscription: ['--max-semi-space-size=1', '--optimize-for-size'],
   payment: ['--max-semi-space-size=1'],
   console: ['--max-semi-space-size=1', '--optimize-for-size'],
