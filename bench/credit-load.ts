@@ -112,7 +112,8 @@ export async function loadInTurns(
   return [phaseOf(firstStretches), phaseOf(secondStretches)];
 }
 
-async function drive(operation: (worker: number) => Promise<void>, duration: number): Promise<{ perSecond: number; latencies: number[] }> {
+/** `concurrency` loops running `operation` back to back for `duration` seconds (the scale-out bench drives its load with it too). */
+export async function drive(operation: (worker: number) => Promise<void>, duration: number): Promise<{ perSecond: number; latencies: number[] }> {
   const latencies: number[] = [];
   const deadline = performance.now() + duration * 1000;
   const started = performance.now();

@@ -15,6 +15,7 @@ import * as grpc from '@grpc/grpc-js';
 import pg from 'pg';
 import { buildServices } from '../scripts/build-services';
 import { bundleOf, serviceNodeFlags } from '../scripts/service-ports';
+import { drive } from './credit-load';
 import { cpuMsPerOperation, cpuSnapshot } from './machine-cpu';
 import { seedCreditAccounts } from './seed-credit-accounts';
 import { percentile, round } from './stats';
@@ -89,22 +90,6 @@ function roundRobinClient(instances: readonly Instance[]) {
     },
     close: () => channels.forEach((channel) => channel.close()),
   };
-}
-
-async function drive(operation: () => Promise<void>, duration: number): Promise<{ perSecond: number; latencies: number[] }> {
-  const latencies: number[] = [];
-  const started = performance.now();
-  const deadline = started + duration * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        const begin = performance.now();
-        await operation();
-        latencies.push(performance.now() - begin);
-      }
-    }),
-  );
-  return { perSecond: latencies.length / ((performance.now() - started) / 1000), latencies };
 }
 
 /** What the database shows during a phase, sampled every 100 ms from pg_stat_activity of the benchmark's database. */
