@@ -7,6 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { AvroCodec, InboxConsumer, OutboxRelay, PgExecutor, PgUnitOfWork, SchemaCatalog, appendToOutbox, dropDatabase, migrateDatabase, MessagingMetrics, MessagingTablesMigration, databaseUrlFor, ensureTopics, silentLogger, type OutboxMessage, type OutboxRelayOptions, type SqlExecutor, type UnitOfWork } from '@billing/platform';
 import { uniqueName } from '@billing/testkit';
+import { type CpuSnapshot, cpuMsPerOperation, cpuSnapshot } from './machine-cpu';
 import { peakRssMb, percentile, round } from './stats';
 
 const events = Number(process.env.BENCH_EVENTS ?? 50_000);
@@ -42,14 +43,22 @@ const message = (key: string): OutboxMessage => ({
   occurredAt: new Date(),
 });
 
+/** The backends connected to the benchmark's database right now (the relay's, the bench pool's). */
+async function databaseBackends(pool: pg.Pool): Promise<number[]> {
+  return (await pool.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()')).rows.map((row) => row.pid);
+}
+
+type CpuPerEvent = ReturnType<typeof cpuMsPerOperation>;
+
 async function countUnpublished(pool: pg.Pool): Promise<number> {
   return (await pool.query<{ count: number }>('select count(*)::int as count from outbox where published_at is null')).rows[0]!.count;
 }
 
 /** kafkajs producer msgs/s: the same Avro value, same batch size, same producer settings as the relay, no database. */
-async function rawProducerEps(kafka: Kafka, topic: string, keys: readonly string[], value: Buffer): Promise<number> {
+async function rawProducerEps(kafka: Kafka, topic: string, keys: readonly string[], value: Buffer): Promise<{ eps: number; cpu: CpuPerEvent }> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
+  const cpuBefore = cpuSnapshot([], []);
   const started = performance.now();
   for (let sent = 0; sent < events; sent += batchSize) {
     await producer.send({
@@ -59,15 +68,16 @@ async function rawProducerEps(kafka: Kafka, topic: string, keys: readonly string
     });
   }
   const eps = events / ((performance.now() - started) / 1000);
+  const cpu = cpuMsPerOperation(cpuBefore, cpuSnapshot([], []), events / 1000);
   await producer.disconnect();
-  return eps;
+  return { eps, cpu };
 }
 
 /**
  * Relay events/s: a connected, idle relay; the rows arrive in one committed transaction and the clock runs until every
  * row is marked published (i.e. acknowledged by Kafka).
  */
-async function relayDrainEps(pool: pg.Pool, options: Omit<OutboxRelayOptions, 'metrics'>, keys: readonly string[]): Promise<number> {
+async function relayDrainEps(pool: pg.Pool, options: Omit<OutboxRelayOptions, 'metrics'>, keys: readonly string[]): Promise<{ eps: number; cpu: CpuPerEvent }> {
   const metrics = new MessagingMetrics();
   const drainingRelay = new OutboxRelay({ ...options, metrics });
   // Completion is read from the relay's own counter: polling the table would load the database being measured.
@@ -80,13 +90,16 @@ async function relayDrainEps(pool: pg.Pool, options: Omit<OutboxRelayOptions, 'm
   for (let inserted = 0; inserted < events; inserted += 5000) await appendToOutbox(tx, rows.slice(inserted, inserted + 5000));
   await client.query('commit');
   client.release();
+  const backends = await databaseBackends(pool);
+  const cpuBefore: CpuSnapshot = cpuSnapshot([], backends);
   const started = performance.now();
   while ((await publishedSoFar()) < events) await new Promise((resolve) => setTimeout(resolve, 5));
   const eps = events / ((performance.now() - started) / 1000);
+  const cpu = cpuMsPerOperation(cpuBefore, cpuSnapshot([], [...new Set([...backends, ...(await databaseBackends(pool))])]), events / 1000);
   await drainingRelay.stop();
   const unpublished = await countUnpublished(pool);
   if (unpublished !== 0) throw new Error(`${unpublished} outbox rows were left unpublished`);
-  return eps;
+  return { eps, cpu };
 }
 
 export async function run(): Promise<void> {
@@ -146,10 +159,16 @@ export async function run(): Promise<void> {
   for (let roundIndex = 1; roundIndex <= rounds; roundIndex += 1) {
     await pool.query('delete from outbox');
     await pool.query('vacuum outbox');
-    const rawEps = await rawProducerEps(kafka, namespace, keys, value);
-    const relayEps = await relayDrainEps(pool, { databaseUrl, kafka, codec, logger: silentLogger(), batchSize, pollIntervalMs: 1000, workers }, keys);
+    const raw = await rawProducerEps(kafka, namespace, keys, value);
+    const relay = await relayDrainEps(pool, { databaseUrl, kafka, codec, logger: silentLogger(), batchSize, pollIntervalMs: 1000, workers }, keys);
+    const [rawEps, relayEps] = [raw.eps, relay.eps];
     roundResults.push({ relayEps, rawEps });
     console.log(`round ${roundIndex}: ratio=${round(relayEps / rawEps, 2)} relay_eps=${round(relayEps)} raw_eps=${round(rawEps)}`);
+    // CPU ms per 1,000 events (from /proc): this process (relay or raw producer), the database's backends, the rest of the
+    // machine (the broker, PostgreSQL's WAL writer, other work), and the machine's idle share during the phase.
+    const cpuLine = (cpu: CpuPerEvent, database: boolean) =>
+      `process=${cpu.client}${database ? ` postgres_db=${cpu.postgresDatabase}` : ''} rest=${cpu.rest} machine_idle=${cpu.idleShare}`;
+    console.log(`  cpu_ms_per_1k_events relay: ${cpuLine(relay.cpu, true)}; raw: ${cpuLine(raw.cpu, false)}`);
   }
   await pool.end();
   await dropDatabase(serverUrl, database);
