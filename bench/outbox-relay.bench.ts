@@ -74,6 +74,24 @@ async function rawProducerEps(kafka: Kafka, topic: string, keys: readonly string
 }
 
 /**
+ * `events` rows committed in one transaction, built 5,000 at a time: the bench holding all of them while the relay drains
+ * would make every major GC of the relay, which runs in this process, mark them.
+ */
+async function insertBacklog(pool: pg.Pool, keys: readonly string[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const tx = new PgExecutor(client);
+    for (let inserted = 0; inserted < events; inserted += 5000) {
+      await appendToOutbox(tx, Array.from({ length: Math.min(5000, events - inserted) }, (_, index) => message(keys[(inserted + index) % keys.length]!)));
+    }
+    await client.query('commit');
+  } finally {
+    client.release();
+  }
+}
+
+/**
  * Relay events/s: a connected, idle relay; the rows arrive in one committed transaction and the clock runs until every
  * row is marked published (i.e. acknowledged by Kafka).
  */
@@ -83,13 +101,7 @@ async function relayDrainEps(pool: pg.Pool, options: Omit<OutboxRelayOptions, 'm
   // Completion is read from the relay's own counter: polling the table would load the database being measured.
   const publishedSoFar = async () => (await metrics.published.get()).values.reduce((sum, value) => sum + value.value, 0);
   await drainingRelay.start();
-  const rows = Array.from({ length: events }, (_, index) => message(keys[index % keys.length]!));
-  const client = await pool.connect();
-  await client.query('begin');
-  const tx = new PgExecutor(client);
-  for (let inserted = 0; inserted < events; inserted += 5000) await appendToOutbox(tx, rows.slice(inserted, inserted + 5000));
-  await client.query('commit');
-  client.release();
+  await insertBacklog(pool, keys);
   const backends = await databaseBackends(pool);
   const cpuBefore: CpuSnapshot = cpuSnapshot([], backends);
   const started = performance.now();
