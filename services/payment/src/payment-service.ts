@@ -1,4 +1,5 @@
-import { createStripeClient, registerRoutes, ServiceRuntime, type ServiceSettings, type StripeSettings, stripeSettingsFromEnv, webhookSecretsOf } from '@billing/platform';
+import { createStripeClient, PgExecutor, PgUnitOfWork, registerRoutes, ServiceRuntime, type ServiceSettings, type StripeSettings, stripeSettingsFromEnv, webhookSecretsOf } from '@billing/platform';
+import pg from 'pg';
 import type { Logger } from 'pino';
 import { paymentMigrations } from '../migrations';
 import type { Clock } from './application/ports/clock.port';
@@ -75,9 +76,18 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
   if (customerService === null && !overrides.customerDirectory) runtime.logger.warn('CUSTOMER_GRPC_URL is not set: Stripe customers come from the PaymentGatewayLinked projection only');
   const customers = overrides.customerDirectory ?? new ProjectedCustomerDirectory(unitOfWork, customerClient, runtime.logger.child({ component: 'customer-directory' }));
 
+  // Webhooks run on a plain node-postgres pool, as credit's hot path does: through MikroORM/knex each statement cost
+  // about 0.5 ms of CPU (docs/performance.md, Stripe webhooks). As the runtime's pool: 10 connections, and while
+  // PostgreSQL is unreachable a webhook fails in 2 s (503, Stripe delivers it again), not after a hang.
+  const webhookPool = new pg.Pool({ connectionString: runtime.databaseUrl, max: Number(env.PAYMENT_WEBHOOK_DB_POOL ?? 10), connectionTimeoutMillis: 2_000 });
+  webhookPool.on('error', (error) => runtime.logger.warn({ err: error }, 'idle database connection lost'));
+  // pg-pool listens for errors only while a connection is idle; a failure of one in use reaches its statement anyway.
+  webhookPool.on('connect', (client) => client.on('error', () => undefined));
+  runtime.onShutdown(() => webhookPool.end());
+  const webhookUnitOfWork = new PgUnitOfWork(webhookPool);
   // Only reads (the flow a payment was opened in), so its outbox context is never used; one statement per webhook, before
   // the webhook's transaction, so in none of its own.
-  const paymentFlows = new SqlPaymentRepository(outsideTransactions(runtime.outsideTransactions()), { correlationId: 'read-only' });
+  const paymentFlows = new SqlPaymentRepository(outsideTransactions(new PgExecutor(webhookPool)), { correlationId: 'read-only' });
   const useCasesIn = paymentUseCases({
     // Opening a payment commits the row before Stripe is called (see SqlPaymentRepository / PaymentOpener).
     paymentsCommittingEachCall: (context) => new SqlPaymentRepository(eachInOwnTransaction(unitOfWork), context),
@@ -87,7 +97,7 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
     customerProjectionsIn: (tx) => new SqlCustomerProjections(tx),
     webhookDeliveriesIn: (tx) => new SqlWebhookDeliveries(tx),
     webhookTransaction: (context, work) =>
-      unitOfWork.transaction((tx) => {
+      webhookUnitOfWork.transaction((tx) => {
         // The repository reads this object when it writes the outbox, so attributeTo reaches the saves after it.
         const outboxContext = { ...context };
         const attributeTo = (actor: string) => {
