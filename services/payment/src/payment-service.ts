@@ -1,4 +1,4 @@
-import { createStripeClient, PgExecutor, PgUnitOfWork, registerRoutes, ServiceRuntime, type ServiceSettings, type StripeSettings, stripeSettingsFromEnv, webhookSecretsOf } from '@billing/platform';
+import { createStripeClient, PgExecutor, registerRoutes, ServiceRuntime, type ServiceSettings, type StripeSettings, stripeSettingsFromEnv, webhookSecretsOf } from '@billing/platform';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { paymentMigrations } from '../migrations';
@@ -7,8 +7,8 @@ import type { CustomerDirectory } from './application/ports/customer-directory.p
 import { CustomerServiceClient, ProjectedCustomerDirectory } from './infrastructure/grpc-customer-directory';
 import { SqlCustomerProjections } from './infrastructure/sql-customer-projections';
 import { SqlPaymentRepository } from './infrastructure/sql-payment.repository';
-import { SqlProcessedWebhookEvents } from './infrastructure/sql-processed-webhook-events';
 import { SqlWebhookDeliveries } from './infrastructure/sql-webhook-deliveries';
+import { SqlWebhookUnits } from './infrastructure/sql-webhook-unit';
 import { SqlTopUpPackRepository } from './infrastructure/sql-top-up-pack.repository';
 import { eachInOwnTransaction, inTransaction, outsideTransactions } from './infrastructure/sql-transactor';
 import { StripeGatewayWebhooks } from './infrastructure/stripe/stripe-gateway-webhooks';
@@ -84,7 +84,6 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
   // pg-pool listens for errors only while a connection is idle; a failure of one in use reaches its statement anyway.
   webhookPool.on('connect', (client) => client.on('error', () => undefined));
   runtime.onShutdown(() => webhookPool.end());
-  const webhookUnitOfWork = new PgUnitOfWork(webhookPool);
   // Only reads (the flow a payment was opened in), so its outbox context is never used; one statement per webhook, before
   // the webhook's transaction, so in none of its own.
   const paymentFlows = new SqlPaymentRepository(outsideTransactions(new PgExecutor(webhookPool)), { correlationId: 'read-only' });
@@ -96,15 +95,7 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
     packsCommittingEachCall: { find: (code) => unitOfWork.transaction((tx) => new SqlTopUpPackRepository(tx).find(code)) },
     customerProjectionsIn: (tx) => new SqlCustomerProjections(tx),
     webhookDeliveriesIn: (tx) => new SqlWebhookDeliveries(tx),
-    webhookTransaction: (context, work) =>
-      webhookUnitOfWork.transaction((tx) => {
-        // The repository reads this object when it writes the outbox, so attributeTo reaches the saves after it.
-        const outboxContext = { ...context };
-        const attributeTo = (actor: string) => {
-          outboxContext.actor = actor;
-        };
-        return work({ payments: new SqlPaymentRepository(inTransaction(tx), outboxContext), processed: new SqlProcessedWebhookEvents(tx), deliveries: new SqlWebhookDeliveries(tx), attributeTo });
-      }),
+    webhookTransaction: new SqlWebhookUnits(new PgExecutor(webhookPool)).transaction,
     flows: paymentFlows,
     webhooks: new StripeGatewayWebhooks(webhookSecretsOf(stripeSettings), (chargeId) => gateway.refundsOfCharge(chargeId)),
     gateway,

@@ -5,7 +5,7 @@ import type { PaymentFlows } from '../application/ports/payment-flows.port';
 import type { PaymentListFilter, PaymentListPosition, PaymentRepository } from '../domain/payment.repository.port';
 import type { PaymentPurpose } from '../domain/payment-reference.value-object';
 import { toOutboxMessages } from './integration-events';
-import { PAYMENT_COLUMNS, type PaymentRow, stateOf, valuesOf } from './payment-row';
+import { PAYMENT_COLUMNS, type PaymentRow, paymentUpdateSql, stateOf, valuesOf } from './payment-row';
 import type { Transactor } from './sql-transactor';
 
 /**
@@ -80,18 +80,9 @@ export class SqlPaymentRepository implements PaymentRepository, PaymentFlows {
   async save(payment: Payment): Promise<void> {
     const version = this.versions.get(payment);
     if (version === undefined) throw new Error(`payment ${payment.paymentId} was not loaded or added through this repository`);
-    const values = valuesOf(payment.toState());
-    const columns = PAYMENT_COLUMNS.split(',').map((column) => column.trim());
-    const assignments = columns
-      .slice(1, -1) // neither the id nor the version
-      .map((column, index) => `${column} = $${index + 2}`)
-      .join(', ');
+    const update = paymentUpdateSql(payment.toState(), version);
     await this.run(async (tx) => {
-      const updated = await tx.query(
-        `update payments set ${assignments}, version = version + 1, updated_at = now()
-         where payment_id = $1 and version = $${values.length + 1} returning version`,
-        [...values, version],
-      );
+      const updated = await tx.query(`${update.sql} returning version`, update.params);
       if (updated.length === 0) throw new PaymentConcurrentUpdateError(payment.paymentId);
       await this.appendEvents(tx, payment);
     });
