@@ -10,7 +10,7 @@ import { SqlPaymentRepository } from './infrastructure/sql-payment.repository';
 import { SqlWebhookDeliveries } from './infrastructure/sql-webhook-deliveries';
 import { SqlWebhookUnits } from './infrastructure/sql-webhook-unit';
 import { SqlTopUpPackRepository } from './infrastructure/sql-top-up-pack.repository';
-import { eachInOwnTransaction, inTransaction, outsideTransactions } from './infrastructure/sql-transactor';
+import { eachInOwnTransaction, inTransaction } from './infrastructure/sql-transactor';
 import { StripeGatewayWebhooks } from './infrastructure/stripe/stripe-gateway-webhooks';
 import { StripePaymentGateway } from './infrastructure/stripe/stripe-payment-gateway';
 import { StripeRefundGateway } from './infrastructure/stripe/stripe-refund-gateway';
@@ -84,9 +84,7 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
   // pg-pool listens for errors only while a connection is idle; a failure of one in use reaches its statement anyway.
   webhookPool.on('connect', (client) => client.on('error', () => undefined));
   runtime.onShutdown(() => webhookPool.end());
-  // Only reads (the flow a payment was opened in), so its outbox context is never used; one statement per webhook, before
-  // the webhook's transaction, so in none of its own.
-  const paymentFlows = new SqlPaymentRepository(outsideTransactions(new PgExecutor(webhookPool)), { correlationId: 'read-only' });
+  const webhookUnits = new SqlWebhookUnits(new PgExecutor(webhookPool));
   const useCasesIn = paymentUseCases({
     // Opening a payment commits the row before Stripe is called (see SqlPaymentRepository / PaymentOpener).
     paymentsCommittingEachCall: (context) => new SqlPaymentRepository(eachInOwnTransaction(unitOfWork), context),
@@ -95,8 +93,8 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
     packsCommittingEachCall: { find: (code) => unitOfWork.transaction((tx) => new SqlTopUpPackRepository(tx).find(code)) },
     customerProjectionsIn: (tx) => new SqlCustomerProjections(tx),
     webhookDeliveriesIn: (tx) => new SqlWebhookDeliveries(tx),
-    webhookTransaction: new SqlWebhookUnits(new PgExecutor(webhookPool)).transaction,
-    flows: paymentFlows,
+    webhookTransaction: webhookUnits.transaction,
+    flows: webhookUnits,
     webhooks: new StripeGatewayWebhooks(webhookSecretsOf(stripeSettings), (chargeId) => gateway.refundsOfCharge(chargeId)),
     gateway,
     refunds: new StripeRefundGateway(stripe),

@@ -1,6 +1,7 @@
-import { type MessageContext, type OutboxMessage, outboxInsertSql, type SqlExecutor } from '@billing/platform';
+import { childTraceparent, type MessageContext, type OutboxMessage, outboxInsertSql, type SqlExecutor } from '@billing/platform';
 import { Payment } from '../domain/payment.aggregate';
 import { PaymentConcurrentUpdateError } from '../domain/payment.errors';
+import type { PaymentFlows } from '../application/ports/payment-flows.port';
 import type { WebhookDelivery } from '../application/ports/webhook-deliveries.port';
 import type { WebhookStores, WebhookTransaction } from '../application/ports/webhook-transaction.port';
 import { toOutboxMessages } from './integration-events';
@@ -10,11 +11,11 @@ const DETAIL_LIMIT = 500;
 const PROCESSED_EVENT_KEY = 'processed_webhook_events_pkey';
 
 /**
- * The webhook's unit of work (WebhookTransaction) in as few round trips as it takes: its reads run each on its own
- * (the event-id check, the payment), its writes are held until the work returns and then sent as ONE statement —
- * the payment's update, the event-id mark, the outbox rows and the delivery record as data-modifying CTEs — which
- * commits on its own, all or nothing, with no BEGIN and COMMIT and no transaction open while the work runs (nor while
- * it calls the gateway).
+ * The webhook's unit of work (WebhookTransaction) and its flow read (PaymentFlows) in two round trips: one statement
+ * reads the payment's flow, the payment itself and whether the event id is marked (flowContextOf); the unit's writes
+ * are held until its work returns and then sent as ONE statement — the payment's update, the event-id mark, the
+ * outbox rows and the delivery record as data-modifying CTEs — which commits on its own, all or nothing, with no
+ * BEGIN and COMMIT and no transaction open while the work runs (nor while it calls the gateway).
  *
  * The reads are not locked, so the statement checks them as it writes: the update is the payment at the version read
  * (optimistic, as SqlPaymentRepository.save), everything else is written only if it updated a row, and the mark is a
@@ -22,16 +23,46 @@ const PROCESSED_EVENT_KEY = 'processed_webhook_events_pkey';
  * concurrently — makes it write nothing and throw PaymentConcurrentUpdateError, on which the handler runs the work
  * again in a new unit, which reads what the other one committed (a duplicate, or the newer payment).
  */
-export class SqlWebhookUnits {
+export class SqlWebhookUnits implements PaymentFlows {
+  /**
+   * What flowContextOf read, for the first unit run with the context it answered (the handler runs the webhook's units
+   * with it): that unit takes the mark check and the payment from it instead of reading them again. Keyed by the
+   * context object, so nothing outlives the webhook; a unit without one (a retry, a payment not found by its intent)
+   * reads for itself.
+   */
+  private readonly prefetched = new WeakMap<MessageContext, Prefetched>();
+
   /** `db` runs each statement outside any transaction (a pool). */
   constructor(private readonly db: SqlExecutor) {}
 
+  async flowContextOf(gatewayPaymentIntentId: string, gatewayEventId: string): Promise<MessageContext | undefined> {
+    const [row] = await this.db.query<FlowRow>(
+      `select exists (select 1 from processed_webhook_events where event_id = $2) as seen, correlation_id, traceparent, ${PAYMENT_COLUMNS}
+       from (select) as one left join payments on gateway_payment_intent_id = $1`,
+      [gatewayPaymentIntentId, gatewayEventId],
+    );
+    if (!row?.correlation_id) return undefined;
+    const context = { correlationId: row.correlation_id, causationId: gatewayEventId, traceparent: childTraceparent(row.traceparent ?? undefined) };
+    this.prefetched.set(context, { eventId: gatewayEventId, seen: row.seen, payment: row });
+    return context;
+  }
+
   readonly transaction: WebhookTransaction = async (context, work) => {
-    const unit = new SqlWebhookUnit(this.db, context);
+    const prefetched = this.prefetched.get(context);
+    this.prefetched.delete(context);
+    const unit = new SqlWebhookUnit(this.db, context, prefetched);
     const result = await work(unit.stores);
     await unit.commit();
     return result;
   };
+}
+
+type FlowRow = PaymentRow & { seen: boolean; correlation_id: string | null; traceparent: string | null };
+
+interface Prefetched {
+  readonly eventId: string;
+  readonly seen: boolean;
+  readonly payment: PaymentRow;
 }
 
 interface PendingSave {
@@ -52,12 +83,13 @@ class SqlWebhookUnit {
   constructor(
     private readonly db: SqlExecutor,
     context: MessageContext,
+    private prefetched: Prefetched | undefined,
   ) {
     this.outboxContext = { ...context };
     this.stores = {
       payments: {
         findById: (paymentId) => this.findOne('payment_id = $1', paymentId),
-        findByGatewayIntentId: (intentId) => this.findOne('gateway_payment_intent_id = $1', intentId),
+        findByGatewayIntentId: (intentId) => this.findByGatewayIntentId(intentId),
         save: async (payment) => this.hold(payment),
       },
       processed: { markProcessed: (eventId) => this.markProcessed(eventId) },
@@ -72,9 +104,19 @@ class SqlWebhookUnit {
     };
   }
 
+  private async findByGatewayIntentId(intentId: string): Promise<Payment | null> {
+    const prefetched = this.prefetched?.payment;
+    if (prefetched?.gateway_payment_intent_id !== intentId) return this.findOne('gateway_payment_intent_id = $1', intentId);
+    this.prefetched = undefined;
+    return this.loaded(prefetched);
+  }
+
   private async findOne(where: string, param: string): Promise<Payment | null> {
     const [row] = await this.db.query<PaymentRow>(`select ${PAYMENT_COLUMNS} from payments where ${where}`, [param]);
-    if (row === undefined) return null;
+    return row === undefined ? null : this.loaded(row);
+  }
+
+  private loaded(row: PaymentRow): Payment {
     const payment = Payment.reconstitute(stateOf(row));
     this.versions.set(payment, row.version);
     return payment;
@@ -82,8 +124,11 @@ class SqlWebhookUnit {
 
   /** A seen id answers false now; a new one is marked by the unit's statement (whose INSERT fails if it is seen by then). */
   private async markProcessed(eventId: string): Promise<boolean> {
-    const [row] = await this.db.query<{ seen: boolean }>('select exists (select 1 from processed_webhook_events where event_id = $1) as seen', [eventId]);
-    if (row?.seen) return false;
+    const seen =
+      this.prefetched?.eventId === eventId
+        ? this.prefetched.seen
+        : (await this.db.query<{ seen: boolean }>('select exists (select 1 from processed_webhook_events where event_id = $1) as seen', [eventId]))[0]?.seen;
+    if (seen === true) return false;
     this.mark = eventId;
     return true;
   }
