@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { PgExecutor } from '@billing/platform';
 import { eventually, signWebhook } from '@billing/testkit';
+import { PaymentConcurrentUpdateError } from './domain/payment.errors';
+import { SqlWebhookUnits } from './infrastructure/sql-webhook-unit';
 import { startPaymentHarness, type PaymentHarness } from './testing/payment-service.test-harness';
 
 /**
@@ -242,6 +245,69 @@ describe('Payment service (PostgreSQL, Kafka, Stripe test server)', function () 
         } finally {
           h.stripeServer.removeWebhookEndpoints();
         }
+      });
+    });
+
+    describe('when another writer commits between the reads and the one statement that writes (SqlWebhookUnits)', () => {
+      const deliveryOf = (eventId: string, paymentId: string | null) => ({
+        eventId,
+        type: 'payment_intent.succeeded',
+        receivedAt: new Date(),
+        outcome: 'applied' as const,
+        detail: 'test',
+        paymentId,
+        paymentIntentId: null,
+      });
+      const writtenFor = async (eventId: string) => {
+        const { rows } = await h.pool.query(
+          `select (select count(*)::int from processed_webhook_events where event_id = $1) as marks,
+                  (select count(*)::int from webhook_deliveries where event_id = $1) as deliveries`,
+          [eventId],
+        );
+        return rows[0];
+      };
+
+      it('writes nothing (no mark, no outbox row, no delivery) and throws PAYMENT_CONCURRENT_UPDATE when the payment was saved', async () => {
+        const { paymentId, intentId } = await topUp();
+        const units = new SqlWebhookUnits(new PgExecutor(h.pool));
+        const eventId = `evt_${randomUUID()}`;
+        const context = await units.flowContextOf(intentId, eventId);
+        expect(context, "the top-up's flow").to.not.equal(undefined);
+
+        const failure = await units
+          .transaction(context!, async (stores) => {
+            expect(await stores.processed.markProcessed(eventId)).to.equal(true);
+            const payment = (await stores.payments.findByGatewayIntentId(intentId))!;
+            await h.pool.query('update payments set version = version + 1 where payment_id = $1', [paymentId]);
+            expect(payment.observeIntentStatus('succeeded', { observedAt: new Date() })).to.equal(true);
+            await stores.payments.save(payment);
+            await stores.deliveries.record(deliveryOf(eventId, paymentId));
+          })
+          .then(() => undefined, (error: unknown) => error);
+
+        expect(failure).to.be.instanceOf(PaymentConcurrentUpdateError);
+        expect(await writtenFor(eventId)).to.deep.equal({ marks: 0, deliveries: 0 });
+        expect((await h.paymentRow(paymentId)).status).to.equal('requires_payment_method');
+        expect((await h.outboxOf(paymentId)).map((row) => row.event_type)).to.not.include('PaymentSucceeded');
+      });
+
+      it('writes nothing and throws PAYMENT_CONCURRENT_UPDATE when the event id was marked; the next unit reads it marked', async () => {
+        const { intentId } = await topUp();
+        const units = new SqlWebhookUnits(new PgExecutor(h.pool));
+        const eventId = `evt_${randomUUID()}`;
+        const context = await units.flowContextOf(intentId, eventId);
+        await h.pool.query('insert into processed_webhook_events (event_id) values ($1)', [eventId]);
+
+        const failure = await units
+          .transaction(context!, async (stores) => {
+            expect(await stores.processed.markProcessed(eventId), 'as read before the mark').to.equal(true);
+            await stores.deliveries.record(deliveryOf(eventId, null));
+          })
+          .then(() => undefined, (error: unknown) => error);
+
+        expect(failure).to.be.instanceOf(PaymentConcurrentUpdateError);
+        expect(await writtenFor(eventId)).to.deep.equal({ marks: 1, deliveries: 0 });
+        expect(await units.transaction(context!, (stores) => stores.processed.markProcessed(eventId))).to.equal(false);
       });
     });
   });

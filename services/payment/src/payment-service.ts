@@ -1,4 +1,5 @@
-import { createStripeClient, registerRoutes, ServiceRuntime, type ServiceSettings, type StripeSettings, stripeSettingsFromEnv, webhookSecretsOf } from '@billing/platform';
+import { createStripeClient, PgExecutor, registerRoutes, ServiceRuntime, type ServiceSettings, type StripeSettings, stripeSettingsFromEnv, webhookSecretsOf } from '@billing/platform';
+import pg from 'pg';
 import type { Logger } from 'pino';
 import { paymentMigrations } from '../migrations';
 import type { Clock } from './application/ports/clock.port';
@@ -6,10 +7,10 @@ import type { CustomerDirectory } from './application/ports/customer-directory.p
 import { CustomerServiceClient, ProjectedCustomerDirectory } from './infrastructure/grpc-customer-directory';
 import { SqlCustomerProjections } from './infrastructure/sql-customer-projections';
 import { SqlPaymentRepository } from './infrastructure/sql-payment.repository';
-import { SqlProcessedWebhookEvents } from './infrastructure/sql-processed-webhook-events';
 import { SqlWebhookDeliveries } from './infrastructure/sql-webhook-deliveries';
+import { SqlWebhookUnits } from './infrastructure/sql-webhook-unit';
 import { SqlTopUpPackRepository } from './infrastructure/sql-top-up-pack.repository';
-import { eachInOwnTransaction, inTransaction, outsideTransactions } from './infrastructure/sql-transactor';
+import { eachInOwnTransaction, inTransaction } from './infrastructure/sql-transactor';
 import { StripeGatewayWebhooks } from './infrastructure/stripe/stripe-gateway-webhooks';
 import { StripePaymentGateway } from './infrastructure/stripe/stripe-payment-gateway';
 import { StripeRefundGateway } from './infrastructure/stripe/stripe-refund-gateway';
@@ -75,9 +76,15 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
   if (customerService === null && !overrides.customerDirectory) runtime.logger.warn('CUSTOMER_GRPC_URL is not set: Stripe customers come from the PaymentGatewayLinked projection only');
   const customers = overrides.customerDirectory ?? new ProjectedCustomerDirectory(unitOfWork, customerClient, runtime.logger.child({ component: 'customer-directory' }));
 
-  // Only reads (the flow a payment was opened in), so its outbox context is never used; one statement per webhook, before
-  // the webhook's transaction, so in none of its own.
-  const paymentFlows = new SqlPaymentRepository(outsideTransactions(runtime.outsideTransactions()), { correlationId: 'read-only' });
+  // Webhooks run on a plain node-postgres pool, as credit's hot path does: through MikroORM/knex each statement cost
+  // about 0.5 ms of CPU (docs/performance.md, Stripe webhooks). As the runtime's pool: 10 connections, and while
+  // PostgreSQL is unreachable a webhook fails in 2 s (503, Stripe delivers it again), not after a hang.
+  const webhookPool = new pg.Pool({ connectionString: runtime.databaseUrl, max: Number(env.PAYMENT_WEBHOOK_DB_POOL ?? 10), connectionTimeoutMillis: 2_000 });
+  webhookPool.on('error', (error) => runtime.logger.warn({ err: error }, 'idle database connection lost'));
+  // pg-pool listens for errors only while a connection is idle; a failure of one in use reaches its statement anyway.
+  webhookPool.on('connect', (client) => client.on('error', () => undefined));
+  runtime.onShutdown(() => webhookPool.end());
+  const webhookUnits = new SqlWebhookUnits(new PgExecutor(webhookPool));
   const useCasesIn = paymentUseCases({
     // Opening a payment commits the row before Stripe is called (see SqlPaymentRepository / PaymentOpener).
     paymentsCommittingEachCall: (context) => new SqlPaymentRepository(eachInOwnTransaction(unitOfWork), context),
@@ -86,16 +93,8 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
     packsCommittingEachCall: { find: (code) => unitOfWork.transaction((tx) => new SqlTopUpPackRepository(tx).find(code)) },
     customerProjectionsIn: (tx) => new SqlCustomerProjections(tx),
     webhookDeliveriesIn: (tx) => new SqlWebhookDeliveries(tx),
-    webhookTransaction: (context, work) =>
-      unitOfWork.transaction((tx) => {
-        // The repository reads this object when it writes the outbox, so attributeTo reaches the saves after it.
-        const outboxContext = { ...context };
-        const attributeTo = (actor: string) => {
-          outboxContext.actor = actor;
-        };
-        return work({ payments: new SqlPaymentRepository(inTransaction(tx), outboxContext), processed: new SqlProcessedWebhookEvents(tx), deliveries: new SqlWebhookDeliveries(tx), attributeTo });
-      }),
-    flows: paymentFlows,
+    webhookTransaction: webhookUnits.transaction,
+    flows: webhookUnits,
     webhooks: new StripeGatewayWebhooks(webhookSecretsOf(stripeSettings), (chargeId) => gateway.refundsOfCharge(chargeId)),
     gateway,
     refunds: new StripeRefundGateway(stripe),

@@ -33,15 +33,7 @@ export async function appendToOutbox(tx: SqlExecutor, messages: readonly OutboxM
   const params: unknown[] = [];
   const rows = messages.map((message) => {
     const at = params.length;
-    params.push(
-      message.eventId,
-      message.aggregateType,
-      message.aggregateId,
-      message.eventType,
-      JSON.stringify(message.payload),
-      JSON.stringify({ ...message.context, traceparent: activeTraceparent(message.context.traceparent) }),
-      message.occurredAt,
-    );
+    params.push(...outboxValuesOf(message));
     const p = (offset: number) => `$${at + offset}`;
     return `(${p(1)}, ${outboxLaneSql(p(3))}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::jsonb, ${p(6)}::jsonb, ${p(7)})`;
   });
@@ -49,4 +41,36 @@ export async function appendToOutbox(tx: SqlExecutor, messages: readonly OutboxM
     `insert into outbox (${outboxColumns.join(', ')}) values ${rows.join(', ')}`,
     params,
   );
+}
+
+/** An outbox row's values (id, aggregate_type, aggregate_id, event_type, payload, headers, occurred_at): its lane is SQL. */
+function outboxValuesOf(message: OutboxMessage): unknown[] {
+  return [
+    message.eventId,
+    message.aggregateType,
+    message.aggregateId,
+    message.eventType,
+    JSON.stringify(message.payload),
+    JSON.stringify({ ...message.context, traceparent: activeTraceparent(message.context.traceparent) }),
+    message.occurredAt,
+  ];
+}
+
+/**
+ * The outbox INSERT of appendToOutbox as a part of a statement of the caller's (a data-modifying CTE), its rows from
+ * seven array parameters starting at `$first`, the values for them in `params`. `where` (SQL) gates the rows: none is
+ * inserted when it is false.
+ */
+export function outboxInsertSql(messages: readonly OutboxMessage[], first: number, where = 'true'): { sql: string; params: unknown[][] } {
+  const columns: unknown[][] = [[], [], [], [], [], [], []];
+  for (const message of messages) outboxValuesOf(message).forEach((value, index) => columns[index]!.push(value));
+  const types = ['uuid', 'text', 'text', 'text', 'jsonb', 'jsonb', 'timestamptz'];
+  return {
+    sql: `insert into outbox (${outboxColumns.join(', ')})
+      select id, ${outboxLaneSql('aggregate_id')}, aggregate_type, aggregate_id, event_type, payload, headers, occurred_at
+      from unnest(${types.map((type, index) => `$${first + index}::${type}[]`).join(', ')})
+        as m(id, aggregate_type, aggregate_id, event_type, payload, headers, occurred_at)
+      where ${where}`,
+    params: columns,
+  };
 }

@@ -125,3 +125,18 @@ export function valuesOf(state: PaymentState): unknown[] {
     ),
   ];
 }
+
+const UPDATE_PAYMENT = `update payments set ${PAYMENT_COLUMNS.split(',')
+  .map((column) => column.trim())
+  .slice(1, -1) // neither the id nor the version
+  .map((column, index) => `${column} = $${index + 2}`)
+  .join(', ')}, version = version + 1, updated_at = now()`;
+
+/**
+ * The UPDATE that saves a payment loaded at `version` (its parameters from $1): it updates nothing when another writer
+ * saved the payment meanwhile.
+ */
+export function paymentUpdateSql(state: PaymentState, version: number): { sql: string; params: unknown[] } {
+  const values = valuesOf(state);
+  return { sql: `${UPDATE_PAYMENT} where payment_id = $1 and version = $${values.length + 1}`, params: [...values, version] };
+}

@@ -1,11 +1,10 @@
-import { appendToOutbox, childTraceparent, type MessageContext, type SqlExecutor } from '@billing/platform';
+import { appendToOutbox, type MessageContext, type SqlExecutor } from '@billing/platform';
 import { Payment } from '../domain/payment.aggregate';
 import { PaymentAlreadyExistsError, PaymentConcurrentUpdateError } from '../domain/payment.errors';
-import type { PaymentFlows } from '../application/ports/payment-flows.port';
 import type { PaymentListFilter, PaymentListPosition, PaymentRepository } from '../domain/payment.repository.port';
 import type { PaymentPurpose } from '../domain/payment-reference.value-object';
 import { toOutboxMessages } from './integration-events';
-import { PAYMENT_COLUMNS, type PaymentRow, stateOf, valuesOf } from './payment-row';
+import { PAYMENT_COLUMNS, type PaymentRow, paymentUpdateSql, stateOf, valuesOf } from './payment-row';
 import type { Transactor } from './sql-transactor';
 
 /**
@@ -13,7 +12,7 @@ import type { Transactor } from './sql-transactor';
  * outbox in the same transaction as the row. The version each payment was loaded with is remembered per instance, so
  * use one repository per unit of work.
  */
-export class SqlPaymentRepository implements PaymentRepository, PaymentFlows {
+export class SqlPaymentRepository implements PaymentRepository {
   private readonly versions = new WeakMap<Payment, number>();
 
   constructor(
@@ -80,18 +79,9 @@ export class SqlPaymentRepository implements PaymentRepository, PaymentFlows {
   async save(payment: Payment): Promise<void> {
     const version = this.versions.get(payment);
     if (version === undefined) throw new Error(`payment ${payment.paymentId} was not loaded or added through this repository`);
-    const values = valuesOf(payment.toState());
-    const columns = PAYMENT_COLUMNS.split(',').map((column) => column.trim());
-    const assignments = columns
-      .slice(1, -1) // neither the id nor the version
-      .map((column, index) => `${column} = $${index + 2}`)
-      .join(', ');
+    const update = paymentUpdateSql(payment.toState(), version);
     await this.run(async (tx) => {
-      const updated = await tx.query(
-        `update payments set ${assignments}, version = version + 1, updated_at = now()
-         where payment_id = $1 and version = $${values.length + 1} returning version`,
-        [...values, version],
-      );
+      const updated = await tx.query(`${update.sql} returning version`, update.params);
       if (updated.length === 0) throw new PaymentConcurrentUpdateError(payment.paymentId);
       await this.appendEvents(tx, payment);
     });
@@ -104,21 +94,6 @@ export class SqlPaymentRepository implements PaymentRepository, PaymentFlows {
     const payment = Payment.reconstitute(stateOf(row));
     this.versions.set(payment, row.version);
     return payment;
-  }
-
-  /**
-   * The tracing context of the call that opened the payment behind this PaymentIntent, continued as caused by a gateway
-   * event; undefined for an unknown intent (or a payment opened before the context was stored).
-   */
-  async flowContextOf(gatewayPaymentIntentId: string, gatewayEventId: string): Promise<MessageContext | undefined> {
-    const [row] = await this.run((tx) =>
-      tx.query<{ correlation_id: string | null; traceparent: string | null }>(
-        'select correlation_id, traceparent from payments where gateway_payment_intent_id = $1',
-        [gatewayPaymentIntentId],
-      ),
-    );
-    if (!row?.correlation_id) return undefined;
-    return { correlationId: row.correlation_id, causationId: gatewayEventId, traceparent: childTraceparent(row.traceparent ?? undefined) };
   }
 
   /** Pulled only once the row statement succeeded; if the transaction later rolls back, the caller retries from a reload. */

@@ -1,10 +1,9 @@
 import type { SqlExecutor, UnitOfWork } from '@billing/platform';
 
 /**
- * Where an adapter's SQL runs: inside a transaction the caller already holds (webhooks: the event-id mark, the state
- * and the outbox rows commit together), each call in a transaction of its own (opening a payment: the row must be
- * committed BEFORE the gateway is called, so a retry after a crash reuses its id and metadata), or in none (a read of
- * one statement).
+ * Where an adapter's SQL runs: inside a transaction the caller already holds (an idempotent request's, a consumed
+ * event's: the state and the outbox rows commit with it), each call in a transaction of its own (opening a payment:
+ * the row must be committed BEFORE the gateway is called, so a retry after a crash reuses its id and metadata).
  */
 export type Transactor = <T>(work: (tx: SqlExecutor) => Promise<T>) => Promise<T>;
 
@@ -17,9 +16,3 @@ export const eachInOwnTransaction =
   (unitOfWork: UnitOfWork): Transactor =>
   (work) =>
     unitOfWork.transaction(work);
-
-/** Each statement on its own, in no transaction: a read of one statement (one round trip, not BEGIN, it and COMMIT). */
-export const outsideTransactions =
-  (executor: SqlExecutor): Transactor =>
-  (work) =>
-    work(executor);

@@ -2,12 +2,12 @@ import { requireDisputeStatus } from '../../../domain/dispute-status';
 import { isUuid } from '../../../domain/domain-guards';
 import { Currency } from '../../../domain/money.value-object';
 import type { Payment } from '../../../domain/payment.aggregate';
-import type { PaymentRepository } from '../../../domain/payment.repository.port';
 import type { PaymentStatus } from '../../../domain/payment-status';
 import { GatewayIntentMismatchError } from '../../application.errors';
 import type { Clock } from '../../ports/clock.port';
 import type { GatewayMetadata, IntentSnapshot, PaymentGateway } from '../../ports/payment-gateway.port';
 import type { ProcessedWebhookEvents } from '../../ports/processed-webhook-events.port';
+import type { WebhookPayments } from '../../ports/webhook-transaction.port';
 import type { ChargeRefundedGatewayEvent, DisputeGatewayEvent, GatewayEvent, IntentGatewayEvent, RefundSnapshot } from '../../ports/gateway-event';
 import { applyObservation, assessCurrentIntent, assessIntentEvent, hasSameTerms } from './intent-observation';
 
@@ -19,7 +19,7 @@ export type GatewayEventResult =
   | { readonly outcome: 'ignored'; readonly reason: IgnoredReason };
 
 export interface ApplyGatewayEventDeps {
-  readonly payments: PaymentRepository;
+  readonly payments: WebhookPayments;
   readonly gateway: PaymentGateway;
   readonly processed: ProcessedWebhookEvents;
   readonly clock: Clock;
