@@ -93,14 +93,12 @@ const reservationFromRow = (row: ReservationRow): ReservationState =>
     allocations: row.allocations,
   }) as ReservationState;
 
-const fingerprint = (value: unknown) => JSON.stringify(value);
-const lowBalanceFingerprint = (state: CreditAccountState) => fingerprint([state.lowBalanceThreshold, state.lowBalanceArmed, state.lowBalanceAlerted]);
-
+/** What was loaded of an account, to tell what a batch changed: grants and reservations report it themselves. */
 interface Before {
   sequence: number;
-  grants: Map<string, string>;
-  reservations: Map<string, string>;
-  account: string;
+  lowBalanceThreshold: number | null;
+  lowBalanceArmed: boolean;
+  lowBalanceAlerted: boolean;
 }
 
 interface AccountTotals {
@@ -121,25 +119,20 @@ interface Changes {
   messages: OutboxMessage[];
 }
 
-/** What a batch changed on one account, by comparing with what was loaded: only that is written back. */
+/** What a batch changed on one account: only that is written back. */
 function collectChanges(account: CreditAccount, before: Before, changes: Changes): void {
-  const state = account.toState();
+  const accountId = account.accountId;
   const entries = account.ledgerEntries(before.sequence);
-  changes.entries.push(...entries);
-  for (const grant of state.grants) if (before.grants.get(grant.grantId) !== fingerprint(grant)) changes.grants.push({ ...grant, accountId: state.accountId });
-  for (const reservation of state.reservations) {
-    if (before.reservations.get(reservation.reservationId) !== fingerprint(reservation)) changes.reservations.push({ ...reservation, accountId: state.accountId });
-  }
-  if (entries.length > 0 || before.account !== lowBalanceFingerprint(state)) {
-    changes.accounts.push({
-      accountId: state.accountId,
-      ledgerSequence: account.ledgerSequence,
-      balance: account.balance,
-      held: account.held,
-      lowBalanceThreshold: state.lowBalanceThreshold,
-      lowBalanceArmed: state.lowBalanceArmed,
-      lowBalanceAlerted: state.lowBalanceAlerted,
-    });
+  for (const entry of entries) changes.entries.push(entry);
+  for (const grant of account.changedGrants()) changes.grants.push({ ...grant, accountId });
+  for (const reservation of account.changedReservations()) changes.reservations.push({ ...reservation, accountId });
+  const lowBalance = account.lowBalance;
+  const lowBalanceChanged =
+    lowBalance.lowBalanceThreshold !== before.lowBalanceThreshold ||
+    lowBalance.lowBalanceArmed !== before.lowBalanceArmed ||
+    lowBalance.lowBalanceAlerted !== before.lowBalanceAlerted;
+  if (entries.length > 0 || lowBalanceChanged) {
+    changes.accounts.push({ accountId, ledgerSequence: account.ledgerSequence, balance: account.balance, held: account.held, ...lowBalance });
   }
 }
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -251,9 +244,9 @@ export class CreditAccountStore {
       };
       const before: Before = {
         sequence: state.ledgerBase.sequence,
-        grants: new Map(grants.map((grant) => [grant.grantId, fingerprint(grant)])),
-        reservations: new Map(reservations.map((reservation) => [reservation.reservationId, fingerprint(reservation)])),
-        account: lowBalanceFingerprint(state),
+        lowBalanceThreshold: state.lowBalanceThreshold,
+        lowBalanceArmed: state.lowBalanceArmed,
+        lowBalanceAlerted: state.lowBalanceAlerted,
       };
       snapshot.set(row.customer_id, { account: CreditAccount.reconstitute(state, this.ids), before });
     }
