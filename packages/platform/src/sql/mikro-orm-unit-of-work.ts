@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlExecutor, UnitOfWork } from './sql-executor';
+import type { QueryOptions, SqlExecutor, UnitOfWork } from './sql-executor';
 
 /**
  * The transaction of a MikroORM EntityManager, as the shared kernel's SqlExecutor. Statements use PostgreSQL's own
@@ -9,13 +9,13 @@ import type { SqlExecutor, UnitOfWork } from './sql-executor';
 export class MikroOrmExecutor implements SqlExecutor {
   constructor(readonly em: EntityManager) {}
 
-  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+  async query<Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<Row[]> {
     // Inside em.transactional the knex transaction's client hands out that transaction's connection (and its release is
     // a no-op); outside one, a pooled connection is borrowed for this statement.
     const client = (this.em.getTransactionContext() ?? this.em.getKnex()).client;
     const connection = await client.acquireConnection();
     try {
-      const result = (await connection.query(sql, params as unknown[])) as { rows: Row[] };
+      const result = (await connection.query({ text: sql, values: params as unknown[], name: options?.name })) as { rows: Row[] };
       return result.rows;
     } finally {
       await client.releaseConnection(connection);

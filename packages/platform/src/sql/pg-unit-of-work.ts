@@ -1,11 +1,11 @@
 import type pg from 'pg';
-import type { SqlExecutor, UnitOfWork } from './sql-executor';
+import type { QueryOptions, SqlExecutor, UnitOfWork } from './sql-executor';
 
 export class PgExecutor implements SqlExecutor {
   constructor(private readonly client: pg.ClientBase | pg.Pool) {}
 
-  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-    const result = await this.client.query(sql, params as unknown[]);
+  async query<Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<Row[]> {
+    const result = await this.client.query({ text: sql, values: params as unknown[], name: options?.name });
     return result.rows as Row[];
   }
 }

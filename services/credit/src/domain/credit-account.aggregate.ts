@@ -431,6 +431,25 @@ export class CreditAccount {
     return this.ledger.filter((entry) => entry.sequence > afterSequence).map(copyEntry);
   }
 
+  /** Grants issued or changed since create/reconstitute: what a repository writes back, without diffing every grant. */
+  changedGrants(): GrantState[] {
+    const changed: GrantState[] = [];
+    for (const grant of this.grants.values()) if (grant.isChanged) changed.push(grant.toState());
+    return changed;
+  }
+
+  /** Reservations made or changed since create/reconstitute. */
+  changedReservations(): ReservationState[] {
+    const changed: ReservationState[] = [];
+    for (const reservation of this.reservations.values()) if (reservation.isChanged) changed.push(reservation.toState());
+    return changed;
+  }
+
+  /** The low-balance alarm's persisted fields. */
+  get lowBalance(): Pick<CreditAccountState, 'lowBalanceThreshold' | 'lowBalanceArmed' | 'lowBalanceAlerted'> {
+    return { lowBalanceThreshold: this.lowBalanceThreshold, lowBalanceArmed: this.lowBalanceArmed, lowBalanceAlerted: this.lowBalanceAlerted };
+  }
+
   /** Returns the events recorded since the last pull and forgets them. */
   pullEvents(): CreditAccountEvent[] {
     const events = this.events;

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual as isDeepEqual } from 'node:util';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { CreditAccount } from './credit-account.aggregate';
@@ -265,6 +266,41 @@ describe('CreditAccount', () => {
           const copy = CreditAccount.reconstitute(account.toState(), new SequentialIds());
           expect(copy.toState()).to.deep.equal(account.toState());
           expect(copy.balanceView()).to.deep.equal(account.balanceView());
+        }),
+        { numRuns: 200 },
+      );
+    });
+  });
+
+  describe('when commands run on an account loaded from stored state', () => {
+    it('reports as changed every grant and reservation that differs from what was loaded, as it now is', () => {
+      fc.assert(
+        fc.property(fc.array(command, { minLength: 0, maxLength: 20, size: 'max' }), fc.array(command, { minLength: 1, maxLength: 20, size: 'max' }), (earlier, later) => {
+          const world: World = { account: CreditAccount.create({ accountId: 'acc-p', customerId: 'cus-p', now: T0 }, new SequentialIds()), now: T0, grantIds: [], reservationIds: [], counter: 0 };
+          const run = (commands: typeof earlier) => {
+            for (const cmd of commands) {
+              try {
+                execute(world, cmd);
+              } catch (error) {
+                if (!(error instanceof DomainError)) throw error;
+              }
+            }
+          };
+          run(earlier);
+          const loaded = world.account.toState();
+          world.account = CreditAccount.reconstitute(loaded, new SequentialIds('loaded-'));
+          run(later);
+          const now = world.account.toState();
+          const changedGrants = new Map(world.account.changedGrants().map((grant) => [grant.grantId, grant]));
+          const changedReservations = new Map(world.account.changedReservations().map((reservation) => [reservation.reservationId, reservation]));
+          for (const grant of now.grants) {
+            const before = loaded.grants.find((candidate) => candidate.grantId === grant.grantId);
+            if (before === undefined || !isDeepEqual(before, grant)) expect(changedGrants.get(grant.grantId), `grant ${grant.grantId}`).to.deep.equal(grant);
+          }
+          for (const reservation of now.reservations) {
+            const before = loaded.reservations.find((candidate) => candidate.reservationId === reservation.reservationId);
+            if (before === undefined || !isDeepEqual(before, reservation)) expect(changedReservations.get(reservation.reservationId), `reservation ${reservation.reservationId}`).to.deep.equal(reservation);
+          }
         }),
         { numRuns: 200 },
       );

@@ -39,7 +39,15 @@ export type WriteOff = { readonly type: 'expire' | 'revoke'; readonly amount: nu
  * writes the ledger entries. Guard failures here are bugs (the aggregate checks first), hence InvariantViolationError.
  */
 export class Grant {
-  private constructor(private readonly state: GrantState) {}
+  /** Whether anything changed since issue or reconstitute: what the repository writes back. */
+  private changed: boolean;
+
+  private constructor(
+    private readonly state: GrantState,
+    changed: boolean,
+  ) {
+    this.changed = changed;
+  }
 
   static issue(input: {
     grantId: string;
@@ -65,11 +73,11 @@ export class Grant {
       clawbackRevoked: 0,
       expiredAt: null,
       revokedAt: null,
-    });
+    }, true);
   }
 
   static reconstitute(state: GrantState): Grant {
-    return new Grant(copyGrantState(state));
+    return new Grant(copyGrantState(state), false);
   }
 
   get grantId(): string {
@@ -107,6 +115,9 @@ export class Grant {
   get isOpen(): boolean {
     return this.state.expiredAt === null && this.state.revokedAt === null;
   }
+  get isChanged(): boolean {
+    return this.changed;
+  }
   get status(): GrantStatus {
     if (this.state.revokedAt !== null) return 'REVOKED';
     return this.state.expiredAt !== null ? 'EXPIRED' : 'ACTIVE';
@@ -118,16 +129,19 @@ export class Grant {
 
   earmark(amount: number): void {
     this.check(amount <= this.unheld && this.isOpen, `earmark ${amount} exceeds unheld ${this.unheld}`);
+    this.changed = true;
     this.state.held += amount;
   }
 
   releaseEarmark(amount: number): void {
     this.check(amount <= this.state.held, `release ${amount} exceeds held ${this.state.held}`);
+    this.changed = true;
     this.state.held -= amount;
   }
 
   consume(amount: number): void {
     this.check(amount <= this.state.held, `capture ${amount} exceeds held ${this.state.held}`);
+    this.changed = true;
     this.state.held -= amount;
     this.state.remaining -= amount;
     this.state.consumed += amount;
@@ -135,18 +149,21 @@ export class Grant {
 
   restore(amount: number): void {
     this.check(amount <= this.state.consumed, `refund ${amount} exceeds consumed ${this.state.consumed}`);
+    this.changed = true;
     this.state.consumed -= amount;
     this.state.remaining += amount;
   }
 
   /** Closes the grant by expiry and removes its unheld part; returns the amount expired (may be 0). */
   expire(now: Date): number {
+    this.changed = true;
     this.state.expiredAt ??= copyDate(now);
     return this.dropUnheld('expire');
   }
 
   /** Closes the grant by revocation and removes its unheld part; returns the amount revoked (may be 0). */
   revoke(now: Date): number {
+    this.changed = true;
     this.state.revokedAt ??= copyDate(now);
     return this.dropUnheld('revoke');
   }
@@ -159,6 +176,7 @@ export class Grant {
     this.check(target <= this.state.amount, `clawback target ${target} exceeds amount ${this.state.amount}`);
     const claimed = Math.max(0, target - this.state.clawbackClaimed);
     const revoked = Math.min(claimed, this.unheld);
+    this.changed = true;
     this.state.clawbackClaimed += claimed;
     this.state.clawbackRevoked += revoked;
     this.state.remaining -= revoked;
@@ -183,6 +201,7 @@ export class Grant {
 
   private dropUnheld(type: 'expire' | 'revoke'): number {
     const amount = this.unheld;
+    this.changed = true;
     this.state.remaining -= amount;
     if (type === 'expire') this.state.expiredAmount += amount;
     else this.state.revokedAmount += amount;

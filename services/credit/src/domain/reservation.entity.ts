@@ -39,7 +39,15 @@ export interface GrantPart {
 }
 
 export class Reservation {
-  private constructor(private readonly state: ReservationState) {}
+  /** Whether anything changed since hold or reconstitute: what the repository writes back. */
+  private changed: boolean;
+
+  private constructor(
+    private readonly state: ReservationState,
+    changed: boolean,
+  ) {
+    this.changed = changed;
+  }
 
   static hold(input: { reservationId: string; reservedAt: Date; expiresAt: Date; allocations: readonly GrantPart[] }): Reservation {
     const allocations = input.allocations.map((part) => ({ grantId: part.grantId, amount: part.amount, captured: 0, refunded: 0 }));
@@ -52,11 +60,11 @@ export class Reservation {
       resolvedAt: null,
       resolutionKey: null,
       allocations,
-    });
+    }, true);
   }
 
   static reconstitute(state: ReservationState): Reservation {
-    return new Reservation(copyReservationState(state));
+    return new Reservation(copyReservationState(state), false);
   }
 
   get reservationId(): string {
@@ -70,6 +78,9 @@ export class Reservation {
   }
   get expiresAt(): Date {
     return this.state.expiresAt;
+  }
+  get isChanged(): boolean {
+    return this.changed;
   }
   get captured(): number {
     return this.state.allocations.reduce((sum, allocation) => sum + allocation.captured, 0);
@@ -87,6 +98,7 @@ export class Reservation {
   capture(amount: number, now: Date, key: string): { consumed: GrantPart[]; released: GrantPart[] } {
     this.requireHeld();
     if (amount > this.state.amount) throw new CaptureExceedsHoldError(this.state.reservationId, amount, this.state.amount);
+    this.changed = true;
     const consumed: GrantPart[] = [];
     const released: GrantPart[] = [];
     let left = amount;
@@ -120,6 +132,7 @@ export class Reservation {
     if (this.state.status !== 'CAPTURED') throw new ReservationNotCapturedError(this.state.reservationId, this.state.status);
     const refundable = this.captured - this.refunded;
     if (amount > refundable) throw new RefundExceedsCapturedError(this.state.reservationId, amount, refundable);
+    this.changed = true;
     const parts: GrantPart[] = [];
     let left = amount;
     for (const allocation of [...this.state.allocations].reverse()) {
@@ -147,6 +160,7 @@ export class Reservation {
   }
 
   private resolve(status: Exclude<ReservationStatus, 'HELD'>, now: Date, key: string | null): void {
+    this.changed = true;
     this.state.status = status;
     this.state.resolvedAt = copyDate(now);
     this.state.resolutionKey = key;
