@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { childTraceparent, type MessageContext, type OutboxMessage, outboxInsertSql, type SqlExecutor } from '@billing/platform';
 import { Payment } from '../domain/payment.aggregate';
 import { PaymentConcurrentUpdateError } from '../domain/payment.errors';
@@ -40,6 +41,7 @@ export class SqlWebhookUnits implements PaymentFlows {
       `select exists (select 1 from processed_webhook_events where event_id = $2) as seen, correlation_id, traceparent, ${PAYMENT_COLUMNS}
        from (select) as one left join payments on gateway_payment_intent_id = $1`,
       [gatewayPaymentIntentId, gatewayEventId],
+      { name: 'payment-webhook-flow' },
     );
     if (!row?.correlation_id) return undefined;
     const context = { correlationId: row.correlation_id, causationId: gatewayEventId, traceparent: childTraceparent(row.traceparent ?? undefined) };
@@ -175,7 +177,9 @@ class SqlWebhookUnit {
     const conflict = () => new PaymentConcurrentUpdateError(this.save?.payment.paymentId ?? this.mark ?? '(none)');
     let written: { written: boolean }[];
     try {
-      written = await this.db.query<{ written: boolean }>(`with ${ctes.join(',\n')} select ${gate} as written`, params);
+      const sql = `with ${ctes.join(',\n')} select ${gate} as written`;
+      // Prepared per text: the few shapes a webhook writes (which parts it has) each get parsed and planned once.
+      written = await this.db.query<{ written: boolean }>(sql, params, { name: `payment-webhook-write-${createHash('sha1').update(sql).digest('hex').slice(0, 16)}` });
     } catch (error) {
       const failed = error as { code?: unknown; constraint?: unknown };
       if (failed.code === '23505' && failed.constraint === PROCESSED_EVENT_KEY) throw conflict();
