@@ -115,6 +115,9 @@ export async function startCreditService(settings: ServiceSettings, overrides: C
     topics: GRANTS_TOPICS,
     fromBeginning: overrides.consumeFromBeginning ?? true,
     handlers: grantsConsumerHandlers(useCases, runtime.logger.child({ component: GRANTS_CONSUMER })),
+    // On the hot path's pool too: its statements (the inbox mark, the account store's lock, load and write) through
+    // MikroORM/knex cost several times their CPU on a plain pg connection (docs/performance.md, Stripe webhooks).
+    unitOfWork: hotPath,
   });
   // On the hot path's pool: a sweep's claim and its commands take account locks as the batches do.
   const expirySweep = new ExpirySweepJob(hotPath, useCases, runtime.logger.child({ component: 'sweeper' }));

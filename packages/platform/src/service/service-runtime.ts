@@ -22,6 +22,7 @@ import { createLogger } from '../observability/logger';
 import { MessagingMetrics, outboxBacklogQuery } from '../observability/messaging-metrics';
 import { flushSpans } from '../observability/tracing';
 import { MikroOrmExecutor, MikroOrmUnitOfWork } from '../sql/mikro-orm-unit-of-work';
+import type { SqlExecutor, UnitOfWork } from '../sql/sql-executor';
 
 /** The most a shutdown waits for the relay to publish what is left in its lanes; the rest waits for the next relay. */
 const relayFlushTimeoutMs = 5_000;
@@ -129,6 +130,10 @@ async function registerSchemasAtStart(schemaRegistryUrl: string, schemas: readon
  * project's schemas registered under BACKWARD), Kafka, an outbox relay, inbox consumers, the HTTP server with health,
  * readiness and metrics, and a shutdown that drains in order (stop taking requests, stop consuming, drain the relay).
  */
+type ConsumerOptions<Tx extends SqlExecutor> = Omit<InboxConsumerOptions<Tx>, 'kafka' | 'codec' | 'unitOfWork' | 'logger' | 'metrics' | 'handlers'> & {
+  handlers: InboxHandlers<Tx>;
+};
+
 export class ServiceRuntime {
   readonly metrics = new Registry();
   readonly messagingMetrics: MessagingMetrics;
@@ -138,7 +143,7 @@ export class ServiceRuntime {
   readonly tokens: ServiceTokens;
   readonly unitOfWork: MikroOrmUnitOfWork;
   private readonly relay: OutboxRelay;
-  private readonly consumers: InboxConsumer<MikroOrmExecutor>[] = [];
+  private readonly consumers: InboxConsumer<SqlExecutor>[] = [];
   private readonly closers: (() => Promise<void>)[] = [];
 
   private constructor(
@@ -234,20 +239,22 @@ export class ServiceRuntime {
   }
 
   /** A consumer whose handlers are keyed by event name and typed by each event's payload (InboxHandlers). */
-  addConsumer(
-    options: Omit<InboxConsumerOptions<MikroOrmExecutor>, 'kafka' | 'codec' | 'unitOfWork' | 'logger' | 'metrics' | 'handlers'> & { handlers: InboxHandlers<MikroOrmExecutor> },
-  ): void {
+  /** A consumer whose inbox transactions run on the runtime's unit of work (MikroORM's pool)… */
+  addConsumer(options: ConsumerOptions<MikroOrmExecutor>): void;
+  /** …or on the service's own (e.g. a plain pg pool it runs its hot path on). */
+  addConsumer<Tx extends SqlExecutor>(options: ConsumerOptions<Tx> & { unitOfWork: UnitOfWork<Tx> }): void;
+  addConsumer(options: ConsumerOptions<SqlExecutor> & { unitOfWork?: UnitOfWork<SqlExecutor> }): void {
     this.consumers.push(
-      new InboxConsumer({
+      new InboxConsumer<SqlExecutor>({
         ...options,
         // The codec decoded each payload with its event type's schema, which the generated types are made from.
-        handlers: options.handlers as Record<string, EventHandler<MikroOrmExecutor>>,
+        handlers: options.handlers as Record<string, EventHandler<SqlExecutor>>,
         consumer: `${this.settings.service}.${options.consumer}${this.settings.instance ? `.${this.settings.instance}` : ''}`,
         ...(this.settings.consumeFrom ? { fromBeginning: this.settings.consumeFrom === 'earliest' } : {}),
         ...(this.settings.consumerRetry ? { retry: { ...options.retry, ...this.settings.consumerRetry } } : {}),
         kafka: this.kafka,
         codec: this.codec,
-        unitOfWork: this.unitOfWork,
+        unitOfWork: options.unitOfWork ?? this.unitOfWork,
         logger: this.logger.child({ component: 'consumer', consumer: options.consumer }),
         metrics: this.messagingMetrics,
       }),
