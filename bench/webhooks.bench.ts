@@ -24,7 +24,7 @@ import { freePort, uniqueName } from '@billing/testkit';
 import { startPlatform } from '../e2e/support/platform';
 import { serviceNodeFlags } from '../scripts/service-ports';
 import { peakRssMb, percentile, processCpuSeconds, round } from './stats';
-import { cpuMsPerOperation, cpuSnapshot } from './machine-cpu';
+import { cpuMsPerOperation, type CpuSnapshot, cpuSnapshot } from './machine-cpu';
 
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const seconds = Number(process.env.BENCH_SECONDS ?? 6);
@@ -159,26 +159,34 @@ async function topUpGrants(credit: pg.Pool, prefix: string): Promise<number> {
  * the machine's went meanwhile: the credit process (granting the top-ups the payment service publishes), this load
  * generator, everything else (PostgreSQL, the broker), and the idle share.
  */
-async function accepted(url: string, secret: string, prefix: string, pid: number, creditPid: number, postgres: pg.Pool) {
+async function accepted(url: string, secret: string, prefix: string, pid: number, creditPid: number, postgres: pg.Pool, creditDatabase: string) {
   const before = processCpuSeconds(pid);
   const backendsBefore = await clientBackends(postgres);
-  const machineBefore = cpuSnapshot([creditPid], backendsBefore);
+  const machineBefore = cpuSnapshot([creditPid], [...backendsBefore.keys()]);
   const result = await load({ url, secret, prefix, intentOffset: 0, mode: { concurrency, warmupSeconds, seconds } });
   // The warm-up's requests are in the CPU too: per request over all of them.
   const server = processCpuSeconds(pid) - before;
-  const backends = [...new Set([...backendsBefore, ...(await clientBackends(postgres))])];
-  const machine = cpuMsPerOperation(machineBefore, cpuSnapshot([creditPid], backends), result.requests);
+  const backends = new Map([...backendsBefore, ...(await clientBackends(postgres))]);
+  const machineAfter = cpuSnapshot([creditPid], [...backends.keys()]);
+  const machine = cpuMsPerOperation(machineBefore, machineAfter, result.requests);
+  const creditBackends = (snapshot: CpuSnapshot): CpuSnapshot => ({
+    ...snapshot,
+    postgresDatabase: new Map([...snapshot.postgresDatabase].filter(([backend]) => backends.get(backend) === creditDatabase)),
+  });
+  const creditsPostgres = cpuMsPerOperation(creditBackends(machineBefore), creditBackends(machineAfter), result.requests).postgresDatabase;
   const cpuMsPerRequest = round((server * 1000) / result.requests, 2);
   const cpu =
     `cpu_ms_per_request server=${cpuMsPerRequest} credit=${machine.services} postgres_backends=${machine.postgresDatabase} ` +
-    `load_generator=${machine.client} rest=${round(machine.rest - cpuMsPerRequest, 2)} machine_idle=${machine.idleShare}`;
+    `(credit's ${creditsPostgres}) load_generator=${machine.client} rest=${round(machine.rest - cpuMsPerRequest, 2)} machine_idle=${machine.idleShare}`;
   return { ...result, cpuMsPerRequest, cpu };
 }
 
-/** Every client backend of the PostgreSQL server (the services', the baseline's, the benchmark's): where their queries run. */
-async function clientBackends(postgres: pg.Pool): Promise<number[]> {
-  const { rows } = await postgres.query<{ pid: number }>(`select pid from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`);
-  return rows.map((row) => row.pid);
+/** Every client backend of the PostgreSQL server (the services', the baseline's, the benchmark's) and its database. */
+async function clientBackends(postgres: pg.Pool): Promise<Map<number, string>> {
+  const { rows } = await postgres.query<{ pid: number; datname: string }>(
+    `select pid, datname from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`,
+  );
+  return new Map(rows.map((row) => [row.pid, row.datname]));
 }
 
 /** The durable baseline as its own process; resolves once /readyz answers. */
@@ -259,13 +267,13 @@ export async function run(): Promise<void> {
     await seed(pool, latencyPrefix, 0, latencyRate * latencySeconds);
 
     const baseline = await startDurableBaseline(serverUrl, platform.logDir);
-    const durable = await accepted(baseline.url, platform.webhookSecret, `durable${tag}`, baseline.pid, creditService.child.pid!, pool);
+    const durable = await accepted(baseline.url, platform.webhookSecret, `durable${tag}`, baseline.pid, creditService.child.pid!, pool, creditService.database);
     const baselinePeakMb = peakRssMb(baseline.pid);
     await baseline.stop();
     const ms = (samples: number[], p: number) => round(percentile(samples, p), 1);
     console.log(`durable: ${round(durable.ok / seconds)}/s p50_ms=${ms(durable.latenciesMs, 50)} p99_ms=${ms(durable.latenciesMs, 99)} ${durable.cpu}`);
 
-    const service = await accepted(webhookUrl, platform.webhookSecret, loadPrefix, payment.child.pid!, creditService.child.pid!, pool);
+    const service = await accepted(webhookUrl, platform.webhookSecret, loadPrefix, payment.child.pid!, creditService.child.pid!, pool, creditService.database);
     if (service.requests > seededPayments) throw new Error(`ran past the ${seededPayments} seeded payments; raise BENCH_PAYMENTS`);
     if (service.failed > 0 || durable.failed > 0) throw new Error(`refused webhooks: service ${JSON.stringify(service.statuses)}, baseline ${JSON.stringify(durable.statuses)}`);
     console.log(`service: ${round(service.ok / seconds)}/s p50_ms=${ms(service.latenciesMs, 50)} p99_ms=${ms(service.latenciesMs, 99)} ${service.cpu}`);
