@@ -67,4 +67,14 @@ describe('Library logs through the service logger', () => {
     ]);
     expect((lines[1]!.err as { stack: string }).stack).to.contain('pool destroyed');
   });
+
+  it('logs an error of an idle pooled connection without the pg client pg-pool hangs on it, keeping its message and code', () => {
+    const { logger, lines } = capturedLogger('info');
+    const lost = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01', client: { connectionParameters: { password: 'x' }, parsedStatements: { big: 'select …' } } });
+    logger.warn({ err: lost }, 'idle database connection lost');
+    const err = lines[0]!.err as Record<string, unknown>;
+    expect(err.message).to.equal('terminating connection due to administrator command');
+    expect(err.code).to.equal('57P01');
+    expect(err).not.to.have.property('client');
+  });
 });
