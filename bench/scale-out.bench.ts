@@ -239,13 +239,7 @@ async function ledgerMbPerMillion(pool: pg.Client): Promise<number> {
 }
 
 /** Credit: hot and spread phases at 1 and then 2 instances; then the disk the runs wrote and the ledger per million entries. */
-async function creditScaleOut(serverUrl: string): Promise<string[]> {
-  const database = uniqueName('bench_scale');
-  await ensureDatabase(serverUrl, database);
-  const databaseUrl = databaseUrlFor(serverUrl, database);
-  const monitor = new pg.Client({ connectionString: databaseUrl });
-  await monitor.connect();
-  await monitor.query('create extension if not exists pg_walinspect');
+async function creditScaleOut({ database, databaseUrl, monitor }: BenchDatabase): Promise<string[]> {
   const instances: Instance[] = [];
   const start = async () => instances.push(await startInstance('credit', database, { CREDIT_DB_POOL: String(poolSize) }));
   try {
@@ -282,8 +276,6 @@ async function creditScaleOut(serverUrl: string): Promise<string[]> {
     ];
   } finally {
     await Promise.all(instances.map((instance) => instance.stop()));
-    await monitor.end();
-    await dropDatabase(serverUrl, database);
   }
 }
 
@@ -291,13 +283,7 @@ async function creditScaleOut(serverUrl: string): Promise<string[]> {
  * Payment: signed webhooks accepted/s at 1 and then 2 payment processes on one database (bench/webhooks.bench.ts's
  * load generator and seed; at 2, two generators of half the loops each, one per instance).
  */
-async function webhooksScaleOut(serverUrl: string): Promise<string[]> {
-  const database = uniqueName('bench_scale_payment');
-  await ensureDatabase(serverUrl, database);
-  const databaseUrl = databaseUrlFor(serverUrl, database);
-  const monitor = new pg.Client({ connectionString: databaseUrl });
-  await monitor.connect();
-  await monitor.query('create extension if not exists pg_walinspect');
+async function webhooksScaleOut({ database, databaseUrl, monitor }: BenchDatabase): Promise<string[]> {
   const stripe = await startStripeTestServer();
   const secret = `whsec_${randomUUID().replaceAll('-', '')}`;
   const env = {
@@ -342,6 +328,27 @@ async function webhooksScaleOut(serverUrl: string): Promise<string[]> {
   } finally {
     await Promise.all(instances.map((instance) => instance.stop()));
     await stripe.close();
+  }
+}
+
+interface BenchDatabase {
+  database: string;
+  databaseUrl: string;
+  /** A connection of the benchmark's own, with WAL inspection enabled. */
+  monitor: pg.Client;
+}
+
+/** A fresh database for one part of the run, dropped afterwards. */
+async function withBenchDatabase<T>(serverUrl: string, prefix: string, work: (bench: BenchDatabase) => Promise<T>): Promise<T> {
+  const database = uniqueName(prefix);
+  await ensureDatabase(serverUrl, database);
+  const databaseUrl = databaseUrlFor(serverUrl, database);
+  const monitor = new pg.Client({ connectionString: databaseUrl });
+  await monitor.connect();
+  try {
+    await monitor.query('create extension if not exists pg_walinspect');
+    return await work({ database, databaseUrl, monitor });
+  } finally {
     await monitor.end();
     await dropDatabase(serverUrl, database);
   }
@@ -356,9 +363,9 @@ export async function run(): Promise<void> {
   await server.end();
   console.log(`concurrency credit=${concurrency} webhooks=${webhookConcurrency} credit_pool=${poolSize} seconds=${seconds} warmup_seconds=${warmupSeconds} accounts=${accounts} postgres_max_connections=${maxConnections}`);
   // Printed as each part ends: a later part that fails (the shared server out of connections) leaves the earlier figures.
-  const credit = await creditScaleOut(serverUrl);
+  const credit = await withBenchDatabase(serverUrl, 'bench_scale', creditScaleOut);
   credit.forEach((line) => console.log(line));
-  const webhooks = process.env.BENCH_SKIP_WEBHOOKS ? [] : await webhooksScaleOut(serverUrl);
+  const webhooks = process.env.BENCH_SKIP_WEBHOOKS ? [] : await withBenchDatabase(serverUrl, 'bench_scale_payment', webhooksScaleOut);
   webhooks.forEach((line) => console.log(line));
   console.log(`scale-out ${[...credit, ...webhooks].filter((line) => /_2_vs_1=/.test(line)).join(' ')}`);
 }

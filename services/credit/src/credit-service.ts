@@ -11,7 +11,6 @@ import {
   startGrpcServer,
 } from '@billing/platform';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 import { CreditTablesMigration } from '../migrations/credit-tables.migration';
 import { GrantsPerAccountMigration } from '../migrations/grants-per-account.migration';
 import { ProportionalClawbackMigration } from '../migrations/proportional-clawback.migration';
@@ -74,12 +73,7 @@ export async function startCreditService(settings: ServiceSettings, overrides: C
   const clock = overrides.clock ?? systemClock;
   const runtime = await ServiceRuntime.create({ settings, migrations: creditMigrations, errorStatus: httpErrorStatus, logger: overrides.logger });
   const poolSize = overrides.poolSize ?? Number(process.env.CREDIT_DB_POOL ?? 16);
-  // As the runtime's own pool: while PostgreSQL is unreachable a command fails in 2 s (503 / UNAVAILABLE), not after a hang.
-  const pool = new pg.Pool({ connectionString: runtime.databaseUrl, max: poolSize, connectionTimeoutMillis: 2_000 });
-  pool.on('error', (error) => runtime.logger.warn({ err: error }, 'idle database connection lost'));
-  // pg-pool listens for errors only while a connection is idle: one the server ends while it is being released or closed
-  // would raise an unhandled 'error' and end the process. Its failure reaches the statement that used it anyway.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  const pool = runtime.plainPool(poolSize);
   const hotPath = new PgUnitOfWork(pool);
   const ids = new UuidV5Ids();
   const store = new CreditAccountStore(new TimeOrderedIds(), () => clock.now());
@@ -138,9 +132,6 @@ export async function startCreditService(settings: ServiceSettings, overrides: C
     httpUrl: `http://127.0.0.1:${port}`,
     grpcPort: grpc.port,
     expirySweep,
-    close: async () => {
-      await runtime.close();
-      await pool.end();
-    },
+    close: () => runtime.close(),
   };
 }

@@ -1,5 +1,4 @@
 import { createStripeClient, PgExecutor, registerRoutes, ServiceRuntime, type ServiceSettings, type StripeSettings, stripeSettingsFromEnv, webhookSecretsOf } from '@billing/platform';
-import pg from 'pg';
 import type { Logger } from 'pino';
 import { paymentMigrations } from '../migrations';
 import type { Clock } from './application/ports/clock.port';
@@ -77,14 +76,8 @@ export async function startPaymentService(settings: ServiceSettings, overrides: 
   const customers = overrides.customerDirectory ?? new ProjectedCustomerDirectory(unitOfWork, customerClient, runtime.logger.child({ component: 'customer-directory' }));
 
   // Webhooks run on a plain node-postgres pool, as credit's hot path does: through MikroORM/knex each statement cost
-  // about 0.5 ms of CPU (docs/performance.md, Stripe webhooks). As the runtime's pool: 10 connections, and while
-  // PostgreSQL is unreachable a webhook fails in 2 s (503, Stripe delivers it again), not after a hang.
-  const webhookPool = new pg.Pool({ connectionString: runtime.databaseUrl, max: Number(env.PAYMENT_WEBHOOK_DB_POOL ?? 10), connectionTimeoutMillis: 2_000 });
-  webhookPool.on('error', (error) => runtime.logger.warn({ err: error }, 'idle database connection lost'));
-  // pg-pool listens for errors only while a connection is idle; a failure of one in use reaches its statement anyway.
-  webhookPool.on('connect', (client) => client.on('error', () => undefined));
-  runtime.onShutdown(() => webhookPool.end());
-  const webhookUnits = new SqlWebhookUnits(new PgExecutor(webhookPool));
+  // about 0.5 ms of CPU (docs/performance.md, Stripe webhooks). As many connections as MikroORM's pool.
+  const webhookUnits = new SqlWebhookUnits(new PgExecutor(runtime.plainPool(Number(env.PAYMENT_WEBHOOK_DB_POOL ?? 10))));
   const useCasesIn = paymentUseCases({
     // Opening a payment commits the row before Stripe is called (see SqlPaymentRepository / PaymentOpener).
     paymentsCommittingEachCall: (context) => new SqlPaymentRepository(eachInOwnTransaction(unitOfWork), context),

@@ -14,7 +14,7 @@ export interface OutboxMessage<Payload = Record<string, unknown>> {
   occurredAt: Date;
 }
 
-/** The outbox columns every writer fills, in the order appendToOutbox and credit's own INSERT … SELECT give them. */
+/** The outbox columns every writer fills, in the order outboxInsertSql and credit's own INSERT … SELECT give them. */
 export const outboxColumns = ['id', 'lane', 'aggregate_type', 'aggregate_id', 'event_type', 'payload', 'headers', 'occurred_at'] as const;
 
 /**
@@ -25,22 +25,13 @@ export const outboxLaneSql = (aggregateIdSql: string): string => `abs(hashtext($
 
 /**
  * Appends integration events to the outbox inside the caller's transaction, so they commit or roll back together with
- * the state change. One multi-row INSERT whatever the count. With tracing on, the row's traceparent is the span writing
- * it (the request or the consumed event), which the relay's producer span continues.
+ * the state change. One INSERT whatever the count. With tracing on, the row's traceparent is the span writing it (the
+ * request or the consumed event), which the relay's producer span continues.
  */
 export async function appendToOutbox(tx: SqlExecutor, messages: readonly OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
-  const params: unknown[] = [];
-  const rows = messages.map((message) => {
-    const at = params.length;
-    params.push(...outboxValuesOf(message));
-    const p = (offset: number) => `$${at + offset}`;
-    return `(${p(1)}, ${outboxLaneSql(p(3))}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::jsonb, ${p(6)}::jsonb, ${p(7)})`;
-  });
-  await tx.query(
-    `insert into outbox (${outboxColumns.join(', ')}) values ${rows.join(', ')}`,
-    params,
-  );
+  const { sql, params } = outboxInsertSql(messages, 1);
+  await tx.query(sql, params);
 }
 
 /** An outbox row's values (id, aggregate_type, aggregate_id, event_type, payload, headers, occurred_at): its lane is SQL. */
@@ -57,9 +48,9 @@ function outboxValuesOf(message: OutboxMessage): unknown[] {
 }
 
 /**
- * The outbox INSERT of appendToOutbox as a part of a statement of the caller's (a data-modifying CTE), its rows from
- * seven array parameters starting at `$first`, the values for them in `params`. `where` (SQL) gates the rows: none is
- * inserted when it is false.
+ * The outbox INSERT, its rows from seven array parameters starting at `$first` (the values for them in `params`), so the
+ * text is the same whatever the count; a caller may make it part of a statement of its own (a data-modifying CTE).
+ * `where` (SQL) gates the rows: none is inserted when it is false.
  */
 export function outboxInsertSql(messages: readonly OutboxMessage[], first: number, where = 'true'): { sql: string; params: unknown[][] } {
   const columns: unknown[][] = [[], [], [], [], [], [], []];

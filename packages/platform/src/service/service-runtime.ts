@@ -3,6 +3,7 @@ import { PostgreSqlDriver, type EntityManager } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import pg from 'pg';
 import type { Logger } from 'pino';
 import { infrastructureConfigFromEnv, type InfrastructureConfig } from '../config/infrastructure-config';
 import { databaseAnswers, kafkaAnswers, registryAnswers } from '../config/probes';
@@ -145,6 +146,7 @@ export class ServiceRuntime {
   private readonly relay: OutboxRelay;
   private readonly consumers: InboxConsumer<SqlExecutor>[] = [];
   private readonly closers: (() => Promise<void>)[] = [];
+  private readonly plainPools: pg.Pool[] = [];
 
   private constructor(
     readonly settings: ServiceSettings,
@@ -281,10 +283,26 @@ export class ServiceRuntime {
   }
 
   /**
+   * A plain node-postgres pool on the service's database, for the paths where a statement through MikroORM/knex costs
+   * several times its CPU (credit's hot path and inbox, payment's webhooks: docs/performance.md). Ended by close(),
+   * after the consumers that may run on it.
+   */
+  plainPool(max: number): pg.Pool {
+    // As MikroORM's pool: while PostgreSQL is unreachable a statement fails in 2 s (503 / UNAVAILABLE), not after a hang.
+    const pool = new pg.Pool({ connectionString: this.databaseUrl, max, connectionTimeoutMillis: 2_000 });
+    pool.on('error', (error) => this.logger.warn({ err: error }, 'idle database connection lost'));
+    // pg-pool listens for errors only while a connection is idle: one the server ends while it is being released or
+    // closed would raise an unhandled 'error' and end the process. Its failure reaches the statement that used it anyway.
+    pool.on('connect', (client) => client.on('error', () => undefined));
+    this.plainPools.push(pool);
+    return pool;
+  }
+
+  /**
    * Statements outside any transaction, each on a pooled connection of its own: for a read that is one statement, which
    * needs no BEGIN and COMMIT around it (one round trip instead of three).
    */
-  outsideTransactions(): MikroOrmExecutor {
+  private outsideTransactions(): MikroOrmExecutor {
     return new MikroOrmExecutor(this.orm.em.fork() as EntityManager);
   }
 
@@ -375,6 +393,7 @@ export class ServiceRuntime {
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
     await this.relay.flush(relayFlushTimeoutMs);
     await this.relay.stop();
+    await Promise.all(this.plainPools.map((pool) => pool.end()));
     await (await this.lagAdmin?.catch(() => undefined))?.disconnect();
     await this.orm.close();
     await flushSpans();

@@ -14,16 +14,35 @@ interface DeliveryRow {
 
 const DETAIL_LIMIT = 500;
 
+/**
+ * The INSERT of delivery records, their rows from seven array parameters starting at `$first` (the values for them in
+ * `params`); a caller may make it part of a statement of its own. `where` (SQL) gates the rows.
+ */
+export function deliveriesInsertSql(deliveries: readonly WebhookDelivery[], first: number, where = 'true'): { sql: string; params: unknown[][] } {
+  const params = [
+    deliveries.map((delivery) => delivery.eventId),
+    deliveries.map((delivery) => delivery.type),
+    deliveries.map((delivery) => delivery.receivedAt),
+    deliveries.map((delivery) => delivery.outcome),
+    deliveries.map((delivery) => delivery.detail.slice(0, DETAIL_LIMIT)),
+    deliveries.map((delivery) => delivery.paymentId),
+    deliveries.map((delivery) => delivery.paymentIntentId),
+  ];
+  const types = ['text', 'text', 'timestamptz', 'text', 'text', 'uuid', 'text'];
+  return {
+    sql: `insert into webhook_deliveries (event_id, event_type, received_at, outcome, detail, payment_id, gateway_payment_intent_id)
+      select * from unnest(${types.map((type, index) => `$${first + index}::${type}[]`).join(', ')}) where ${where}`,
+    params,
+  };
+}
+
 /** webhook_deliveries on the caller's transaction. */
 export class SqlWebhookDeliveries implements WebhookDeliveries {
   constructor(private readonly tx: SqlExecutor) {}
 
   async record(delivery: WebhookDelivery): Promise<void> {
-    await this.tx.query(
-      `insert into webhook_deliveries (event_id, event_type, received_at, outcome, detail, payment_id, gateway_payment_intent_id)
-       values ($1, $2, $3, $4, $5, $6, $7)`,
-      [delivery.eventId, delivery.type, delivery.receivedAt, delivery.outcome, delivery.detail.slice(0, DETAIL_LIMIT), delivery.paymentId, delivery.paymentIntentId],
-    );
+    const { sql, params } = deliveriesInsertSql([delivery], 1);
+    await this.tx.query(sql, params);
   }
 
   async listFor(payment: { paymentId: string; paymentIntentId: string | null }, limit: number, after?: WebhookDeliveryPosition): Promise<WebhookDeliveryPage> {

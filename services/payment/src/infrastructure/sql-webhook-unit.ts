@@ -7,8 +7,8 @@ import type { WebhookDelivery } from '../application/ports/webhook-deliveries.po
 import type { WebhookStores, WebhookTransaction } from '../application/ports/webhook-transaction.port';
 import { toOutboxMessages } from './integration-events';
 import { PAYMENT_COLUMNS, type PaymentRow, paymentUpdateSql, stateOf } from './payment-row';
+import { deliveriesInsertSql } from './sql-webhook-deliveries';
 
-const DETAIL_LIMIT = 500;
 const PROCESSED_EVENT_KEY = 'processed_webhook_events_pkey';
 
 /**
@@ -166,13 +166,9 @@ class SqlWebhookUnit {
       ctes.push(`outbox_rows as (${outbox.sql})`);
     }
     if (this.deliveries.length > 0) {
-      const column = <T>(of: (delivery: WebhookDelivery) => T) => this.deliveries.map(of);
-      ctes.push(`deliveries as (
-        insert into webhook_deliveries (event_id, event_type, received_at, outcome, detail, payment_id, gateway_payment_intent_id)
-        select * from unnest(${param(column((d) => d.eventId), 'text[]')}, ${param(column((d) => d.type), 'text[]')}, ${param(column((d) => d.receivedAt), 'timestamptz[]')},
-                             ${param(column((d) => d.outcome), 'text[]')}, ${param(column((d) => d.detail.slice(0, DETAIL_LIMIT)), 'text[]')},
-                             ${param(column((d) => d.paymentId), 'uuid[]')}, ${param(column((d) => d.paymentIntentId), 'text[]')})
-        where ${gate})`);
+      const deliveries = deliveriesInsertSql(this.deliveries, params.length + 1, gate);
+      params.push(...deliveries.params);
+      ctes.push(`deliveries as (${deliveries.sql})`);
     }
     const conflict = () => new PaymentConcurrentUpdateError(this.save?.payment.paymentId ?? this.mark ?? '(none)');
     let written: { written: boolean }[];
