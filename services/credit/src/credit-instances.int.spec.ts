@@ -30,8 +30,8 @@ describe('Two credit service instances on one database (real PostgreSQL, Kafka a
       )
     ).rows[0] as { balance: number; held: number };
 
-  // 600 credits against 500 requests per instance: group commit lets one instance's batch take all it asked for, so
-  // only a balance above either instance's demand makes both hold and their transactions meet on the account's lock.
+  // 600 credits against 500 requests per instance, so exactly 600 held means both instances held and their transactions
+  // met on the account's lock. With 500, group commit once let one instance's batch take them all.
   describe('when 1,000 reservations of 1 credit race for an account holding 600, spread over both instances', () => {
     it('lets exactly 600 succeed, never overdraws, the ledger sums to the balance, and a replay on the other instance holds nothing more', async () => {
       const customerId = `customer-${randomUUID()}`;
@@ -49,7 +49,6 @@ describe('Two credit service instances on one database (real PostgreSQL, Kafka a
         expect(refusal.reason.metadata.get('error-code')[0]).to.equal('INSUFFICIENT_CREDITS');
       }
       const byInstance = [0, 1].map((instance) => succeeded.filter(({ index }) => index % 2 === instance).length);
-      expect(byInstance.every((count) => count >= 100), `both instances held some (${byInstance.join(' + ')})`).to.equal(true);
       process.stdout.write(`      600 holds: ${byInstance.join(' + ')} by the two instances\n`);
 
       // A client that retries on the other instance (its first answer lost) gets the same reservation.
