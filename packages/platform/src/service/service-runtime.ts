@@ -126,15 +126,16 @@ async function registerSchemasAtStart(schemaRegistryUrl: string, schemas: readon
   }
 }
 
+/** A consumer's options less what the runtime supplies, its handlers keyed by event name and typed by each event's payload. */
+type ConsumerOptions<Tx extends SqlExecutor> = Omit<InboxConsumerOptions<Tx>, 'kafka' | 'codec' | 'unitOfWork' | 'logger' | 'metrics' | 'handlers'> & {
+  handlers: InboxHandlers<Tx>;
+};
+
 /**
  * What every service process shares: its migrated database behind MikroORM, the Avro codec over the registry (the
  * project's schemas registered under BACKWARD), Kafka, an outbox relay, inbox consumers, the HTTP server with health,
  * readiness and metrics, and a shutdown that drains in order (stop taking requests, stop consuming, drain the relay).
  */
-type ConsumerOptions<Tx extends SqlExecutor> = Omit<InboxConsumerOptions<Tx>, 'kafka' | 'codec' | 'unitOfWork' | 'logger' | 'metrics' | 'handlers'> & {
-  handlers: InboxHandlers<Tx>;
-};
-
 export class ServiceRuntime {
   readonly metrics = new Registry();
   readonly messagingMetrics: MessagingMetrics;
@@ -240,7 +241,6 @@ export class ServiceRuntime {
     attempt();
   }
 
-  /** A consumer whose handlers are keyed by event name and typed by each event's payload (InboxHandlers). */
   /** A consumer whose inbox transactions run on the runtime's unit of work (MikroORM's pool)… */
   addConsumer(options: ConsumerOptions<MikroOrmExecutor>): void;
   /** …or on the service's own (e.g. a plain pg pool it runs its hot path on). */

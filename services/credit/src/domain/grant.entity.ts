@@ -39,15 +39,11 @@ export type WriteOff = { readonly type: 'expire' | 'revoke'; readonly amount: nu
  * writes the ledger entries. Guard failures here are bugs (the aggregate checks first), hence InvariantViolationError.
  */
 export class Grant {
-  /** Whether anything changed since issue or reconstitute: what the repository writes back. */
-  private changed: boolean;
-
   private constructor(
     private readonly state: GrantState,
-    changed: boolean,
-  ) {
-    this.changed = changed;
-  }
+    /** Whether anything changed since issue or reconstitute: what the repository writes back. */
+    private changed: boolean,
+  ) {}
 
   static issue(input: {
     grantId: string;

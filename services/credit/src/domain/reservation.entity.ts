@@ -39,15 +39,11 @@ export interface GrantPart {
 }
 
 export class Reservation {
-  /** Whether anything changed since hold or reconstitute: what the repository writes back. */
-  private changed: boolean;
-
   private constructor(
     private readonly state: ReservationState,
-    changed: boolean,
-  ) {
-    this.changed = changed;
-  }
+    /** Whether anything changed since hold or reconstitute: what the repository writes back. */
+    private changed: boolean,
+  ) {}
 
   static hold(input: { reservationId: string; reservedAt: Date; expiresAt: Date; allocations: readonly GrantPart[] }): Reservation {
     const allocations = input.allocations.map((part) => ({ grantId: part.grantId, amount: part.amount, captured: 0, refunded: 0 }));
